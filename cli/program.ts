@@ -1,0 +1,227 @@
+/**
+ * The `trustmap` command: subcommands, their options and what they print. Commands load the
+ * configuration, open the store and call into the library; the logic lives in the modules.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, SETTINGS, type Config, type Environment } from '../config.js';
+import { isTrustmapError } from '../errors.js';
+import { openStore } from '../graph/open-store.js';
+import type { GraphStore } from '../graph/store.js';
+import type { JsonValue } from '../graph/values.js';
+import { createLogger } from '../log.js';
+import { table } from './output.js';
+import { packageVersion } from './package-info.js';
+
+export interface CliIo {
+  /** The environment to configure from; config.ts reads the process's when this is absent. */
+  env?: Environment;
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Exit codes: 0 done, 1 done with failures or a runtime error, 2 a usage or configuration error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('must be a positive whole number');
+  return Number(value);
+}
+
+function parseParam(value: string, previous: Record<string, JsonValue>): Record<string, JsonValue> {
+  const eq = value.indexOf('=');
+  if (eq < 1)
+    throw new InvalidArgumentError('must be name=value (value is JSON, or else a string)');
+  const name = value.slice(0, eq);
+  const raw = value.slice(eq + 1);
+  let parsed: JsonValue;
+  try {
+    parsed = JSON.parse(raw) as JsonValue;
+  } catch {
+    parsed = raw;
+  }
+  return { ...previous, [name]: parsed };
+}
+
+const ENVIRONMENT_HELP = [
+  '',
+  'Environment:',
+  ...SETTINGS.map(
+    ([name, meaning, fallback]) => `  ${name.padEnd(26)} ${meaning} (default: ${fallback})`,
+  ),
+].join('\n');
+
+export function buildProgram(io: CliIo): Command {
+  const config = (): Config => loadConfig(io.env, io.cwd);
+
+  async function withStore<T>(work: (store: GraphStore, config: Config) => Promise<T>): Promise<T> {
+    const settings = config();
+    const store = await openStore(settings, createLogger(settings.logLevel));
+    try {
+      return await work(store, settings);
+    } finally {
+      await store.close();
+    }
+  }
+
+  const program = new Command('trustmap')
+    .description('Whom am I trusting when I install this, and where would the chain break?')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run "trustmap --help" for the commands)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .exitOverride();
+
+  program
+    .command('stats')
+    .description('count the nodes and relationships in the graph store')
+    .option('--json', 'print a JSON object')
+    .action(async (options: { json?: boolean }) => {
+      await withStore(async (store) => {
+        const counts = await store.counts();
+        if (options.json === true) {
+          io.out(
+            JSON.stringify({ store: store.kind, location: store.location, ...counts }, null, 2) +
+              '\n',
+          );
+          return;
+        }
+        io.out(`${store.kind} store at ${store.location}\n`);
+        const rows = [
+          ...Object.entries(counts.nodes).map(([name, count]) => ({ kind: 'node', name, count })),
+          ...Object.entries(counts.relationships).map(([name, count]) => ({
+            kind: 'relationship',
+            name,
+            count,
+          })),
+        ];
+        io.out(
+          rows.length === 0
+            ? 'the graph is empty\n'
+            : table(['kind', 'name', 'count'], rows) + '\n',
+        );
+      });
+    });
+
+  program
+    .command('query')
+    .description('run a read-only Cypher query against the graph store')
+    .argument('<cypher>', 'the query; writes are rejected')
+    .option(
+      '-p, --param <name=value>',
+      'a query parameter (value parsed as JSON when it is JSON)',
+      parseParam,
+      {},
+    )
+    .addOption(
+      new Option('--limit <rows>', 'row limit (default: TRUSTMAP_QUERY_ROW_LIMIT)').argParser(
+        positiveInt,
+      ),
+    )
+    .addOption(
+      new Option('--timeout <ms>', 'time limit (default: TRUSTMAP_QUERY_TIMEOUT_MS)').argParser(
+        positiveInt,
+      ),
+    )
+    .option('--json', 'print a JSON object with columns, rows and truncated')
+    .action(
+      async (
+        cypher: string,
+        options: {
+          param: Record<string, JsonValue>;
+          limit?: number;
+          timeout?: number;
+          json?: boolean;
+        },
+      ) => {
+        await withStore(async (store, settings) => {
+          const result = await store.query(cypher, options.param, {
+            rowLimit: options.limit ?? settings.queryRowLimit,
+            timeoutMs: options.timeout ?? settings.queryTimeoutMs,
+          });
+          if (options.json === true) {
+            io.out(JSON.stringify(result, null, 2) + '\n');
+            return;
+          }
+          io.out(table(result.columns, result.rows) + '\n');
+          const more = result.truncated
+            ? ` (truncated at ${result.rows.length}; raise --limit for more)`
+            : '';
+          io.out(
+            `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} in ${result.elapsedMs} ms${more}\n`,
+          );
+        });
+      },
+    );
+
+  program
+    .command('explore')
+    .description('ingest, score and open the explorer for packages (e.g. npm:express)')
+    .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths')
+    .action(async (specs: string[]) => {
+      await withStore(async (store) => {
+        const counts = await store.counts();
+        const nodes = Object.values(counts.nodes).reduce((a, b) => a + b, 0);
+        io.out(`${store.kind} store ready at ${store.location} (${nodes} nodes)\n`);
+        io.err(
+          `trustmap explore ${specs.join(' ')}: ingest, scoring and the explorer are not built yet ` +
+            '(issues 3, 4 and 5); only the graph store is. See "trustmap --help".\n',
+        );
+        throw new ExitCode(EXIT.failed);
+      });
+    });
+
+  const upcoming: [string, string][] = [
+    ['ingest', 'load packages, versions, people and repositories into the graph (issue 3)'],
+    ['worker', 'process queued ingest jobs from Redis (issue 3)'],
+    ['score', 'compute trust, reach and fragility scores (issue 4)'],
+    ['chokepoints', 'rank the single points of failure under a root (issue 4)'],
+    ['explain', 'say in words why a node has its score (issue 4)'],
+    ['whatif', 'show what one compromised account could reach (issue 4)'],
+    ['serve', 'serve the API and the explorer (issue 5)'],
+  ];
+  for (const [name, description] of upcoming) {
+    program
+      .command(name)
+      .description(`${description}; not built yet`)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        io.err(`trustmap ${name} is not built yet: ${description}.\n`);
+        throw new ExitCode(EXIT.failed);
+      });
+  }
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ExitCode) return error.code;
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isTrustmapError(error)) {
+      io.err(`trustmap: ${error.message} [${error.code}]\n`);
+      return error.code === 'CONFIG_INVALID' || error.code === 'INVALID_INPUT'
+        ? EXIT.usage
+        : EXIT.failed;
+    }
+    io.err(
+      `trustmap: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.failed;
+  }
+}

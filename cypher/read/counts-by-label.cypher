@@ -1,0 +1,5 @@
+// Number of nodes per label.
+MATCH (n)
+UNWIND labels(n) AS label
+RETURN label, count(*) AS count
+ORDER BY label

@@ -1,0 +1,11 @@
+// A person can publish the package (a maintainer or owner).
+// Row: {from, to, props}. An endpoint that does not exist yet is created as a stub
+// ({key, stub: true}) and filled in when its own upsert arrives.
+UNWIND $rows AS row
+MERGE (a:Person {key: row.from})
+  ON CREATE SET a.stub = true
+MERGE (b:Package {key: row.to})
+  ON CREATE SET b.stub = true
+MERGE (a)-[r:MAINTAINS]->(b)
+SET r += row.props
+RETURN count(*) AS written

@@ -1,0 +1,11 @@
+// Two identities are the same person: {evidence, confidence}; never a silent merge.
+// Row: {from, to, props}. An endpoint that does not exist yet is created as a stub
+// ({key, stub: true}) and filled in when its own upsert arrives.
+UNWIND $rows AS row
+MERGE (a:Person {key: row.from})
+  ON CREATE SET a.stub = true
+MERGE (b:Person {key: row.to})
+  ON CREATE SET b.stub = true
+MERGE (a)-[r:SAME_AS]->(b)
+SET r += row.props
+RETURN count(*) AS written

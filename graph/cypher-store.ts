@@ -1,0 +1,154 @@
+/**
+ * What both stores share: statement names, row checks, batching, and the domain operations of
+ * `GraphStore` built on four primitives each backend provides (run a write, run a read, run a
+ * user's query, stream). A backend only knows how to talk to its database.
+ */
+import { InvalidInputError } from '../errors.js';
+import { assertReadOnly } from './read-only-guard.js';
+import { cypher as defaultLoader, type CypherLoader, type StoreKind } from './cypher-loader.js';
+import {
+  RELATIONSHIPS,
+  SCORE_PROPERTIES,
+  isNodeLabel,
+  isRelationshipType,
+  statementNames,
+  type NodeLabel,
+  type RelationshipSpec,
+  type RelationshipType,
+  type ScoredLabel,
+} from './model.js';
+import type {
+  GraphBatch,
+  GraphCounts,
+  GraphFilter,
+  GraphStore,
+  NodeRow,
+  QueryOptions,
+  QueryResult,
+  RelationshipRow,
+  Row,
+  ScoreRow,
+  WriteSummary,
+} from './store.js';
+import {
+  batches,
+  checkNodeRows,
+  checkParams,
+  checkRelationshipRows,
+  checkScoreRows,
+  emptyRecord,
+  text,
+  type JsonValue,
+} from './values.js';
+
+export interface WriteOutcome {
+  rows: Row[];
+  nodesCreated: number;
+  relationshipsCreated: number;
+}
+
+export type Params = Readonly<Record<string, JsonValue>>;
+
+/** Rows per write transaction. Large enough to amortise a round trip, small enough to retry. */
+export const WRITE_BATCH_SIZE = 2000;
+
+export abstract class CypherStore implements GraphStore {
+  abstract readonly kind: StoreKind;
+  abstract readonly location: string;
+
+  protected constructor(protected readonly loader: CypherLoader = defaultLoader) {}
+
+  /** Runs one of our own write statements in one transaction. */
+  protected abstract runWrite(statement: string, params: Params): Promise<WriteOutcome>;
+  /** Runs one of our own read statements. */
+  protected abstract runRead(statement: string, params: Params): Promise<Row[]>;
+  /** Runs a user's query read-only within its limits. The lexical guard has already passed. */
+  protected abstract runQuery(
+    cypher: string,
+    params: Params,
+    options: QueryOptions,
+  ): Promise<QueryResult>;
+  abstract stream(filter?: GraphFilter): AsyncIterable<GraphBatch>;
+  abstract close(): Promise<void>;
+
+  protected statement(name: string): string {
+    return this.loader.statement(name, this.kind);
+  }
+
+  async applySchema(): Promise<void> {
+    for (const name of this.loader.names('schema', this.kind)) {
+      await this.runWrite(this.statement(name), {});
+    }
+  }
+
+  async upsertNodes(label: NodeLabel, rows: readonly NodeRow[]): Promise<WriteSummary> {
+    if (!isNodeLabel(label)) throw new InvalidInputError(`unknown node label "${String(label)}"`);
+    const checked = checkNodeRows(rows, label);
+    return this.writeBatches(statementNames.upsertNodes(label), checked);
+  }
+
+  async upsertRelationships(
+    type: RelationshipType,
+    rows: readonly RelationshipRow[],
+  ): Promise<WriteSummary> {
+    if (!isRelationshipType(type))
+      throw new InvalidInputError(`unknown relationship type "${String(type)}"`);
+    const spec: RelationshipSpec = RELATIONSHIPS[type];
+    const checked = checkRelationshipRows(rows, type, spec.identity);
+    return this.writeBatches(statementNames.upsertRelationships(type), checked);
+  }
+
+  async read(name: string, params: Params = {}): Promise<Row[]> {
+    const qualified = name.includes('/') ? name : `read/${name}`;
+    return this.runRead(this.statement(qualified), checkParams(params));
+  }
+
+  async query(cypher: string, params: Params, options: QueryOptions): Promise<QueryResult> {
+    if (typeof cypher !== 'string' || cypher.trim() === '') {
+      throw new InvalidInputError('the query is empty');
+    }
+    if (!Number.isInteger(options.rowLimit) || options.rowLimit < 1) {
+      throw new InvalidInputError('rowLimit must be a positive whole number');
+    }
+    if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
+      throw new InvalidInputError('timeoutMs must be a positive number');
+    }
+    assertReadOnly(cypher);
+    return this.runQuery(cypher, checkParams(params), options);
+  }
+
+  async writeScores(label: ScoredLabel, rows: readonly ScoreRow[]): Promise<number> {
+    const checked = checkScoreRows(rows, label, SCORE_PROPERTIES);
+    const summary = await this.writeBatches(statementNames.setScores(label), checked);
+    return summary.rows;
+  }
+
+  async clearScores(label: ScoredLabel, scoredAt: string): Promise<number> {
+    const outcome = await this.runWrite(this.statement(statementNames.clearScores(label)), {
+      scoredAt,
+    });
+    return Number(outcome.rows[0]?.cleared ?? 0);
+  }
+
+  async counts(): Promise<GraphCounts> {
+    const nodes = emptyRecord<number>();
+    for (const row of await this.read('counts-by-label'))
+      nodes[text(row.label)] = Number(row.count);
+    const relationships = emptyRecord<number>();
+    for (const row of await this.read('counts-by-type'))
+      relationships[text(row.type)] = Number(row.count);
+    return { nodes, relationships };
+  }
+
+  private async writeBatches(name: string, rows: readonly object[]): Promise<WriteSummary> {
+    const statement = this.statement(name);
+    const summary: WriteSummary = { rows: 0, nodesCreated: 0, relationshipsCreated: 0 };
+    for (const batch of batches(rows, WRITE_BATCH_SIZE)) {
+      const outcome = await this.runWrite(statement, { rows: batch as unknown as JsonValue[] });
+      summary.rows += Number(outcome.rows[0]?.written ?? 0);
+      summary.nodesCreated += outcome.nodesCreated;
+      summary.relationshipsCreated += outcome.relationshipsCreated;
+    }
+    return summary;
+  }
+}

@@ -1,0 +1,44 @@
+/** Maps Grafeo's errors to trustmap's, by GQLSTATUS where Grafeo gives one. */
+import {
+  QueryError,
+  StoreError,
+  StoreLockedError,
+  StoreUnavailableError,
+  TrustmapError,
+} from '../../errors.js';
+
+interface GrafeoErrorLike {
+  message: string;
+  gqlStatus?: string;
+}
+
+function asGrafeoError(error: unknown): GrafeoErrorLike {
+  if (error instanceof Error) {
+    const status = (error as { gqlStatus?: unknown }).gqlStatus;
+    return { message: error.message, ...(typeof status === 'string' ? { gqlStatus: status } : {}) };
+  }
+  return { message: String(error) };
+}
+
+/** An error from opening the database file. */
+export function openError(path: string, error: unknown): TrustmapError {
+  const { message } = asGrafeoError(error);
+  if (/cannot be locked|lock/i.test(message)) return new StoreLockedError(path, { cause: error });
+  return new StoreUnavailableError(`the embedded store ${path} could not be opened: ${message}`, {
+    cause: error,
+    retriable: false,
+  });
+}
+
+/**
+ * An error from running a statement. For a user's query, anything the database rejects is the
+ * query's fault (syntax, types, a memory cap); for our own statements it is a store failure.
+ */
+export function statementError(error: unknown, userQuery: boolean): TrustmapError {
+  const { message, gqlStatus } = asGrafeoError(error);
+  const clean = message.replace(/^(Query error|Database error): /, '');
+  if (userQuery || gqlStatus?.startsWith('42') === true) {
+    return new QueryError(clean, { cause: error });
+  }
+  return new StoreError(`the embedded store failed a statement: ${clean}`, { cause: error });
+}

@@ -1,0 +1,219 @@
+/**
+ * The Neo4j backend: one driver per process, `verifyConnectivity()` at start, managed
+ * `executeRead`/`executeWrite` transactions (they retry retriable errors), READ access mode and a
+ * transaction timeout for users' queries, and every value converted to plain JSON on its way out.
+ */
+import neo4j, {
+  type Driver,
+  type ManagedTransaction,
+  type Record as Neo4jRecord,
+} from 'neo4j-driver';
+import type { Neo4jConfig } from '../../config.js';
+import { silentLogger, type Logger } from '../../log.js';
+import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
+import type { CypherLoader } from '../cypher-loader.js';
+import { NODE_LABELS, RELATIONSHIP_TYPES } from '../model.js';
+import type {
+  GraphBatch,
+  GraphFilter,
+  QueryOptions,
+  QueryResult,
+  Row,
+  StreamedNode,
+  StreamedRelationship,
+} from '../store.js';
+import { text, type JsonValue } from '../values.js';
+import { neo4jError } from './neo4j-errors.js';
+import { neo4jToJson } from './to-json.js';
+
+export interface Neo4jStoreOptions {
+  logger?: Logger;
+  loader?: CypherLoader;
+  /** Transaction timeout of our own statements (default: none beyond the server's). */
+  statementTimeoutMs?: number;
+}
+
+function recordToRow(record: Neo4jRecord): Row {
+  const row = Object.create(null) as Row;
+  for (const key of record.keys) row[String(key)] = neo4jToJson(record.get(key));
+  return row;
+}
+
+export class Neo4jStore extends CypherStore {
+  readonly kind = 'neo4j' as const;
+  readonly location: string;
+  private readonly logger: Logger;
+
+  private constructor(
+    private readonly driver: Driver,
+    private readonly config: Neo4jConfig,
+    options: Neo4jStoreOptions,
+  ) {
+    super(options.loader);
+    const uri = new URL(config.uri);
+    this.location = `${uri.protocol}//${uri.host}/${config.database}`;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Connects, checks connectivity and applies the schema. */
+  static async open(config: Neo4jConfig, options: Neo4jStoreOptions = {}): Promise<Neo4jStore> {
+    const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
+      userAgent: 'trustmap',
+      maxConnectionPoolSize: 50,
+    });
+    try {
+      await driver.verifyConnectivity({ database: config.database });
+    } catch (error) {
+      await driver.close();
+      throw neo4jError(error, { userQuery: false });
+    }
+    const store = new Neo4jStore(driver, config, options);
+    await store.applySchema();
+    store.logger.debug({ location: store.location }, 'connected to Neo4j');
+    return store;
+  }
+
+  protected async runWrite(statement: string, params: Params): Promise<WriteOutcome> {
+    const session = this.driver.session({
+      database: this.config.database,
+      defaultAccessMode: neo4j.session.WRITE,
+    });
+    try {
+      return await session.executeWrite(async (tx: ManagedTransaction) => {
+        const result = await tx.run(statement, params);
+        const counters = result.summary.counters.updates();
+        return {
+          rows: result.records.map(recordToRow),
+          nodesCreated: counters.nodesCreated,
+          relationshipsCreated: counters.relationshipsCreated,
+        };
+      });
+    } catch (error) {
+      throw neo4jError(error, { userQuery: false });
+    } finally {
+      await session.close();
+    }
+  }
+
+  protected async runRead(statement: string, params: Params): Promise<Row[]> {
+    const session = this.driver.session({
+      database: this.config.database,
+      defaultAccessMode: neo4j.session.READ,
+    });
+    try {
+      return await session.executeRead(async (tx: ManagedTransaction) => {
+        const result = await tx.run(statement, params);
+        return result.records.map(recordToRow);
+      });
+    } catch (error) {
+      throw neo4jError(error, { userQuery: false });
+    } finally {
+      await session.close();
+    }
+  }
+
+  protected async runQuery(
+    cypher: string,
+    params: Params,
+    options: QueryOptions,
+  ): Promise<QueryResult> {
+    const started = performance.now();
+    const session = this.driver.session({
+      database: this.config.database,
+      defaultAccessMode: neo4j.session.READ,
+      fetchSize: Math.min(options.rowLimit + 1, 10_000),
+    });
+    try {
+      return await session.executeRead(
+        async (tx: ManagedTransaction) => {
+          const rows: Row[] = [];
+          let truncated = false;
+          const result = tx.run(cypher, params);
+          const columns = (await result.keys()).map(String);
+          for await (const record of result) {
+            if (rows.length === options.rowLimit) {
+              truncated = true;
+              break;
+            }
+            rows.push(recordToRow(record));
+          }
+          return { columns, rows, truncated, elapsedMs: Math.round(performance.now() - started) };
+        },
+        { timeout: options.timeoutMs },
+      );
+    } catch (error) {
+      throw neo4jError(error, { userQuery: true, timeoutMs: options.timeoutMs });
+    } finally {
+      await session.close();
+    }
+  }
+
+  async *stream(filter: GraphFilter = {}): AsyncIterable<GraphBatch> {
+    const batchSize = filter.batchSize ?? 5000;
+    const labels = filter.labels ?? NODE_LABELS;
+    const types = filter.types ?? RELATIONSHIP_TYPES;
+    if (labels.length > 0) {
+      let nodes: StreamedNode[] = [];
+      for await (const row of this.streamRows(
+        this.statement('read/stream-nodes'),
+        { labels: [...labels] },
+        batchSize,
+      )) {
+        nodes.push({
+          key: text(row.key),
+          labels: (row.labels as JsonValue[]).map(String),
+          properties: row.properties as Record<string, JsonValue>,
+        });
+        if (nodes.length === batchSize) {
+          yield { kind: 'nodes', nodes };
+          nodes = [];
+        }
+      }
+      if (nodes.length > 0) yield { kind: 'nodes', nodes };
+    }
+    if (types.length > 0) {
+      let relationships: StreamedRelationship[] = [];
+      for await (const row of this.streamRows(
+        this.statement('read/stream-relationships'),
+        { types: [...types] },
+        batchSize,
+      )) {
+        relationships.push({
+          type: text(row.type),
+          from: text(row.from),
+          to: text(row.to),
+          properties: row.properties as Record<string, JsonValue>,
+        });
+        if (relationships.length === batchSize) {
+          yield { kind: 'relationships', relationships };
+          relationships = [];
+        }
+      }
+      if (relationships.length > 0) yield { kind: 'relationships', relationships };
+    }
+  }
+
+  /** Rows of one read statement as the driver pulls them, `fetchSize` at a time. */
+  private async *streamRows(
+    statement: string,
+    params: Params,
+    fetchSize: number,
+  ): AsyncIterable<Row> {
+    const session = this.driver.session({
+      database: this.config.database,
+      defaultAccessMode: neo4j.session.READ,
+      fetchSize,
+    });
+    try {
+      for await (const record of session.run(statement, params)) yield recordToRow(record);
+    } catch (error) {
+      throw neo4jError(error, { userQuery: false });
+    } finally {
+      await session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}

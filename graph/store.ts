@@ -1,0 +1,133 @@
+/**
+ * The one interface every part of trustmap uses to read and write the graph, in domain terms.
+ * Two backends implement it (graph/embedded, graph/neo4j) and one contract suite
+ * (tests/contract) runs against both. Everything that crosses it is plain JSON.
+ */
+import type { StoreKind } from './cypher-loader.js';
+import type { NodeLabel, RelationshipType, ScoredLabel } from './model.js';
+import type { JsonValue } from './values.js';
+
+/** A property value the stores keep: scalars and homogeneous lists of scalars. */
+export type PropertyValue = string | number | boolean | null | string[] | number[] | boolean[];
+export type Properties = Readonly<Record<string, PropertyValue>>;
+
+export interface NodeRow {
+  key: string;
+  props: Properties;
+}
+
+export interface RelationshipRow {
+  from: string;
+  to: string;
+  props: Properties;
+}
+
+export interface ScoreRow {
+  key: string;
+  /** Every score property of graph/model.ts SCORE_PROPERTIES; null for one that does not apply. */
+  scores: Properties;
+}
+
+export interface WriteSummary {
+  /** Rows written (merged). */
+  rows: number;
+  nodesCreated: number;
+  relationshipsCreated: number;
+}
+
+export type Row = Record<string, JsonValue>;
+
+export interface QueryOptions {
+  /** At most this many rows come back; `truncated` says whether there were more. */
+  rowLimit: number;
+  /** The query is stopped after this many milliseconds with a `QueryTimeoutError`. */
+  timeoutMs: number;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: Row[];
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+export interface GraphFilter {
+  /** Node labels to stream (default: all). A relationship is streamed when its type is wanted. */
+  labels?: readonly NodeLabel[];
+  /** Relationship types to stream (default: all). */
+  types?: readonly RelationshipType[];
+  /** Rows per batch (default 5000). */
+  batchSize?: number;
+}
+
+export interface StreamedNode {
+  key: string;
+  labels: string[];
+  properties: Record<string, JsonValue>;
+}
+
+export interface StreamedRelationship {
+  type: string;
+  from: string;
+  to: string;
+  properties: Record<string, JsonValue>;
+}
+
+/** A part of the graph: nodes come first, then relationships, each in batches. */
+export type GraphBatch =
+  | { kind: 'nodes'; nodes: StreamedNode[] }
+  | { kind: 'relationships'; relationships: StreamedRelationship[] };
+
+export interface GraphCounts {
+  nodes: Record<string, number>;
+  relationships: Record<string, number>;
+}
+
+export interface GraphStore {
+  readonly kind: StoreKind;
+  /** Where the data lives, for people: a file path or a Neo4j URI (without credentials). */
+  readonly location: string;
+
+  /** Creates the constraints and indexes of cypher/schema; safe to run again. */
+  applySchema(): Promise<void>;
+
+  /** Merges nodes of one label by key, in batches, each batch in one transaction. */
+  upsertNodes(label: NodeLabel, rows: readonly NodeRow[]): Promise<WriteSummary>;
+
+  /**
+   * Merges relationships of one type between keys, in batches. An endpoint key that has no node yet
+   * gets a stub node (`{key, stub: true}`) of the type's endpoint label, which a later node upsert
+   * fills in; relationships are never dropped for want of an endpoint.
+   */
+  upsertRelationships(
+    type: RelationshipType,
+    rows: readonly RelationshipRow[],
+  ): Promise<WriteSummary>;
+
+  /** Runs the named read statement `read/<name>` (or another folder's, e.g. `investigations/x`). */
+  read(name: string, params?: Readonly<Record<string, JsonValue>>): Promise<Row[]>;
+
+  /**
+   * Runs a user's Cypher read-only, with parameters, a row limit and a time limit. A query that
+   * would write is rejected (`ReadOnlyViolationError`) and leaves the graph unchanged; one that runs
+   * past the limit is stopped (`QueryTimeoutError`) and the store keeps answering.
+   */
+  query(
+    cypher: string,
+    params: Readonly<Record<string, JsonValue>>,
+    options: QueryOptions,
+  ): Promise<QueryResult>;
+
+  /** Streams the graph, or the part `filter` selects, in batches. */
+  stream(filter?: GraphFilter): AsyncIterable<GraphBatch>;
+
+  /** Writes a scoring run's properties in batches; returns how many nodes were found. */
+  writeScores(label: ScoredLabel, rows: readonly ScoreRow[]): Promise<number>;
+
+  /** Removes the scores of nodes the run stamped `scoredAt` did not score; returns how many. */
+  clearScores(label: ScoredLabel, scoredAt: string): Promise<number>;
+
+  counts(): Promise<GraphCounts>;
+
+  close(): Promise<void>;
+}
