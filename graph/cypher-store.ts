@@ -22,12 +22,14 @@ import type {
   GraphCounts,
   GraphFilter,
   GraphStore,
+  Neighbour,
   NodeRow,
   QueryOptions,
   QueryResult,
   RelationshipRow,
   Row,
   ScoreRow,
+  StreamedNode,
   WriteSummary,
 } from './store.js';
 import {
@@ -101,6 +103,28 @@ export abstract class CypherStore implements GraphStore {
   async read(name: string, params: Params = {}): Promise<Row[]> {
     const qualified = name.includes('/') ? name : `read/${name}`;
     return this.runRead(this.statement(qualified), checkParams(params));
+  }
+
+  async node(key: string): Promise<StreamedNode | undefined> {
+    const [row] = await this.read('node-by-key', { key });
+    if (row === undefined) return undefined;
+    return {
+      key: text(row.key),
+      labels: (row.labels as JsonValue[]).map(text),
+      properties: row.properties as Record<string, JsonValue>,
+    };
+  }
+
+  async neighbours(key: string, limit: number): Promise<Neighbour[]> {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new InvalidInputError('limit must be a positive whole number');
+    const rows = await this.read('neighbours', { key, limit });
+    return rows.map((row) => ({
+      type: text(row.type),
+      outgoing: row.outgoing === true,
+      key: text(row.key),
+      labels: (row.labels as JsonValue[]).map(text),
+    }));
   }
 
   async query(cypher: string, params: Params, options: QueryOptions): Promise<QueryResult> {

@@ -66,6 +66,14 @@ export interface StreamedNode {
   properties: Record<string, JsonValue>;
 }
 
+export interface Neighbour {
+  type: string;
+  /** True when the relationship points from the node asked about to this neighbour. */
+  outgoing: boolean;
+  key: string;
+  labels: string[];
+}
+
 export interface StreamedRelationship {
   type: string;
   from: string;
@@ -106,6 +114,12 @@ export interface GraphStore {
 
   /** Runs the named read statement `read/<name>` (or another folder's, e.g. `investigations/x`). */
   read(name: string, params?: Readonly<Record<string, JsonValue>>): Promise<Row[]>;
+
+  /** One node by key, or undefined. */
+  node(key: string): Promise<StreamedNode | undefined>;
+
+  /** The nodes one relationship away from `key`, in both directions, sorted by type and key. */
+  neighbours(key: string, limit: number): Promise<Neighbour[]>;
 
   /**
    * Runs a user's Cypher read-only, with parameters, a row limit and a time limit. A query that

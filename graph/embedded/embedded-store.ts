@@ -22,7 +22,6 @@ import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js'
 import type { CypherLoader } from '../cypher-loader.js';
 import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';
 import type {
-  Bounds,
   FromHost,
   HostRequest,
   ScanResult,
@@ -295,7 +294,12 @@ export class EmbeddedStore extends CypherStore {
     const limit = filter.batchSize ?? 5000;
     const labels = filter.labels === undefined ? null : [...filter.labels];
     const types = filter.types === undefined ? null : [...filter.types];
-    const bounds = await this.call<Bounds>({ op: 'bounds' });
+    const maxId = (rows: Row[]): number =>
+      typeof rows[0]?.maxId === 'number' ? rows[0].maxId : -1;
+    const bounds = {
+      maxNodeId: maxId(await this.read('max-node-id')),
+      maxEdgeId: maxId(await this.read('max-relationship-id')),
+    };
     if (labels === null || labels.length > 0) {
       for (let fromId = 0; fromId <= bounds.maxNodeId;) {
         const page: ScanResult<StreamedNode> = await this.call({

@@ -11,7 +11,6 @@ import { TrustmapError, ReadOnlyViolationError } from '../../errors.js';
 import { grafeoToJson, type JsonValue } from '../values.js';
 import { openError, statementError } from './grafeo-errors.js';
 import type {
-  Bounds,
   Counters,
   FromHost,
   HostRequest,
@@ -198,14 +197,6 @@ function scanEdges(
   return { items, nextId: id };
 }
 
-async function bounds(db: Database): Promise<Bounds> {
-  const nodes = await db.executeCypher('MATCH (n) RETURN max(id(n)) AS m');
-  const edges = await db.executeCypher('MATCH ()-[r]->() RETURN max(id(r)) AS m');
-  const asId = (value: unknown): number =>
-    typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : -1;
-  return { maxNodeId: asId(nodes.scalar()), maxEdgeId: asId(edges.scalar()) };
-}
-
 async function handle(db: Database, request: HostRequest): Promise<unknown> {
   switch (request.op) {
     case 'write':
@@ -214,8 +205,6 @@ async function handle(db: Database, request: HostRequest): Promise<unknown> {
       return read(db, request.statement, request.params);
     case 'query':
       return query(db, request.statement, request.params, request.rowLimit);
-    case 'bounds':
-      return bounds(db);
     case 'scanNodes':
       return scanNodes(db, request.fromId, request.limit, request.labels, request.maxId);
     case 'scanEdges':

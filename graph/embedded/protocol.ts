@@ -20,8 +20,7 @@ export type HostRequest =
   | { op: 'read'; statement: string; params: Record<string, JsonValue> }
   | { op: 'query'; statement: string; params: Record<string, JsonValue>; rowLimit: number }
   | { op: 'scanNodes'; fromId: number; maxId: number; limit: number; labels: string[] | null }
-  | { op: 'scanEdges'; fromId: number; maxId: number; limit: number; types: string[] | null }
-  | { op: 'bounds' };
+  | { op: 'scanEdges'; fromId: number; maxId: number; limit: number; types: string[] | null };
 
 export interface StatementResult {
   columns: string[];
@@ -34,11 +33,6 @@ export interface ScanResult<T> {
   items: T[];
   /** The id to continue from. */
   nextId: number;
-}
-
-export interface Bounds {
-  maxNodeId: number;
-  maxEdgeId: number;
 }
 
 export interface SerializedError {

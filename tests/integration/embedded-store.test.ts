@@ -1,0 +1,91 @@
+/** What only the embedded store has: a file that persists, a lock, and a host that can be replaced. */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { tempDir } from '../helpers/temp.js';
+
+describe('EmbeddedStore', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  function file(): string {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    return path.join(dir, 'nested', 'graph.grafeo');
+  }
+
+  it('creates its folder, and keeps the graph across close and reopen', async () => {
+    const db = file();
+    const first = await EmbeddedStore.open(db);
+    await first.upsertNodes('Package', [
+      { key: 'pkg:npm/chalk', props: { name: 'chalk', latest: '4.1.0' } },
+    ]);
+    await first.close();
+    const second = await EmbeddedStore.open(db);
+    cleanups.push(() => second.close());
+    expect(await second.node('pkg:npm/chalk')).toEqual({
+      key: 'pkg:npm/chalk',
+      labels: ['Package'],
+      properties: { key: 'pkg:npm/chalk', name: 'chalk', latest: '4.1.0' },
+    });
+  });
+
+  it('refuses a second process on the same file with a clear error', async () => {
+    const db = file();
+    const first = await EmbeddedStore.open(db);
+    cleanups.push(() => first.close());
+    await expect(EmbeddedStore.open(db)).rejects.toMatchObject({
+      name: 'StoreLockedError',
+      code: 'STORE_LOCKED',
+    });
+    // The first store is unaffected.
+    expect(await first.counts()).toEqual({ nodes: {}, relationships: {} });
+  });
+
+  it('replaces its host after a timeout, and the data written before is all there', async () => {
+    const store = await EmbeddedStore.open(file());
+    cleanups.push(() => store.close());
+    const keys = Array.from({ length: 20 }, (_, i) => ({ key: `pkg:npm/p${i}`, props: {} }));
+    await store.upsertNodes('Package', keys);
+    await expect(
+      store.query(
+        'MATCH (a), (b), (c), (d), (e), (f), (g), (h), (i) RETURN count(*)',
+        {},
+        { rowLimit: 1, timeoutMs: 300 },
+      ),
+    ).rejects.toMatchObject({ name: 'QueryTimeoutError' });
+    expect((await store.counts()).nodes).toEqual({ Package: 20 });
+    expect(store.restarts).toBe(1);
+  });
+
+  it('answers other queries while a slow one runs', async () => {
+    const store = await EmbeddedStore.open(file());
+    cleanups.push(() => store.close());
+    await store.upsertNodes(
+      'Package',
+      Array.from({ length: 20 }, (_, i) => ({ key: `pkg:npm/p${i}`, props: {} })),
+    );
+    const slow = store.query(
+      'MATCH (a), (b), (c), (d), (e), (f), (g), (h) RETURN count(*)',
+      {},
+      { rowLimit: 1, timeoutMs: 2000 },
+    );
+    const started = performance.now();
+    const quick = await store.query(
+      'MATCH (n:Package) RETURN count(n) AS n',
+      {},
+      { rowLimit: 1, timeoutMs: 2000 },
+    );
+    expect(quick.rows).toEqual([{ n: 20 }]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(slow).rejects.toMatchObject({ name: 'QueryTimeoutError' });
+  });
+
+  it('is closed for good after close()', async () => {
+    const store = await EmbeddedStore.open(file());
+    await store.close();
+    await expect(store.counts()).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+  });
+});
