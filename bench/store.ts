@@ -21,7 +21,13 @@ function seconds(start: number): number {
 }
 
 function report(what: string, count: number, elapsed: number): void {
-  console.log(`${what.padEnd(44)} ${String(count).padStart(9)} in ${elapsed.toFixed(2).padStart(6)} s  ${Math.round(count / elapsed).toLocaleString('en').padStart(9)}/s`);
+  console.log(
+    `${what.padEnd(44)} ${String(count).padStart(9)} in ${elapsed.toFixed(2).padStart(6)} s  ${Math.round(
+      count / elapsed,
+    )
+      .toLocaleString('en')
+      .padStart(9)}/s`,
+  );
 }
 
 const packageRows: NodeRow[] = [];
@@ -29,20 +35,35 @@ const versionRows: NodeRow[] = [];
 const hasVersion: RelationshipRow[] = [];
 const dependsOn: RelationshipRow[] = [];
 let seed = 42;
-const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 for (let i = 0; i < packages; i++) {
   const key = `pkg:npm/bench-${i}`;
-  packageRows.push({ key, props: { ecosystem: 'npm', name: `bench-${i}`, latest: '1.0.0', deprecated: false } });
-  versionRows.push({ key: `${key}@1.0.0`, props: { version: '1.0.0', license: 'MIT', hasInstallScripts: false } });
+  packageRows.push({
+    key,
+    props: { ecosystem: 'npm', name: `bench-${i}`, latest: '1.0.0', deprecated: false },
+  });
+  versionRows.push({
+    key: `${key}@1.0.0`,
+    props: { version: '1.0.0', license: 'MIT', hasInstallScripts: false },
+  });
   hasVersion.push({ from: key, to: `${key}@1.0.0`, props: {} });
   for (let d = 0; d < depsPerVersion; d++) {
     const target = Math.floor(random() * packages);
-    if (target !== i) dependsOn.push({ from: `${key}@1.0.0`, to: `pkg:npm/bench-${target}`, props: { kind: 'prod', range: '^1.0.0' } });
+    if (target !== i)
+      dependsOn.push({
+        from: `${key}@1.0.0`,
+        to: `pkg:npm/bench-${target}`,
+        props: { kind: 'prod', range: '^1.0.0' },
+      });
   }
 }
 
-console.log(`trustmap embedded store bench: ${packages} packages, ${packages} versions, ~${depsPerVersion} deps each`);
-console.log(`node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+console.log(
+  `trustmap embedded store bench: ${packages} packages, ${packages} versions, ~${depsPerVersion} deps each`,
+);
+console.log(
+  `node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+);
 
 let start = performance.now();
 const store = await EmbeddedStore.open(file);
@@ -61,11 +82,16 @@ report('upsert relationships', hasVersion.length + dependsOn.length, seconds(sta
 start = performance.now();
 await store.upsertNodes('Package', packageRows);
 await store.upsertRelationships('DEPENDS_ON', dependsOn);
-report('re-upsert the same rows (idempotent)', packageRows.length + dependsOn.length, seconds(start));
+report(
+  're-upsert the same rows (idempotent)',
+  packageRows.length + dependsOn.length,
+  seconds(start),
+);
 
 start = performance.now();
 let streamed = 0;
-for await (const batch of store.stream()) streamed += batch.kind === 'nodes' ? batch.nodes.length : batch.relationships.length;
+for await (const batch of store.stream())
+  streamed += batch.kind === 'nodes' ? batch.nodes.length : batch.relationships.length;
 report('stream the whole graph', streamed, seconds(start));
 
 start = performance.now();
@@ -78,7 +104,11 @@ report('ad-hoc query: top 10 by dependents', result.rows.length, seconds(start))
 
 start = performance.now();
 await store
-  .query('MATCH (a:Package), (b:Package), (c:Package), (d:Package) RETURN count(*)', {}, { rowLimit: 1, timeoutMs: 1000 })
+  .query(
+    'MATCH (a:Package), (b:Package), (c:Package), (d:Package) RETURN count(*)',
+    {},
+    { rowLimit: 1, timeoutMs: 1000 },
+  )
   .catch(() => undefined);
 const counts = await store.counts();
 report('runaway query stopped at 1 s, then counts', 1, seconds(start));
