@@ -39,6 +39,7 @@ import {
   checkRelationshipRows,
   checkScoreRows,
   emptyRecord,
+  rowToNode,
   text,
   type JsonValue,
 } from './values.js';
@@ -107,12 +108,7 @@ export abstract class CypherStore implements GraphStore {
 
   async node(key: string): Promise<StreamedNode | undefined> {
     const [row] = await this.read('node-by-key', { key });
-    if (row === undefined) return undefined;
-    return {
-      key: text(row.key),
-      labels: (row.labels as JsonValue[]).map(text),
-      properties: row.properties as Record<string, JsonValue>,
-    };
+    return row === undefined ? undefined : rowToNode(row);
   }
 
   async neighbours(key: string, limit: number): Promise<Neighbour[]> {

@@ -3,7 +3,15 @@
  * conversion of Grafeo's values into it, and the checks rows pass before they reach a store.
  */
 import { InvalidInputError } from '../errors.js';
-import type { NodeRow, Properties, PropertyValue, RelationshipRow, ScoreRow } from './store.js';
+import type {
+  NodeRow,
+  Properties,
+  PropertyValue,
+  RelationshipRow,
+  ScoreRow,
+  StreamedNode,
+  StreamedRelationship,
+} from './store.js';
 
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -238,6 +246,38 @@ export function checkScoreRows(
 export function checkParams(params: unknown): Record<string, JsonValue> {
   if (!isRecord(params)) throw new InvalidInputError('query parameters must be an object');
   return params as Record<string, JsonValue>;
+}
+
+/** A row of read/node-by-key or read/stream-nodes (key, labels, properties) as a node. */
+export function rowToNode(row: Record<string, JsonValue>): StreamedNode {
+  return {
+    key: text(row.key),
+    labels: Array.isArray(row.labels) ? row.labels.map(text) : [],
+    properties: isRecord(row.properties) ? row.properties : {},
+  };
+}
+
+/** A row of read/stream-relationships (from, type, to, properties) as a relationship. */
+export function rowToRelationship(row: Record<string, JsonValue>): StreamedRelationship {
+  return {
+    type: text(row.type),
+    from: text(row.from),
+    to: text(row.to),
+    properties: isRecord(row.properties) ? row.properties : {},
+  };
+}
+
+/** Collects an async sequence into arrays of at most `size`. */
+export async function* chunks<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const item of source) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 /** Splits rows into batches of at most `size`. */

@@ -13,24 +13,14 @@ import { silentLogger, type Logger } from '../../log.js';
 import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
 import type { CypherLoader } from '../cypher-loader.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../model.js';
-import type {
-  GraphBatch,
-  GraphFilter,
-  QueryOptions,
-  QueryResult,
-  Row,
-  StreamedNode,
-  StreamedRelationship,
-} from '../store.js';
-import { text, type JsonValue } from '../values.js';
+import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';
+import { chunks, rowToNode, rowToRelationship } from '../values.js';
 import { neo4jError } from './neo4j-errors.js';
 import { neo4jToJson } from './to-json.js';
 
 export interface Neo4jStoreOptions {
   logger?: Logger;
   loader?: CypherLoader;
-  /** Transaction timeout of our own statements (default: none beyond the server's). */
-  statementTimeoutMs?: number;
 }
 
 function recordToRow(record: Neo4jRecord): Row {
@@ -153,43 +143,24 @@ export class Neo4jStore extends CypherStore {
     const labels = filter.labels ?? NODE_LABELS;
     const types = filter.types ?? RELATIONSHIP_TYPES;
     if (labels.length > 0) {
-      let nodes: StreamedNode[] = [];
-      for await (const row of this.streamRows(
+      const rows = this.streamRows(
         this.statement('read/stream-nodes'),
         { labels: [...labels] },
         batchSize,
-      )) {
-        nodes.push({
-          key: text(row.key),
-          labels: (row.labels as JsonValue[]).map(String),
-          properties: row.properties as Record<string, JsonValue>,
-        });
-        if (nodes.length === batchSize) {
-          yield { kind: 'nodes', nodes };
-          nodes = [];
-        }
+      );
+      for await (const chunk of chunks(rows, batchSize)) {
+        yield { kind: 'nodes', nodes: chunk.map(rowToNode) };
       }
-      if (nodes.length > 0) yield { kind: 'nodes', nodes };
     }
     if (types.length > 0) {
-      let relationships: StreamedRelationship[] = [];
-      for await (const row of this.streamRows(
+      const rows = this.streamRows(
         this.statement('read/stream-relationships'),
         { types: [...types] },
         batchSize,
-      )) {
-        relationships.push({
-          type: text(row.type),
-          from: text(row.from),
-          to: text(row.to),
-          properties: row.properties as Record<string, JsonValue>,
-        });
-        if (relationships.length === batchSize) {
-          yield { kind: 'relationships', relationships };
-          relationships = [];
-        }
+      );
+      for await (const chunk of chunks(rows, batchSize)) {
+        yield { kind: 'relationships', relationships: chunk.map(rowToRelationship) };
       }
-      if (relationships.length > 0) yield { kind: 'relationships', relationships };
     }
   }
 
