@@ -13,7 +13,10 @@ export type ErrorCode =
   | 'STORE_FAILED'
   | 'QUERY_INVALID'
   | 'QUERY_NOT_READ_ONLY'
-  | 'QUERY_TIMEOUT';
+  | 'QUERY_TIMEOUT'
+  | 'REGISTRY_FAILED'
+  | 'PACKAGE_INVALID'
+  | 'NO_MATCHING_VERSION';
 
 export interface TrustmapErrorOptions {
   cause?: unknown;
@@ -120,6 +123,32 @@ export class QueryTimeoutError extends TrustmapError {
     );
     this.name = 'QueryTimeoutError';
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A registry request failed after its retries (or for a reason no retry fixes). */
+export class RegistryError extends TrustmapError {
+  readonly status: number | undefined;
+  constructor(message: string, options: TrustmapErrorOptions & { status?: number } = {}) {
+    super('REGISTRY_FAILED', message, options);
+    this.name = 'RegistryError';
+    this.status = options.status;
+  }
+}
+
+/** A registry document is not JSON, too large, or not shaped like one. */
+export class InvalidPackageError extends TrustmapError {
+  constructor(message: string, options: TrustmapErrorOptions = {}) {
+    super('PACKAGE_INVALID', message, options);
+    this.name = 'InvalidPackageError';
+  }
+}
+
+/** No published version of a package satisfies a requested range or tag. */
+export class NoMatchingVersionError extends TrustmapError {
+  constructor(message: string) {
+    super('NO_MATCHING_VERSION', message);
+    this.name = 'NoMatchingVersionError';
   }
 }
 

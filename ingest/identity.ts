@@ -1,0 +1,67 @@
+/**
+ * Keys of the graph (DESIGN.md, Identity): package URLs for packages and versions, and prefixed
+ * keys for people, organisations and repositories. Every key is built here and nowhere else.
+ */
+import { createHash } from 'node:crypto';
+import { PackageURL } from 'packageurl-js';
+import { InvalidInputError } from '../errors.js';
+
+/** `@babel/core` -> namespace `@babel`, name `core`. */
+export function splitNpmName(name: string): { namespace: string | undefined; name: string } {
+  if (name.startsWith('@')) {
+    const slash = name.indexOf('/');
+    return { namespace: name.slice(0, slash), name: name.slice(slash + 1) };
+  }
+  return { namespace: undefined, name };
+}
+
+// The names npm accepts (validate-npm-package-name, old mixed-case ones included): a registry
+// document or lockfile with any other name is refused, so no key or URL is built from it.
+const NPM_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/i;
+
+export function assertNpmName(name: string): string {
+  if (name.length > 214 || !NPM_NAME.test(name)) {
+    throw new InvalidInputError(`"${name.slice(0, 100)}" is not a valid npm package name`);
+  }
+  return name;
+}
+
+export function npmPackageKey(name: string): string {
+  const { namespace, name: base } = splitNpmName(assertNpmName(name));
+  return new PackageURL('npm', namespace, base, undefined, undefined, undefined).toString();
+}
+
+export function npmVersionKey(name: string, version: string): string {
+  const { namespace, name: base } = splitNpmName(assertNpmName(name));
+  return new PackageURL('npm', namespace, base, version, undefined, undefined).toString();
+}
+
+export function npmPersonKey(user: string): string {
+  return `person:npm:${user.trim().toLowerCase()}`;
+}
+
+export function npmScopeKey(scope: string): string {
+  return `org:npm:${scope.toLowerCase()}`;
+}
+
+export function domainOrgKey(domain: string): string {
+  return `org:domain:${domain.toLowerCase()}`;
+}
+
+/** `github.com`, `expressjs`, `express` -> `repo:github.com/expressjs/express`. */
+export function repositoryKey(host: string, path: string): string {
+  return `repo:${host.toLowerCase()}/${path
+    .replace(/\.git$/i, '')
+    .replace(/^\/+|\/+$/g, '')
+    .toLowerCase()}`;
+}
+
+/** The organisation that owns a repository on a forge: `org:github:<login>`. */
+export function forgeOrgKey(forge: string, owner: string): string {
+  return `org:${forge}:${owner.toLowerCase()}`;
+}
+
+/** Emails are never stored: only this hash, so identities can be linked without exposing them. */
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}

@@ -1,0 +1,171 @@
+/**
+ * The ingest of npm dependency closures as job handlers: a job is small (a package name, a spec,
+ * and where it was asked from); its handler fetches the packument, maps it, resolves the spec,
+ * records what it found, and returns the jobs for the dependencies to follow. The same handler
+ * runs on the in-process queue and in BullMQ workers.
+ */
+import { isTrustmapError } from '../errors.js';
+import { npmVersionKey } from './identity.js';
+import { GraphRecords } from './records.js';
+import {
+  dependenciesOf,
+  mapDependencies,
+  mapMissingPackage,
+  mapPackument,
+} from './sources/npm/map-packument.js';
+import { readPackument, type DependencyKind, type Packument } from './sources/npm/packument.js';
+import type { RegistryClient } from './sources/npm/registry-client.js';
+import { pickVersion } from './sources/npm/resolve.js';
+
+export interface VisitJob {
+  name: string;
+  /** Range, version or tag to resolve; for a lockfile, the exact version. */
+  spec: string;
+  /** The version that asked for it; absent for a root. */
+  parent?: string;
+  /** The root version's key, recorded on RESOLVES_TO; absent for a root (it is its own). */
+  root?: string;
+  depth: number;
+  /** Follow this version's devDependencies too (a root with --dev). */
+  dev?: boolean;
+  /** An optional dependency: its failure does not fail the run. */
+  optional?: boolean;
+}
+
+export interface Failure {
+  name: string;
+  spec: string;
+  parent: string | undefined;
+  code: string;
+  reason: string;
+  optional: boolean;
+}
+
+export interface VisitResult {
+  /** The version the job resolved to. */
+  resolved: string | undefined;
+  children: VisitJob[];
+  failure: Failure | undefined;
+  /** Set when this job mapped the packument (first time the run saw the package). */
+  packument:
+    | {
+        name: string;
+        maintainersKnown: boolean;
+        timesKnown: boolean;
+        versions: number;
+        publishersKnown: number;
+      }
+    | undefined;
+}
+
+/** Run-wide sets, in memory for one process or in Redis for workers. Each `add` says if it was new. */
+export interface SeenSet {
+  add(member: string): Promise<boolean>;
+}
+
+export interface ClosureContext {
+  client: RegistryClient;
+  sink: (records: GraphRecords) => Promise<void>;
+  /**
+   * What the run has done, so each thing is done once: `package:<name>` (packument mapped),
+   * `version:<key>` (dependencies recorded), `walk:<root> <key>` (dependencies followed for a root,
+   * so each root gets its own RESOLVES_TO edges).
+   */
+  seen: SeenSet;
+  /** How many levels of dependencies to follow below the roots (0: the roots only); undefined for all. */
+  maxDepth: number | undefined;
+}
+
+const FOLLOWED: readonly DependencyKind[] = ['prod', 'optional', 'peer'];
+const RECORDED: readonly DependencyKind[] = ['prod', 'optional', 'peer', 'dev'];
+
+export class MemorySeenSet implements SeenSet {
+  private readonly members = new Set<string>();
+  add(member: string): Promise<boolean> {
+    const added = !this.members.has(member);
+    this.members.add(member);
+    return Promise.resolve(added);
+  }
+}
+
+function failure(job: VisitJob, error: unknown): Failure {
+  return {
+    name: job.name,
+    spec: job.spec,
+    parent: job.parent,
+    code: isTrustmapError(error) ? error.code : 'UNEXPECTED',
+    reason: error instanceof Error ? error.message : String(error),
+    optional: job.optional === true,
+  };
+}
+
+export async function visit(job: VisitJob, context: ClosureContext): Promise<VisitResult> {
+  const result: VisitResult = {
+    resolved: undefined,
+    children: [],
+    failure: undefined,
+    packument: undefined,
+  };
+  let packument: Packument;
+  try {
+    const fetched = await context.client.packument(job.name);
+    if (fetched.status === 'missing') {
+      if (await context.seen.add(`package:${job.name}`))
+        await context.sink(mapMissingPackage(job.name));
+      result.failure = {
+        ...failure(job, new Error(`${job.name} is not in the registry (404)`)),
+        code: 'PACKAGE_MISSING',
+      };
+      return result;
+    }
+    packument = readPackument(fetched.document, job.name);
+    if (await context.seen.add(`package:${job.name}`)) {
+      await context.sink(mapPackument(packument));
+      result.packument = {
+        name: packument.name,
+        maintainersKnown: packument.maintainers !== undefined,
+        timesKnown: packument.times !== undefined,
+        versions: packument.versions.size,
+        publishersKnown: [...packument.versions.values()].filter((v) => v.publisher !== undefined)
+          .length,
+      };
+    }
+  } catch (error) {
+    result.failure = failure(job, error);
+    return result;
+  }
+
+  let version: string;
+  try {
+    version = pickVersion(packument, job.spec);
+  } catch (error) {
+    result.failure = failure(job, error);
+    return result;
+  }
+  const key = npmVersionKey(packument.name, version);
+  result.resolved = key;
+  const root = job.root ?? key;
+  if (job.parent !== undefined) {
+    await context.sink(
+      new GraphRecords().relationship('RESOLVES_TO', job.parent, key, { root, range: job.spec }),
+    );
+  }
+  if (!(await context.seen.add(`walk:${root} ${key}`))) return result;
+
+  const declared = dependenciesOf(packument, version, RECORDED);
+  if (await context.seen.add(`version:${key}`))
+    await context.sink(mapDependencies(packument, version, declared));
+  if (context.maxDepth !== undefined && job.depth >= context.maxDepth) return result;
+  const followed = job.dev === true ? [...FOLLOWED, 'dev'] : FOLLOWED;
+  result.children = declared
+    .filter((d) => followed.includes(d.kind) && !d.optionalPeer)
+    .map((d) => ({
+      name: d.name,
+      spec: d.range,
+      parent: key,
+      root,
+      depth: job.depth + 1,
+      ...(d.kind === 'optional' || job.optional === true ? { optional: true } : {}),
+    }));
+  return result;
+}

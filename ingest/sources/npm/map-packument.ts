@@ -1,0 +1,190 @@
+/**
+ * Pure mapping of an npm packument to graph records (DESIGN.md, graph model): the package, every
+ * published version with its publisher, maintainers, the repository and the organisations behind
+ * the scope, the repository and company email domains. Dependencies are mapped separately, only for
+ * the versions resolved into a closure. What the document does not say is recorded as unknown.
+ */
+import {
+  domainOrgKey,
+  emailHash,
+  npmPackageKey,
+  npmPersonKey,
+  npmScopeKey,
+  npmVersionKey,
+  splitNpmName,
+} from '../../identity.js';
+import { GraphRecords } from '../../records.js';
+import { companyDomain } from '../email-domain.js';
+import { parseRepository, repositoryOwnerKey } from '../repository-url.js';
+import type { Dependency, DependencyKind, NpmPerson, Packument } from './packument.js';
+import { parseDependencySpec } from './spec.js';
+
+/**
+ * A person's node holds what is the same wherever they appear (their npm name). The email a
+ * maintainer list or a publish used is kept, hashed, on that relationship: people change emails,
+ * and a property of the node would hold whichever document was written last.
+ */
+function addPerson(records: GraphRecords, person: NpmPerson): string {
+  const key = npmPersonKey(person.name);
+  records.node('Person', key, { name: person.name });
+  const domain = person.email === undefined ? undefined : companyDomain(person.email);
+  if (domain !== undefined) {
+    records.node('Organisation', domainOrgKey(domain), { name: domain, kind: 'email-domain' });
+    records.relationship('MEMBER_OF', key, domainOrgKey(domain), { evidence: 'email-domain' });
+  }
+  return key;
+}
+
+function emailOf(person: NpmPerson): { emailHash?: string } {
+  return person.email === undefined ? {} : { emailHash: emailHash(person.email) };
+}
+
+export function mapPackument(packument: Packument): GraphRecords {
+  const records = new GraphRecords();
+  const packageKey = npmPackageKey(packument.name);
+  const latest = packument.distTags.get('latest');
+  const latestManifest = latest === undefined ? undefined : packument.versions.get(latest);
+
+  records.node('Package', packageKey, {
+    ecosystem: 'npm',
+    name: packument.name,
+    latest: latest ?? null,
+    deprecated: latestManifest?.deprecated !== undefined,
+    description: packument.description ?? null,
+    license: packument.license ?? latestManifest?.license ?? null,
+    createdAt: packument.created ?? null,
+    modifiedAt: packument.modified ?? null,
+    versionCount: packument.versions.size,
+    maintainersKnown: packument.maintainers !== undefined,
+    maintainerCount: packument.maintainers?.length ?? null,
+    timesKnown: packument.times !== undefined,
+    missing: false,
+  });
+
+  for (const manifest of packument.versions.values()) {
+    const versionKey = npmVersionKey(packument.name, manifest.version);
+    records.node('Version', versionKey, {
+      version: manifest.version,
+      publishedAt: packument.times?.get(manifest.version) ?? null,
+      license: manifest.license ?? null,
+      deprecated: manifest.deprecated ?? null,
+      hasInstallScripts: manifest.hasInstallScripts,
+      provenance: manifest.provenance,
+      signed: manifest.signed,
+      integrity: manifest.integrity ?? null,
+      publisherKnown: manifest.publisher !== undefined,
+    });
+    records.relationship('HAS_VERSION', packageKey, versionKey);
+    if (manifest.publisher !== undefined) {
+      records.relationship(
+        'PUBLISHED',
+        addPerson(records, manifest.publisher),
+        versionKey,
+        emailOf(manifest.publisher),
+      );
+    }
+  }
+
+  for (const maintainer of packument.maintainers ?? []) {
+    records.relationship(
+      'MAINTAINS',
+      addPerson(records, maintainer),
+      packageKey,
+      emailOf(maintainer),
+    );
+  }
+
+  const { namespace } = splitNpmName(packument.name);
+  if (namespace !== undefined) {
+    records.node('Organisation', npmScopeKey(namespace), { name: namespace, kind: 'npm-scope' });
+    records.relationship('IN_SCOPE', packageKey, npmScopeKey(namespace));
+  }
+
+  const repository = packument.repository ?? latestManifest?.repository;
+  const ref = repository === undefined ? undefined : parseRepository(repository.url);
+  if (ref !== undefined) {
+    records.node('Repository', ref.key, { url: ref.url, host: ref.host, name: ref.name });
+    records.relationship('HOSTED_AT', packageKey, ref.key, {
+      verified: false,
+      ...(repository?.directory === undefined ? {} : { directory: repository.directory }),
+    });
+    const owner = repositoryOwnerKey(ref);
+    if (owner !== undefined && ref.owner !== undefined) {
+      records.node('Organisation', owner, { name: ref.owner, kind: `${String(ref.forge)}-owner` });
+      records.relationship('OWNED_BY', ref.key, owner);
+    }
+  }
+  return records;
+}
+
+/** A package that the registry does not have (404): recorded, flagged, never invented further. */
+export function mapMissingPackage(name: string): GraphRecords {
+  return new GraphRecords().node('Package', npmPackageKey(name), {
+    ecosystem: 'npm',
+    name,
+    missing: true,
+  });
+}
+
+/** The dependencies a version declares, of the given kinds, with `npm:` aliases resolved. */
+export function dependenciesOf(
+  packument: Packument,
+  version: string,
+  kinds: readonly DependencyKind[],
+): Dependency[] {
+  const manifest = packument.versions.get(version);
+  if (manifest === undefined) return [];
+  const optional = new Set(manifest.dependencies.optional.map(([name]) => name));
+  const out: Dependency[] = [];
+  for (const kind of kinds) {
+    for (const [alias, spec] of manifest.dependencies[kind]) {
+      // npm installs an optional dependency listed in `dependencies` too as optional.
+      if (kind === 'prod' && optional.has(alias)) continue;
+      let name = alias;
+      let range = spec;
+      try {
+        const parsed = parseDependencySpec(alias, spec);
+        if (parsed.alias !== undefined) {
+          name = parsed.alias.name;
+          range = parsed.alias.spec;
+        }
+      } catch {
+        // An unparseable spec is kept as written; resolving it reports the failure.
+      }
+      out.push({
+        alias,
+        name,
+        range,
+        spec,
+        kind,
+        optionalPeer: kind === 'peer' && manifest.peerOptional.has(alias),
+      });
+    }
+  }
+  return out;
+}
+
+/** DEPENDS_ON records of one resolved version. */
+export function mapDependencies(
+  packument: Packument,
+  version: string,
+  dependencies: readonly Dependency[],
+): GraphRecords {
+  const records = new GraphRecords();
+  const versionKey = npmVersionKey(packument.name, version);
+  for (const dependency of dependencies) {
+    let target: string;
+    try {
+      target = npmPackageKey(dependency.name);
+    } catch {
+      continue; // not an npm package name (a URL or a path spec written as a name): nothing to link
+    }
+    records.relationship('DEPENDS_ON', versionKey, target, {
+      range: dependency.range,
+      kind: dependency.kind,
+      ...(dependency.alias === dependency.name ? {} : { alias: dependency.alias }),
+      ...(dependency.optionalPeer ? { optional: true } : {}),
+    });
+  }
+  return records;
+}

@@ -1,0 +1,212 @@
+/**
+ * The parts of an npm packument trustmap reads, taken from an untrusted document: fields of the
+ * wrong type are treated as absent, strings are capped, and no key of the document is ever used to
+ * index an object we own (so `__proto__` and friends are plain data).
+ */
+import { InvalidPackageError } from '../../../errors.js';
+
+export interface NpmPerson {
+  name: string;
+  email: string | undefined;
+}
+
+export type DependencyKind = 'prod' | 'optional' | 'peer' | 'dev';
+
+export interface Dependency {
+  /** The name the dependent uses (the alias, for `npm:` aliases). */
+  alias: string;
+  /** The package actually installed. */
+  name: string;
+  /** The range, tag or version asked for (for an alias, the range after `npm:<name>@`). */
+  range: string;
+  /** The spec as written in package.json. */
+  spec: string;
+  kind: DependencyKind;
+  /** A peer marked optional in peerDependenciesMeta. */
+  optionalPeer: boolean;
+}
+
+export interface VersionManifest {
+  version: string;
+  license: string | undefined;
+  deprecated: string | undefined;
+  hasInstallScripts: boolean;
+  provenance: boolean;
+  signed: boolean;
+  integrity: string | undefined;
+  publisher: NpmPerson | undefined;
+  repository: RepositoryField | undefined;
+  /** Raw dependency maps, read on demand: only versions in a closure get DEPENDS_ON. */
+  dependencies: Record<DependencyKind, [string, string][]>;
+  peerOptional: Set<string>;
+}
+
+export interface RepositoryField {
+  url: string;
+  directory: string | undefined;
+}
+
+export interface Packument {
+  name: string;
+  distTags: Map<string, string>;
+  versions: Map<string, VersionManifest>;
+  /** Per-version publish times; undefined when the document has no `time`. */
+  times: Map<string, string> | undefined;
+  created: string | undefined;
+  modified: string | undefined;
+  /** Undefined when the document has no `maintainers` (the reduced mirror): unknown, not none. */
+  maintainers: NpmPerson[] | undefined;
+  repository: RepositoryField | undefined;
+  description: string | undefined;
+  license: string | undefined;
+}
+
+const MAX_TEXT = 2000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+function text(value: unknown, max = MAX_TEXT): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed.slice(0, max);
+}
+
+/** `{name, email}`, or the old string form `Name <email> (url)`. */
+export function person(value: unknown): NpmPerson | undefined {
+  if (typeof value === 'string') {
+    const match = /^([^<(]+?)\s*(?:<([^>]*)>)?\s*(?:\([^)]*\))?$/.exec(value.trim());
+    const name = text(match?.[1], 214);
+    return name === undefined ? undefined : { name, email: text(match?.[2], 320) };
+  }
+  if (!isRecord(value)) return undefined;
+  const name = text(own(value, 'name'), 214);
+  return name === undefined ? undefined : { name, email: text(own(value, 'email'), 320) };
+}
+
+function license(value: unknown): string | undefined {
+  if (typeof value === 'string') return text(value, 200);
+  if (isRecord(value)) return text(own(value, 'type'), 200);
+  if (Array.isArray(value)) {
+    const parts = value.map(license).filter((l): l is string => l !== undefined);
+    return parts.length === 0 ? undefined : parts.join(' OR ').slice(0, 200);
+  }
+  return undefined;
+}
+
+export function repositoryField(value: unknown): RepositoryField | undefined {
+  if (typeof value === 'string') {
+    const url = text(value, 1000);
+    return url === undefined ? undefined : { url, directory: undefined };
+  }
+  if (!isRecord(value)) return undefined;
+  const url = text(own(value, 'url'), 1000);
+  return url === undefined ? undefined : { url, directory: text(own(value, 'directory'), 500) };
+}
+
+function dependencyPairs(value: unknown): [string, string][] {
+  if (!isRecord(value)) return [];
+  const pairs: [string, string][] = [];
+  for (const name of Object.keys(value)) {
+    const spec = value[name];
+    if (typeof spec === 'string' && name.length <= 214) pairs.push([name, spec.slice(0, 1000)]);
+  }
+  return pairs;
+}
+
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
+
+function versionManifest(version: string, value: Record<string, unknown>): VersionManifest {
+  const scripts = own(value, 'scripts');
+  const dist = isRecord(own(value, 'dist')) ? (own(value, 'dist') as Record<string, unknown>) : {};
+  const signatures = own(dist, 'signatures');
+  const deprecated = own(value, 'deprecated');
+  const meta = own(value, 'peerDependenciesMeta');
+  const peerOptional = new Set<string>();
+  if (isRecord(meta)) {
+    for (const name of Object.keys(meta)) {
+      const entry = meta[name];
+      if (isRecord(entry) && own(entry, 'optional') === true) peerOptional.add(name);
+    }
+  }
+  return {
+    version,
+    license: license(own(value, 'license') ?? own(value, 'licenses')),
+    // npm marks a version deprecated with a message; an empty string un-deprecates it.
+    deprecated: typeof deprecated === 'string' ? text(deprecated, 1000) : undefined,
+    hasInstallScripts:
+      own(value, 'hasInstallScript') === true ||
+      (isRecord(scripts) && INSTALL_SCRIPTS.some((s) => typeof own(scripts, s) === 'string')),
+    provenance: own(dist, 'attestations') !== undefined && own(dist, 'attestations') !== null,
+    signed: Array.isArray(signatures) && signatures.length > 0,
+    integrity: text(own(dist, 'integrity'), 200),
+    publisher: person(own(value, '_npmUser')),
+    repository: repositoryField(own(value, 'repository')),
+    dependencies: {
+      prod: dependencyPairs(own(value, 'dependencies')),
+      optional: dependencyPairs(own(value, 'optionalDependencies')),
+      peer: dependencyPairs(own(value, 'peerDependencies')),
+      dev: dependencyPairs(own(value, 'devDependencies')),
+    },
+    peerOptional,
+  };
+}
+
+/** Reads a packument; throws `InvalidPackageError` when it is not one, or not of `expectedName`. */
+export function readPackument(document: unknown, expectedName: string): Packument {
+  if (!isRecord(document))
+    throw new InvalidPackageError(`the document for ${expectedName} is not a JSON object`);
+  const name = own(document, 'name');
+  if (name !== expectedName) {
+    throw new InvalidPackageError(
+      `the document for ${expectedName} describes ${typeof name === 'string' ? `"${name.slice(0, 100)}"` : 'no package'}`,
+    );
+  }
+  const rawVersions = own(document, 'versions');
+  if (!isRecord(rawVersions))
+    throw new InvalidPackageError(`the document for ${expectedName} has no versions object`);
+  const versions = new Map<string, VersionManifest>();
+  for (const version of Object.keys(rawVersions)) {
+    const manifest = rawVersions[version];
+    if (isRecord(manifest) && version.length <= 256)
+      versions.set(version, versionManifest(version, manifest));
+  }
+  const distTags = new Map<string, string>();
+  const tags = own(document, 'dist-tags');
+  if (isRecord(tags)) {
+    for (const tag of Object.keys(tags)) {
+      const version = tags[tag];
+      if (typeof version === 'string') distTags.set(tag, version);
+    }
+  }
+  const time = own(document, 'time');
+  let times: Map<string, string> | undefined;
+  if (isRecord(time)) {
+    times = new Map();
+    for (const version of Object.keys(time)) {
+      const at = time[version];
+      if (typeof at === 'string' && !Number.isNaN(Date.parse(at)))
+        times.set(version, new Date(at).toISOString());
+    }
+  }
+  const maintainers = own(document, 'maintainers');
+  return {
+    name,
+    distTags,
+    versions,
+    times,
+    created: times?.get('created'),
+    modified: times?.get('modified'),
+    maintainers: Array.isArray(maintainers)
+      ? maintainers.map(person).filter((p): p is NpmPerson => p !== undefined)
+      : undefined,
+    repository: repositoryField(own(document, 'repository')),
+    description: text(own(document, 'description')),
+    license: license(own(document, 'license')),
+  };
+}
