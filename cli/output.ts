@@ -1,5 +1,6 @@
 /** How the CLI prints for people: aligned tables, values shortened to fit a terminal. */
 import { text as jsonText, type JsonValue } from '../graph/values.js';
+import type { IngestSummary } from '../ingest/run-ingest.js';
 
 // C0 and C1 control characters, escape included: matching them is the point.
 // eslint-disable-next-line no-control-regex
@@ -32,4 +33,29 @@ export function table(
       .join('  ')
       .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** An ingest summary for people: what was loaded, what failed, and what is not known. */
+export function describeSummary(summary: IngestSummary): string {
+  const lines: string[] = [];
+  for (const root of summary.roots)
+    lines.push(`root ${root.spec} -> ${root.resolved ?? 'not resolved'}`);
+  lines.push(
+    `ingested ${summary.resolved.length} versions of ${summary.counts.packages} packages in ${(summary.elapsedMs / 1000).toFixed(1)} s ` +
+      `(${summary.counts.requests} registry requests, ${summary.counts.rowsWritten} rows written)`,
+  );
+  const c = summary.coverage;
+  lines.push(`maintainers known for ${c.maintainersKnown} of ${c.packages} packages`);
+  lines.push(`publishers known for ${c.publishersKnown} of ${c.versions} versions`);
+  lines.push(`publish times known for ${c.timesKnown} of ${c.packages} packages`);
+  if (summary.failures.length > 0) {
+    lines.push(`${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'}:`);
+    for (const f of summary.failures) {
+      const from = f.parent === undefined ? '' : ` (required by ${f.parent})`;
+      lines.push(
+        `  ${cell(`${f.name}@${f.spec}`, 80)}${from}${f.optional ? ' [optional]' : ''}: ${cell(f.reason, 200)} [${f.code}]`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
 }

@@ -9,7 +9,10 @@ import { openStore } from '../graph/open-store.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import { createLogger } from '../log.js';
-import { table } from './output.js';
+import { ingest, type IngestSummary } from '../ingest/run-ingest.js';
+import { parseRootSpec } from '../ingest/spec.js';
+import { describeSummary, table } from './output.js';
+import { progressDisplay } from './progress.js';
 import { packageVersion } from './package-info.js';
 
 export interface CliIo {
@@ -27,6 +30,11 @@ class ExitCode extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+  return Number(value);
 }
 
 function positiveInt(value: string): number {
@@ -162,6 +170,74 @@ export function buildProgram(io: CliIo): Command {
     );
 
   program
+    .command('ingest')
+    .description('load packages, versions, people, repositories and organisations into the graph')
+    .argument(
+      '<spec...>',
+      'npm:<name>[@<version|range|tag>], pkg:npm/<name>[@<version>], or a lockfile path',
+    )
+    .addOption(
+      new Option(
+        '--depth <n>',
+        'levels of dependencies to follow (default: the whole closure)',
+      ).argParser(wholeNumber),
+    )
+    .option('--dev', "follow the roots' devDependencies too")
+    .option('--registry <url>', 'npm registry base URL (default: NPM_REGISTRY)')
+    .addOption(
+      new Option('--concurrency <n>', 'requests and jobs at once')
+        .argParser(positiveInt)
+        .default(16),
+    )
+    .option('--json', 'print a JSON summary on stdout')
+    .action(
+      async (
+        specs: string[],
+        options: {
+          depth?: number;
+          dev?: boolean;
+          registry?: string;
+          concurrency: number;
+          json?: boolean;
+        },
+      ) => {
+        const settings = config();
+        const registry =
+          options.registry === undefined
+            ? settings.npmRegistry
+            : loadConfig({ NPM_REGISTRY: options.registry }, io.cwd).npmRegistry;
+        const roots = specs.map((spec) => parseRootSpec(spec, io.cwd));
+        const code = await withStore(async (store) => {
+          const display = progressDisplay(
+            process.stderr,
+            options.json === true && !process.stderr.isTTY,
+          );
+          let summary: IngestSummary;
+          try {
+            summary = await ingest({
+              roots,
+              store,
+              registry,
+              concurrency: options.concurrency,
+              maxDepth: options.depth,
+              dev: options.dev === true,
+              logger: createLogger(settings.logLevel),
+              onProgress: (progress) => {
+                display.update(progress);
+              },
+            });
+          } finally {
+            display.stop();
+          }
+          if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
+          else io.out(describeSummary(summary));
+          return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
+        });
+        if (code !== EXIT.ok) throw new ExitCode(code);
+      },
+    );
+
+  program
     .command('explore')
     .description('ingest, score and open the explorer for packages (e.g. npm:express)')
     .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths')
@@ -179,7 +255,6 @@ export function buildProgram(io: CliIo): Command {
     });
 
   const upcoming: [string, string][] = [
-    ['ingest', 'load packages, versions, people and repositories into the graph (issue 3)'],
     ['worker', 'process queued ingest jobs from Redis (issue 3)'],
     ['score', 'compute trust, reach and fragility scores (issue 4)'],
     ['chokepoints', 'rank the single points of failure under a root (issue 4)'],

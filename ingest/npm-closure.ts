@@ -30,6 +30,8 @@ export interface VisitJob {
   dev?: boolean;
   /** An optional dependency: its failure does not fail the run. */
   optional?: boolean;
+  /** Follow its dependencies (default). A lockfile's packages are not followed: the lockfile says. */
+  follow?: boolean;
 }
 
 export interface Failure {
@@ -155,7 +157,8 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
   const declared = dependenciesOf(packument, version, RECORDED);
   if (await context.seen.add(`version:${key}`))
     await context.sink(mapDependencies(packument, version, declared));
-  if (context.maxDepth !== undefined && job.depth >= context.maxDepth) return result;
+  if (job.follow === false || (context.maxDepth !== undefined && job.depth >= context.maxDepth))
+    return result;
   const followed = job.dev === true ? [...FOLLOWED, 'dev'] : FOLLOWED;
   result.children = declared
     .filter((d) => followed.includes(d.kind) && !d.optionalPeer)

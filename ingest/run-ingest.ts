@@ -15,6 +15,7 @@ import {
 import { RegistryClient } from './sources/npm/registry-client.js';
 import type { RootSpec } from './spec.js';
 import { BatchWriter } from './writer.js';
+import { lockfileRecords, projectKey, readLockfile } from './roots/read-lockfile.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
@@ -131,7 +132,15 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   };
 
   for (const root of options.roots) {
-    if (root.kind !== 'npm') continue;
+    if (root.kind === 'lockfile') {
+      const locked = readLockfile(root.path);
+      const project = projectKey(locked, root.path);
+      roots.push({ spec: root.input, resolved: project });
+      const { records, jobs } = lockfileRecords(locked, project, options.dev === true);
+      await writer.add(records);
+      for (const job of jobs) run(job);
+      continue;
+    }
     const entry: IngestSummary['roots'][number] = { spec: root.input, resolved: null };
     roots.push(entry);
     run(

@@ -1,0 +1,58 @@
+/** Progress of a long run on stderr: a bar on a terminal, a plain line every few seconds otherwise. */
+import cliProgress from 'cli-progress';
+import type { Progress } from '../ingest/run-ingest.js';
+
+export interface ProgressDisplay {
+  update(progress: Progress): void;
+  stop(): void;
+}
+
+export function progressDisplay(stream: NodeJS.WriteStream, quiet: boolean): ProgressDisplay {
+  if (quiet) return { update: () => undefined, stop: () => undefined };
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format:
+          'ingest [{bar}] {value}/{total} jobs | fetched {fetched} | queued {queued} | written {written} | {rate}/s | ETA {eta_formatted}',
+        hideCursor: true,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(1, 0, { fetched: 0, queued: 0, written: 0, rate: 0 });
+    let done = 0;
+    return {
+      update(progress) {
+        done++;
+        const rate = Math.round(progress.fetched / Math.max(progress.elapsedMs / 1000, 0.001));
+        bar.setTotal(done + progress.queued);
+        bar.update(done, {
+          fetched: progress.fetched,
+          queued: progress.queued,
+          written: progress.written,
+          rate,
+        });
+      },
+      stop() {
+        bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  let latest: Progress | undefined;
+  const line = (p: Progress): string =>
+    `ingest: ${p.fetched} fetched, ${p.queued} queued, ${p.resolved} versions resolved, ${p.written} rows written, ${p.failures} failures, ${(p.elapsedMs / 1000).toFixed(1)} s\n`;
+  return {
+    update(progress) {
+      latest = progress;
+      if (progress.elapsedMs - last >= 2000) {
+        last = progress.elapsedMs;
+        stream.write(line(progress));
+      }
+    },
+    stop() {
+      if (latest !== undefined) stream.write(line(latest));
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * A lockfile as a root: its project becomes a Version node, the locked packages become jobs that
+ * fetch and map each exact version (and follow nothing: the lockfile says what is installed), and
+ * its edges become RESOLVES_TO {root} between the exact versions.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidInputError } from '../../errors.js';
+import { assertNpmName, npmPackageKey, npmVersionKey } from '../identity.js';
+import type { VisitJob } from '../npm-closure.js';
+import { GraphRecords } from '../records.js';
+import type { Lockfile } from './lockfile.js';
+import { readNpmLockfile } from './npm-lockfile.js';
+
+const MAX_LOCKFILE_BYTES = 256 * 2 ** 20;
+
+export function readLockfile(file: string): Lockfile {
+  const size = fs.statSync(file).size;
+  if (size > MAX_LOCKFILE_BYTES)
+    throw new InvalidInputError(`${file} is over ${MAX_LOCKFILE_BYTES} bytes`);
+  const content = fs.readFileSync(file, 'utf8');
+  const base = path.basename(file);
+  if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json')
+    return readNpmLockfile(content, file);
+  throw new InvalidInputError(
+    `${file}: ${base} is not read yet; package-lock.json and npm-shrinkwrap.json are`,
+  );
+}
+
+function validName(name: string | undefined): name is string {
+  if (name === undefined) return false;
+  try {
+    assertNpmName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The key of the project a lockfile locks: its package URL, or the folder's name when it has none. */
+export function projectKey(lockfile: Lockfile, file: string): string {
+  const name = lockfile.project.name;
+  if (validName(name)) return npmVersionKey(name, lockfile.project.version ?? '0.0.0-unversioned');
+  return `project:${path.basename(path.dirname(file))}`;
+}
+
+export function lockfileRecords(
+  lockfile: Lockfile,
+  project: string,
+  dev: boolean,
+): { records: GraphRecords; jobs: VisitJob[] } {
+  const records = new GraphRecords();
+  records.node('Version', project, {
+    version: lockfile.project.version ?? null,
+    project: true,
+    lockfile: lockfile.format,
+  });
+  const wanted = new Map(lockfile.packages.filter((p) => dev || !p.dev).map((p) => [p.id, p]));
+  const jobs: VisitJob[] = [...wanted.values()].map((p) => ({
+    name: p.name,
+    spec: p.version,
+    root: project,
+    depth: 0,
+    follow: false,
+    ...(p.optional ? { optional: true } : {}),
+  }));
+  for (const edge of lockfile.edges) {
+    const to = wanted.get(edge.to);
+    const from = edge.from === '' ? undefined : wanted.get(edge.from);
+    if (to === undefined || (edge.from !== '' && from === undefined)) continue;
+    const fromKey = from === undefined ? project : npmVersionKey(from.name, from.version);
+    records.relationship('RESOLVES_TO', fromKey, npmVersionKey(to.name, to.version), {
+      root: project,
+      range: edge.range,
+    });
+    if (from === undefined) {
+      records.relationship('DEPENDS_ON', project, npmPackageKey(to.name), {
+        range: edge.range,
+        kind: to.dev ? 'dev' : to.optional ? 'optional' : 'prod',
+      });
+    }
+  }
+  return { records, jobs };
+}
