@@ -1,6 +1,6 @@
 /** How the CLI prints for people: aligned tables, values shortened to fit a terminal. */
 import { text as jsonText, type JsonValue } from '../graph/values.js';
-import type { IngestSummary } from '../ingest/run-ingest.js';
+import type { Coverage, IngestSummary } from '../ingest/run-ingest.js';
 
 // C0 and C1 control characters, escape included: matching them is the point.
 // eslint-disable-next-line no-control-regex
@@ -44,10 +44,7 @@ export function describeSummary(summary: IngestSummary): string {
     `ingested ${summary.resolved.length} versions of ${summary.counts.packages} packages in ${(summary.elapsedMs / 1000).toFixed(1)} s ` +
       `(${summary.counts.requests} registry requests, ${summary.counts.rowsWritten} rows written)`,
   );
-  const c = summary.coverage;
-  lines.push(`maintainers known for ${c.maintainersKnown} of ${c.packages} packages`);
-  lines.push(`publishers known for ${c.publishersKnown} of ${c.versions} versions`);
-  lines.push(`publish times known for ${c.timesKnown} of ${c.packages} packages`);
+  lines.push(describeCoverage(summary.coverage).trimEnd());
   if (summary.failures.length > 0) {
     lines.push(`${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'}:`);
     for (const f of summary.failures) {
@@ -58,4 +55,40 @@ export function describeSummary(summary: IngestSummary): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** What the trust model will have to go on, in words: "maintainers known for 0 of 68 packages". */
+export function describeCoverage(c: Coverage): string {
+  return (
+    [
+      `maintainers known for ${c.maintainersKnown} of ${c.packages} packages`,
+      `publishers known for ${c.publishersKnown} of ${c.versions} versions`,
+      `publish times known for ${c.timesKnown} of ${c.packages} packages`,
+    ].join('\n') + '\n'
+  );
+}
+
+/**
+ * RFC 4180 CSV. A cell that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
+ * quote mark: registry text ends up in these cells.
+ */
+export function csv(
+  columns: readonly string[],
+  rows: readonly Record<string, JsonValue>[],
+): string {
+  const field = (value: JsonValue | undefined): string => {
+    let text =
+      value === undefined || value === null
+        ? ''
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return (
+    [columns.map(field), ...rows.map((row) => columns.map((c) => field(row[c])))]
+      .map((r) => r.join(','))
+      .join('\r\n') + '\r\n'
+  );
 }

@@ -2,6 +2,8 @@
  * The `trustmap` command: subcommands, their options and what they print. Commands load the
  * configuration, open the store and call into the library; the logic lives in the modules.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, SETTINGS, type Config, type Environment } from '../config.js';
 import { isTrustmapError } from '../errors.js';
@@ -9,9 +11,9 @@ import { openStore } from '../graph/open-store.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import { createLogger } from '../log.js';
-import { ingest, type IngestSummary } from '../ingest/run-ingest.js';
+import { ingest, type Coverage, type IngestSummary } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';
-import { describeSummary, table } from './output.js';
+import { csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
 import { packageVersion } from './package-info.js';
 
@@ -25,6 +27,22 @@ export interface CliIo {
 
 /** Exit codes: 0 done, 1 done with failures or a runtime error, 2 a usage or configuration error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+interface QueryCliOptions {
+  param: Record<string, JsonValue>;
+  limit?: number;
+  timeout?: number;
+  format: 'table' | 'json' | 'csv';
+  json?: boolean;
+}
+
+interface IngestCliOptions {
+  depth?: number;
+  dev?: boolean;
+  registry?: string;
+  concurrency: number;
+  json?: boolean;
+}
 
 class ExitCode extends Error {
   constructor(readonly code: number) {
@@ -79,6 +97,41 @@ export function buildProgram(io: CliIo): Command {
     }
   }
 
+  async function runIngest(specs: string[], options: IngestCliOptions): Promise<number> {
+    const settings = config();
+    const registry =
+      options.registry === undefined
+        ? settings.npmRegistry
+        : loadConfig({ NPM_REGISTRY: options.registry }, io.cwd).npmRegistry;
+    const roots = specs.map((spec) => parseRootSpec(spec, io.cwd));
+    return withStore(async (store) => {
+      const display = progressDisplay(
+        process.stderr,
+        options.json === true && !process.stderr.isTTY,
+      );
+      let summary: IngestSummary;
+      try {
+        summary = await ingest({
+          roots,
+          store,
+          registry,
+          concurrency: options.concurrency,
+          maxDepth: options.depth,
+          dev: options.dev === true,
+          logger: createLogger(settings.logLevel),
+          onProgress: (progress) => {
+            display.update(progress);
+          },
+        });
+      } finally {
+        display.stop();
+      }
+      if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
+      else io.out(describeSummary(summary));
+      return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
+    });
+  }
+
   const program = new Command('trustmap')
     .description('Whom am I trusting when I install this, and where would the chain break?')
     .version(packageVersion(), '-V, --version')
@@ -89,16 +142,23 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('stats')
-    .description('count the nodes and relationships in the graph store')
+    .description('count the nodes and relationships in the graph store, and what is known')
     .option('--json', 'print a JSON object')
     .action(async (options: { json?: boolean }) => {
       await withStore(async (store) => {
         const counts = await store.counts();
+        const [packages] = await store.read('package-coverage');
+        const [versions] = await store.read('version-coverage');
+        const coverage: Coverage = {
+          packages: Number(packages?.packages ?? 0),
+          maintainersKnown: Number(packages?.maintainersKnown ?? 0),
+          timesKnown: Number(packages?.timesKnown ?? 0),
+          versions: Number(versions?.versions ?? 0),
+          publishersKnown: Number(versions?.publishersKnown ?? 0),
+        };
         if (options.json === true) {
-          io.out(
-            JSON.stringify({ store: store.kind, location: store.location, ...counts }, null, 2) +
-              '\n',
-          );
+          const report = { store: store.kind, location: store.location, ...counts, coverage };
+          io.out(JSON.stringify(report, null, 2) + '\n');
           return;
         }
         io.out(`${store.kind} store at ${store.location}\n`);
@@ -110,18 +170,19 @@ export function buildProgram(io: CliIo): Command {
             count,
           })),
         ];
-        io.out(
-          rows.length === 0
-            ? 'the graph is empty\n'
-            : table(['kind', 'name', 'count'], rows) + '\n',
-        );
+        if (rows.length === 0) {
+          io.out('the graph is empty\n');
+          return;
+        }
+        io.out(table(['kind', 'name', 'count'], rows) + '\n');
+        io.out(describeCoverage(coverage));
       });
     });
 
   program
     .command('query')
     .description('run a read-only Cypher query against the graph store')
-    .argument('<cypher>', 'the query; writes are rejected')
+    .argument('<cypher>', 'the query, or a .cypher file holding it; writes are rejected')
     .option(
       '-p, --param <name=value>',
       'a query parameter (value parsed as JSON when it is JSON)',
@@ -138,26 +199,26 @@ export function buildProgram(io: CliIo): Command {
         positiveInt,
       ),
     )
-    .option('--json', 'print a JSON object with columns, rows and truncated')
-    .action(
-      async (
-        cypher: string,
-        options: {
-          param: Record<string, JsonValue>;
-          limit?: number;
-          timeout?: number;
-          json?: boolean;
-        },
-      ) => {
-        await withStore(async (store, settings) => {
-          const result = await store.query(cypher, options.param, {
-            rowLimit: options.limit ?? settings.queryRowLimit,
-            timeoutMs: options.timeout ?? settings.queryTimeoutMs,
-          });
-          if (options.json === true) {
-            io.out(JSON.stringify(result, null, 2) + '\n');
-            return;
-          }
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'csv'])
+        .default('table'),
+    )
+    .option('--json', 'the same as --format json')
+    .action(async (cypher: string, options: QueryCliOptions) => {
+      const text =
+        cypher.endsWith('.cypher') && fs.existsSync(path.resolve(io.cwd, cypher))
+          ? fs.readFileSync(path.resolve(io.cwd, cypher), 'utf8')
+          : cypher;
+      await withStore(async (store, settings) => {
+        const result = await store.query(text, options.param, {
+          rowLimit: options.limit ?? settings.queryRowLimit,
+          timeoutMs: options.timeout ?? settings.queryTimeoutMs,
+        });
+        const format = options.json === true ? 'json' : options.format;
+        if (format === 'json') io.out(JSON.stringify(result, null, 2) + '\n');
+        else if (format === 'csv') io.out(csv(result.columns, result.rows));
+        else {
           io.out(table(result.columns, result.rows) + '\n');
           const more = result.truncated
             ? ` (truncated at ${result.rows.length}; raise --limit for more)`
@@ -165,9 +226,14 @@ export function buildProgram(io: CliIo): Command {
           io.out(
             `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} in ${result.elapsedMs} ms${more}\n`,
           );
-        });
-      },
-    );
+        }
+        if (format !== 'table' && result.truncated) {
+          io.err(
+            `trustmap query: truncated at ${result.rows.length} rows; raise --limit for more\n`,
+          );
+        }
+      });
+    });
 
   program
     .command('ingest')
@@ -190,68 +256,22 @@ export function buildProgram(io: CliIo): Command {
         .default(16),
     )
     .option('--json', 'print a JSON summary on stdout')
-    .action(
-      async (
-        specs: string[],
-        options: {
-          depth?: number;
-          dev?: boolean;
-          registry?: string;
-          concurrency: number;
-          json?: boolean;
-        },
-      ) => {
-        const settings = config();
-        const registry =
-          options.registry === undefined
-            ? settings.npmRegistry
-            : loadConfig({ NPM_REGISTRY: options.registry }, io.cwd).npmRegistry;
-        const roots = specs.map((spec) => parseRootSpec(spec, io.cwd));
-        const code = await withStore(async (store) => {
-          const display = progressDisplay(
-            process.stderr,
-            options.json === true && !process.stderr.isTTY,
-          );
-          let summary: IngestSummary;
-          try {
-            summary = await ingest({
-              roots,
-              store,
-              registry,
-              concurrency: options.concurrency,
-              maxDepth: options.depth,
-              dev: options.dev === true,
-              logger: createLogger(settings.logLevel),
-              onProgress: (progress) => {
-                display.update(progress);
-              },
-            });
-          } finally {
-            display.stop();
-          }
-          if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
-          else io.out(describeSummary(summary));
-          return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
-        });
-        if (code !== EXIT.ok) throw new ExitCode(code);
-      },
-    );
+    .action(async (specs: string[], options: IngestCliOptions) => {
+      const code = await runIngest(specs, options);
+      if (code !== EXIT.ok) throw new ExitCode(code);
+    });
 
   program
     .command('explore')
     .description('ingest, score and open the explorer for packages (e.g. npm:express)')
     .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths')
     .action(async (specs: string[]) => {
-      await withStore(async (store) => {
-        const counts = await store.counts();
-        const nodes = Object.values(counts.nodes).reduce((a, b) => a + b, 0);
-        io.out(`${store.kind} store ready at ${store.location} (${nodes} nodes)\n`);
-        io.err(
-          `trustmap explore ${specs.join(' ')}: ingest, scoring and the explorer are not built yet ` +
-            '(issues 3, 4 and 5); only the graph store is. See "trustmap --help".\n',
-        );
-        throw new ExitCode(EXIT.failed);
-      });
+      const code = await runIngest(specs, { concurrency: 16 });
+      io.err(
+        'trustmap explore: the graph is loaded; scoring and the explorer are not built yet (issues 4 and 5). ' +
+          'Try "trustmap stats" and "trustmap query".\n',
+      );
+      if (code !== EXIT.ok) throw new ExitCode(code);
     });
 
   const upcoming: [string, string][] = [

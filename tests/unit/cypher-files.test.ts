@@ -46,7 +46,25 @@ const ACCEPTED_WARNINGS: Record<string, RegExp> = {
 const dbSchema = {
   labels: [...NODE_LABELS],
   relationshipTypes: [...RELATIONSHIP_TYPES],
-  propertyKeys: ['key', 'stub', 'kind', 'root', ...SCORE_PROPERTIES],
+  // The properties the mappers write (ingest/sources/**): a statement naming any other is a typo.
+  propertyKeys: [
+    'key',
+    'stub',
+    'kind',
+    'root',
+    'range',
+    'name',
+    'missing',
+    'maintainersKnown',
+    'timesKnown',
+    'publisherKnown',
+    'publishedAt',
+    'project',
+    'version',
+    'latest',
+    'deprecated',
+    ...SCORE_PROPERTIES,
+  ],
   graphSchema: Object.entries(RELATIONSHIPS).map(([relType, spec]) => ({
     from: spec.from,
     to: spec.to,

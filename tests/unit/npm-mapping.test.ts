@@ -1,0 +1,230 @@
+/** Mapping real packuments (../shared/fixtures/npm/packuments) to graph records. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  mapPackument,
+  dependenciesOf,
+  mapDependencies,
+} from '../../ingest/sources/npm/map-packument.js';
+import { readPackument, type Packument } from '../../ingest/sources/npm/packument.js';
+import { pickVersion } from '../../ingest/sources/npm/resolve.js';
+import { parseRepository } from '../../ingest/sources/repository-url.js';
+import { PACKUMENTS } from '../helpers/fixture-registry.js';
+
+function load(file: string): Packument {
+  const document = JSON.parse(fs.readFileSync(path.join(PACKUMENTS, file), 'utf8')) as {
+    name: string;
+  };
+  return readPackument(document, document.name);
+}
+
+const files = fs.readdirSync(PACKUMENTS).filter((f) => f.endsWith('.json'));
+
+describe('mapPackument', () => {
+  it.each(files)(
+    'maps %s without error: a package, every version, HAS_VERSION for each',
+    (file) => {
+      const packument = load(file);
+      const records = mapPackument(packument);
+      expect(records.nodeRows('Package')).toHaveLength(1);
+      expect(records.nodeRows('Version')).toHaveLength(packument.versions.size);
+      expect(records.relationshipRows('HAS_VERSION')).toHaveLength(packument.versions.size);
+    },
+  );
+
+  it("records maintainers and each version's publisher, with emails only as hashes", () => {
+    const records = mapPackument(load('chalk.json'));
+    const maintainers = records
+      .relationshipRows('MAINTAINS')
+      .map((r) => r.from)
+      .sort();
+    expect(maintainers).toEqual(['person:npm:qix', 'person:npm:sindresorhus']);
+    const published = records
+      .relationshipRows('PUBLISHED')
+      .find((r) => r.to === 'pkg:npm/chalk@4.1.0');
+    expect(published?.from).toBe('person:npm:sindresorhus');
+    expect(published?.props.emailHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify([...records.nodes.values()].map((m) => [...m.values()]))).not.toMatch(
+      /@gmail\.com/,
+    );
+    // Free-mail domains are no organisation.
+    expect(records.nodeRows('Organisation').map((o) => o.key)).not.toContain(
+      'org:domain:gmail.com',
+    );
+  });
+
+  it('says when maintainers, publishers or times are unknown instead of inventing them', () => {
+    const document = JSON.parse(
+      fs.readFileSync(path.join(PACKUMENTS, 'is-number.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    delete document.maintainers;
+    delete document.time;
+    for (const version of Object.values(
+      document.versions as Record<string, Record<string, unknown>>,
+    ))
+      delete version._npmUser;
+    const records = mapPackument(readPackument(document, 'is-number'));
+    expect(records.nodeRows('Package')[0]?.props).toMatchObject({
+      maintainersKnown: false,
+      maintainerCount: null,
+      timesKnown: false,
+    });
+    expect(
+      records
+        .nodeRows('Version')
+        .every((v) => v.props.publisherKnown === false && v.props.publishedAt === null),
+    ).toBe(true);
+    expect(records.relationshipRows('MAINTAINS')).toEqual([]);
+    expect(records.relationshipRows('PUBLISHED')).toEqual([]);
+  });
+
+  it('maps a scope to an organisation and the repository to its owner', () => {
+    const records = mapPackument(load('@ljharb__has-package-exports-patterns.json'));
+    expect(records.relationshipRows('IN_SCOPE')).toEqual([
+      { from: 'pkg:npm/%40ljharb/has-package-exports-patterns', to: 'org:npm:@ljharb', props: {} },
+    ]);
+    expect(records.relationshipRows('HOSTED_AT')).toEqual([
+      {
+        from: 'pkg:npm/%40ljharb/has-package-exports-patterns',
+        to: 'repo:github.com/inspect-js/has-package-exports',
+        props: { verified: false },
+      },
+    ]);
+    expect(records.relationshipRows('OWNED_BY')[0]).toMatchObject({ to: 'org:github:inspect-js' });
+  });
+
+  it('reads install scripts, deprecation and registry signatures', () => {
+    const glob = mapPackument(load('glob.json'));
+    const version = (records: typeof glob, key: string) =>
+      records.nodeRows('Version').find((v) => v.key === key)?.props;
+    expect(version(glob, 'pkg:npm/glob@2.0.9')?.hasInstallScripts).toBe(true);
+    expect(version(glob, 'pkg:npm/glob@7.1.6')?.hasInstallScripts).toBe(false);
+    const minimatch = mapPackument(load('minimatch.json'));
+    expect(version(minimatch, 'pkg:npm/minimatch@0.0.1')?.deprecated).toMatch(/RegExp DoS/);
+    expect(version(minimatch, 'pkg:npm/minimatch@3.0.4')?.deprecated).toBeNull();
+    expect(version(mapPackument(load('lodash.json')), 'pkg:npm/lodash@4.17.21')).toMatchObject({
+      signed: true,
+      provenance: false,
+    });
+    expect(version(glob, 'pkg:npm/glob@7.1.6')).toMatchObject({ signed: false, provenance: false });
+  });
+
+  it('refuses a document that is not the package asked for, or not a packument', () => {
+    expect(() => readPackument({ name: 'evil', versions: {} }, 'chalk')).toThrow(
+      /describes "evil"/,
+    );
+    expect(() => readPackument({ name: 'chalk' }, 'chalk')).toThrow(/no versions object/);
+    expect(() => readPackument([], 'chalk')).toThrow(/not a JSON object/);
+  });
+
+  it('keeps hostile keys as data', () => {
+    const document = JSON.parse(
+      '{"name":"x","versions":{"__proto__":{"version":"1.0.0"},"1.0.0":{"dependencies":{"__proto__":"^1"}}},"dist-tags":{"latest":"1.0.0"}}',
+    ) as unknown;
+    const packument = readPackument(document, 'x');
+    expect([...packument.versions.keys()].sort()).toEqual(['1.0.0', '__proto__']);
+    expect(({} as Record<string, unknown>).version).toBeUndefined();
+    expect(() => mapPackument(packument)).not.toThrow();
+  });
+});
+
+describe('dependencies', () => {
+  it('records prod, optional, peer and dev dependencies of a version, and follows aliases', () => {
+    const document = {
+      name: 'demo',
+      'dist-tags': { latest: '1.0.0' },
+      versions: {
+        '1.0.0': {
+          dependencies: { a: '^1', b: '^2', c: 'npm:real-c@^3' },
+          optionalDependencies: { b: '^2' },
+          peerDependencies: { d: '>=4', e: '*' },
+          peerDependenciesMeta: { e: { optional: true } },
+          devDependencies: { f: '^5' },
+        },
+      },
+    };
+    const packument = readPackument(document, 'demo');
+    const deps = dependenciesOf(packument, '1.0.0', ['prod', 'optional', 'peer', 'dev']);
+    expect(
+      deps.map(
+        (d) =>
+          `${d.kind} ${d.name}@${d.range}${d.alias === d.name ? '' : ` as ${d.alias}`}${d.optionalPeer ? ' (optional)' : ''}`,
+      ),
+    ).toEqual([
+      'prod a@^1',
+      'prod real-c@^3 as c',
+      'optional b@^2',
+      'peer d@>=4',
+      'peer e@* (optional)',
+      'dev f@^5',
+    ]);
+    const edges = mapDependencies(packument, '1.0.0', deps).relationshipRows('DEPENDS_ON');
+    expect(edges).toContainEqual({
+      from: 'pkg:npm/demo@1.0.0',
+      to: 'pkg:npm/real-c',
+      props: { range: '^3', kind: 'prod', alias: 'c' },
+    });
+  });
+});
+
+describe('pickVersion (as npm picks)', () => {
+  const packument = readPackument(
+    {
+      name: 'p',
+      'dist-tags': { latest: '1.2.0', next: '2.0.0-beta.2' },
+      versions: Object.fromEntries(
+        ['1.0.0', '1.2.0', '1.3.0', '1.4.0', '2.0.0-beta.1', '2.0.0-beta.2', '0.9.0'].map((v) => [
+          v,
+          v === '1.4.0' ? { deprecated: 'broken' } : {},
+        ]),
+      ),
+    },
+    'p',
+  );
+  it.each([
+    ['^1.0.0', '1.2.0'], // the latest tag wins when it satisfies
+    ['^1.3.0', '1.3.0'], // otherwise the highest that is not deprecated
+    ['1.4.0', '1.4.0'], // an exact version, deprecated or not
+    ['>=1.4.0', '1.4.0'], // a deprecated version when nothing else satisfies
+    ['next', '2.0.0-beta.2'], // a dist-tag
+    ['^2.0.0-beta.1', '2.0.0-beta.2'], // prereleases only for a range that names one
+    ['*', '1.2.0'],
+    ['', '1.2.0'],
+    ['~0.9', '0.9.0'],
+  ])('%s -> %s', (spec, version) => {
+    expect(pickVersion(packument, spec)).toBe(version);
+  });
+  it.each([['^3'], ['nope-tag'], ['9.9.9'], ['>=2.0.0']])(
+    '%s: no version, with a clear error',
+    (spec) => {
+      expect(() => pickVersion(packument, spec)).toThrow(
+        expect.objectContaining({ code: 'NO_MATCHING_VERSION' }) as Error,
+      );
+    },
+  );
+});
+
+describe('parseRepository', () => {
+  it.each([
+    ['expressjs/express', 'repo:github.com/expressjs/express'],
+    ['github:expressjs/express', 'repo:github.com/expressjs/express'],
+    [
+      'git+ssh://git@github.com/moxystudio/node-cross-spawn.git',
+      'repo:github.com/moxystudio/node-cross-spawn',
+    ],
+    ['git://github.com/isaacs/rimraf.git', 'repo:github.com/isaacs/rimraf'],
+    ['git+https://github.com/Chalk/Chalk.git', 'repo:github.com/chalk/chalk'],
+    ['gitlab:group/project', 'repo:gitlab.com/group/project'],
+    ['https://git.example.org/team/tool.git', 'repo:git.example.org/team/tool'],
+    ['git@git.example.org:team/tool.git', 'repo:git.example.org/team/tool'],
+  ])('%s -> %s', (raw, key) => {
+    expect(parseRepository(raw)?.key).toBe(key);
+  });
+  it.each([['not a url'], ['file:///etc/passwd'], ['https://example.org/../..']])(
+    '%s is no repository',
+    (raw) => {
+      expect(parseRepository(raw)).toBeUndefined();
+    },
+  );
+});
