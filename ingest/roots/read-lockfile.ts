@@ -11,6 +11,41 @@ import type { VisitJob } from '../npm-closure.js';
 import { GraphRecords } from '../records.js';
 import type { Lockfile } from './lockfile.js';
 import { readNpmLockfile } from './npm-lockfile.js';
+import { readPnpmLockfile } from './pnpm-lockfile.js';
+import { readYarnLockfile, type ProjectManifest } from './yarn-lockfile.js';
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [name, range] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof range === 'string') out[name] = range;
+  }
+  return out;
+}
+
+/** The package.json beside a lockfile, if there is one: the project's name and dependencies. */
+export function manifestBeside(file: string): ProjectManifest | undefined {
+  const manifest = path.join(path.dirname(file), 'package.json');
+  if (!fs.existsSync(manifest)) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+  } catch (error) {
+    throw new InvalidInputError(`${manifest} is not JSON`, { cause: error });
+  }
+  const record = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+  return {
+    ...(typeof record.name === 'string' ? { name: record.name } : {}),
+    ...(typeof record.version === 'string' ? { version: record.version } : {}),
+    dependencies: stringMap(record.dependencies),
+    devDependencies: stringMap(record.devDependencies),
+    optionalDependencies: stringMap(record.optionalDependencies),
+  };
+}
+
+function withProject(lockfile: Lockfile, manifest: ProjectManifest | undefined): Lockfile {
+  return { ...lockfile, project: { name: manifest?.name, version: manifest?.version } };
+}
 
 const MAX_LOCKFILE_BYTES = 256 * 2 ** 20;
 
@@ -22,9 +57,10 @@ export function readLockfile(file: string): Lockfile {
   const base = path.basename(file);
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json')
     return readNpmLockfile(content, file);
-  throw new InvalidInputError(
-    `${file}: ${base} is not read yet; package-lock.json and npm-shrinkwrap.json are`,
-  );
+  if (base === 'pnpm-lock.yaml')
+    return withProject(readPnpmLockfile(content, file), manifestBeside(file));
+  if (base === 'yarn.lock') return readYarnLockfile(content, file, manifestBeside(file));
+  throw new InvalidInputError(`${file}: not a lockfile trustmap reads`);
 }
 
 function validName(name: string | undefined): name is string {
