@@ -30,6 +30,8 @@ export interface Config {
   /** Limits of ad-hoc (user-written) Cypher queries. */
   queryTimeoutMs: number;
   queryRowLimit: number;
+  /** How long an ingest job stays locked to a worker that stopped answering. */
+  workerLockMs: number;
   logLevel: LogLevel;
 }
 
@@ -62,6 +64,7 @@ export const SETTINGS = [
   ['TRUSTMAP_TOKEN', 'Bearer token the server requires (required off loopback)', 'unset'],
   ['TRUSTMAP_QUERY_TIMEOUT_MS', 'time limit of an ad-hoc Cypher query', '30000'],
   ['TRUSTMAP_QUERY_ROW_LIMIT', 'row limit of an ad-hoc Cypher query', '10000'],
+  ['TRUSTMAP_WORKER_LOCK_MS', 'how long a stopped worker keeps its ingest jobs locked', '30000'],
   ['TRUSTMAP_LOG_LEVEL', `log level (${LOG_LEVELS.join(', ')})`, 'info'],
 ] as const;
 
@@ -136,6 +139,12 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       read('TRUSTMAP_QUERY_ROW_LIMIT') ?? '10000',
       1,
       1_000_000,
+    ),
+    workerLockMs: integer(
+      'TRUSTMAP_WORKER_LOCK_MS',
+      read('TRUSTMAP_WORKER_LOCK_MS') ?? '30000',
+      1000,
+      3_600_000,
     ),
     logLevel: logLevel as LogLevel,
   };

@@ -6,14 +6,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, SETTINGS, type Config, type Environment } from '../config.js';
-import { isTrustmapError } from '../errors.js';
+import { ConfigError, isTrustmapError } from '../errors.js';
 import { openStore } from '../graph/open-store.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import { createLogger } from '../log.js';
 import { ingest, type Coverage, type IngestSummary } from '../ingest/run-ingest.js';
+import {
+  DEFAULT_QUEUE,
+  ingestWithWorkers,
+  redisConnection,
+  startIngestWorker,
+} from '../ingest/queue/distributed.js';
+import { RunState } from '../ingest/queue/run-state.js';
 import { parseRootSpec } from '../ingest/spec.js';
-import { csv, describeCoverage, describeSummary, table } from './output.js';
+import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
 import { packageVersion } from './package-info.js';
 
@@ -37,6 +44,9 @@ interface QueryCliOptions {
 }
 
 interface IngestCliOptions {
+  workers?: boolean;
+  queue?: string;
+  status?: string | true;
   depth?: number;
   dev?: boolean;
   registry?: string;
@@ -104,6 +114,33 @@ export function buildProgram(io: CliIo): Command {
         ? settings.npmRegistry
         : loadConfig({ NPM_REGISTRY: options.registry }, io.cwd).npmRegistry;
     const roots = specs.map((spec) => parseRootSpec(spec, io.cwd));
+    if (options.workers === true) {
+      if (settings.redisUrl === undefined)
+        throw new ConfigError('REDIS_URL', 'is required with --workers');
+      const display = progressDisplay(
+        process.stderr,
+        options.json === true && !process.stderr.isTTY,
+      );
+      let summary: IngestSummary;
+      try {
+        summary = await ingestWithWorkers({
+          redisUrl: settings.redisUrl,
+          queueName: options.queue ?? DEFAULT_QUEUE,
+          roots,
+          registry,
+          maxDepth: options.depth,
+          dev: options.dev === true,
+          onProgress: (progress) => {
+            display.update(progress);
+          },
+        });
+      } finally {
+        display.stop();
+      }
+      if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
+      else io.out(describeSummary(summary));
+      return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
+    }
     return withStore(async (store) => {
       const display = progressDisplay(
         process.stderr,
@@ -130,6 +167,50 @@ export function buildProgram(io: CliIo): Command {
       else io.out(describeSummary(summary));
       return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
     });
+  }
+
+  async function showStatus(runId: string | undefined, json: boolean): Promise<void> {
+    const settings = config();
+    if (settings.redisUrl === undefined)
+      throw new ConfigError('REDIS_URL', 'is required for --status');
+    const redis = redisConnection(settings.redisUrl);
+    try {
+      const ids = runId === undefined ? await RunState.recent(redis) : [runId];
+      const runs = [];
+      for (const id of ids) {
+        const state = new RunState(redis, id);
+        const meta = await state.meta();
+        if (meta === undefined) continue;
+        const report = await state.report();
+        runs.push({
+          ...meta,
+          outstanding: await state.outstanding(),
+          resolved: report.resolved.length,
+          failures: report.failures,
+        });
+      }
+      if (json) {
+        io.out(JSON.stringify(runs, null, 2) + '\n');
+        return;
+      }
+      if (runs.length === 0)
+        io.out(
+          runId === undefined ? 'no distributed runs in the last week\n' : `no run ${runId}\n`,
+        );
+      for (const run of runs) {
+        const state =
+          run.finishedAt === undefined
+            ? `running, ${run.outstanding} jobs left`
+            : `finished ${run.finishedAt}`;
+        io.out(
+          `${run.runId}  ${run.specs.join(' ')}  started ${run.startedAt}, ${state}, ${run.resolved} versions, ${run.failures.length} failures\n`,
+        );
+        for (const f of run.failures)
+          io.out(`  ${cell(`${f.name}@${f.spec}`, 80)}: ${cell(f.reason, 200)} [${f.code}]\n`);
+      }
+    } finally {
+      redis.disconnect();
+    }
   }
 
   const program = new Command('trustmap')
@@ -256,9 +337,66 @@ export function buildProgram(io: CliIo): Command {
         .default(16),
     )
     .option('--json', 'print a JSON summary on stdout')
+    .option(
+      '--workers',
+      'enqueue on BullMQ at REDIS_URL and let "trustmap worker" processes do the work',
+    )
+    .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
+    .option('--status [runId]', 'list recent distributed runs, or one run, with their failures')
     .action(async (specs: string[], options: IngestCliOptions) => {
+      if (options.status !== undefined) {
+        await showStatus(
+          options.status === true ? undefined : options.status,
+          options.json === true,
+        );
+        return;
+      }
+      if (specs.length === 0)
+        throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
       const code = await runIngest(specs, options);
       if (code !== EXIT.ok) throw new ExitCode(code);
+    });
+
+  program
+    .command('worker')
+    .description(
+      'process ingest jobs queued on BullMQ at REDIS_URL, writing to the configured store',
+    )
+    .addOption(new Option('--concurrency <n>', 'jobs at once').argParser(positiveInt).default(8))
+    .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
+    .action(async (options: { concurrency: number; queue: string }) => {
+      const settings = config();
+      if (settings.redisUrl === undefined)
+        throw new ConfigError('REDIS_URL', 'is required for trustmap worker');
+      const redisUrl = settings.redisUrl;
+      const logger = createLogger(settings.logLevel);
+      await withStore(async (store) => {
+        const worker = startIngestWorker({
+          redisUrl,
+          queueName: options.queue,
+          store,
+          concurrency: options.concurrency,
+          lockDurationMs: settings.workerLockMs,
+          logger,
+        });
+        await worker.worker.waitUntilReady();
+        io.err(
+          `trustmap worker: processing ${options.queue} with ${options.concurrency} at once; Ctrl-C to stop\n`,
+        );
+        // The first signal lets running jobs finish; a second one abandons them (BullMQ re-queues them).
+        await new Promise<void>((resolve) => {
+          let stopping = false;
+          const stop = (signal: NodeJS.Signals): void => {
+            io.err(
+              `trustmap worker: ${signal}, ${stopping ? 'abandoning running jobs' : 'finishing running jobs'}\n`,
+            );
+            void worker.close(stopping).then(resolve);
+            stopping = true;
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      });
     });
 
   program
@@ -275,7 +413,6 @@ export function buildProgram(io: CliIo): Command {
     });
 
   const upcoming: [string, string][] = [
-    ['worker', 'process queued ingest jobs from Redis (issue 3)'],
     ['score', 'compute trust, reach and fragility scores (issue 4)'],
     ['chokepoints', 'rank the single points of failure under a root (issue 4)'],
     ['explain', 'say in words why a node has its score (issue 4)'],

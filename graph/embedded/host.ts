@@ -243,6 +243,10 @@ function main(): void {
       },
     );
   });
+  // Signals are for the parent (it shares our process group at a terminal): it decides when the
+  // store closes and tells us, or goes away, which the disconnect below handles.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
   // The parent went away without closing: close the file cleanly and go.
   process.on('disconnect', () => {
     try {

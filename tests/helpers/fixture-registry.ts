@@ -21,6 +21,8 @@ export interface FixtureRegistry {
   faults: Map<string, Fault[]>;
   /** Documents to serve instead of (or in addition to) the fixtures. */
   overrides: Map<string, unknown>;
+  /** Milliseconds to wait before answering each request (to make a run last). */
+  delayMs: number;
   close: () => Promise<void>;
 }
 
@@ -29,7 +31,17 @@ export async function startFixtureRegistry(): Promise<FixtureRegistry> {
   const faults = new Map<string, Fault[]>();
   const overrides = new Map<string, unknown>();
   const sockets = new Set<import('node:net').Socket>();
+  const registry = { delayMs: 0 };
   const server = http.createServer((request, response) => {
+    if (registry.delayMs > 0) {
+      setTimeout(() => {
+        answer(request, response);
+      }, registry.delayMs);
+      return;
+    }
+    answer(request, response);
+  });
+  const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     const name = decodeURIComponent((request.url ?? '/').slice(1).split('?')[0] ?? '');
     requests.set(name, (requests.get(name) ?? 0) + 1);
     const fault = faults.get(name)?.shift();
@@ -67,14 +79,14 @@ export async function startFixtureRegistry(): Promise<FixtureRegistry> {
       return;
     }
     response.end(bytes);
-  });
+  };
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  return Object.assign(registry, {
     url: `http://127.0.0.1:${port}/`,
     requests,
     faults,
@@ -86,5 +98,5 @@ export async function startFixtureRegistry(): Promise<FixtureRegistry> {
           resolve();
         });
       }),
-  };
+  });
 }

@@ -1,0 +1,213 @@
+/**
+ * The BullMQ path against the real Redis at REDIS_URL (default redis://127.0.0.1:6379): each test
+ * uses a random queue name and removes it after. It must give the same graph as the in-process
+ * path, and a worker killed mid-run must not lose the run. Redis missing is a failure, not a skip.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { GraphStore } from '../../graph/store.js';
+import {
+  ingestWithWorkers,
+  redisConnection,
+  startIngestWorker,
+} from '../../ingest/queue/distributed.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { tempDir } from '../helpers/temp.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let registry: FixtureRegistry;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+  });
+  try {
+    await redis.connect();
+    expect(await redis.ping()).toBe('PONG');
+  } catch (error) {
+    throw new Error(
+      `Redis is not reachable at ${REDIS_URL}: these tests need it (start redis-server)`,
+      { cause: error },
+    );
+  } finally {
+    redis.disconnect();
+  }
+  registry = await startFixtureRegistry();
+});
+afterAll(async () => {
+  await registry.close();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function openStore(): Promise<{ store: GraphStore; file: string }> {
+  const { dir, cleanup } = tempDir();
+  const file = path.join(dir, 'graph.grafeo');
+  const store = await EmbeddedStore.open(file);
+  cleanups.push(cleanup);
+  return { store, file };
+}
+
+function randomQueue(): string {
+  const name = `trustmap-test-${randomUUID()}`;
+  cleanups.push(async () => {
+    const queue = new Queue(name, { connection: redisConnection(REDIS_URL) });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+  return name;
+}
+
+async function graphOf(store: GraphStore): Promise<unknown> {
+  const options = { rowLimit: 100_000, timeoutMs: 30_000 };
+  const nodes = await store.query(
+    'MATCH (n) RETURN n.key AS key, labels(n) AS labels, properties(n) AS p ORDER BY key',
+    {},
+    options,
+  );
+  const relationships = await store.query(
+    'MATCH (a)-[r]->(b) RETURN a.key AS a, type(r) AS t, b.key AS b, properties(r) AS p ORDER BY a, t, b, r.kind, r.root',
+    {},
+    options,
+  );
+  return { nodes: nodes.rows, relationships: relationships.rows };
+}
+
+describe('ingest on BullMQ workers', () => {
+  it('gives the same graph as the in-process queue', async () => {
+    const roots = [
+      parseRootSpec('npm:yargs@16.1.0', process.cwd()),
+      parseRootSpec('npm:rimraf@3.0.2', process.cwd()),
+    ];
+    const local = await openStore();
+    const inProcess = await ingest({
+      roots,
+      store: local.store,
+      registry: registry.url,
+      concurrency: 4,
+    });
+    const expected = await graphOf(local.store);
+    await local.store.close();
+
+    const remote = await openStore();
+    const queueName = randomQueue();
+    const worker = startIngestWorker({
+      redisUrl: REDIS_URL,
+      queueName,
+      store: remote.store,
+      concurrency: 4,
+    });
+    const summary = await ingestWithWorkers({
+      redisUrl: REDIS_URL,
+      queueName,
+      roots,
+      registry: registry.url,
+      pollMs: 50,
+      timeoutMs: 60_000,
+    });
+    await worker.close();
+    expect(summary.failures).toEqual([]);
+    expect(summary.resolved).toEqual(inProcess.resolved);
+    expect(summary.roots).toEqual(inProcess.roots);
+    expect(summary.coverage).toEqual(inProcess.coverage);
+    expect(await graphOf(remote.store)).toEqual(expected);
+    await remote.store.close();
+  });
+
+  it('completes a run whose worker was killed midway, once another worker starts', async () => {
+    const { store, file } = await openStore();
+    await store.close(); // the worker processes own the file
+    const queueName = randomQueue();
+    registry.delayMs = 150;
+    cleanups.push(() => {
+      registry.delayMs = 0;
+    });
+    const stderr: string[] = [];
+    cleanups.push(() => {
+      if (stderr.some((line) => /error/i.test(line))) console.error(stderr.join(''));
+    });
+    const startWorker = (): ChildProcess => {
+      const child = spawn(
+        process.execPath,
+        [path.resolve('dist/cli/main.js'), 'worker', '--queue', queueName, '--concurrency', '2'],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            TRUSTMAP_DB: file,
+            REDIS_URL,
+            TRUSTMAP_WORKER_LOCK_MS: '2000',
+            TRUSTMAP_LOG_LEVEL: 'error',
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr.push(chunk.toString());
+      });
+      cleanups.push(() => {
+        child.kill('SIGKILL');
+      });
+      return child;
+    };
+    const first = startWorker();
+    let runId = '';
+    const run = ingestWithWorkers({
+      redisUrl: REDIS_URL,
+      queueName,
+      roots: [parseRootSpec('npm:yargs@16.1.0', process.cwd())],
+      registry: registry.url,
+      pollMs: 50,
+      timeoutMs: 90_000,
+      onStart: (id) => {
+        runId = id;
+      },
+    });
+    // Kill the first worker once it has done part of the run.
+    const redis = redisConnection(REDIS_URL);
+    cleanups.push(() => {
+      redis.disconnect();
+    });
+    let resolvedAtKill = 0;
+    for (let i = 0; i < 200 && resolvedAtKill < 3; i++) {
+      resolvedAtKill = runId === '' ? 0 : await redis.scard(`trustmap:run:${runId}:resolved`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    first.kill('SIGKILL');
+    expect(resolvedAtKill).toBeGreaterThanOrEqual(3);
+    expect(resolvedAtKill).toBeLessThan(16); // killed midway, not after the run
+    await new Promise((resolve) => first.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // its store host lets go of the file
+    const second = startWorker();
+    const summary = await run;
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    expect(summary.failures).toEqual([]);
+    expect(summary.resolved).toHaveLength(16);
+
+    const reopened = await EmbeddedStore.open(file);
+    const packages = await reopened.query(
+      'MATCH (p:Package) WHERE p.stub IS NULL RETURN count(p) AS n',
+      {},
+      { rowLimit: 1, timeoutMs: 10_000 },
+    );
+    expect(packages.rows).toEqual([{ n: 16 }]);
+    const duplicates = await reopened.query(
+      'MATCH (n) WITH n.key AS key, count(*) AS c WHERE c > 1 RETURN key',
+      {},
+      { rowLimit: 10, timeoutMs: 10_000 },
+    );
+    expect(duplicates.rows).toEqual([]);
+    await reopened.close();
+  }, 120_000);
+});
