@@ -51,7 +51,14 @@ export interface IngestSummary {
   roots: { spec: string; resolved: string | null }[];
   /** Every version in the ingested closure, sorted. */
   resolved: string[];
-  counts: { packages: number; versions: number; requests: number; rowsWritten: number };
+  counts: {
+    packages: number;
+    versions: number;
+    requests: number;
+    rowsWritten: number;
+    relationshipsWritten: number;
+    writeMs: number;
+  };
   failures: Failure[];
   coverage: Coverage;
   elapsedMs: number;
@@ -168,6 +175,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       versions: resolved.size,
       requests: client.requests,
       rowsWritten: writer.written,
+      relationshipsWritten: writer.relationshipsWritten,
+      writeMs: Math.round(writer.writeMs),
     },
     failures: failures.sort((a, b) => `${a.name}@${a.spec}`.localeCompare(`${b.name}@${b.spec}`)),
     coverage,

@@ -9,30 +9,50 @@ import { GraphRecords } from './records.js';
 export class BatchWriter {
   private pending = new GraphRecords();
   private chain: Promise<void> = Promise.resolve();
-  /** Rows written so far (nodes and relationships). */
+  private inFlight = 0;
+  private failure: unknown;
+  /** Rows written so far (nodes and relationships), and relationships alone. */
   written = 0;
+  relationshipsWritten = 0;
+  /** Time spent writing, in ms. */
+  writeMs = 0;
 
   constructor(
     private readonly store: GraphStore,
-    private readonly batchRows = 5000,
+    private readonly batchRows = 20_000,
     private readonly onWritten?: (rows: number) => void,
   ) {}
 
-  add(records: GraphRecords): Promise<void> {
+  /**
+   * Adds records. A full batch is written in the background while fetching goes on; the caller
+   * waits only when two batches are already being written (backpressure).
+   */
+  async add(records: GraphRecords): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
     this.pending.merge(records);
-    return this.pending.size >= this.batchRows ? this.flush() : Promise.resolve();
+    if (this.pending.size < this.batchRows) return;
+    const written = this.flush();
+    if (this.inFlight > 2) await written;
+    else written.catch((error: unknown) => (this.failure ??= error));
   }
 
   /** Writes everything added so far; resolves when it (and every earlier flush) is stored. */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = new GraphRecords();
-    this.chain = this.chain.then(() => this.write(batch));
-    return this.chain;
+    this.inFlight++;
+    this.chain = this.chain
+      .then(() => this.write(batch))
+      .finally(() => {
+        this.inFlight--;
+      });
+    await this.chain;
+    if (this.failure !== undefined) throw this.failure;
   }
 
   private async write(batch: GraphRecords): Promise<void> {
     if (batch.size === 0) return;
+    const started = performance.now();
     for (const label of NODE_LABELS) {
       const rows = batch.nodeRows(label);
       if (rows.length > 0) await this.store.upsertNodes(label, rows);
@@ -40,7 +60,9 @@ export class BatchWriter {
     for (const type of RELATIONSHIP_TYPES) {
       const rows = batch.relationshipRows(type);
       if (rows.length > 0) await this.store.upsertRelationships(type, rows);
+      this.relationshipsWritten += rows.length;
     }
+    this.writeMs += performance.now() - started;
     this.written += batch.size;
     this.onWritten?.(this.written);
   }

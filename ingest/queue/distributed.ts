@@ -263,8 +263,11 @@ export async function ingestWithWorkers(
       counts: {
         packages: report.coverage.packages,
         versions: report.resolved.length,
+        // Requests and writes happen in the workers; the run does not count them.
         requests: 0,
         rowsWritten: 0,
+        relationshipsWritten: 0,
+        writeMs: 0,
       },
       failures: report.failures.sort((a, b) =>
         `${a.name}@${a.spec}`.localeCompare(`${b.name}@${b.spec}`),
