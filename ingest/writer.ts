@@ -10,7 +10,7 @@ export class BatchWriter {
   private pending = new GraphRecords();
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
-  private failure: unknown;
+  private failure: Error | undefined;
   /** Rows written so far (nodes and relationships), and relationships alone. */
   written = 0;
   relationshipsWritten = 0;
@@ -33,7 +33,11 @@ export class BatchWriter {
     if (this.pending.size < this.batchRows) return;
     const written = this.flush();
     if (this.inFlight > 2) await written;
-    else written.catch((error: unknown) => (this.failure ??= error));
+    else
+      written.catch((error: unknown) => {
+        this.failure ??=
+          error instanceof Error ? error : new Error('a write failed', { cause: error });
+      });
   }
 
   /** Writes everything added so far; resolves when it (and every earlier flush) is stored. */
