@@ -228,3 +228,44 @@ describe('parseRepository', () => {
     },
   );
 });
+
+describe('people and organisations', () => {
+  it('links a person with a company email to the company domain, and stores no email', () => {
+    const document = {
+      name: 'corp-lib',
+      'dist-tags': { latest: '1.0.0' },
+      maintainers: [
+        { name: 'alice', email: 'Alice@Example-Corp.com' },
+        { name: 'bob', email: 'bob@gmail.com' },
+      ],
+      versions: { '1.0.0': { _npmUser: { name: 'alice', email: 'alice@example-corp.com' } } },
+    };
+    const records = mapPackument(readPackument(document, 'corp-lib'));
+    expect(records.relationshipRows('MEMBER_OF')).toEqual([
+      {
+        from: 'person:npm:alice',
+        to: 'org:domain:example-corp.com',
+        props: { evidence: 'email-domain' },
+      },
+    ]);
+    expect(records.nodeRows('Organisation')).toEqual([
+      {
+        key: 'org:domain:example-corp.com',
+        props: { name: 'example-corp.com', kind: 'email-domain' },
+      },
+    ]);
+    const hashes = records.relationshipRows('MAINTAINS').map((r) => r.props.emailHash);
+    expect(hashes.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))).toBe(true);
+    // The same address in another case hashes the same.
+    const published = records.relationshipRows('PUBLISHED')[0]?.props.emailHash;
+    expect(published).toBe(
+      records.relationshipRows('MAINTAINS').find((r) => r.from === 'person:npm:alice')?.props
+        .emailHash,
+    );
+    const everything = JSON.stringify([
+      ...[...records.nodes.values()].map((m) => [...m.values()]),
+      ...[...records.relationships.values()].map((m) => [...m.values()]),
+    ]);
+    expect(everything).not.toMatch(/alice@|bob@|gmail/i);
+  });
+});
