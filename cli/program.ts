@@ -11,7 +11,7 @@ import { openStore } from '../graph/open-store.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import { createLogger } from '../log.js';
-import { ingest, type Coverage, type IngestSummary } from '../ingest/run-ingest.js';
+import { ingest, type Coverage, type IngestSummary, type Progress } from '../ingest/run-ingest.js';
 import {
   DEFAULT_QUEUE,
   ingestWithWorkers,
@@ -114,59 +114,38 @@ export function buildProgram(io: CliIo): Command {
         ? settings.npmRegistry
         : loadConfig({ NPM_REGISTRY: options.registry }, io.cwd).npmRegistry;
     const roots = specs.map((spec) => parseRootSpec(spec, io.cwd));
-    if (options.workers === true) {
-      if (settings.redisUrl === undefined)
-        throw new ConfigError('REDIS_URL', 'is required with --workers');
-      const display = progressDisplay(
-        process.stderr,
-        options.json === true && !process.stderr.isTTY,
-      );
-      let summary: IngestSummary;
-      try {
+    const display = progressDisplay(process.stderr, options.json === true && !process.stderr.isTTY);
+    const common = {
+      roots,
+      registry,
+      maxDepth: options.depth,
+      dev: options.dev === true,
+      onProgress: (progress: Progress) => {
+        display.update(progress);
+      },
+    };
+    let summary: IngestSummary;
+    try {
+      if (options.workers === true) {
+        if (settings.redisUrl === undefined)
+          throw new ConfigError('REDIS_URL', 'is required with --workers');
         summary = await ingestWithWorkers({
+          ...common,
           redisUrl: settings.redisUrl,
           queueName: options.queue ?? DEFAULT_QUEUE,
-          roots,
-          registry,
-          maxDepth: options.depth,
-          dev: options.dev === true,
-          onProgress: (progress) => {
-            display.update(progress);
-          },
         });
-      } finally {
-        display.stop();
+      } else {
+        const logger = createLogger(settings.logLevel);
+        summary = await withStore((store) =>
+          ingest({ ...common, store, concurrency: options.concurrency, logger }),
+        );
       }
-      if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
-      else io.out(describeSummary(summary));
-      return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
+    } finally {
+      display.stop();
     }
-    return withStore(async (store) => {
-      const display = progressDisplay(
-        process.stderr,
-        options.json === true && !process.stderr.isTTY,
-      );
-      let summary: IngestSummary;
-      try {
-        summary = await ingest({
-          roots,
-          store,
-          registry,
-          concurrency: options.concurrency,
-          maxDepth: options.depth,
-          dev: options.dev === true,
-          logger: createLogger(settings.logLevel),
-          onProgress: (progress) => {
-            display.update(progress);
-          },
-        });
-      } finally {
-        display.stop();
-      }
-      if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
-      else io.out(describeSummary(summary));
-      return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
-    });
+    if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
+    else io.out(describeSummary(summary));
+    return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
   }
 
   async function showStatus(runId: string | undefined, json: boolean): Promise<void> {

@@ -5,16 +5,7 @@
  */
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function own(record: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
+import { isRecord, own, type Json } from '../untrusted.js';
 
 function ranges(entry: Json, fields: readonly string[]): [string, string][] {
   const out: [string, string][] = [];

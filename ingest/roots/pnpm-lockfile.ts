@@ -6,16 +6,7 @@
 import { parse } from 'yaml';
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function own(record: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
+import { isRecord, own, type Json } from '../untrusted.js';
 
 /** `/@scope/name@1.2.3(peer@1)` -> name `@scope/name`, version `1.2.3`. */
 export function splitPnpmKey(key: string): { name: string; version: string } | undefined {

@@ -10,18 +10,10 @@ import { assertNpmName, npmPackageKey, npmVersionKey } from '../identity.js';
 import type { VisitJob } from '../npm-closure.js';
 import { GraphRecords } from '../records.js';
 import type { Lockfile } from './lockfile.js';
+import { stringMap } from '../untrusted.js';
 import { readNpmLockfile } from './npm-lockfile.js';
 import { readPnpmLockfile } from './pnpm-lockfile.js';
 import { readYarnLockfile, type ProjectManifest } from './yarn-lockfile.js';
-
-function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
-  for (const [name, range] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof range === 'string') out[name] = range;
-  }
-  return out;
-}
 
 /** The package.json beside a lockfile, if there is one: the project's name and dependencies. */
 export function manifestBeside(file: string): ProjectManifest | undefined {

@@ -9,22 +9,13 @@ import type { ParseResult } from '@yarnpkg/lockfile';
 import { parseSyml } from '@yarnpkg/parsers';
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-
-type Json = Record<string, unknown>;
+import { isRecord, own, type Json } from '../untrusted.js';
 
 // Loaded with require: the package is a CommonJS bundle whose `default` export is not the parser,
 // which bundlers and Node's ESM loader disagree about.
 const yarnClassic = createRequire(import.meta.url)('@yarnpkg/lockfile') as {
   parse: (content: string) => ParseResult;
 };
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function own(record: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
 
 /** `string-width-cjs@npm:string-width@^4.2.0` -> the package really installed: `string-width`. */
 function realName(descriptor: string, berry: boolean): string | undefined {

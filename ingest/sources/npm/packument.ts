@@ -4,6 +4,7 @@
  * index an object we own (so `__proto__` and friends are plain data).
  */
 import { InvalidPackageError } from '../../../errors.js';
+import { isRecord, own } from '../../untrusted.js';
 
 export interface NpmPerson {
   name: string;
@@ -62,14 +63,6 @@ export interface Packument {
 }
 
 const MAX_TEXT = 2000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
 
 function text(value: unknown, max = MAX_TEXT): string | undefined {
   if (typeof value !== 'string') return undefined;

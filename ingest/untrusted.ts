@@ -1,0 +1,25 @@
+/**
+ * Reading documents from registries and lockfiles, which are untrusted: look only at a record's
+ * own keys (never `__proto__` or an inherited property), and treat a field of the wrong type as
+ * absent.
+ */
+export type Json = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function own(record: Json, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** The string values of a `{name: range}` map, in a prototype-free object. */
+export function stringMap(value: unknown): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  if (!isRecord(value)) return out;
+  for (const name of Object.keys(value)) {
+    const entry = value[name];
+    if (typeof entry === 'string') out[name] = entry;
+  }
+  return out;
+}
