@@ -1,0 +1,84 @@
+/**
+ * Chokepoints (TRUST-MODEL.md 2.5): how many packages depend on a package, transitively (reach);
+ * how many one account could reach (maintainer reach, and sole-maintainer reach); and fragility,
+ * reach weighed by a small bus factor and a low own trust.
+ *
+ * Reach here is exact, by a search from each node over reversed edges: right for the closures
+ * users ingest (thousands of packages). Whole ecosystems need the sketches of the model
+ * (HyperLogLog over the condensation), which are not built yet.
+ */
+import { buildCsr, type Csr, type EdgeList } from './csr.js';
+
+/** The nodes that transitively depend on `node` (not counting itself). */
+export function dependentsOf(
+  reversed: Csr,
+  node: number,
+  seen = new Uint8Array(reversed.n),
+): number[] {
+  seen.fill(0);
+  const out: number[] = [];
+  const stack = [node];
+  seen[node] = 1;
+  while (stack.length > 0) {
+    const q = stack.pop() as number;
+    for (let e = reversed.offsets[q] as number; e < (reversed.offsets[q + 1] as number); e++) {
+      const p = reversed.targets[e] as number;
+      if (seen[p] === 1) continue;
+      seen[p] = 1;
+      out.push(p);
+      stack.push(p);
+    }
+  }
+  return out;
+}
+
+export function reach(n: number, dependencies: EdgeList): Uint32Array {
+  const reversed = buildCsr(n, dependencies, true);
+  const seen = new Uint8Array(n);
+  const out = new Uint32Array(n);
+  for (let v = 0; v < n; v++) out[v] = dependentsOf(reversed, v, seen).length;
+  return out;
+}
+
+export interface MaintainerReach {
+  reach: number;
+  soleReach: number;
+}
+
+/**
+ * MR(u) = |∪ over u's packages p of {p} ∪ dependents(p)|; soleMR the same over the packages u
+ * alone can publish.
+ */
+export function maintainerReach(
+  n: number,
+  dependencies: EdgeList,
+  packagesOf: ReadonlyMap<string, readonly number[]>,
+  publisherCount: ArrayLike<number>,
+): Map<string, MaintainerReach> {
+  const reversed = buildCsr(n, dependencies, true);
+  const seen = new Uint8Array(n);
+  const closure = new Map<number, number[]>();
+  const reached = (p: number): number[] => {
+    let list = closure.get(p);
+    if (list === undefined) closure.set(p, (list = [p, ...dependentsOf(reversed, p, seen)]));
+    return list;
+  };
+  const out = new Map<string, MaintainerReach>();
+  for (const [person, packages] of packagesOf) {
+    const all = new Set<number>();
+    const sole = new Set<number>();
+    for (const p of packages) {
+      for (const q of reached(p)) {
+        all.add(q);
+        if (publisherCount[p] === 1) sole.add(q);
+      }
+    }
+    out.set(person, { reach: all.size, soleReach: sole.size });
+  }
+  return out;
+}
+
+/** F(p) = reach(p) · (1 / bf(p)) · (1 − O(p)). */
+export function fragility(reachOf: number, busFactor: number, ownTrust: number): number {
+  return (reachOf / Math.max(1, busFactor)) * (1 - ownTrust);
+}
