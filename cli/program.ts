@@ -22,6 +22,7 @@ import { RunState } from '../ingest/queue/run-state.js';
 import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
+import { addTrustCommands } from './trust-commands.js';
 import { packageVersion } from './package-info.js';
 
 export interface CliIo {
@@ -391,13 +392,13 @@ export function buildProgram(io: CliIo): Command {
       if (code !== EXIT.ok) throw new ExitCode(code);
     });
 
-  const upcoming: [string, string][] = [
-    ['score', 'compute trust, reach and fragility scores (issue 4)'],
-    ['chokepoints', 'rank the single points of failure under a root (issue 4)'],
-    ['explain', 'say in words why a node has its score (issue 4)'],
-    ['whatif', 'show what one compromised account could reach (issue 4)'],
-    ['serve', 'serve the API and the explorer (issue 5)'],
-  ];
+  addTrustCommands(program, {
+    io,
+    withStore: (work) => withStore((store) => work(store)),
+    positiveInt,
+  });
+
+  const upcoming: [string, string][] = [['serve', 'serve the API and the explorer (issue 5)']];
   for (const [name, description] of upcoming) {
     program
       .command(name)

@@ -1,0 +1,164 @@
+/**
+ * The graph the trust engine needs, read from the store as a stream of batches (a large graph
+ * never comes back as one query result) into plain maps keyed by node key.
+ */
+import type { GraphStore } from '../graph/store.js';
+import type { JsonValue } from '../graph/values.js';
+
+export interface VersionNode {
+  key: string;
+  version: string | undefined;
+  publishedAt: string | undefined;
+  hasInstallScripts: boolean | undefined;
+  license: string | undefined;
+  provenance: boolean | undefined;
+  project: boolean;
+}
+
+export interface TrustGraph {
+  versions: Map<string, VersionNode>;
+  packages: Map<
+    string,
+    { key: string; name: string | undefined; maintainersKnown: boolean | undefined }
+  >;
+  persons: Set<string>;
+  organisations: Map<string, { kind: string | undefined }>;
+  /** Package -> its versions; version -> its package. */
+  versionsOf: Map<string, string[]>;
+  packageOf: Map<string, string>;
+  maintainers: Map<string, string[]>;
+  publishers: Map<string, string[]>;
+  /** Resolved dependencies, one per (from, to), with the ranges and roots seen. */
+  resolves: Map<string, { from: string; to: string; ranges: Set<string>; roots: Set<string> }>;
+  /** Kinds a version declares a package with: `${version} ${package}` -> kinds. */
+  declared: Map<string, Set<string>>;
+  memberOf: { person: string; org: string; evidence: string | undefined }[];
+  inScope: { pkg: string; org: string }[];
+  hostedAt: Map<string, string>;
+  ownedBy: Map<string, string>;
+  affectedBy: Map<string, string[]>;
+  vulnerabilities: Map<string, { severity: string | undefined; malicious: boolean }>;
+  /** Whether any advisory data was ingested at all: without it, "no advisory" is unknown. */
+  advisoriesKnown: boolean;
+}
+
+const str = (v: JsonValue | undefined): string | undefined =>
+  typeof v === 'string' ? v : undefined;
+const bool = (v: JsonValue | undefined): boolean | undefined =>
+  typeof v === 'boolean' ? v : undefined;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
+  const graph: TrustGraph = {
+    versions: new Map(),
+    packages: new Map(),
+    persons: new Set(),
+    organisations: new Map(),
+    versionsOf: new Map(),
+    packageOf: new Map(),
+    maintainers: new Map(),
+    publishers: new Map(),
+    resolves: new Map(),
+    declared: new Map(),
+    memberOf: [],
+    inScope: [],
+    hostedAt: new Map(),
+    ownedBy: new Map(),
+    affectedBy: new Map(),
+    vulnerabilities: new Map(),
+    advisoriesKnown: false,
+  };
+  for await (const batch of store.stream({ batchSize: 10_000 })) {
+    if (batch.kind === 'nodes') {
+      for (const node of batch.nodes) {
+        const p = node.properties;
+        if (node.labels.includes('Version')) {
+          graph.versions.set(node.key, {
+            key: node.key,
+            version: str(p.version),
+            publishedAt: str(p.publishedAt),
+            hasInstallScripts: bool(p.hasInstallScripts),
+            license: str(p.license),
+            provenance: bool(p.provenance),
+            project: p.project === true,
+          });
+        } else if (node.labels.includes('Package')) {
+          graph.packages.set(node.key, {
+            key: node.key,
+            name: str(p.name),
+            maintainersKnown: bool(p.maintainersKnown),
+          });
+        } else if (node.labels.includes('Person')) {
+          graph.persons.add(node.key);
+        } else if (node.labels.includes('Organisation')) {
+          graph.organisations.set(node.key, { kind: str(p.kind) });
+        } else if (node.labels.includes('Vulnerability')) {
+          graph.advisoriesKnown = true;
+          graph.vulnerabilities.set(node.key, {
+            severity: str(p.severity)?.toLowerCase(),
+            malicious: p.malicious === true,
+          });
+        }
+      }
+      continue;
+    }
+    for (const r of batch.relationships) {
+      switch (r.type) {
+        case 'HAS_VERSION':
+          push(graph.versionsOf, r.from, r.to);
+          graph.packageOf.set(r.to, r.from);
+          break;
+        case 'MAINTAINS':
+          push(graph.maintainers, r.to, r.from);
+          break;
+        case 'PUBLISHED':
+          push(graph.publishers, r.to, r.from);
+          break;
+        case 'RESOLVES_TO': {
+          const id = `${r.from} ${r.to}`;
+          let entry = graph.resolves.get(id);
+          if (entry === undefined)
+            graph.resolves.set(
+              id,
+              (entry = { from: r.from, to: r.to, ranges: new Set(), roots: new Set() }),
+            );
+          const range = str(r.properties.range);
+          const root = str(r.properties.root);
+          if (range !== undefined) entry.ranges.add(range);
+          if (root !== undefined) entry.roots.add(root);
+          break;
+        }
+        case 'DEPENDS_ON': {
+          const id = `${r.from} ${r.to}`;
+          const kinds = graph.declared.get(id) ?? new Set<string>();
+          kinds.add(str(r.properties.kind) ?? 'prod');
+          graph.declared.set(id, kinds);
+          break;
+        }
+        case 'MEMBER_OF':
+          graph.memberOf.push({ person: r.from, org: r.to, evidence: str(r.properties.evidence) });
+          break;
+        case 'IN_SCOPE':
+          graph.inScope.push({ pkg: r.from, org: r.to });
+          break;
+        case 'HOSTED_AT':
+          graph.hostedAt.set(r.from, r.to);
+          break;
+        case 'OWNED_BY':
+          graph.ownedBy.set(r.from, r.to);
+          break;
+        case 'AFFECTED_BY':
+          push(graph.affectedBy, r.from, r.to);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return graph;
+}

@@ -1,0 +1,84 @@
+/** Writes a scoring run's results onto the nodes, replacing the previous run's. */
+import type { GraphStore, ScoreRow } from '../graph/store.js';
+import { explainOrganisation, explainPerson, explainVersion } from './explain.js';
+import type { ScoreResult } from './score.js';
+
+export interface WrittenScores {
+  versions: number;
+  packages: number;
+  persons: number;
+  organisations: number;
+  cleared: number;
+}
+
+export async function writeScores(
+  store: GraphStore,
+  result: ScoreResult,
+  scoredAt: string,
+): Promise<WrittenScores> {
+  const anchors = result.anchorsUsed;
+  const versionRows: ScoreRow[] = [];
+  for (const score of result.versions.values()) {
+    versionRows.push({
+      key: score.key,
+      scores: {
+        trust: score.trust,
+        ownTrust: score.ownTrust,
+        exposure: score.exposure,
+        reach: score.reach,
+        busFactor: score.busFactor,
+        fragility: score.fragility,
+        explanation: JSON.stringify(explainVersion(score, anchors)),
+        scoredAt,
+      },
+    });
+  }
+  const packageRows: ScoreRow[] = [];
+  for (const [pkg, versionKey] of result.packageVersion) {
+    const score = result.versions.get(versionKey);
+    if (score === undefined) continue;
+    packageRows.push({
+      key: pkg,
+      scores: {
+        trust: score.trust,
+        ownTrust: score.ownTrust,
+        exposure: score.exposure,
+        reach: score.reach,
+        busFactor: score.busFactor,
+        fragility: score.fragility,
+        explanation: JSON.stringify({ ...explainVersion(score, anchors), version: versionKey }),
+        scoredAt,
+      },
+    });
+  }
+  const personRows: ScoreRow[] = [...result.persons.values()].map((p) => ({
+    key: p.key,
+    scores: {
+      trust: p.trust,
+      ownTrust: p.local,
+      maintainerReach: p.maintainerReach,
+      fragility: p.fragility,
+      explanation: JSON.stringify(explainPerson(p, anchors)),
+      scoredAt,
+    },
+  }));
+  const orgRows: ScoreRow[] = [...result.organisations.values()].map((o) => ({
+    key: o.key,
+    scores: {
+      trust: o.trust,
+      explanation: JSON.stringify(explainOrganisation(o, anchors)),
+      scoredAt,
+    },
+  }));
+  const written: WrittenScores = {
+    versions: await store.writeScores('Version', versionRows),
+    packages: await store.writeScores('Package', packageRows),
+    persons: await store.writeScores('Person', personRows),
+    organisations: await store.writeScores('Organisation', orgRows),
+    cleared: 0,
+  };
+  for (const label of ['Version', 'Package', 'Person', 'Organisation', 'Repository'] as const) {
+    written.cleared += await store.clearScores(label, scoredAt);
+  }
+  return written;
+}
