@@ -5,6 +5,7 @@
  */
 import semver from 'semver';
 import { maintainerReach, reach as reachOf } from './chokepoints.js';
+import { approximateReach } from './reach-sketch.js';
 import { buildUndirectedCsr } from './csr.js';
 import { isOsiLicence } from './licences.js';
 import { localScore, type LocalScore, type VersionSignals } from './local.js';
@@ -56,12 +57,16 @@ export interface ScoreResult {
   packageVersion: Map<string, string>;
   anchorsUsed: string[];
   anchorsMissing: string[];
+  reachMethod: 'exact' | 'hyperloglog';
   /** The resolved dependency graph: index of each version, and edges by index. */
   nodes: string[];
   dependencies: { from: number[]; to: number[]; weight: number[] };
 }
 
 const params = TRUST_PARAMS;
+
+/** Above this many resolved versions, reach is estimated (HyperLogLog, about ±13%). */
+export const EXACT_REACH_LIMIT = 20_000;
 
 function monthsBetween(from: string | undefined, now: Date): number | undefined {
   if (from === undefined) return undefined;
@@ -301,7 +306,10 @@ export function computeScores(
   // --- propagation and chokepoints -----------------------------------------------------------
   const { rho, via } = weakestLink(n, dependencies, r0);
   const { rhoN } = exposure(n, dependencies, r0);
-  const reach = reachOf(n, dependencies);
+  // Exact reach for the closures people ingest; sketches for whole ecosystems.
+  const reachMethod = n <= EXACT_REACH_LIMIT ? 'exact' : 'hyperloglog';
+  const reach =
+    reachMethod === 'exact' ? reachOf(n, dependencies) : approximateReach(n, dependencies);
   const versions = new Map<string, VersionScore>();
   for (let i = 0; i < n; i++) {
     const key = nodes[i] as string;
@@ -363,6 +371,7 @@ export function computeScores(
     packageVersion,
     anchorsUsed,
     anchorsMissing,
+    reachMethod,
     nodes,
     dependencies,
   };

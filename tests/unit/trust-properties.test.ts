@@ -125,3 +125,37 @@ describe('propagation on random graphs with cycles', () => {
     expect(dependentsOf(reversed, 2).sort()).toEqual([0, 1]);
   });
 });
+
+describe('approximate reach (HyperLogLog)', () => {
+  it('is within 40% of the exact reach for every node (3 standard errors) and 10% on average', async () => {
+    const { approximateReach } = await import('../../trust/reach-sketch.js');
+    const n = 3000;
+    const from: number[] = [];
+    const to: number[] = [];
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let v = 1; v < n; v++) {
+      for (let k = 0; k < 3; k++) {
+        from.push(v);
+        to.push(Math.floor(random() * v)); // a DAG towards older nodes, with a few cycles below
+      }
+    }
+    from.push(5, 10);
+    to.push(10, 5);
+    const exact = reach(n, { from, to });
+    const approx = approximateReach(n, { from, to });
+    let checked = 0;
+    let totalError = 0;
+    for (let v = 0; v < n; v++) {
+      const e = exact[v] as number;
+      if (e < 200) continue;
+      const error = Math.abs((approx[v] as number) - e) / e;
+      expect(error, `node ${v}`).toBeLessThan(0.4);
+      totalError += error;
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(totalError / checked).toBeLessThan(0.1);
+    expect(approx[n - 1]).toBe(0);
+  });
+});
