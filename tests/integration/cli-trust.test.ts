@@ -1,0 +1,118 @@
+/** `trustmap score`, `chokepoints`, `explain` and `whatif` as a user runs them, on fixture closures. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { tempDir } from '../helpers/temp.js';
+
+let registry: FixtureRegistry;
+let work: { dir: string; cleanup: () => void };
+
+async function trustmap(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.resolve('dist/cli/main.js'), ...args],
+      {
+        cwd: work.dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          TRUSTMAP_LOG_LEVEL: 'warn',
+          NPM_REGISTRY: registry.url,
+        },
+        timeout: 120_000,
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  registry = await startFixtureRegistry();
+  work = tempDir('trustmap-cli-trust-');
+  const ingested = await trustmap(['ingest', 'npm:yargs@16.1.0', 'npm:rimraf@3.0.2']);
+  expect(ingested.code).toBe(0);
+});
+afterAll(async () => {
+  await registry.close();
+  work.cleanup();
+});
+
+describe('trustmap trust commands', () => {
+  it('scores the graph and says which anchors it found', async () => {
+    const result = await trustmap(['score', '--anchor', 'org:github:yargs', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      versions: 28,
+      packages: 28,
+      anchors: { source: '--anchor', used: ['org:github:yargs'] },
+    });
+  });
+
+  it('ranks chokepoints under a root, with the fields a CI gate reads', async () => {
+    const result = await trustmap(['chokepoints', '--root', 'npm:yargs', '--limit', '3', '--json']);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as {
+      key: string;
+      reach: number;
+      maintainers: string[];
+      busFactor: number;
+      ownTrust: number;
+      fragility: number;
+      path: string[];
+    }[];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({
+      key: 'pkg:npm/color-name@1.1.4',
+      reach: 5,
+      maintainers: ['person:npm:dfcreative'],
+      busFactor: 1,
+    });
+    for (const row of rows) {
+      expect(row.path[0]).toBe('pkg:npm/yargs@16.1.0');
+      expect(row.path.at(-1)).toBe(row.key);
+      expect(row.fragility).toBeGreaterThan(0);
+    }
+    expect(rows.map((r) => r.fragility)).toEqual(
+      [...rows.map((r) => r.fragility)].sort((a, b) => b - a),
+    );
+    expect((await trustmap(['chokepoints', '--root', 'npm:not-ingested'])).code).toBe(1);
+  });
+
+  it('explains a score in words', async () => {
+    const result = await trustmap(['explain', 'pkg:npm/ansi-regex@5.0.0']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^pkg:npm\/ansi-regex@5\.0\.0: trust 0\.\d\d \(own 0\.\d\d\): 2 people can publish it \(maintainers: qix, sindresorhus\); no provenance; last release \d+ (months|years) ago; 5 package versions depend on it; \d+ of 10 signals known/,
+    );
+    const json = JSON.parse(
+      (await trustmap(['explain', 'pkg:npm/ansi-regex@5.0.0', '--json'])).stdout,
+    ) as { anchors: string[] };
+    expect(json.anchors).toEqual(['org:github:yargs']);
+  });
+
+  it('shows what one compromised account reaches', async () => {
+    const result = await trustmap([
+      'whatif',
+      '--compromise',
+      'person:npm:isaacs',
+      '--root',
+      'npm:rimraf',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      reaches: number;
+      reached: { key: string; path: string[] }[];
+    };
+    expect(report.reached.map((r) => r.key)).toContain('pkg:npm/rimraf@3.0.2');
+    expect(report.reached.find((r) => r.key === 'pkg:npm/wrappy@1.0.2')?.path[0]).toBe(
+      'pkg:npm/rimraf@3.0.2',
+    );
+    expect((await trustmap(['whatif', '--compromise', 'person:npm:nobody'])).code).toBe(2);
+  });
+});
