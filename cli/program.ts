@@ -22,7 +22,7 @@ import { RunState } from '../ingest/queue/run-state.js';
 import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
-import { addTrustCommands } from './trust-commands.js';
+import { addTrustCommands, scoreStore } from './trust-commands.js';
 import { packageVersion } from './package-info.js';
 
 export interface CliIo {
@@ -385,9 +385,10 @@ export function buildProgram(io: CliIo): Command {
     .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths')
     .action(async (specs: string[]) => {
       const code = await runIngest(specs, { concurrency: 16 });
+      io.out(await withStore((store) => scoreStore(store, io.cwd)));
       io.err(
-        'trustmap explore: the graph is loaded; scoring and the explorer are not built yet (issues 4 and 5). ' +
-          'Try "trustmap stats" and "trustmap query".\n',
+        'trustmap explore: ingested and scored; the explorer is not built yet (issue 5). ' +
+          `Try "trustmap chokepoints --root ${specs[0] ?? ''}", "trustmap explain <key>" and "trustmap query".\n`,
       );
       if (code !== EXIT.ok) throw new ExitCode(code);
     });

@@ -37,6 +37,17 @@ function rootOf(result: ScoreResult, spec: string): number {
   return root;
 }
 
+/** Scores the store's graph and writes the scores back; returns a line for people. */
+export async function scoreStore(
+  store: GraphStore,
+  cwd: string,
+  anchors?: string[],
+): Promise<string> {
+  const { result } = await scoreFromStore(store, cwd, anchors);
+  const written = await writeScores(store, result, new Date().toISOString());
+  return `scored ${written.versions} resolved versions, ${written.packages} packages, ${written.persons} people and ${written.organisations} organisations\n`;
+}
+
 export function addTrustCommands(program: Command, deps: TrustCommandDeps): void {
   const { io, withStore } = deps;
 

@@ -121,8 +121,8 @@ describe('trustmap (built)', () => {
   });
 
   it('says plainly which commands are not built yet', () => {
-    const score = trustmap(['score']);
-    expect(score.code).toBe(1);
-    expect(score.stderr).toMatch(/not built yet/);
+    const serve = trustmap(['serve']);
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toMatch(/not built yet/);
   });
 });
