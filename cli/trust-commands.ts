@@ -243,10 +243,13 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
           }))
           .filter((r) => parents === undefined || r.path !== undefined)
           .sort((a, b) => a.key.localeCompare(b.key));
+        const reachedKeys = new Set(reached.map((r) => r.key));
+        const rootsReached = result.roots.filter((r) => reachedKeys.has(r));
         const report = {
           person: options.compromise,
           publishesInto: owned.map(([key]) => key),
           reaches: reached.length,
+          rootsReached,
           reached,
         };
         if (options.json === true) {
@@ -256,6 +259,7 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
         io.out(
           `${options.compromise} can publish ${owned.length} resolved versions; a compromised account reaches ${reached.length}${root === undefined ? '' : ` under ${options.root ?? ''}`}:\n`,
         );
+        if (rootsReached.length > 0) io.out(`roots it reaches: ${rootsReached.join(', ')}\n`);
         for (const r of reached.slice(0, 50))
           io.out(`  ${r.key}${r.path === undefined ? '' : `  via ${r.path.join(' > ')}`}\n`);
         if (reached.length > 50) io.out(`  ... and ${reached.length - 50} more (--json for all)\n`);

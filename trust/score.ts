@@ -40,13 +40,18 @@ export interface PersonScore {
   maintainerReach: number;
   soleMaintainerReach: number;
   fragility: number;
-  anchorShare: number;
+  /** The anchors its reputation comes from, largest share first (PPR is linear in the anchors). */
+  anchorShares: { anchor: string; share: number }[];
+  /** The walk from an anchor with the highest product of transition probabilities. */
+  walk: string[];
 }
 
 export interface OrganisationScore {
   key: string;
   reputation: number;
   trust: number;
+  anchorShares: { anchor: string; share: number }[];
+  walk: string[];
 }
 
 export interface ScoreResult {
@@ -58,6 +63,8 @@ export interface ScoreResult {
   anchorsUsed: string[];
   anchorsMissing: string[];
   reachMethod: 'exact' | 'hyperloglog';
+  /** The roots the graph was ingested for (RESOLVES_TO roots). */
+  roots: string[];
   /** The resolved dependency graph: index of each version, and edges by index. */
   nodes: string[];
   dependencies: { from: number[]; to: number[]; weight: number[] };
@@ -139,6 +146,65 @@ export function computeScores(
       : personalisedPageRank(rGraph, anchorIds);
   const reputation =
     anchorIds.length === 0 ? new Float64Array(rIndex.size) : normaliseReputation(pi, anchorIds);
+  // Each anchor's share of a node's mass: one PPR per anchor, when there are few enough.
+  const rKeys: string[] = [];
+  for (const [key, i] of rIndex) rKeys[i] = key;
+  const perAnchor =
+    anchorIds.length > 1 && anchorIds.length <= 32 && rIndex.size <= 200_000
+      ? anchorIds.map((a) => personalisedPageRank(rGraph, [a]).pi)
+      : undefined;
+  const sharesOf = (key: string): { anchor: string; share: number }[] => {
+    const i = rIndex.get(key);
+    if (i === undefined || anchorIds.length === 0) return [];
+    if (perAnchor === undefined)
+      return anchorIds.length === 1 ? [{ anchor: anchorsUsed[0] as string, share: 1 }] : [];
+    const masses = perAnchor.map((pa) => pa[i] as number);
+    const total = masses.reduce((a, b) => a + b, 0);
+    if (total === 0) return [];
+    return masses
+      .map((mass, j) => ({
+        anchor: anchorsUsed[j] as string,
+        share: Math.round((mass / total) * 1000) / 1000,
+      }))
+      .filter((s) => s.share > 0)
+      .sort((a, b) => b.share - a.share)
+      .slice(0, 3);
+  };
+  // The best walk from an anchor: max product of P(x, y) = w / strength(x), found like the weakest
+  // link (each step multiplies by a probability <= 1), walking back from the node to an anchor.
+  const walkVia = (() => {
+    if (anchorIds.length === 0) return undefined;
+    const strength = new Float64Array(rIndex.size);
+    for (let e = 0; e < rEdges.from.length; e++) {
+      strength[rEdges.from[e] as number] =
+        (strength[rEdges.from[e] as number] as number) + (rEdges.weight[e] as number);
+      strength[rEdges.to[e] as number] =
+        (strength[rEdges.to[e] as number] as number) + (rEdges.weight[e] as number);
+    }
+    const from: number[] = [];
+    const to: number[] = [];
+    const weight: number[] = [];
+    for (let e = 0; e < rEdges.from.length; e++) {
+      const a = rEdges.from[e] as number;
+      const b = rEdges.to[e] as number;
+      const w = rEdges.weight[e] as number;
+      from.push(b, a);
+      to.push(a, b);
+      weight.push(
+        w / (strength[a] as number) / params.delta,
+        w / (strength[b] as number) / params.delta,
+      );
+    }
+    const start = new Float64Array(rIndex.size);
+    for (const a of anchorIds) start[a] = 1;
+    return weakestLink(rIndex.size, { from, to, weight }, start).via;
+  })();
+  const walkTo = (key: string): string[] => {
+    const i = rIndex.get(key);
+    if (i === undefined || walkVia === undefined) return [];
+    const path = limitingPath(walkVia, i).map((j) => rKeys[j] as string);
+    return anchorsUsed.includes(path[path.length - 1] as string) ? path.reverse() : [];
+  };
   const reputationOf = (key: string): number => {
     const i = rIndex.get(key);
     return i === undefined ? 0 : (reputation[i] as number);
@@ -171,7 +237,8 @@ export function computeScores(
       maintainerReach: 0,
       soleMaintainerReach: 0,
       fragility: 0,
-      anchorShare: 0,
+      anchorShares: sharesOf(key),
+      walk: walkTo(key),
     };
     persons.set(key, score);
     return score.trust;
@@ -184,6 +251,8 @@ export function computeScores(
       key,
       reputation: rep,
       trust: (1 - params.eta) * params.imputed + params.eta * rep,
+      anchorShares: sharesOf(key),
+      walk: walkTo(key),
     });
   }
 
@@ -372,6 +441,7 @@ export function computeScores(
     anchorsUsed,
     anchorsMissing,
     reachMethod,
+    roots: [...new Set([...graph.resolves.values()].flatMap((edge) => [...edge.roots]))].sort(),
     nodes,
     dependencies,
   };

@@ -94,6 +94,17 @@ describe('trust on the yargs and rimraf closures', () => {
     expect(result.versions.get('pkg:npm/ansi-regex@5.0.0')?.reach).toBe(5);
   });
 
+  it('explains reputation by anchor shares and the best walk from an anchor', () => {
+    const isaacs = result.persons.get('person:npm:isaacs');
+    expect(isaacs?.walk[0]).toMatch(/^org:github:(isaacs|yargs)$/);
+    expect(isaacs?.walk.at(-1)).toBe('person:npm:isaacs');
+    const shares = isaacs?.anchorShares ?? [];
+    expect(shares.length).toBeGreaterThan(0);
+    expect(shares.reduce((sum, s) => sum + s.share, 0)).toBeCloseTo(1, 2);
+    // Reputation comes mostly from the anchor next to him.
+    expect(shares[0]?.anchor).toBe('org:github:isaacs');
+  });
+
   it('computes maintainer reach equal to brute force', async () => {
     const dependents = await bruteForceDependents();
     const owners = await store.query(
