@@ -1,7 +1,7 @@
 /** Writes a scoring run's results onto the nodes, replacing the previous run's. */
 import type { GraphStore, ScoreRow } from '../graph/store.js';
 import { explainOrganisation, explainPerson, explainVersion } from './explain.js';
-import type { ScoreResult } from './score.js';
+import type { ScoreResult, VersionScore } from './score.js';
 
 export interface WrittenScores {
   versions: number;
@@ -9,6 +9,19 @@ export interface WrittenScores {
   persons: number;
   organisations: number;
   cleared: number;
+}
+
+function versionProperties(
+  score: VersionScore,
+): Omit<ScoreRow['scores'], 'explanation' | 'scoredAt'> {
+  return {
+    trust: score.trust,
+    ownTrust: score.ownTrust,
+    exposure: score.exposure,
+    reach: score.reach,
+    busFactor: score.busFactor,
+    fragility: score.fragility,
+  };
 }
 
 export async function writeScores(
@@ -22,12 +35,7 @@ export async function writeScores(
     versionRows.push({
       key: score.key,
       scores: {
-        trust: score.trust,
-        ownTrust: score.ownTrust,
-        exposure: score.exposure,
-        reach: score.reach,
-        busFactor: score.busFactor,
-        fragility: score.fragility,
+        ...versionProperties(score),
         explanation: JSON.stringify(explainVersion(score, anchors)),
         scoredAt,
       },
@@ -40,12 +48,7 @@ export async function writeScores(
     packageRows.push({
       key: pkg,
       scores: {
-        trust: score.trust,
-        ownTrust: score.ownTrust,
-        exposure: score.exposure,
-        reach: score.reach,
-        busFactor: score.busFactor,
-        fragility: score.fragility,
+        ...versionProperties(score),
         explanation: JSON.stringify({ ...explainVersion(score, anchors), version: versionKey }),
         scoredAt,
       },

@@ -1,37 +1,17 @@
 /** `trustmap ingest`, `stats` and `query` as a user runs them, against a local fixture registry. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
-const main = path.resolve('dist/cli/main.js');
 const lockfiles = path.resolve('tests/fixtures/lockfiles');
 let registry: FixtureRegistry;
 let work: { dir: string; cleanup: () => void };
 
-async function trustmap(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], {
-      cwd: work.dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        TRUSTMAP_LOG_LEVEL: 'warn',
-        NPM_REGISTRY: registry.url,
-        ...env,
-      },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function trustmap(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, work.dir, { NPM_REGISTRY: registry.url, ...env });
 }
 
 beforeAll(async () => {

@@ -1,34 +1,14 @@
 /** `trustmap score`, `chokepoints`, `explain` and `whatif` as a user runs them, on fixture closures. */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 let registry: FixtureRegistry;
 let work: { dir: string; cleanup: () => void };
 
-async function trustmap(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [path.resolve('dist/cli/main.js'), ...args],
-      {
-        cwd: work.dir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          TRUSTMAP_LOG_LEVEL: 'warn',
-          NPM_REGISTRY: registry.url,
-        },
-        timeout: 120_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function trustmap(args: string[]): Promise<CliResult> {
+  return runCli(args, work.dir, { NPM_REGISTRY: registry.url });
 }
 
 beforeAll(async () => {
