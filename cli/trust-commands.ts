@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { resolveAnchors } from '../trust/anchors.js';
-import { findRoot, forwardGraph, pathsFrom, pathTo } from '../trust/closure.js';
+import { forwardGraph, pathsFrom, pathTo } from '../trust/closure.js';
 import { buildCsr } from '../trust/csr.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { computeScores, type ScoreResult } from '../trust/score.js';
+import { chokepoints, rootIndex } from '../trust/report.js';
 import { writeScores } from '../trust/write-scores.js';
 import { cell, table } from './output.js';
 import type { CliIo } from './program.js';
@@ -26,15 +27,6 @@ async function scoreFromStore(
   const graph = await loadTrustGraph(store);
   const resolved = resolveAnchors(cwd, anchors);
   return { result: computeScores(graph, { anchors: resolved.anchors }), source: resolved.source };
-}
-
-function rootOf(result: ScoreResult, spec: string): number {
-  const root = findRoot(result, spec);
-  if (root === undefined)
-    throw new NotFoundError(
-      `${spec} is not in the scored graph: ingest it first (trustmap ingest ${spec})`,
-    );
-  return root;
 }
 
 /** Scores the store's graph and writes the scores back; returns a line for people. */
@@ -107,32 +99,7 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
       async (options: { root?: string; limit: number; anchor?: string[]; json?: boolean }) => {
         await withStore(async (store) => {
           const { result } = await scoreFromStore(store, io.cwd, options.anchor);
-          const graph = forwardGraph(result);
-          const root = options.root === undefined ? undefined : rootOf(result, options.root);
-          const parents = root === undefined ? undefined : pathsFrom(graph, root);
-          const rows = [];
-          for (let i = 0; i < result.nodes.length; i++) {
-            const key = result.nodes[i] as string;
-            const score = result.versions.get(key);
-            if (score === undefined || score.reach === 0) continue;
-            const path = parents === undefined ? [i] : pathTo(parents, i);
-            if (path === undefined) continue;
-            rows.push({
-              key,
-              reach: score.reach,
-              maintainers: score.maintainers,
-              busFactor: score.busFactor,
-              busFactorSource: score.busFactorSource,
-              ownTrust: Math.round(score.ownTrust * 1000) / 1000,
-              trust: Math.round(score.trust * 1000) / 1000,
-              fragility: Math.round(score.fragility * 1000) / 1000,
-              path: path.map((j) => result.nodes[j] as string),
-            });
-          }
-          rows.sort(
-            (a, b) => b.fragility - a.fragility || b.reach - a.reach || a.key.localeCompare(b.key),
-          );
-          const top = rows.slice(0, options.limit);
+          const top = chokepoints(result, { root: options.root, limit: options.limit });
           if (options.json === true) {
             io.out(JSON.stringify(top, null, 2) + '\n');
             return;
@@ -231,7 +198,7 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
             }
           }
         }
-        const root = options.root === undefined ? undefined : rootOf(result, options.root);
+        const root = options.root === undefined ? undefined : rootIndex(result, options.root);
         const parents = root === undefined ? undefined : pathsFrom(graph, root);
         const reached = [...hit]
           .map((i) => ({
