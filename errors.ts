@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'QUERY_TIMEOUT'
   | 'REGISTRY_FAILED'
   | 'PACKAGE_INVALID'
-  | 'NO_MATCHING_VERSION';
+  | 'NO_MATCHING_VERSION'
+  | 'UNAUTHORIZED';
 
 export interface TrustmapErrorOptions {
   cause?: unknown;
@@ -149,6 +150,14 @@ export class NoMatchingVersionError extends TrustmapError {
   constructor(message: string) {
     super('NO_MATCHING_VERSION', message);
     this.name = 'NoMatchingVersionError';
+  }
+}
+
+/** A request to the API without the Bearer token the server requires. */
+export class UnauthorizedError extends TrustmapError {
+  constructor(message = 'this server requires "Authorization: Bearer <TRUSTMAP_TOKEN>"') {
+    super('UNAUTHORIZED', message);
+    this.name = 'UnauthorizedError';
   }
 }
 

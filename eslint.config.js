@@ -16,6 +16,8 @@ export default tseslint.config(
       'no-console': 'error',
       // neo4j-driver declares its option bags (SessionConfig, Config) as classes but takes literals.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+      // A leading underscore marks a parameter a signature needs but the body does not.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   {

@@ -23,6 +23,8 @@ import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
 import { addTrustCommands, scoreStore } from './trust-commands.js';
+import { createApp } from '../server/app.js';
+import { assertSafeBinding } from '../server/auth.js';
 import { packageVersion } from './package-info.js';
 
 export interface CliIo {
@@ -393,24 +395,53 @@ export function buildProgram(io: CliIo): Command {
       if (code !== EXIT.ok) throw new ExitCode(code);
     });
 
+  program
+    .command('serve')
+    .description('serve the API (the browser explorer is not built yet)')
+    .option('--host <host>', 'address to bind (default: TRUSTMAP_HOST)')
+    .addOption(new Option('--port <port>', 'port (default: TRUSTMAP_PORT)').argParser(wholeNumber))
+    .action(async (options: { host?: string; port?: number }) => {
+      const settings = config();
+      const host = options.host ?? settings.host;
+      const port = options.port ?? settings.port;
+      assertSafeBinding(host, settings.token);
+      const logger = createLogger(settings.logLevel);
+      await withStore(async (store) => {
+        const app = createApp({
+          store,
+          config: settings,
+          logger,
+          cwd: io.cwd,
+          version: packageVersion(),
+        });
+        const server = app.listen(port, host);
+        await new Promise<void>((resolve, reject) => {
+          server.once('listening', resolve);
+          server.once('error', reject);
+        });
+        const address = server.address();
+        const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+        io.out(
+          `trustmap API on http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/api/health (the browser explorer is not built yet)\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = (): void => {
+            server.close(() => {
+              resolve();
+            });
+            server.closeAllConnections();
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      });
+    });
+
   addTrustCommands(program, {
     io,
     withStore: (work) => withStore((store) => work(store)),
     positiveInt,
   });
-
-  const upcoming: [string, string][] = [['serve', 'serve the API and the explorer (issue 5)']];
-  for (const [name, description] of upcoming) {
-    program
-      .command(name)
-      .description(`${description}; not built yet`)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(() => {
-        io.err(`trustmap ${name} is not built yet: ${description}.\n`);
-        throw new ExitCode(EXIT.failed);
-      });
-  }
 
   return program;
 }

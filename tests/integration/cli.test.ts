@@ -120,9 +120,9 @@ describe('trustmap (built)', () => {
     expect(bad.stderr).toMatch(/TRUSTMAP_PORT: "eighty" is not a whole number \[CONFIG_INVALID\]/);
   });
 
-  it('says plainly which commands are not built yet', () => {
-    const serve = trustmap(['serve']);
-    expect(serve.code).toBe(1);
-    expect(serve.stderr).toMatch(/not built yet/);
+  it('refuses to serve off loopback without a token', () => {
+    const serve = trustmap(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/TRUSTMAP_TOKEN: is required to serve on 0\.0\.0\.0/);
   });
 });

@@ -1,0 +1,11 @@
+// Packages, people, organisations and repositories whose key or name contains $q (lower case),
+// names starting with it first, then shorter names.
+MATCH (n)
+WHERE (n:Package OR n:Person OR n:Organisation OR n:Repository)
+  AND n.stub IS NULL
+  AND (toLower(coalesce(n.name, '')) CONTAINS $q OR toLower(n.key) CONTAINS $q)
+WITH n, toLower(coalesce(n.name, n.key)) AS name
+RETURN n.key AS key, labels(n)[0] AS label, coalesce(n.name, n.key) AS name, n.trust AS trust,
+       CASE WHEN name STARTS WITH $q THEN 0 ELSE 1 END AS rank
+ORDER BY rank, size(name), name
+LIMIT $limit

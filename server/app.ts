@@ -1,0 +1,217 @@
+/**
+ * The API (docs/api.md): express with security headers, a CSP that allows no inline script,
+ * request size limits, the token rule, inputs validated with zod, and errors as JSON with a stable
+ * `code`. The store is passed in; nothing here reads the environment.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { listInvestigations } from '../graph/investigations.js';
+import type { GraphStore } from '../graph/store.js';
+import type { JsonValue } from '../graph/values.js';
+import type { Logger } from '../log.js';
+import { resolveAnchors } from '../trust/anchors.js';
+import { loadTrustGraph } from '../trust/load.js';
+import { chokepoints } from '../trust/report.js';
+import { computeScores } from '../trust/score.js';
+import { requireToken } from './auth.js';
+import { errorHandler, notFound } from './http-errors.js';
+import { openApi } from './openapi.js';
+
+export interface AppDeps {
+  store: GraphStore;
+  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs'>;
+  logger: Logger;
+  cwd: string;
+  version: string;
+}
+
+type Handler = (request: Request, response: Response) => Promise<void>;
+
+/** Express 5 forwards rejected promises to the error handler; this keeps the types honest. */
+const route = (handler: Handler) => (request: Request, response: Response, next: NextFunction) => {
+  handler(request, response).catch(next);
+};
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where =
+      issue === undefined || issue.path.length === 0 ? what : `${what}.${issue.path.join('.')}`;
+    throw new InvalidInputError(`${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string().max(10_000),
+    z.array(jsonValue).max(10_000),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+const params = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), jsonValue).default({});
+const limit = (max: number, fallback: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+export function createApp(deps: AppDeps): Express {
+  const { store, config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use('/api', requireToken(config.token));
+  app.use(express.json({ limit: '256kb' }));
+
+  app.get('/api/health', (_request, response) => {
+    response.json({ status: 'ok', store: store.kind, version: deps.version });
+  });
+
+  app.get('/api/openapi.json', (_request, response) => {
+    response.json(openApi(deps.version));
+  });
+
+  app.get(
+    '/api/search',
+    route(async (request, response) => {
+      const query = parse(
+        z.object({ q: z.string().trim().min(1).max(200), limit: limit(100, 20) }),
+        request.query,
+        'query',
+      );
+      const rows = await store.read('search', { q: query.q.toLowerCase(), limit: query.limit });
+      response.json({
+        results: rows.map((row) => ({
+          key: row.key,
+          label: row.label,
+          name: row.name,
+          trust: row.trust,
+        })),
+      });
+    }),
+  );
+
+  app.get(
+    '/api/nodes/:key',
+    route(async (request, response) => {
+      const key = parse(z.string().min(1).max(2048), request.params.key, 'key');
+      const node = await store.node(key);
+      if (node === undefined) throw new NotFoundError(`no node ${key}`);
+      const neighbours = await store.neighbours(key, 500);
+      const byType: Record<string, { outgoing: number; incoming: number }> = {};
+      for (const n of neighbours) {
+        const entry = (byType[n.type] ??= { outgoing: 0, incoming: 0 });
+        if (n.outgoing) entry.outgoing++;
+        else entry.incoming++;
+      }
+      const raw = node.properties.explanation;
+      response.json({
+        ...node,
+        explanation: typeof raw === 'string' ? (JSON.parse(raw) as JsonValue) : null,
+        neighbours: {
+          byType,
+          first: neighbours.slice(0, 50),
+          truncated: neighbours.length === 500,
+        },
+      });
+    }),
+  );
+
+  app.get(
+    '/api/chokepoints',
+    route(async (request, response) => {
+      const query = parse(
+        z.object({ root: z.string().min(1).max(300).optional(), limit: limit(1000, 20) }),
+        request.query,
+        'query',
+      );
+      const result = computeScores(await loadTrustGraph(store), {
+        anchors: resolveAnchors(deps.cwd, undefined).anchors,
+      });
+      response.json({
+        root: query.root ?? null,
+        chokepoints: chokepoints(result, { root: query.root, limit: query.limit }),
+      });
+    }),
+  );
+
+  app.get('/api/investigations', (_request, response) => {
+    response.json({
+      investigations: listInvestigations().map((i) => ({
+        name: i.name,
+        title: i.title,
+        description: i.description,
+        params: i.params,
+      })),
+    });
+  });
+
+  app.post(
+    '/api/investigations/:name',
+    route(async (request, response) => {
+      const investigation = listInvestigations().find((i) => i.name === request.params.name);
+      if (investigation === undefined)
+        throw new NotFoundError(`no investigation ${String(request.params.name)}`);
+      const body = parse(z.object({ params }).default({ params: {} }), request.body ?? {}, 'body');
+      const values: Record<string, JsonValue> = {};
+      for (const param of investigation.params) {
+        const value = body.params[param.name];
+        if (value === undefined)
+          throw new InvalidInputError(`params.${param.name} is required (${param.description})`);
+        if (
+          param.type === 'integer' &&
+          !(typeof value === 'number' && Number.isInteger(value) && value > 0)
+        ) {
+          throw new InvalidInputError(`params.${param.name} must be a positive whole number`);
+        }
+        if (param.type === 'string' && typeof value !== 'string')
+          throw new InvalidInputError(`params.${param.name} must be a string`);
+        values[param.name] = value;
+      }
+      const result = await store.query(investigation.cypher, values, {
+        rowLimit: config.queryRowLimit,
+        timeoutMs: config.queryTimeoutMs,
+      });
+      response.json(result);
+    }),
+  );
+
+  app.post(
+    '/api/cypher',
+    route(async (request, response) => {
+      const body = parse(
+        z.object({ query: z.string().min(1).max(100_000), params }),
+        request.body,
+        'body',
+      );
+      const result = await store.query(body.query, body.params, {
+        rowLimit: config.queryRowLimit,
+        timeoutMs: config.queryTimeoutMs,
+      });
+      response.json(result);
+    }),
+  );
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,133 @@
+/** The API described in OpenAPI 3.1, served at /api/openapi.json. */
+export function openApi(version: string): Record<string, unknown> {
+  const error = { $ref: '#/components/schemas/Error' };
+  const errors = {
+    '400': { description: 'invalid input', content: { 'application/json': { schema: error } } },
+    '401': {
+      description: 'missing or wrong Bearer token',
+      content: { 'application/json': { schema: error } },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'trustmap API',
+      version,
+      description: 'Whom am I trusting when I install this, and where would the chain break?',
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'TRUSTMAP_TOKEN; required when the server is not on loopback',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+    security: [{ bearer: [] }, {}],
+    paths: {
+      '/api/health': {
+        get: {
+          summary: 'liveness and the store in use',
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+      '/api/search': {
+        get: {
+          summary:
+            'packages, people, organisations and repositories by key or name (prefix matches first)',
+          parameters: [
+            { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+          ],
+          responses: { '200': { description: 'results' }, ...errors },
+        },
+      },
+      '/api/nodes/{key}': {
+        get: {
+          summary: "a node's properties, scores, explanation and neighbours",
+          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'the node' },
+            '404': { description: 'no such node' },
+            ...errors,
+          },
+        },
+      },
+      '/api/chokepoints': {
+        get: {
+          summary: 'ranked chokepoints, within a root closure when given',
+          parameters: [
+            { name: 'root', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
+            },
+          ],
+          responses: { '200': { description: 'chokepoints' }, ...errors },
+        },
+      },
+      '/api/investigations': {
+        get: {
+          summary: 'saved investigations with their parameters',
+          responses: { '200': { description: 'list' } },
+        },
+      },
+      '/api/investigations/{name}': {
+        post: {
+          summary: 'run a saved investigation',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { params: { type: 'object' } } },
+              },
+            },
+          },
+          responses: { '200': { description: 'columns, rows, truncated' }, ...errors },
+        },
+      },
+      '/api/cypher': {
+        post: {
+          summary: 'a read-only Cypher query with a time and row limit; writes are refused (403)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['query'],
+                  properties: { query: { type: 'string' }, params: { type: 'object' } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'columns, rows, truncated' },
+            '403': { description: 'not read-only' },
+            '504': { description: 'time limit' },
+            ...errors,
+          },
+        },
+      },
+    },
+  };
+}

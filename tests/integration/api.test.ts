@@ -1,0 +1,252 @@
+/**
+ * The API over real HTTP on an ephemeral port, against the embedded store loaded with the yargs
+ * closure from the local fixture registry and scored: every endpoint, bad input, writes on
+ * /api/cypher, the token rule, the headers.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { GraphStore } from '../../graph/store.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { silentLogger } from '../../log.js';
+import { createApp } from '../../server/app.js';
+import { assertSafeBinding } from '../../server/auth.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores } from '../../trust/score.js';
+import { writeScores } from '../../trust/write-scores.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { tempDir } from '../helpers/temp.js';
+
+let registry: FixtureRegistry;
+let store: GraphStore;
+let cleanup: () => void;
+const servers: Server[] = [];
+
+async function serve(token?: string): Promise<string> {
+  const app = createApp({
+    store,
+    config: { token, queryRowLimit: 100, queryTimeoutMs: 2000 },
+    logger: silentLogger,
+    cwd: process.cwd(),
+    version: '0.0.0-test',
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+let base: string;
+beforeAll(async () => {
+  registry = await startFixtureRegistry();
+  registry.overrides.set('evil-description', {
+    name: 'evil-description',
+    description: '<img src=x onerror=alert(1)>',
+    'dist-tags': { latest: '1.0.0' },
+    versions: { '1.0.0': { name: 'evil-description', version: '1.0.0' } },
+  });
+  const temp = tempDir();
+  cleanup = temp.cleanup;
+  store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  await ingest({
+    roots: ['npm:yargs@16.1.0', 'npm:evil-description'].map((s) => parseRootSpec(s, '/')),
+    store,
+    registry: registry.url,
+  });
+  await writeScores(
+    store,
+    computeScores(await loadTrustGraph(store), { anchors: ['org:github:yargs'] }),
+    new Date().toISOString(),
+  );
+  base = await serve();
+});
+afterAll(async () => {
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await store.close();
+  await registry.close();
+  cleanup();
+});
+
+async function get(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(url, init);
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  get(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('the API', () => {
+  it('answers health, with security headers and a CSP without inline script', async () => {
+    const { status, body, headers } = await get(`${base}/api/health`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 'ok', store: 'embedded', version: '0.0.0-test' });
+    const csp = headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).not.toMatch(/unsafe-inline/);
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('searches by prefix first, then substring', async () => {
+    const { body } = await get(`${base}/api/search?q=cli`);
+    const results = body.results as { key: string; label: string }[];
+    expect(results[0]).toMatchObject({ key: 'pkg:npm/cliui', label: 'Package' });
+    const substring = await get(`${base}/api/search?q=ansi`);
+    expect((substring.body.results as { key: string }[]).map((r) => r.key)).toEqual(
+      expect.arrayContaining([
+        'pkg:npm/ansi-regex',
+        'pkg:npm/ansi-styles',
+        'pkg:npm/strip-ansi',
+        'pkg:npm/wrap-ansi',
+      ]),
+    );
+    expect((await get(`${base}/api/search?q=`)).body).toMatchObject({
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect((await get(`${base}/api/search?q=a&limit=5000`)).status).toBe(400);
+  });
+
+  it('gives a node with its scores, explanation and neighbours; registry text comes back as data', async () => {
+    const { status, body } = await get(
+      `${base}/api/nodes/${encodeURIComponent('pkg:npm/cliui@7.0.2')}`,
+    );
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      key: 'pkg:npm/cliui@7.0.2',
+      labels: ['Version'],
+      explanation: { metric: 'E', node: 'pkg:npm/cliui@7.0.2' },
+    });
+    expect((body.neighbours as { byType: Record<string, unknown> }).byType).toHaveProperty(
+      'RESOLVES_TO',
+    );
+    const evil = await get(`${base}/api/nodes/${encodeURIComponent('pkg:npm/evil-description')}`);
+    expect((evil.body.properties as { description: string }).description).toBe(
+      '<img src=x onerror=alert(1)>',
+    );
+    expect(
+      (await get(`${base}/api/nodes/${encodeURIComponent('pkg:npm/nothing')}`)).body,
+    ).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('ranks chokepoints under a root', async () => {
+    const { body } = await get(`${base}/api/chokepoints?root=npm:yargs&limit=3`);
+    const rows = body.chokepoints as { key: string; path: string[] }[];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]?.path[0]).toBe('pkg:npm/yargs@16.1.0');
+    expect((await get(`${base}/api/chokepoints?root=npm:unknown`)).status).toBe(404);
+  });
+
+  it('lists and runs saved investigations, checking their parameters', async () => {
+    const list = (await get(`${base}/api/investigations`)).body.investigations as {
+      name: string;
+      params: unknown[];
+    }[];
+    expect(list.map((i) => i.name)).toContain('dependents');
+    const run = await post(`${base}/api/investigations/dependents`, {
+      params: { package: 'pkg:npm/ansi-regex', limit: 10 },
+    });
+    expect(run.status).toBe(200);
+    expect((run.body.rows as { dependent: string }[]).map((r) => r.dependent)).toContain(
+      'pkg:npm/strip-ansi@6.0.0',
+    );
+    expect(
+      (await post(`${base}/api/investigations/dependents`, { params: { limit: 10 } })).body,
+    ).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(
+      (await post(`${base}/api/investigations/dependents`, { params: { package: 'x', limit: -1 } }))
+        .status,
+    ).toBe(400);
+    expect((await post(`${base}/api/investigations/nope`, {})).status).toBe(404);
+  });
+
+  it('runs read-only Cypher, refuses writes and leaves the graph unchanged', async () => {
+    const before = await post(`${base}/api/cypher`, { query: 'MATCH (n) RETURN count(n) AS n' });
+    expect(before.status).toBe(200);
+    for (const query of [
+      'CREATE (:Package {key: "x"})',
+      'MATCH (n) DETACH DELETE n',
+      'MATCH (n) CALL (n) { SET n.x = 1 } RETURN n',
+    ]) {
+      const refused = await post(`${base}/api/cypher`, { query });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: { code: 'QUERY_NOT_READ_ONLY' } });
+    }
+    const after = await post(`${base}/api/cypher`, { query: 'MATCH (n) RETURN count(n) AS n' });
+    expect(after.body.rows).toEqual(before.body.rows);
+    const slow = await post(`${base}/api/cypher`, {
+      query: 'MATCH (a), (b), (c), (d), (e) RETURN count(*)',
+    });
+    expect(slow.status).toBe(504);
+    expect(slow.body).toMatchObject({ error: { code: 'QUERY_TIMEOUT' } });
+    const limited = await post(`${base}/api/cypher`, {
+      query: 'UNWIND range(1, 500) AS i RETURN i',
+    });
+    expect(limited.body).toMatchObject({ truncated: true });
+    expect((limited.body.rows as unknown[]).length).toBe(100);
+  }, 30_000);
+
+  it('refuses bad bodies with a code', async () => {
+    expect((await post(`${base}/api/cypher`, '{not json')).status).toBe(400);
+    expect((await post(`${base}/api/cypher`, { params: {} })).body).toMatchObject({
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(
+      (await post(`${base}/api/cypher`, { query: 'RETURN 1', params: { 'bad name': 1 } })).status,
+    ).toBe(400);
+    const huge = await post(`${base}/api/cypher`, { query: `RETURN '${'x'.repeat(300_000)}'` });
+    expect(huge.status).toBe(413);
+    expect((await get(`${base}/api/nope`)).body).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('needs the Bearer token when one is configured, and a token off loopback', async () => {
+    const secured = await serve('0123456789abcdef-token');
+    expect((await get(`${secured}/api/health`)).body).toMatchObject({
+      error: { code: 'UNAUTHORIZED' },
+    });
+    expect(
+      (await get(`${secured}/api/health`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
+    expect(
+      (
+        await get(`${secured}/api/health`, {
+          headers: { authorization: 'Bearer 0123456789abcdef-token' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(() => {
+      assertSafeBinding('0.0.0.0', undefined);
+    }).toThrow(/TRUSTMAP_TOKEN/);
+    expect(() => {
+      assertSafeBinding('127.0.0.1', undefined);
+    }).not.toThrow();
+  });
+
+  it('describes itself in OpenAPI', async () => {
+    const { body } = await get(`${base}/api/openapi.json`);
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths as object)).toEqual(
+      expect.arrayContaining([
+        '/api/health',
+        '/api/search',
+        '/api/nodes/{key}',
+        '/api/chokepoints',
+        '/api/investigations',
+        '/api/cypher',
+      ]),
+    );
+  });
+});
