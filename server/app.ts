@@ -14,9 +14,10 @@ import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../log.js';
 import { resolveAnchors } from '../trust/anchors.js';
 import { loadTrustGraph } from '../trust/load.js';
-import { chokepoints } from '../trust/report.js';
+import { chokepoints, rootIndex } from '../trust/report.js';
 import { computeScores } from '../trust/score.js';
 import { requireToken } from './auth.js';
+import { graphView } from './graph-view.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
 
@@ -151,6 +152,32 @@ export function createApp(deps: AppDeps): Express {
         root: query.root ?? null,
         chokepoints: chokepoints(result, { root: query.root, limit: query.limit }),
       });
+    }),
+  );
+
+  app.get(
+    '/api/graph',
+    route(async (request, response) => {
+      const query = parse(
+        z.object({
+          root: z.string().min(1).max(300),
+          depth: z.coerce.number().int().min(0).max(50).default(20),
+          layers: z
+            .string()
+            .default('deps,people,repos,orgs')
+            .transform((l) => l.split(',').map((x) => x.trim()))
+            .pipe(z.array(z.enum(['deps', 'people', 'repos', 'orgs']))),
+          limit: limit(50_000, 5000),
+        }),
+        request.query,
+        'query',
+      );
+      const graph = await loadTrustGraph(store);
+      const result = computeScores(graph, { anchors: [] });
+      const root = result.nodes[rootIndex(result, query.root)] as string;
+      response.json(
+        graphView(graph, root, { depth: query.depth, layers: query.layers, limit: query.limit }),
+      );
     }),
   );
 

@@ -85,6 +85,35 @@ export function openApi(version: string): Record<string, unknown> {
           responses: { '200': { description: 'chokepoints' }, ...errors },
         },
       },
+      '/api/graph': {
+        get: {
+          summary:
+            "a root's supply chain in graphology's serialization format, with starting positions",
+          parameters: [
+            { name: 'root', in: 'query', required: true, schema: { type: 'string' } },
+            {
+              name: 'depth',
+              in: 'query',
+              schema: { type: 'integer', minimum: 0, maximum: 50, default: 20 },
+            },
+            {
+              name: 'layers',
+              in: 'query',
+              schema: { type: 'string', default: 'deps,people,repos,orgs' },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 50000, default: 5000 },
+            },
+          ],
+          responses: {
+            '200': { description: 'graphology JSON' },
+            '404': { description: 'root not ingested' },
+            ...errors,
+          },
+        },
+      },
       '/api/investigations': {
         get: {
           summary: 'saved investigations with their parameters',

@@ -13,6 +13,9 @@ export interface VersionNode {
   license: string | undefined;
   provenance: boolean | undefined;
   project: boolean;
+  /** Stored scores of the last run, if any (for views; the engine recomputes its own). */
+  trust: number | undefined;
+  reach: number | undefined;
 }
 
 export interface TrustGraph {
@@ -86,6 +89,8 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             license: str(p.license),
             provenance: bool(p.provenance),
             project: p.project === true,
+            trust: typeof p.trust === 'number' ? p.trust : undefined,
+            reach: typeof p.reach === 'number' ? p.reach : undefined,
           });
         } else if (node.labels.includes('Package')) {
           graph.packages.set(node.key, {

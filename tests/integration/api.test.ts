@@ -150,6 +150,38 @@ describe('the API', () => {
     expect((await get(`${base}/api/chokepoints?root=npm:unknown`)).status).toBe(404);
   });
 
+  it('gives the supply chain of a root in the graphology format, with layers and positions', async () => {
+    const { status, body } = await get(
+      `${base}/api/graph?root=npm:yargs&layers=deps,people,repos,orgs`,
+    );
+    expect(status).toBe(200);
+    expect(body.options).toEqual({ type: 'directed', multi: true, allowSelfLoops: false });
+    const nodes = body.nodes as {
+      key: string;
+      attributes: { kind: string; x: number; y: number };
+    }[];
+    const edges = body.edges as { source: string; target: string; attributes: { type: string } }[];
+    expect(nodes.filter((n) => n.attributes.kind === 'version')).toHaveLength(16);
+    expect(new Set(nodes.map((n) => n.attributes.kind))).toEqual(
+      new Set(['version', 'person', 'repository', 'organisation']),
+    );
+    expect(
+      nodes.every((n) => Number.isFinite(n.attributes.x) && Number.isFinite(n.attributes.y)),
+    ).toBe(true);
+    const keys = new Set(nodes.map((n) => n.key));
+    expect(edges.every((e) => keys.has(e.source) && keys.has(e.target))).toBe(true);
+    expect(edges).toContainEqual(
+      expect.objectContaining({ source: 'pkg:npm/yargs@16.1.0', target: 'pkg:npm/cliui@7.0.2' }),
+    );
+    const shallow = await get(`${base}/api/graph?root=npm:yargs&depth=1&layers=deps`);
+    expect((shallow.body.nodes as unknown[]).length).toBe(8);
+    expect((await get(`${base}/api/graph?root=npm:yargs&layers=deps,bogus`)).status).toBe(400);
+    expect((await get(`${base}/api/graph?root=npm:yargs&limit=3`)).body.attributes).toEqual({
+      root: 'pkg:npm/yargs@16.1.0',
+      truncated: true,
+    });
+  });
+
   it('lists and runs saved investigations, checking their parameters', async () => {
     const list = (await get(`${base}/api/investigations`)).body.investigations as {
       name: string;

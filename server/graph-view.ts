@@ -1,0 +1,117 @@
+/**
+ * A root's supply chain as graphology's serialization format (what `graph.import()` takes): the
+ * resolved versions down to a depth, and the layers asked for (people, repositories,
+ * organisations), with starting positions laid out by depth so the client can draw at once.
+ */
+import type { TrustGraph } from '../trust/load.js';
+
+export type Layer = 'deps' | 'people' | 'repos' | 'orgs';
+
+export interface SerializedGraph {
+  attributes: { root: string; truncated: boolean };
+  options: { type: 'directed'; multi: true; allowSelfLoops: false };
+  nodes: { key: string; attributes: Record<string, string | number | boolean | null> }[];
+  edges: { key: string; source: string; target: string; attributes: { type: string } }[];
+}
+
+export function graphView(
+  graph: TrustGraph,
+  root: string,
+  options: { depth: number; layers: readonly Layer[]; limit: number },
+): SerializedGraph {
+  const out: SerializedGraph = {
+    attributes: { root, truncated: false },
+    options: { type: 'directed', multi: true, allowSelfLoops: false },
+    nodes: [],
+    edges: [],
+  };
+  const seen = new Map<string, number>();
+  const perDepth = new Map<number, number>();
+  const addNode = (
+    key: string,
+    kind: string,
+    depth: number,
+    extra: Record<string, string | number | boolean | null> = {},
+  ): boolean => {
+    if (seen.has(key)) return true;
+    if (out.nodes.length >= options.limit) {
+      out.attributes.truncated = true;
+      return false;
+    }
+    const row = perDepth.get(depth) ?? 0;
+    perDepth.set(depth, row + 1);
+    seen.set(key, depth);
+    out.nodes.push({
+      key,
+      attributes: { label: labelOf(key), kind, x: depth * 200, y: row * 40 - depth * 7, ...extra },
+    });
+    return true;
+  };
+  const addEdge = (source: string, target: string, type: string): void => {
+    if (seen.has(source) && seen.has(target))
+      out.edges.push({ key: `e${out.edges.length}`, source, target, attributes: { type } });
+  };
+
+  const children = new Map<string, string[]>();
+  for (const edge of graph.resolves.values())
+    children.set(edge.from, [...(children.get(edge.from) ?? []), edge.to]);
+  const version = (key: string): Record<string, string | number | boolean | null> => {
+    const v = graph.versions.get(key);
+    return { trust: v?.trust ?? null, reach: v?.reach ?? null };
+  };
+  addNode(root, 'version', 0, version(root));
+  const queue: [string, number][] = [[root, 0]];
+  const versions: string[] = [root];
+  for (let head = 0; head < queue.length; head++) {
+    const [key, depth] = queue[head] as [string, number];
+    if (depth >= options.depth) continue;
+    for (const child of children.get(key) ?? []) {
+      const known = seen.has(child);
+      if (!addNode(child, 'version', depth + 1, version(child))) break;
+      addEdge(key, child, 'RESOLVES_TO');
+      if (!known) {
+        queue.push([child, depth + 1]);
+        versions.push(child);
+      }
+    }
+  }
+  for (const key of versions) {
+    const depth = seen.get(key) ?? 0;
+    const pkg = graph.packageOf.get(key);
+    if (pkg === undefined) continue;
+    if (options.layers.includes('people')) {
+      for (const person of new Set([
+        ...(graph.maintainers.get(pkg) ?? []),
+        ...(graph.publishers.get(key) ?? []),
+      ])) {
+        if (addNode(person, 'person', depth + 0.5)) addEdge(person, key, 'MAINTAINS');
+      }
+    }
+    const repo = graph.hostedAt.get(pkg);
+    if (
+      options.layers.includes('repos') &&
+      repo !== undefined &&
+      addNode(repo, 'repository', depth + 0.5)
+    )
+      addEdge(key, repo, 'HOSTED_AT');
+    if (options.layers.includes('orgs')) {
+      const owner = repo === undefined ? undefined : graph.ownedBy.get(repo);
+      if (owner !== undefined && addNode(owner, 'organisation', depth + 0.75))
+        addEdge(repo ?? key, owner, 'OWNED_BY');
+      for (const scope of graph.inScope.filter((s) => s.pkg === pkg)) {
+        if (addNode(scope.org, 'organisation', depth + 0.75)) addEdge(key, scope.org, 'IN_SCOPE');
+      }
+    }
+  }
+  return out;
+}
+
+function labelOf(key: string): string {
+  return decodeURIComponent(
+    key
+      .replace(/^pkg:npm\//, '')
+      .replace(/^person:npm:/, '')
+      .replace(/^repo:/, '')
+      .replace(/^org:/, ''),
+  );
+}
