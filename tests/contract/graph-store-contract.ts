@@ -303,6 +303,7 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
       const reads = loader.names('read', store.kind);
       const params = {
         key: 'Package:a',
+        q: 'a',
         limit: 10,
         labels: [...NODE_LABELS],
         types: [...RELATIONSHIP_TYPES],
