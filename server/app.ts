@@ -18,12 +18,13 @@ import { chokepoints, rootIndex } from '../trust/report.js';
 import { computeScores } from '../trust/score.js';
 import { requireToken } from './auth.js';
 import { graphView } from './graph-view.js';
+import { IngestJobs, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
 
 export interface AppDeps {
   store: GraphStore;
-  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs'>;
+  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs' | 'npmRegistry'>;
   logger: Logger;
   cwd: string;
   version: string;
@@ -237,6 +238,36 @@ export function createApp(deps: AppDeps): Express {
       response.json(result);
     }),
   );
+
+  const jobs = new IngestJobs(store, config.npmRegistry, logger);
+
+  app.post('/api/ingest', (request, response) => {
+    const body = parse(
+      z.object({ specs: z.array(z.string().min(1).max(300)).min(1).max(100) }),
+      request.body,
+      'body',
+    );
+    const job = jobs.start(body.specs);
+    response.status(202).json({ id: job.id, events: `/api/ingest/${job.id}/events` });
+  });
+
+  app.get('/api/ingest/:id/events', (request, response) => {
+    const job = jobs.get(request.params.id);
+    if (job === undefined) throw new NotFoundError(`no ingest ${request.params.id}`);
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    const send = (event: JobEvent): void => {
+      response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      if (event.type !== 'progress') response.end();
+    };
+    for (const event of job.events) send(event);
+    if (job.finished) return;
+    job.emitter.on('event', send);
+    request.on('close', () => job.emitter.off('event', send));
+  });
 
   app.use(notFound);
   app.use(errorHandler(logger));

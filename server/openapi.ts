@@ -134,6 +134,34 @@ export function openApi(version: string): Record<string, unknown> {
           responses: { '200': { description: 'columns, rows, truncated' }, ...errors },
         },
       },
+      '/api/ingest': {
+        post: {
+          summary: 'start an ingest of npm specs; follow it at the returned events URL',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['specs'],
+                  properties: { specs: { type: 'array', items: { type: 'string' } } },
+                },
+              },
+            },
+          },
+          responses: { '202': { description: '{id, events}' }, ...errors },
+        },
+      },
+      '/api/ingest/{id}/events': {
+        get: {
+          summary: 'server-sent events: progress, then done or error',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'text/event-stream' },
+            '404': { description: 'no such ingest' },
+          },
+        },
+      },
       '/api/cypher': {
         post: {
           summary: 'a read-only Cypher query with a time and row limit; writes are refused (403)',

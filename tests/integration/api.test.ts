@@ -28,7 +28,7 @@ const servers: Server[] = [];
 async function serve(token?: string): Promise<string> {
   const app = createApp({
     store,
-    config: { token, queryRowLimit: 100, queryTimeoutMs: 2000 },
+    config: { token, queryRowLimit: 100, queryTimeoutMs: 2000, npmRegistry: registry.url },
     logger: silentLogger,
     cwd: process.cwd(),
     version: '0.0.0-test',
@@ -265,6 +265,28 @@ describe('the API', () => {
     expect(() => {
       assertSafeBinding('127.0.0.1', undefined);
     }).not.toThrow();
+  });
+
+  it('ingests on request and streams the progress as server-sent events', async () => {
+    const started = await post(`${base}/api/ingest`, { specs: ['npm:chalk@4.1.0'] });
+    expect(started.status).toBe(202);
+    const response = await fetch(`${base}${String(started.body.events)}`);
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await response.text();
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => ({
+      type: m[1],
+      data: JSON.parse(m[2] ?? 'null') as Record<string, unknown>,
+    }));
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    expect((done?.data.resolved as string[]).length).toBe(6);
+    // A late follower gets the end at once.
+    expect(await (await fetch(`${base}${String(started.body.events)}`)).text()).toMatch(
+      /^event: done/m,
+    );
+    expect((await post(`${base}/api/ingest`, { specs: ['/etc/passwd'] })).status).toBe(400);
+    expect((await post(`${base}/api/ingest`, { specs: [] })).status).toBe(400);
+    expect((await get(`${base}/api/ingest/nope/events`)).status).toBe(404);
   });
 
   it('describes itself in OpenAPI', async () => {

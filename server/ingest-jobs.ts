@@ -1,0 +1,104 @@
+/**
+ * Ingests started from the API: each runs in this process against the server's store, and its
+ * progress is kept so that any number of clients can follow it as server-sent events, late ones
+ * included (they get the latest state, then what follows).
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { InvalidInputError, isTrustmapError } from '../errors.js';
+import type { GraphStore } from '../graph/store.js';
+import type { Logger } from '../log.js';
+import { ingest, type IngestSummary, type Progress } from '../ingest/run-ingest.js';
+import { parseRootSpec } from '../ingest/spec.js';
+
+export type JobEvent =
+  | { type: 'progress'; data: Progress }
+  | { type: 'done'; data: IngestSummary }
+  | { type: 'error'; data: { code: string; message: string } };
+
+export interface IngestJob {
+  id: string;
+  specs: string[];
+  events: JobEvent[];
+  finished: boolean;
+  emitter: EventEmitter;
+}
+
+const KEEP_FINISHED = 50;
+
+export class IngestJobs {
+  private readonly jobs = new Map<string, IngestJob>();
+
+  constructor(
+    private readonly store: GraphStore,
+    private readonly registry: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts an ingest of registry specs (not file paths: the API reads no server files). */
+  start(specs: string[]): IngestJob {
+    const roots = specs.map((spec) => {
+      if (!spec.startsWith('npm:') && !spec.startsWith('pkg:')) {
+        throw new InvalidInputError(
+          `"${spec.slice(0, 100)}": the API takes npm:<name>[@range] or pkg:npm/... specs`,
+        );
+      }
+      return parseRootSpec(spec, '/');
+    });
+    const job: IngestJob = {
+      id: randomUUID(),
+      specs,
+      events: [],
+      finished: false,
+      emitter: new EventEmitter(),
+    };
+    this.jobs.set(job.id, job);
+    this.prune();
+    let lastProgress = 0;
+    const emit = (event: JobEvent): void => {
+      if (event.type === 'progress') {
+        // Keep one progress event (the latest) plus the end, not thousands.
+        job.events = job.events.filter((e) => e.type !== 'progress');
+      }
+      job.events.push(event);
+      job.emitter.emit('event', event);
+    };
+    ingest({
+      roots,
+      store: this.store,
+      registry: this.registry,
+      logger: this.logger,
+      onProgress: (progress) => {
+        if (progress.elapsedMs - lastProgress < 200) return;
+        lastProgress = progress.elapsedMs;
+        emit({ type: 'progress', data: progress });
+      },
+    }).then(
+      (summary) => {
+        job.finished = true;
+        emit({ type: 'done', data: summary });
+      },
+      (error: unknown) => {
+        job.finished = true;
+        this.logger.warn({ err: error, job: job.id }, 'an API ingest failed');
+        emit({
+          type: 'error',
+          data: isTrustmapError(error)
+            ? { code: error.code, message: error.message }
+            : { code: 'INTERNAL', message: 'the ingest failed; see the server log' },
+        });
+      },
+    );
+    return job;
+  }
+
+  get(id: string): IngestJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.finished);
+    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)))
+      this.jobs.delete(job.id);
+  }
+}
