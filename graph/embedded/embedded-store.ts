@@ -45,6 +45,8 @@ interface Pending {
   /** Times this request was sent again after its host died. */
   resent: number;
   timer: NodeJS.Timeout | undefined;
+  /** The host it was last sent to: the one to kill when it runs past its limit. */
+  host: ChildProcess | undefined;
 }
 
 const MAX_RESENDS = 2;
@@ -75,6 +77,8 @@ export class EmbeddedStore extends CypherStore {
   readonly location: string;
   private host: ChildProcess | undefined;
   private starting: Promise<ChildProcess> | undefined;
+  /** Hosts killed and not yet gone: a new one waits for them (they hold the file's lock). */
+  private dying: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -107,9 +111,11 @@ export class EmbeddedStore extends CypherStore {
         new StoreUnavailableError('the embedded store is closed', { retriable: false }),
       );
     if (this.host !== undefined) return Promise.resolve(this.host);
-    this.starting ??= this.startHost().finally(() => {
-      this.starting = undefined;
-    });
+    this.starting ??= this.dying
+      .then(() => this.startHost())
+      .finally(() => {
+        this.starting = undefined;
+      });
     return this.starting;
   }
 
@@ -180,8 +186,7 @@ export class EmbeddedStore extends CypherStore {
     code: number | null,
     signal: NodeJS.Signals | null,
   ): void {
-    if (this.host !== child) return;
-    this.host = undefined;
+    if (this.host === child) this.host = undefined;
     if (this.closed) return;
     this.restarts++;
     this.logger.warn(
@@ -192,6 +197,7 @@ export class EmbeddedStore extends CypherStore {
     // MAX_RESENDS times per request, so a statement that crashes the host cannot loop forever.
     const again = [...this.pending.entries()];
     for (const [id, pending] of again) {
+      if (pending.host !== child) continue;
       if (pending.resent >= MAX_RESENDS) {
         this.pending.delete(id);
         if (pending.timer !== undefined) clearTimeout(pending.timer);
@@ -202,16 +208,18 @@ export class EmbeddedStore extends CypherStore {
         );
       }
     }
-    if (this.pending.size === 0) return;
+    if (![...this.pending.values()].some((p) => p.host === child)) return;
     this.ensureHost().then(
       (host) => {
         for (const [id, pending] of this.pending) {
+          if (pending.host !== child) continue;
           pending.resent++;
-          host.send({ id, request: pending.request } satisfies ToHost);
+          this.send(host, id, pending);
         }
       },
       (error: unknown) => {
         for (const [id, pending] of this.pending) {
+          if (pending.host !== child) continue;
           this.pending.delete(id);
           if (pending.timer !== undefined) clearTimeout(pending.timer);
           pending.reject(error instanceof Error ? error : new Error(String(error)));
@@ -230,6 +238,7 @@ export class EmbeddedStore extends CypherStore {
         reject,
         resent: 0,
         timer: undefined,
+        host,
       };
       if (timeoutMs !== undefined) {
         pending.timer = setTimeout(() => {
@@ -239,13 +248,37 @@ export class EmbeddedStore extends CypherStore {
             { timeoutMs },
             'a query ran past its time limit; restarting the embedded store host',
           );
-          // The only way to stop a query inside Grafeo: the host goes, a new one opens the file.
-          if (this.host === host) host.kill('SIGKILL');
+          // The only way to stop a query inside Grafeo: the host it runs on goes, and a new one
+          // opens the file. The request may have been re-sent to a newer host than the first.
+          if (pending.host !== undefined) this.kill(pending.host);
         }, timeoutMs);
       }
       this.pending.set(id, pending);
-      host.send({ id, request } satisfies ToHost);
+      this.send(host, id, pending);
     });
+  }
+
+  /** Sends a request; if the channel is already closing, the exit handler re-sends it. */
+  private send(host: ChildProcess, id: number, pending: Pending): void {
+    pending.host = host;
+    if (!host.connected) return;
+    host.send({ id, request: pending.request } satisfies ToHost, (error) => {
+      if (error !== null)
+        this.logger.debug(
+          { err: error, id },
+          'a request could not reach the store host; it will be re-sent',
+        );
+    });
+  }
+
+  private kill(host: ChildProcess): void {
+    if (host.exitCode !== null || host.signalCode !== null) return;
+    // Forget it at once, so no request is sent to a host that is going away; the next host
+    // starts once this one has exited and let go of the file's lock.
+    if (this.host === host) this.host = undefined;
+    const exited = new Promise<void>((resolve) => host.once('exit', () => { resolve(); }));
+    this.dying = Promise.all([this.dying, exited]).then(() => undefined);
+    host.kill('SIGKILL');
   }
 
   // --- primitives -------------------------------------------------------------------------
@@ -331,6 +364,16 @@ export class EmbeddedStore extends CypherStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      if (pending.timer !== undefined) clearTimeout(pending.timer);
+      pending.reject(
+        new StoreUnavailableError(
+          'the embedded store was closed before this request was answered',
+          { retriable: false },
+        ),
+      );
+    }
     const host = this.host ?? (await this.starting?.catch(() => undefined));
     if (host === undefined || host.exitCode !== null) return;
     await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 /** What only the embedded store has: a file that persists, a lock, and a host that can be replaced. */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
@@ -81,6 +82,61 @@ describe('EmbeddedStore', () => {
     expect(quick.rows).toEqual([{ n: 20 }]);
     expect(performance.now() - started).toBeLessThan(1000);
     await expect(slow).rejects.toMatchObject({ name: 'QueryTimeoutError' });
+  });
+
+  it('stops every runaway query, even one re-sent to a new host by another timeout', async () => {
+    const store = await EmbeddedStore.open(file());
+    cleanups.push(() => store.close());
+    const slow = 'UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS c';
+    const results = await Promise.all(
+      [500, 1500].map((timeoutMs) =>
+        store
+          .query(slow, {}, { rowLimit: 1, timeoutMs })
+          .catch((error: unknown) => (error as Error).name),
+      ),
+    );
+    expect(results).toEqual(['QueryTimeoutError', 'QueryTimeoutError']);
+    // No host is left running either query: a host busy with one would still be counting.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hosts = execFileSync('ps', ['-eo', 'pid,args'])
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('embedded/host') && line.includes(store.location));
+    expect(hosts).toEqual([]);
+    expect(
+      (await store.query('RETURN 1 AS one', {}, { rowLimit: 1, timeoutMs: 5000 })).rows,
+    ).toEqual([{ one: 1 }]);
+  });
+
+  it('keeps answering reads sent while a host is being replaced', async () => {
+    const store = await EmbeddedStore.open(file());
+    cleanups.push(() => store.close());
+    const slow = store.query(
+      'UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN count(x)',
+      {},
+      { rowLimit: 1, timeoutMs: 300 },
+    );
+    const reads: Promise<unknown>[] = [];
+    const until = performance.now() + 1200;
+    while (performance.now() < until) {
+      reads.push(store.counts());
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await expect(slow).rejects.toMatchObject({ name: 'QueryTimeoutError' });
+    const settled = await Promise.allSettled(reads);
+    expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+  });
+
+  it('settles what is pending when it is closed', async () => {
+    const store = await EmbeddedStore.open(file());
+    const slow = store.query(
+      'UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN count(x)',
+      {},
+      { rowLimit: 1, timeoutMs: 60_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await store.close();
+    await expect(slow).rejects.toMatchObject({ name: 'StoreUnavailableError' });
   });
 
   it('is closed for good after close()', async () => {
