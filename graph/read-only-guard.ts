@@ -124,11 +124,34 @@ export function assertReadOnly(query: string): void {
         'this query is not read-only: CALL ... IN TRANSACTIONS is only for writes',
       );
     }
-    if (word === 'CALL' && next?.kind === 'word') {
-      let name = next.text;
+    if (word === 'SHOW') {
+      const what = tokens
+        .slice(i + 1, i + 4)
+        .map((t) => t.text.toUpperCase())
+        .find((t) => /^(INDEX|INDEXES|CONSTRAINT|CONSTRAINTS)$/.test(t));
+      if (what === undefined) {
+        throw new ReadOnlyViolationError(
+          'this query uses SHOW for more than indexes and constraints, which ad-hoc queries may not',
+        );
+      }
+    }
+    if (word === 'CALL') {
+      if (next?.kind === 'symbol' && (next.text === '{' || next.text === '(')) return; // a subquery
+      if (next === undefined || (next.kind !== 'word' && next.kind !== 'quoted')) {
+        throw new ReadOnlyViolationError(
+          'CALL must be followed by a subquery or an allowed procedure',
+        );
+      }
+      // A procedure name, in plain or backticked parts: `db`.`labels`, `db.labels`, db.labels.
+      const part = (t: Token): string =>
+        t.kind === 'quoted' ? t.text.slice(1, -1).replace(/``/g, '`') : t.text;
+      let name = part(next);
       let j = i + 2;
-      while (tokens[j]?.text === '.' && tokens[j + 1]?.kind === 'word') {
-        name += '.' + String(tokens[j + 1]?.text);
+      while (
+        tokens[j]?.text === '.' &&
+        (tokens[j + 1]?.kind === 'word' || tokens[j + 1]?.kind === 'quoted')
+      ) {
+        name += '.' + part(tokens[j + 1] as Token);
         j += 2;
       }
       if (!ALLOWED_PROCEDURES.has(name.toLowerCase())) {

@@ -276,7 +276,11 @@ export class EmbeddedStore extends CypherStore {
     // Forget it at once, so no request is sent to a host that is going away; the next host
     // starts once this one has exited and let go of the file's lock.
     if (this.host === host) this.host = undefined;
-    const exited = new Promise<void>((resolve) => host.once('exit', () => { resolve(); }));
+    const exited = new Promise<void>((resolve) =>
+      host.once('exit', () => {
+        resolve();
+      }),
+    );
     this.dying = Promise.all([this.dying, exited]).then(() => undefined);
     host.kill('SIGKILL');
   }

@@ -34,6 +34,13 @@ describe('assertReadOnly', () => {
     'CALL db.createLabel("X")',
     'MATCH (n) /* a comment */ SET n.x = 1',
     'INSERT (:Package {key: "x"})',
+    'CALL `dbms`.`setConfigValue`("a", "b")',
+    'CALL `grafeo`.`procedures`()',
+    'CALL `apoc.create.node`(["X"], {})',
+    'SHOW SETTINGS',
+    'SHOW TRANSACTIONS YIELD *',
+    'MATCH (n) RETURN n.key AS k UNION USE system SHOW USERS',
+    'CALL 1',
   ])('rejects %s', (query) => {
     expect(rejection(query)).toBeDefined();
   });
@@ -50,6 +57,9 @@ describe('assertReadOnly', () => {
     'MATCH (n) CALL (n) { MATCH (n)--(m) RETURN count(m) AS c } RETURN n.key, c',
     'CALL db.labels() YIELD label RETURN label',
     'CALL db.relationshipTypes()',
+    'CALL `db`.`labels`() YIELD label RETURN label',
+    'SHOW INDEXES',
+    'SHOW RANGE INDEXES YIELD name RETURN name',
     'MATCH p = shortestPath((a {key: $a})-[*]-(b {key: $b})) RETURN p',
     'MATCH (start:Package) RETURN start',
     'MATCH (n) WHERE EXISTS { (n)-[:DEPENDS_ON]->() } RETURN n',
