@@ -108,33 +108,35 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
     failure: undefined,
     packument: undefined,
   };
-  let packument: Packument;
+  // A failure of the package (missing, not JSON, no matching version) is a result; a failure of
+  // the store (the sink) is thrown, so the run stops or the job is retried.
+  let packument: Packument | undefined;
   try {
     const fetched = await context.client.packument(job.name);
-    if (fetched.status === 'missing') {
-      if (await context.seen.add(`package:${job.name}`))
-        await context.sink(mapMissingPackage(job.name));
-      result.failure = {
-        ...failure(job, new Error(`${job.name} is not in the registry (404)`)),
-        code: 'PACKAGE_MISSING',
-      };
-      return result;
-    }
-    packument = readPackument(fetched.document, job.name);
-    if (await context.seen.add(`package:${job.name}`)) {
-      await context.sink(mapPackument(packument));
-      result.packument = {
-        name: packument.name,
-        maintainersKnown: packument.maintainers !== undefined,
-        timesKnown: packument.times !== undefined,
-        versions: packument.versions.size,
-        publishersKnown: [...packument.versions.values()].filter((v) => v.publisher !== undefined)
-          .length,
-      };
-    }
+    if (fetched.status === 'found') packument = readPackument(fetched.document, job.name);
   } catch (error) {
     result.failure = failure(job, error);
     return result;
+  }
+  if (packument === undefined) {
+    if (await context.seen.add(`package:${job.name}`))
+      await context.sink(mapMissingPackage(job.name));
+    result.failure = {
+      ...failure(job, new Error(`${job.name} is not in the registry (404)`)),
+      code: 'PACKAGE_MISSING',
+    };
+    return result;
+  }
+  if (await context.seen.add(`package:${job.name}`)) {
+    await context.sink(mapPackument(packument));
+    result.packument = {
+      name: packument.name,
+      maintainersKnown: packument.maintainers !== undefined,
+      timesKnown: packument.times !== undefined,
+      versions: packument.versions.size,
+      publishersKnown: [...packument.versions.values()].filter((v) => v.publisher !== undefined)
+        .length,
+    };
   }
 
   let version: string;
@@ -152,13 +154,16 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
       new GraphRecords().relationship('RESOLVES_TO', job.parent, key, { root, range: job.spec }),
     );
   }
-  if (!(await context.seen.add(`walk:${root} ${key}`))) return result;
-
   const declared = dependenciesOf(packument, version, RECORDED);
   if (await context.seen.add(`version:${key}`))
     await context.sink(mapDependencies(packument, version, declared));
   if (job.follow === false || (context.maxDepth !== undefined && job.depth >= context.maxDepth))
     return result;
+  // A version is walked once per root, but again when reached by a shallower path under --depth
+  // (it may then go deeper) or by a required path after an optional one (its failures count).
+  const depthMark = context.maxDepth === undefined ? '' : ` depth ${job.depth}`;
+  const optionalMark = job.optional === true ? ' optional' : '';
+  if (!(await context.seen.add(`walk:${root} ${key}${depthMark}${optionalMark}`))) return result;
   const followed = job.dev === true ? [...FOLLOWED, 'dev'] : FOLLOWED;
   result.children = declared
     .filter((d) => followed.includes(d.kind) && !d.optionalPeer)

@@ -16,7 +16,7 @@ import { resolveAnchors } from '../trust/anchors.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { chokepoints, rootIndex } from '../trust/report.js';
 import { computeScores } from '../trust/score.js';
-import { requireToken } from './auth.js';
+import { requireLocalHost, requireToken } from './auth.js';
 import { graphView } from './graph-view.js';
 import { IngestJobs, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
@@ -38,6 +38,8 @@ const route = (handler: Handler) => (request: Request, response: Response, next:
 };
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  if (depthOf(value) > MAX_DEPTH)
+    throw new InvalidInputError(`${what} is nested more than ${MAX_DEPTH} levels deep`);
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -58,6 +60,16 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
     z.record(z.string(), jsonValue),
   ]),
 );
+/** Parameters nested deeper than this are refused before validation (a deep structure would
+ *  exhaust the validator's stack). */
+const MAX_DEPTH = 20;
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return depth;
+  let deepest = depth;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
+  return deepest;
+}
+
 const params = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), jsonValue).default({});
 const limit = (max: number, fallback: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
@@ -81,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  app.use(requireLocalHost(config.token));
   app.use('/api', requireToken(config.token));
   app.use(express.json({ limit: '256kb' }));
 

@@ -17,13 +17,38 @@ export function assertSafeBinding(host: string, token: string | undefined): void
   }
 }
 
-export function requireToken(token: string | undefined): RequestHandler {
-  if (token === undefined)
-    return (_request, _response, next) => {
-      next();
-    };
-  const expected = Buffer.from(`Bearer ${token}`);
+/**
+ * Without a token the server is on loopback: it then answers only requests addressed to a
+ * loopback name, so a web page that rebinds its own domain to 127.0.0.1 cannot use it.
+ */
+export function requireLocalHost(token: string | undefined): RequestHandler {
   return (request, _response, next) => {
+    if (token !== undefined) {
+      next();
+      return;
+    }
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+    if (!isLoopback(host)) {
+      next(
+        new UnauthorizedError(
+          `requests must be addressed to a loopback name, not "${host.slice(0, 100)}"`,
+        ),
+      );
+      return;
+    }
+    next();
+  };
+}
+
+export function requireToken(token: string | undefined): RequestHandler {
+  const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
+  return (request, _response, next) => {
+    // The health check answers without the token: container health checks carry none, and it
+    // says nothing about the graph.
+    if (expected === undefined || request.path === '/health') {
+      next();
+      return;
+    }
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       next(new UnauthorizedError());

@@ -25,6 +25,8 @@ export interface IngestJob {
 }
 
 const KEEP_FINISHED = 50;
+/** Ingests running at once from the API; more are refused until one ends. */
+export const MAX_RUNNING = 2;
 
 export class IngestJobs {
   private readonly jobs = new Map<string, IngestJob>();
@@ -45,6 +47,10 @@ export class IngestJobs {
       }
       return parseRootSpec(spec, '/');
     });
+    const running = [...this.jobs.values()].filter((j) => !j.finished).length;
+    if (running >= MAX_RUNNING) {
+      throw new InvalidInputError(`${running} ingests are running already; wait for one to finish`);
+    }
     const job: IngestJob = {
       id: randomUUID(),
       specs,

@@ -109,13 +109,29 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
     const data = job.data;
     const state = new RunState(redis, data.runId);
     const writer = new BatchWriter(options.store);
-    const result = await visit(data.visit, {
-      client: clientFor(data),
-      sink: (records) => writer.add(records),
-      seen: state,
-      maxDepth: data.maxDepth ?? undefined,
-    });
-    await writer.flush();
+    // What this job marks as done is only done once its records are stored: if the store fails,
+    // the marks are taken back so BullMQ's retry does the work again instead of skipping it.
+    const marked: string[] = [];
+    const seen = {
+      add: async (member: string): Promise<boolean> => {
+        const added = await state.add(member);
+        if (added) marked.push(member);
+        return added;
+      },
+    };
+    let result;
+    try {
+      result = await visit(data.visit, {
+        client: clientFor(data),
+        sink: (records) => writer.add(records),
+        seen,
+        maxDepth: data.maxDepth ?? undefined,
+      });
+      await writer.flush();
+    } catch (error) {
+      await state.remove(marked);
+      throw error;
+    }
     if (result.resolved !== undefined) await state.resolved(result.resolved, data.rootSpec);
     if (result.failure !== undefined) await state.failed(result.failure);
     if (result.packument !== undefined) {

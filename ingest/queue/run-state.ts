@@ -43,6 +43,11 @@ export class RunState implements SeenSet {
     return added === 1;
   }
 
+  /** Takes marks back: a job that failed before its records were stored must be done again. */
+  async remove(members: readonly string[]): Promise<void> {
+    if (members.length > 0) await this.redis.srem(`${this.prefix}seen`, ...members);
+  }
+
   async jobAdded(): Promise<void> {
     await this.redis.incr(`${this.prefix}outstanding`);
   }

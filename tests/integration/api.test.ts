@@ -3,7 +3,7 @@
  * closure from the local fixture registry and scored: every endpoint, bad input, writes on
  * /api/cypher, the token rule, the headers.
  */
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -246,19 +246,13 @@ describe('the API', () => {
 
   it('needs the Bearer token when one is configured, and a token off loopback', async () => {
     const secured = await serve('0123456789abcdef-token');
-    expect((await get(`${secured}/api/health`)).body).toMatchObject({
-      error: { code: 'UNAUTHORIZED' },
-    });
-    expect(
-      (await get(`${secured}/api/health`, { headers: { authorization: 'Bearer wrong' } })).status,
-    ).toBe(401);
-    expect(
-      (
-        await get(`${secured}/api/health`, {
-          headers: { authorization: 'Bearer 0123456789abcdef-token' },
-        })
-      ).status,
-    ).toBe(200);
+    const search = `${secured}/api/search?q=cli`;
+    expect((await get(search)).body).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    expect((await get(search, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const authorized = { headers: { authorization: 'Bearer 0123456789abcdef-token' } };
+    expect((await get(search, authorized)).status).toBe(200);
+    // The health check needs no token: container health checks carry none.
+    expect((await get(`${secured}/api/health`)).status).toBe(200);
     expect(() => {
       assertSafeBinding('0.0.0.0', undefined);
     }).toThrow(/TRUSTMAP_TOKEN/);
@@ -287,6 +281,30 @@ describe('the API', () => {
     expect((await post(`${base}/api/ingest`, { specs: ['/etc/passwd'] })).status).toBe(400);
     expect((await post(`${base}/api/ingest`, { specs: [] })).status).toBe(400);
     expect((await get(`${base}/api/ingest/nope/events`)).status).toBe(404);
+  });
+
+  it('answers only requests addressed to a loopback name when it has no token (no DNS rebinding)', async () => {
+    const { port } = new URL(base);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        { host: '127.0.0.1', port, path: '/api/health', headers: { host: `evil.example:${port}` } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    expect(status).toBe(401);
+  });
+
+  it('refuses parameters nested absurdly deep with a 400, not a crash', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = { a: deep };
+    const response = await post(`${base}/api/cypher`, { query: 'RETURN 1', params: { deep } });
+    expect(response.status).toBe(400);
+    expect((await get(`${base}/api/health`)).status).toBe(200);
   });
 
   it('describes itself in OpenAPI', async () => {

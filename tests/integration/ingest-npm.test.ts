@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { StoreError } from '../../errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { ingest, type IngestOptions } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
@@ -166,6 +167,19 @@ describe('ingest npm:yargs@16.1.0 from a registry', () => {
     expect(await store.node('pkg:npm/no-such-package-anywhere')).toMatchObject({
       properties: { missing: true },
     });
+  });
+
+  it("stops with the store's error when the store fails, instead of calling it a package failure", async () => {
+    const failing = Object.create(store) as GraphStore;
+    failing.upsertNodes = () => Promise.reject(new StoreError('disk full'));
+    await expect(
+      ingest({
+        roots: [parseRootSpec('npm:chalk@4.1.0', '/')],
+        store: failing,
+        registry: registry.url,
+        concurrency: 2,
+      }),
+    ).rejects.toMatchObject({ name: 'StoreError', message: 'disk full' });
   });
 
   it('follows no further than --depth', async () => {

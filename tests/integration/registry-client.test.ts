@@ -57,6 +57,28 @@ describe('RegistryClient', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it('accepts a compressed body whose Content-Length counts the compressed bytes', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const http = await import('node:http');
+    const body = gzipSync(JSON.stringify({ name: 'zipped', versions: {}, 'dist-tags': {} }));
+    const server = http.createServer((_request, response) => {
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': String(body.length),
+      });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const client = new RegistryClient({ registry: `http://127.0.0.1:${port}/`, retries: 0 });
+    expect(await client.packument('zipped')).toMatchObject({
+      status: 'found',
+      document: { name: 'zipped' },
+    });
+    await new Promise((resolve) => server.close(resolve));
+  });
+
   it('fetches a packument once however often it is asked for', async () => {
     const client = new RegistryClient({ registry: registry.url });
     registry.requests.clear();

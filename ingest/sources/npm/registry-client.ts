@@ -59,7 +59,10 @@ function retryAfter(header: string | null, now = Date.now()): number | undefined
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
+  if (
+    declared > maxBytes &&
+    (response.headers.get('content-encoding') ?? 'identity') === 'identity'
+  ) {
     throw new InvalidPackageError(`${url} is ${declared} bytes, over the ${maxBytes}-byte limit`);
   }
   if (response.body === null) return Buffer.alloc(0);
@@ -77,7 +80,9 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
     chunks.push(Buffer.from(value));
   }
   const body = Buffer.concat(chunks);
-  if (Number.isFinite(declared) && body.length !== declared) {
+  // Content-Length counts the bytes on the wire; fetch hands over the decompressed body.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (Number.isFinite(declared) && !encoded && body.length !== declared) {
     throw new Retry(
       `the body of ${url} was cut off (${body.length} of ${declared} bytes)`,
       undefined,
