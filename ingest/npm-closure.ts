@@ -112,8 +112,8 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
   // the store (the sink) is thrown, so the run stops or the job is retried.
   let packument: Packument | undefined;
   try {
-    const fetched = await context.client.packument(job.name);
-    if (fetched.status === 'found') packument = readPackument(fetched.document, job.name);
+    const fetched = await context.client.parsed(job.name, readPackument);
+    if (fetched.status === 'found') packument = fetched.value;
   } catch (error) {
     result.failure = failure(job, error);
     return result;

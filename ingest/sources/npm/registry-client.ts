@@ -32,6 +32,9 @@ export type PackumentResult =
   | { status: 'found'; name: string; document: unknown; bytes: number }
   | { status: 'missing'; name: string };
 
+export type ParsedResult<T> =
+  { status: 'found'; name: string; value: T } | { status: 'missing'; name: string };
+
 const RETRIABLE_STATUS = (status: number): boolean => status === 429 || status >= 500;
 
 /** `@babel/core` -> `@babel%2fcore`, as npm itself requests scoped packages. */
@@ -94,6 +97,7 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
 export class RegistryClient {
   private readonly queue: PQueue;
   private readonly cache = new Map<string, Promise<PackumentResult>>();
+  private readonly parsedCache = new Map<string, Promise<ParsedResult<unknown>>>();
   private readonly options: Required<Omit<RegistryClientOptions, 'onFetched' | 'logger'>>;
   private readonly logger: Logger;
   /** Requests sent, retries included: a run fetches each packument once, plus its retries. */
@@ -119,6 +123,25 @@ export class RegistryClient {
     if (pending === undefined) {
       pending = this.queue.add(() => this.fetchWithRetries(name));
       this.cache.set(name, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The packument of `name`, read once by `read` and kept only in that form: the raw document
+   * (readmes and all) is dropped, and the many dependents of one package do not each parse it.
+   * A document `read` refuses fails the same way for every caller.
+   */
+  parsed<T>(name: string, read: (document: unknown, name: string) => T): Promise<ParsedResult<T>> {
+    let pending = this.parsedCache.get(name) as Promise<ParsedResult<T>> | undefined;
+    if (pending === undefined) {
+      pending = this.packument(name).then((result): ParsedResult<T> => {
+        if (result.status === 'missing') return result;
+        const value = read(result.document, name);
+        this.cache.set(name, Promise.resolve({ ...result, document: null }));
+        return { status: 'found', name, value };
+      });
+      this.parsedCache.set(name, pending);
     }
     return pending;
   }
