@@ -20,6 +20,16 @@ function ranges(entry: Json, fields: readonly string[]): [string, string][] {
   return out;
 }
 
+function locked(path: string, name: string, version: string, entry: Json): LockedPackage {
+  return {
+    id: path,
+    name,
+    version,
+    dev: own(entry, 'dev') === true,
+    optional: own(entry, 'optional') === true,
+  };
+}
+
 /** The package name a `node_modules/...` path installs. */
 function nameAt(path: string): string | undefined {
   const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(path);
@@ -52,20 +62,10 @@ function readV2(doc: Json, entries: Json): Lockfile {
     const version = own(entry, 'version');
     if (name === undefined || typeof version !== 'string') continue;
     // Packages installed from git, a tarball URL or a folder have no registry version to look up.
+    // Packages installed from git or a folder have no registry version to look up.
     const resolved = own(entry, 'resolved');
-    if (
-      typeof resolved === 'string' &&
-      !/^https?:\/\/[^/]+\/.*\.tgz(\?|$)/.test(resolved) &&
-      !/^[\d]/.test(version)
-    )
-      continue;
-    packages.set(path, {
-      id: path,
-      name,
-      version,
-      dev: own(entry, 'dev') === true,
-      optional: own(entry, 'optional') === true,
-    });
+    if (typeof resolved === 'string' && /^(git|file:|github:)/.test(resolved)) continue;
+    packages.set(path, locked(path, name, version, entry));
   }
   const edges: LockedEdge[] = [];
   const root = isRecord(own(entries, '')) ? (own(entries, '') as Json) : {};
@@ -105,13 +105,7 @@ function readV1(doc: Json): Lockfile {
       const path = base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`;
       const version = own(entry, 'version');
       if (typeof version === 'string' && /^\d/.test(version)) {
-        packages.set(path, {
-          id: path,
-          name,
-          version,
-          dev: own(entry, 'dev') === true,
-          optional: own(entry, 'optional') === true,
-        });
+        packages.set(path, locked(path, name, version, entry));
         requires.push([path, ranges(entry, ['requires'])]);
       }
       walk(own(entry, 'dependencies'), path);

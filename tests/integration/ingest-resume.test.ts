@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 
 let registry: FixtureRegistry;
@@ -53,21 +54,11 @@ function ingest(
   };
 }
 
-async function snapshot(db: string): Promise<unknown> {
+async function snapshot(db: string): Promise<{ nodes: unknown[]; relationships: unknown[] }> {
   const store = await EmbeddedStore.open(db);
-  const options = { rowLimit: 100_000, timeoutMs: 30_000 };
-  const nodes = await store.query(
-    'MATCH (n) RETURN n.key AS key, properties(n) AS p ORDER BY key',
-    {},
-    options,
-  );
-  const relationships = await store.query(
-    'MATCH (a)-[r]->(b) RETURN a.key AS a, type(r) AS t, b.key AS b, properties(r) AS p ORDER BY a, t, b, r.kind, r.root',
-    {},
-    options,
-  );
+  const graph = await graphSnapshot(store);
   await store.close();
-  return { nodes: nodes.rows, relationships: relationships.rows };
+  return graph;
 }
 
 describe('an interrupted ingest', () => {
@@ -85,8 +76,8 @@ describe('an interrupted ingest', () => {
     const killed = (await first.done) === null;
     registry.delayMs = 0;
     expect(killed).toBe(true);
-    const partial = (await snapshot(interrupted)) as { nodes: unknown[] };
-    expect(partial.nodes.length).toBeLessThan((expected as { nodes: unknown[] }).nodes.length);
+    const partial = await snapshot(interrupted);
+    expect(partial.nodes.length).toBeLessThan(expected.nodes.length);
 
     expect(await ingest(interrupted).done).toBe(0);
     expect(await snapshot(interrupted)).toEqual(expected);

@@ -19,6 +19,7 @@ import {
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -69,21 +70,6 @@ function randomQueue(): string {
   return name;
 }
 
-async function graphOf(store: GraphStore): Promise<unknown> {
-  const options = { rowLimit: 100_000, timeoutMs: 30_000 };
-  const nodes = await store.query(
-    'MATCH (n) RETURN n.key AS key, labels(n) AS labels, properties(n) AS p ORDER BY key',
-    {},
-    options,
-  );
-  const relationships = await store.query(
-    'MATCH (a)-[r]->(b) RETURN a.key AS a, type(r) AS t, b.key AS b, properties(r) AS p ORDER BY a, t, b, r.kind, r.root',
-    {},
-    options,
-  );
-  return { nodes: nodes.rows, relationships: relationships.rows };
-}
-
 describe('ingest on BullMQ workers', () => {
   it('gives the same graph as the in-process queue', async () => {
     const roots = [
@@ -97,7 +83,7 @@ describe('ingest on BullMQ workers', () => {
       registry: registry.url,
       concurrency: 4,
     });
-    const expected = await graphOf(local.store);
+    const expected = await graphSnapshot(local.store);
     await local.store.close();
 
     const remote = await openStore();
@@ -121,7 +107,7 @@ describe('ingest on BullMQ workers', () => {
     expect(summary.resolved).toEqual(inProcess.resolved);
     expect(summary.roots).toEqual(inProcess.roots);
     expect(summary.coverage).toEqual(inProcess.coverage);
-    expect(await graphOf(remote.store)).toEqual(expected);
+    expect(await graphSnapshot(remote.store)).toEqual(expected);
     await remote.store.close();
   });
 

@@ -42,6 +42,22 @@ describe.each([1, 2, 3])('package-lock.json, lockfileVersion %i', (version) => {
 });
 
 describe('readNpmLockfile', () => {
+  it('leaves out packages installed from git or a folder: they have no registry version', () => {
+    const lockfile = readNpmLockfile(
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'app', dependencies: { a: '^1', b: 'github:x/b', c: 'file:../c' } },
+          'node_modules/a': { version: '1.2.3' },
+          'node_modules/b': { version: '2.0.0', resolved: 'git+ssh://git@github.com/x/b.git#abc' },
+          'node_modules/c': { version: '0.1.0', resolved: 'file:../c' },
+        },
+      }),
+      'package-lock.json',
+    );
+    expect(lockfile.packages.map((p) => p.name)).toEqual(['a']);
+  });
+
   it('refuses a file that is not a lockfile with a clear error', () => {
     expect(() => readNpmLockfile('{"name": "x"}', 'x/package-lock.json')).toThrow(
       /not a package-lock.json/,
