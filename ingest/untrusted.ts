@@ -23,3 +23,17 @@ export function stringMap(value: unknown): Record<string, string> {
   }
   return out;
 }
+
+/** The `[name, value]` string pairs of the named `{name: range}` maps of a record, in order. */
+export function stringEntries(record: Json, fields: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const field of fields) {
+    const map = own(record, field);
+    if (!isRecord(map)) continue;
+    for (const name of Object.keys(map)) {
+      const value = map[name];
+      if (typeof value === 'string') out.push([name, value]);
+    }
+  }
+  return out;
+}

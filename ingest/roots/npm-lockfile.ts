@@ -5,20 +5,7 @@
  */
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-import { isRecord, own, type Json } from '../untrusted.js';
-
-function ranges(entry: Json, fields: readonly string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (const field of fields) {
-    const map = own(entry, field);
-    if (!isRecord(map)) continue;
-    for (const name of Object.keys(map)) {
-      const range = map[name];
-      if (typeof range === 'string') out.push([name, range]);
-    }
-  }
-  return out;
-}
+import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
 
 function locked(path: string, name: string, version: string, entry: Json): LockedPackage {
   return {
@@ -78,7 +65,7 @@ function readV2(doc: Json, entries: Json): Lockfile {
       from === ''
         ? ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies']
         : ['dependencies', 'optionalDependencies', 'peerDependencies'];
-    for (const [name, range] of ranges(entry, fields)) {
+    for (const [name, range] of stringEntries(entry, fields)) {
       const to = locate(packages, from, name);
       if (to !== undefined) edges.push({ from, to, range });
     }
@@ -106,7 +93,7 @@ function readV1(doc: Json): Lockfile {
       const version = own(entry, 'version');
       if (typeof version === 'string' && /^\d/.test(version)) {
         packages.set(path, locked(path, name, version, entry));
-        requires.push([path, ranges(entry, ['requires'])]);
+        requires.push([path, stringEntries(entry, ['requires'])]);
       }
       walk(own(entry, 'dependencies'), path);
     }

@@ -6,7 +6,7 @@
 import { parse } from 'yaml';
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-import { isRecord, own, type Json } from '../untrusted.js';
+import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
 
 /** `/@scope/name@1.2.3(peer@1)` -> name `@scope/name`, version `1.2.3`. */
 export function splitPnpmKey(key: string): { name: string; version: string } | undefined {
@@ -55,15 +55,9 @@ export function readPnpmLockfile(content: string, file: string): Lockfile {
     const key = rawKey.replace(/^\//, '');
     const id = splitPnpmKey(key);
     if (id === undefined || !/^\d/.test(id.version) || !isRecord(entry)) continue;
-    const deps: [string, string][] = [];
-    for (const field of ['dependencies', 'optionalDependencies']) {
-      const map = own(entry, field);
-      if (!isRecord(map)) continue;
-      for (const name of Object.keys(map)) {
-        const reference = map[name];
-        if (typeof reference === 'string') deps.push([name, target(name, reference)]);
-      }
-    }
+    const deps = stringEntries(entry, ['dependencies', 'optionalDependencies']).map(
+      ([name, reference]): [string, string] => [name, target(name, reference)],
+    );
     nodes.set(key, { ...id, optional: own(entry, 'optional') === true, deps });
   }
 

@@ -9,7 +9,7 @@ import type { ParseResult } from '@yarnpkg/lockfile';
 import { parseSyml } from '@yarnpkg/parsers';
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-import { isRecord, own, type Json } from '../untrusted.js';
+import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
 
 // Loaded with require: the package is a CommonJS bundle whose `default` export is not the parser,
 // which bundlers and Node's ESM loader disagree about.
@@ -69,15 +69,7 @@ export function readYarnLockfile(
     if (name === undefined || typeof version !== 'string' || !/^\d/.test(version)) continue;
     const id = `${name}@${version}`;
     for (const descriptor of descriptors) byDescriptor.set(descriptor, id);
-    const deps: [string, string][] = [];
-    for (const field of ['dependencies', 'optionalDependencies']) {
-      const map = own(entry, field);
-      if (!isRecord(map)) continue;
-      for (const dep of Object.keys(map)) {
-        const range = map[dep];
-        if (typeof range === 'string') deps.push([dep, range]);
-      }
-    }
+    const deps = stringEntries(entry, ['dependencies', 'optionalDependencies']);
     nodes.set(id, { name, version, deps });
   }
   const edges: LockedEdge[] = [];
