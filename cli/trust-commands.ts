@@ -198,7 +198,7 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
             }
           }
         }
-        const root = options.root === undefined ? undefined : rootIndex(result, options.root);
+        const root = options.root === undefined ? undefined : rootIndex(result.nodes, options.root);
         const parents = root === undefined ? undefined : pathsFrom(graph, root);
         const reached = [...hit]
           .map((i) => ({

@@ -187,8 +187,9 @@ export function createApp(deps: AppDeps): Express {
         'query',
       );
       const graph = await loadTrustGraph(store);
-      const result = computeScores(graph, { anchors: [] });
-      const root = result.nodes[rootIndex(result, query.root)] as string;
+      // Resolving the root needs only the resolved versions, not a scoring run.
+      const versions = [...new Set([...graph.resolves.values()].flatMap((e) => [e.from, e.to]))];
+      const root = versions[rootIndex(versions, query.root)] as string;
       response.json(
         graphView(graph, root, { depth: query.depth, layers: query.layers, limit: query.limit }),
       );

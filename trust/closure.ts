@@ -35,8 +35,8 @@ export function pathTo(parent: Int32Array, node: number): number[] | undefined {
  * The node of a root spec among the ingested versions: `npm:express@^4` matches the highest
  * ingested express version that satisfies the range; a key matches itself.
  */
-export function findRoot(result: ScoreResult, spec: string): number | undefined {
-  const exact = result.nodes.indexOf(spec);
+export function findRoot(nodes: readonly string[], spec: string): number | undefined {
+  const exact = nodes.indexOf(spec);
   if (exact >= 0) return exact;
   const match = /^(?:npm:|pkg:npm\/)((?:@|%40)?[^@]+)(?:@(.+))?$/.exec(spec);
   if (match === null) return undefined;
@@ -44,7 +44,7 @@ export function findRoot(result: ScoreResult, spec: string): number | undefined 
   const range = match[2] ?? '*';
   let best: number | undefined;
   let bestVersion: string | undefined;
-  result.nodes.forEach((key, i) => {
+  nodes.forEach((key, i) => {
     const m = /^pkg:npm\/(.+)@([^@]+)$/.exec(key);
     if (m === null || decodeURIComponent(m[1] ?? '') !== name) return;
     const version = m[2] ?? '';

@@ -16,8 +16,9 @@ export interface ChokepointRow {
   path: string[];
 }
 
-export function rootIndex(result: ScoreResult, spec: string): number {
-  const root = findRoot(result, spec);
+/** The index in `nodes` (resolved version keys) of a root spec; NotFoundError when not ingested. */
+export function rootIndex(nodes: readonly string[], spec: string): number {
+  const root = findRoot(nodes, spec);
   if (root === undefined)
     throw new NotFoundError(
       `${spec} is not in the scored graph: ingest it first (trustmap ingest ${spec})`,
@@ -32,7 +33,7 @@ export function chokepoints(
   result: ScoreResult,
   options: { root?: string | undefined; limit: number },
 ): ChokepointRow[] {
-  const root = options.root === undefined ? undefined : rootIndex(result, options.root);
+  const root = options.root === undefined ? undefined : rootIndex(result.nodes, options.root);
   const parents = root === undefined ? undefined : pathsFrom(forwardGraph(result), root);
   const rows: ChokepointRow[] = [];
   result.nodes.forEach((key, i) => {
