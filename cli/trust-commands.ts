@@ -1,14 +1,10 @@
 /** `trustmap score`, `chokepoints`, `explain` and `whatif`: the trust engine for people. */
 import type { Command } from 'commander';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
-import { resolveAnchors } from '../trust/anchors.js';
-import { forwardGraph, pathsFrom, pathTo } from '../trust/closure.js';
-import { buildCsr } from '../trust/csr.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
-import { loadTrustGraph } from '../trust/load.js';
-import { computeScores, type ScoreResult } from '../trust/score.js';
-import { chokepoints, rootIndex } from '../trust/report.js';
+import { chokepoints, compromise } from '../trust/report.js';
+import { scoreFromStore } from '../trust/score-store.js';
 import { writeScores } from '../trust/write-scores.js';
 import { cell, table } from './output.js';
 import type { CliIo } from './program.js';
@@ -17,27 +13,6 @@ export interface TrustCommandDeps {
   io: CliIo;
   withStore: <T>(work: (store: GraphStore) => Promise<T>) => Promise<T>;
   positiveInt: (value: string) => number;
-}
-
-async function scoreFromStore(
-  store: GraphStore,
-  cwd: string,
-  anchors?: string[],
-): Promise<{ result: ScoreResult; source: string }> {
-  const graph = await loadTrustGraph(store);
-  const resolved = resolveAnchors(cwd, anchors);
-  return { result: computeScores(graph, { anchors: resolved.anchors }), source: resolved.source };
-}
-
-/** Scores the store's graph and writes the scores back; returns a line for people. */
-export async function scoreStore(
-  store: GraphStore,
-  cwd: string,
-  anchors?: string[],
-): Promise<string> {
-  const { result } = await scoreFromStore(store, cwd, anchors);
-  const written = await writeScores(store, result, new Date().toISOString());
-  return `scored ${written.versions} resolved versions, ${written.packages} packages, ${written.persons} people and ${written.organisations} organisations\n`;
 }
 
 export function addTrustCommands(program: Command, deps: TrustCommandDeps): void {
@@ -171,60 +146,15 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
     .action(async (options: { compromise: string; root?: string; json?: boolean }) => {
       await withStore(async (store) => {
         const { result } = await scoreFromStore(store, io.cwd);
-        const person = result.persons.get(options.compromise);
-        if (person === undefined)
-          throw new InvalidInputError(`${options.compromise} is not a person in the graph`);
-        const graph = forwardGraph(result);
-        const reversed = buildCsr(result.nodes.length, result.dependencies, true);
-        const owned = result.nodes
-          .map((key, i) => [key, i] as const)
-          .filter(
-            ([key]) => result.versions.get(key)?.maintainers.includes(options.compromise) === true,
-          );
-        const hit = new Set<number>();
-        const stack = owned.map(([, i]) => i);
-        for (const i of stack) hit.add(i);
-        while (stack.length > 0) {
-          const q = stack.pop() as number;
-          for (
-            let e = reversed.offsets[q] as number;
-            e < (reversed.offsets[q + 1] as number);
-            e++
-          ) {
-            const p = reversed.targets[e] as number;
-            if (!hit.has(p)) {
-              hit.add(p);
-              stack.push(p);
-            }
-          }
-        }
-        const root = options.root === undefined ? undefined : rootIndex(result.nodes, options.root);
-        const parents = root === undefined ? undefined : pathsFrom(graph, root);
-        const reached = [...hit]
-          .map((i) => ({
-            key: result.nodes[i] as string,
-            path:
-              parents === undefined
-                ? undefined
-                : pathTo(parents, i)?.map((j) => result.nodes[j] as string),
-          }))
-          .filter((r) => parents === undefined || r.path !== undefined)
-          .sort((a, b) => a.key.localeCompare(b.key));
-        const reachedKeys = new Set(reached.map((r) => r.key));
-        const rootsReached = result.roots.filter((r) => reachedKeys.has(r));
-        const report = {
-          person: options.compromise,
-          publishesInto: owned.map(([key]) => key),
-          reaches: reached.length,
-          rootsReached,
-          reached,
-        };
+        const report = compromise(result, options.compromise, options.root);
+        const { reached, rootsReached } = report;
+        const root = options.root;
         if (options.json === true) {
           io.out(JSON.stringify(report, null, 2) + '\n');
           return;
         }
         io.out(
-          `${options.compromise} can publish ${owned.length} resolved versions; a compromised account reaches ${reached.length}${root === undefined ? '' : ` under ${options.root ?? ''}`}:\n`,
+          `${options.compromise} can publish ${report.publishesInto.length} resolved versions; a compromised account reaches ${reached.length}${root === undefined ? '' : ` under ${options.root ?? ''}`}:\n`,
         );
         if (rootsReached.length > 0) io.out(`roots it reaches: ${rootsReached.join(', ')}\n`);
         for (const r of reached.slice(0, 50))

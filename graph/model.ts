@@ -89,3 +89,28 @@ export const statementNames = {
   setScores: (label: ScoredLabel) => `write/set-scores-${kebab(label)}`,
   clearScores: (label: ScoredLabel) => `write/clear-scores-${kebab(label)}`,
 };
+
+/** Every property name our statements use: the schema the Cypher linter and editor complete from. */
+export const PROPERTY_KEYS = [
+  'key',
+  'stub',
+  'kind',
+  'root',
+  'range',
+  'name',
+  'missing',
+  'maintainersKnown',
+  'timesKnown',
+  'publisherKnown',
+  'publishedAt',
+  'project',
+  'version',
+  'latest',
+  'deprecated',
+  'verified',
+  'url',
+  'severity',
+  'malicious',
+  'provenance',
+  ...SCORE_PROPERTIES,
+] as const;

@@ -3,19 +3,22 @@
  * request size limits, the token rule, inputs validated with zod, and errors as JSON with a stable
  * `code`. The store is passed in; nothing here reads the environment.
  */
+import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { listInvestigations } from '../graph/investigations.js';
+import { NODE_LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES } from '../graph/model.js';
+import { LOCKFILE_NAMES } from '../ingest/spec.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../log.js';
-import { resolveAnchors } from '../trust/anchors.js';
+import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { loadTrustGraph } from '../trust/load.js';
-import { chokepoints, rootIndex } from '../trust/report.js';
-import { computeScores } from '../trust/score.js';
+import { chokepoints, compromise, rootIndex } from '../trust/report.js';
+import { scoreFromStore } from '../trust/score-store.js';
 import { requireLocalHost, requireToken } from './auth.js';
 import { graphView } from './graph-view.js';
 import { IngestJobs, type JobEvent } from './ingest-jobs.js';
@@ -28,7 +31,12 @@ export interface AppDeps {
   logger: Logger;
   cwd: string;
   version: string;
+  /** The built browser client (dist/client) to serve beside the API; none serves the API only. */
+  clientDir?: string | undefined;
 }
+
+/** The largest lockfile the API takes (characters of JSON string). */
+const MAX_LOCKFILE_CHARS = 20 * 1024 * 1024;
 
 type Handler = (request: Request, response: Response) => Promise<void>;
 
@@ -95,6 +103,8 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(requireLocalHost(config.token));
   app.use('/api', requireToken(config.token));
+  // Uploaded lockfiles are bigger than any other request body.
+  app.use('/api/ingest', express.json({ limit: MAX_LOCKFILE_CHARS + 64 * 1024 }));
   app.use(express.json({ limit: '256kb' }));
 
   app.get('/api/health', (_request, response) => {
@@ -132,6 +142,14 @@ export function createApp(deps: AppDeps): Express {
       const node = await store.node(key);
       if (node === undefined) throw new NotFoundError(`no node ${key}`);
       const neighbours = await store.neighbours(key, 500);
+      // A version's people and repository hang off its package: include the package's too.
+      const pkg = node.labels.includes('Version')
+        ? neighbours.find((n) => n.type === 'HAS_VERSION' && !n.outgoing)
+        : undefined;
+      const packageNeighbours =
+        pkg === undefined
+          ? []
+          : (await store.neighbours(pkg.key, 500)).filter((n) => n.type !== 'HAS_VERSION');
       const byType: Record<string, { outgoing: number; incoming: number }> = {};
       for (const n of neighbours) {
         const entry = (byType[n.type] ??= { outgoing: 0, incoming: 0 });
@@ -139,14 +157,22 @@ export function createApp(deps: AppDeps): Express {
         else entry.incoming++;
       }
       const raw = node.properties.explanation;
+      const explanation = typeof raw === 'string' ? (JSON.parse(raw) as JsonValue) : null;
       response.json({
         ...node,
-        explanation: typeof raw === 'string' ? (JSON.parse(raw) as JsonValue) : null,
+        explanation,
+        // Only a version's explanation has the shape the sentences are written for.
+        explanationText:
+          explanation !== null && node.labels.includes('Version')
+            ? describeExplanation(explanation as unknown as VersionExplanation)
+            : null,
         neighbours: {
           byType,
           first: neighbours.slice(0, 50),
           truncated: neighbours.length === 500,
         },
+        package:
+          pkg === undefined ? null : { key: pkg.key, neighbours: packageNeighbours.slice(0, 100) },
       });
     }),
   );
@@ -159,12 +185,32 @@ export function createApp(deps: AppDeps): Express {
         request.query,
         'query',
       );
-      const result = computeScores(await loadTrustGraph(store), {
-        anchors: resolveAnchors(deps.cwd, undefined).anchors,
-      });
+      const { result } = await scoreFromStore(store, deps.cwd);
       response.json({
         root: query.root ?? null,
         chokepoints: chokepoints(result, { root: query.root, limit: query.limit }),
+      });
+    }),
+  );
+
+  app.get(
+    '/api/whatif',
+    route(async (request, response) => {
+      const query = parse(
+        z.object({
+          person: z.string().min(1).max(300),
+          root: z.string().min(1).max(300).optional(),
+          limit: limit(10_000, 500),
+        }),
+        request.query,
+        'query',
+      );
+      const { result } = await scoreFromStore(store, deps.cwd);
+      const report = compromise(result, query.person, query.root);
+      response.json({
+        ...report,
+        truncated: report.reached.length > query.limit,
+        reached: report.reached.slice(0, query.limit),
       });
     }),
   );
@@ -195,6 +241,14 @@ export function createApp(deps: AppDeps): Express {
       );
     }),
   );
+
+  app.get('/api/schema', (_request, response) => {
+    response.json({
+      labels: NODE_LABELS,
+      relationshipTypes: RELATIONSHIP_TYPES,
+      propertyKeys: PROPERTY_KEYS,
+    });
+  });
 
   app.get('/api/investigations', (_request, response) => {
     response.json({
@@ -253,15 +307,27 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const jobs = new IngestJobs(store, config.npmRegistry, logger);
+  const jobs = new IngestJobs(store, config.npmRegistry, logger, deps.cwd);
 
   app.post('/api/ingest', (request, response) => {
     const body = parse(
-      z.object({ specs: z.array(z.string().min(1).max(300)).min(1).max(100) }),
+      z
+        .object({
+          specs: z.array(z.string().min(1).max(300)).max(100).default([]),
+          lockfile: z
+            .object({
+              name: z.enum(LOCKFILE_NAMES as [string, ...string[]]),
+              content: z.string().min(1).max(MAX_LOCKFILE_CHARS),
+            })
+            .optional(),
+        })
+        .refine((b) => b.specs.length > 0 || b.lockfile !== undefined, {
+          message: 'give specs, a lockfile, or both',
+        }),
       request.body,
       'body',
     );
-    const job = jobs.start(body.specs);
+    const job = jobs.start(body.specs, body.lockfile);
     response.status(202).json({ id: job.id, events: `/api/ingest/${job.id}/events` });
   });
 
@@ -275,13 +341,23 @@ export function createApp(deps: AppDeps): Express {
     });
     const send = (event: JobEvent): void => {
       response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-      if (event.type !== 'progress') response.end();
+      if (event.type === 'done' || event.type === 'error') response.end();
     };
     for (const event of job.events) send(event);
     if (job.finished) return;
     job.emitter.on('event', send);
     request.on('close', () => job.emitter.off('event', send));
   });
+
+  if (deps.clientDir !== undefined) {
+    const index = path.join(deps.clientDir, 'index.html');
+    app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }));
+    // The explorer's own routes (shareable URLs) all load the one page.
+    app.get(/^(?!\/api\/).*/, (_request, response) => {
+      response.setHeader('cache-control', 'no-cache');
+      response.sendFile(index);
+    });
+  }
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -4,16 +4,21 @@
  * included (they get the latest state, then what follows).
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { InvalidInputError, isTrustmapError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import type { Logger } from '../log.js';
 import { ingest, type IngestSummary, type Progress } from '../ingest/run-ingest.js';
-import { parseRootSpec } from '../ingest/spec.js';
+import { LOCKFILE_NAMES, parseRootSpec } from '../ingest/spec.js';
+import { scoreStore } from '../trust/score-store.js';
 
 export type JobEvent =
   | { type: 'progress'; data: Progress }
-  | { type: 'done'; data: IngestSummary }
+  | { type: 'scoring'; data: Record<string, never> }
+  | { type: 'done'; data: IngestSummary & { scored: string } }
   | { type: 'error'; data: { code: string; message: string } };
 
 export interface IngestJob {
@@ -35,10 +40,14 @@ export class IngestJobs {
     private readonly store: GraphStore,
     private readonly registry: string,
     private readonly logger: Logger,
+    private readonly cwd: string,
   ) {}
 
-  /** Starts an ingest of registry specs (not file paths: the API reads no server files). */
-  start(specs: string[]): IngestJob {
+  /**
+   * Starts an ingest of registry specs (never server file paths: the API reads no server files)
+   * and of an uploaded lockfile, then scores the graph so the explorer shows the new trust.
+   */
+  start(specs: string[], lockfile?: { name: string; content: string }): IngestJob {
     const roots = specs.map((spec) => {
       if (!spec.startsWith('npm:') && !spec.startsWith('pkg:')) {
         throw new InvalidInputError(
@@ -50,6 +59,21 @@ export class IngestJobs {
     const running = [...this.jobs.values()].filter((j) => !j.finished).length;
     if (running >= MAX_RUNNING) {
       throw new InvalidInputError(`${running} ingests are running already; wait for one to finish`);
+    }
+    let upload: string | undefined;
+    if (lockfile !== undefined) {
+      if (!LOCKFILE_NAMES.includes(lockfile.name))
+        throw new InvalidInputError(`a lockfile is named one of ${LOCKFILE_NAMES.join(', ')}`);
+      // The reader takes a path (it also looks for a manifest beside it): a fresh private folder.
+      upload = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-upload-'));
+      const file = path.join(upload, lockfile.name);
+      try {
+        fs.writeFileSync(file, lockfile.content, { mode: 0o600 });
+        roots.push(parseRootSpec(file, upload));
+      } catch (error) {
+        fs.rmSync(upload, { recursive: true, force: true });
+        throw error;
+      }
     }
     const job: IngestJob = {
       id: randomUUID(),
@@ -69,32 +93,41 @@ export class IngestJobs {
       job.events.push(event);
       job.emitter.emit('event', event);
     };
-    ingest({
-      roots,
-      store: this.store,
-      registry: this.registry,
-      logger: this.logger,
-      onProgress: (progress) => {
-        if (progress.elapsedMs - lastProgress < 200) return;
-        lastProgress = progress.elapsedMs;
-        emit({ type: 'progress', data: progress });
-      },
-    }).then(
-      (summary) => {
-        job.finished = true;
-        emit({ type: 'done', data: summary });
-      },
-      (error: unknown) => {
-        job.finished = true;
-        this.logger.warn({ err: error, job: job.id }, 'an API ingest failed');
-        emit({
-          type: 'error',
-          data: isTrustmapError(error)
-            ? { code: error.code, message: error.message }
-            : { code: 'INTERNAL', message: 'the ingest failed; see the server log' },
-        });
-      },
-    );
+    const run = async (): Promise<IngestSummary & { scored: string }> => {
+      const summary = await ingest({
+        roots,
+        store: this.store,
+        registry: this.registry,
+        logger: this.logger,
+        onProgress: (progress) => {
+          if (progress.elapsedMs - lastProgress < 200) return;
+          lastProgress = progress.elapsedMs;
+          emit({ type: 'progress', data: progress });
+        },
+      });
+      emit({ type: 'scoring', data: {} });
+      return { ...summary, scored: (await scoreStore(this.store, this.cwd)).trim() };
+    };
+    run()
+      .finally(() => {
+        if (upload !== undefined) fs.rmSync(upload, { recursive: true, force: true });
+      })
+      .then(
+        (summary) => {
+          job.finished = true;
+          emit({ type: 'done', data: summary });
+        },
+        (error: unknown) => {
+          job.finished = true;
+          this.logger.warn({ err: error, job: job.id }, 'an API ingest failed');
+          emit({
+            type: 'error',
+            data: isTrustmapError(error)
+              ? { code: error.code, message: error.message }
+              : { code: 'INTERNAL', message: 'the ingest failed; see the server log' },
+          });
+        },
+      );
     return job;
   }
 

@@ -17,7 +17,7 @@ import {
   RELATIONSHIPS,
   RELATIONSHIP_TYPES,
   SCORED_LABELS,
-  SCORE_PROPERTIES,
+  PROPERTY_KEYS,
   statementNames,
 } from '../../graph/model.js';
 
@@ -47,29 +47,8 @@ const dbSchema = {
   labels: [...NODE_LABELS],
   relationshipTypes: [...RELATIONSHIP_TYPES],
   // The properties the mappers write (ingest/sources/**): a statement naming any other is a typo.
-  propertyKeys: [
-    'key',
-    'stub',
-    'kind',
-    'root',
-    'range',
-    'name',
-    'missing',
-    'maintainersKnown',
-    'timesKnown',
-    'publisherKnown',
-    'publishedAt',
-    'project',
-    'version',
-    'latest',
-    'deprecated',
-    'verified',
-    'url',
-    'severity',
-    'malicious',
-    'provenance',
-    ...SCORE_PROPERTIES,
-  ],
+  propertyKeys: [...PROPERTY_KEYS],
+
   graphSchema: Object.entries(RELATIONSHIPS).map(([relType, spec]) => ({
     from: spec.from,
     to: spec.to,
