@@ -19,3 +19,21 @@ export function packageVersion(): string {
     dir = parent;
   }
 }
+
+/**
+ * The built explorer (index.html and its assets): dist/client beside dist/cli, or, when running
+ * from source, the repository's dist/client. Undefined when it has not been built.
+ */
+export function clientDir(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [
+    path.join(here, '..', 'client'),
+    path.join(here, '..', 'dist', 'client'),
+  ])
+    if (
+      fs.existsSync(path.join(candidate, 'assets')) &&
+      fs.existsSync(path.join(candidate, 'index.html'))
+    )
+      return candidate;
+  return undefined;
+}

@@ -26,7 +26,7 @@ import { scoreStore } from '../trust/score-store.js';
 import { addTrustCommands } from './trust-commands.js';
 import { createApp } from '../server/app.js';
 import { assertSafeBinding } from '../server/auth.js';
-import { packageVersion } from './package-info.js';
+import { clientDir, packageVersion } from './package-info.js';
 
 export interface CliIo {
   /** The environment to configure from; config.ts reads the process's when this is absent. */
@@ -111,7 +111,10 @@ export function buildProgram(io: CliIo): Command {
     }
   }
 
-  async function runIngest(specs: string[], options: IngestCliOptions): Promise<number> {
+  async function runIngest(
+    specs: string[],
+    options: IngestCliOptions,
+  ): Promise<{ code: number; roots: string[] }> {
     const settings = config();
     const registry =
       options.registry === undefined
@@ -149,7 +152,10 @@ export function buildProgram(io: CliIo): Command {
     }
     if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
     else io.out(describeSummary(summary));
-    return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
+    return {
+      code: summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok,
+      roots: summary.roots.flatMap((r) => (r.resolved === null ? [] : [r.resolved])),
+    };
   }
 
   async function showStatus(runId: string | undefined, json: boolean): Promise<void> {
@@ -336,7 +342,7 @@ export function buildProgram(io: CliIo): Command {
       }
       if (specs.length === 0)
         throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
-      const code = await runIngest(specs, options);
+      const { code } = await runIngest(specs, options);
       if (code !== EXIT.ok) throw new ExitCode(code);
     });
 
@@ -382,61 +388,79 @@ export function buildProgram(io: CliIo): Command {
       });
     });
 
-  program
-    .command('explore')
-    .description('ingest, score and open the explorer for packages (e.g. npm:express)')
-    .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths')
-    .action(async (specs: string[]) => {
-      const code = await runIngest(specs, { concurrency: 16 });
-      io.out(await withStore((store) => scoreStore(store, io.cwd)));
-      io.err(
-        'trustmap explore: ingested and scored; the explorer is not built yet (issue 5). ' +
-          `Try "trustmap chokepoints --root ${specs[0] ?? ''}", "trustmap explain <key>" and "trustmap query".\n`,
-      );
-      if (code !== EXIT.ok) throw new ExitCode(code);
-    });
-
-  program
-    .command('serve')
-    .description('serve the API (the browser explorer is not built yet)')
-    .option('--host <host>', 'address to bind (default: TRUSTMAP_HOST)')
-    .addOption(new Option('--port <port>', 'port (default: TRUSTMAP_PORT)').argParser(wholeNumber))
-    .action(async (options: { host?: string; port?: number }) => {
-      const settings = config();
-      const host = options.host ?? settings.host;
-      const port = options.port ?? settings.port;
-      assertSafeBinding(host, settings.token);
-      const logger = createLogger(settings.logLevel);
-      await withStore(async (store) => {
-        const app = createApp({
-          store,
-          config: settings,
-          logger,
-          cwd: io.cwd,
-          version: packageVersion(),
-        });
-        const server = app.listen(port, host);
-        await new Promise<void>((resolve, reject) => {
-          server.once('listening', resolve);
-          server.once('error', reject);
-        });
-        const address = server.address();
-        const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  /** Serves the API and the built explorer until SIGINT/SIGTERM; prints the address. */
+  async function serveExplorer(
+    options: { host?: string; port?: number },
+    root: string | undefined,
+  ): Promise<void> {
+    const settings = config();
+    const host = options.host ?? settings.host;
+    const port = options.port ?? settings.port;
+    assertSafeBinding(host, settings.token);
+    const logger = createLogger(settings.logLevel);
+    const client = clientDir();
+    await withStore(async (store) => {
+      const app = createApp({
+        store,
+        config: settings,
+        logger,
+        cwd: io.cwd,
+        version: packageVersion(),
+        clientDir: client,
+      });
+      const server = app.listen(port, host);
+      await new Promise<void>((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
+      const address = server.address();
+      const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+      const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+      if (client === undefined)
         io.out(
-          `trustmap API on http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/api/health (the browser explorer is not built yet)\n`,
+          `trustmap API on ${base}/api/health (the explorer is not built: run npm run build)\n`,
         );
-        await new Promise<void>((resolve) => {
-          const stop = (): void => {
-            server.close(() => {
-              resolve();
-            });
-            server.closeAllConnections();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
+      else
+        io.out(
+          `trustmap explorer on ${base}/${root === undefined ? '' : `?root=${encodeURIComponent(root)}`}\n`,
+        );
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          server.close(() => {
+            resolve();
+          });
+          server.closeAllConnections();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
       });
     });
+  }
+
+  const serveOptions = (command: Command): Command =>
+    command
+      .option('--host <host>', 'address to bind (default: TRUSTMAP_HOST)')
+      .addOption(
+        new Option('--port <port>', 'port (default: TRUSTMAP_PORT)').argParser(wholeNumber),
+      );
+
+  serveOptions(
+    program
+      .command('explore')
+      .description('ingest and score packages, then serve the explorer and print its address')
+      .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths'),
+  ).action(async (specs: string[], options: { host?: string; port?: number }) => {
+    const { code, roots } = await runIngest(specs, { concurrency: 16 });
+    if (code !== EXIT.ok && roots.length === 0) throw new ExitCode(code);
+    io.out(await withStore((store) => scoreStore(store, io.cwd)));
+    await serveExplorer(options, roots[0]);
+  });
+
+  serveOptions(
+    program.command('serve').description('serve the API and the browser explorer'),
+  ).action(async (options: { host?: string; port?: number }) => {
+    await serveExplorer(options, undefined);
+  });
 
   addTrustCommands(program, {
     io,

@@ -242,6 +242,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  app.get(
+    '/api/roots',
+    route(async (_request, response) => {
+      const graph = await loadTrustGraph(store);
+      const roots = new Set([...graph.resolves.values()].flatMap((edge) => [...edge.roots]));
+      response.json({ roots: [...roots].sort() });
+    }),
+  );
+
   app.get('/api/schema', (_request, response) => {
     response.json({
       labels: NODE_LABELS,

@@ -59,6 +59,9 @@ export function graphView(
     const v = graph.versions.get(key);
     return { trust: v?.trust ?? null, reach: v?.reach ?? null };
   };
+  const stored = (key: string): Record<string, number | null> => ({
+    trust: graph.storedTrust.get(key) ?? null,
+  });
   addNode(root, 'version', 0, version(root));
   const queue: [string, number][] = [[root, 0]];
   const versions: string[] = [root];
@@ -84,7 +87,8 @@ export function graphView(
         ...(graph.maintainers.get(pkg) ?? []),
         ...(graph.publishers.get(key) ?? []),
       ])) {
-        if (addNode(person, 'person', depth + 0.5)) addEdge(person, key, 'MAINTAINS');
+        if (addNode(person, 'person', depth + 0.5, stored(person)))
+          addEdge(person, key, 'MAINTAINS');
       }
     }
     const repo = graph.hostedAt.get(pkg);
@@ -96,10 +100,11 @@ export function graphView(
       addEdge(key, repo, 'HOSTED_AT');
     if (options.layers.includes('orgs')) {
       const owner = repo === undefined ? undefined : graph.ownedBy.get(repo);
-      if (owner !== undefined && addNode(owner, 'organisation', depth + 0.75))
+      if (owner !== undefined && addNode(owner, 'organisation', depth + 0.75, stored(owner)))
         addEdge(repo ?? key, owner, 'OWNED_BY');
       for (const scope of graph.inScope.filter((s) => s.pkg === pkg)) {
-        if (addNode(scope.org, 'organisation', depth + 0.75)) addEdge(key, scope.org, 'IN_SCOPE');
+        if (addNode(scope.org, 'organisation', depth + 0.75, stored(scope.org)))
+          addEdge(key, scope.org, 'IN_SCOPE');
       }
     }
   }

@@ -43,6 +43,8 @@ export interface TrustGraph {
   vulnerabilities: Map<string, { severity: string | undefined; malicious: boolean }>;
   /** Whether any advisory data was ingested at all: without it, "no advisory" is unknown. */
   advisoriesKnown: boolean;
+  /** Stored trust of people, organisations and repositories from the last run (for views). */
+  storedTrust: Map<string, number>;
 }
 
 const str = (v: JsonValue | undefined): string | undefined =>
@@ -75,6 +77,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
     affectedBy: new Map(),
     vulnerabilities: new Map(),
     advisoriesKnown: false,
+    storedTrust: new Map(),
   };
   for await (const batch of store.stream({ batchSize: 10_000 })) {
     if (batch.kind === 'nodes') {
@@ -100,8 +103,10 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
           });
         } else if (node.labels.includes('Person')) {
           graph.persons.add(node.key);
+          if (typeof p.trust === 'number') graph.storedTrust.set(node.key, p.trust);
         } else if (node.labels.includes('Organisation')) {
           graph.organisations.set(node.key, { kind: str(p.kind) });
+          if (typeof p.trust === 'number') graph.storedTrust.set(node.key, p.trust);
         } else if (node.labels.includes('Vulnerability')) {
           graph.advisoriesKnown = true;
           graph.vulnerabilities.set(node.key, {

@@ -1,0 +1,199 @@
+/**
+ * The details panel: the node's name as a heading, its scores with the explanation in words, the
+ * people who can publish it, its repository, versions and advisories, and links out. Registry
+ * text is only ever set as text; links are http(s) only.
+ */
+import type { Json, Neighbour, NodeDetails } from './api.js';
+import { trustColour, trustWords } from './colours.js';
+import { fill, h, link, note } from './dom.js';
+import { displayName, kindOf, packageOf, score } from './names.js';
+
+export interface DetailsActions {
+  focus: (key: string) => void;
+  useAsRoot: (key: string) => void;
+  whatIf: (person: string) => void;
+  inGraph: (key: string) => boolean;
+}
+
+const SCORES: [string, string][] = [
+  ['trust', 'Effective trust'],
+  ['ownTrust', 'Own trust'],
+  ['exposure', 'Exposure'],
+  ['reach', 'Reach (dependents)'],
+  ['maintainerReach', 'Maintainer reach'],
+  ['busFactor', 'Bus factor'],
+  ['fragility', 'Fragility'],
+];
+const HIDDEN = new Set(['key', 'explanation', 'scoredAt', 'stub', ...SCORES.map(([k]) => k)]);
+
+function valueText(value: Json): string {
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function keyList(
+  keys: readonly string[],
+  actions: DetailsActions,
+  empty: string,
+  extra?: (key: string) => HTMLElement | null,
+): HTMLElement {
+  if (keys.length === 0) return note(empty);
+  return h(
+    'ul',
+    { class: 'keys' },
+    ...keys.map((key) => {
+      const name = displayName(key);
+      const item = h('li', {});
+      if (actions.inGraph(key)) {
+        const button = h('button', { type: 'button', class: 'linkish' }, name);
+        button.addEventListener('click', () => {
+          actions.focus(key);
+        });
+        item.append(button);
+      } else item.append(h('span', {}, name));
+      const more = extra?.(key);
+      if (more) item.append(' ', more);
+      return item;
+    }),
+  );
+}
+
+const unique = (keys: string[]): string[] => [...new Set(keys)].sort();
+
+export function renderDetails(
+  host: HTMLElement,
+  details: NodeDetails,
+  actions: DetailsActions,
+): void {
+  const p = details.properties;
+  const all: Neighbour[] = [...details.neighbours.first, ...(details.package?.neighbours ?? [])];
+  const of = (type: string, outgoing: boolean): string[] =>
+    unique(all.filter((n) => n.type === type && n.outgoing === outgoing).map((n) => n.key));
+  const maintainers = of('MAINTAINS', false);
+  const publishers = of('PUBLISHED', false);
+  const repos = of('HOSTED_AT', true);
+  const versions = of('HAS_VERSION', true);
+  const advisories = of('AFFECTED_BY', true);
+  const name = typeof p.name === 'string' ? p.name : displayName(details.key);
+  const isVersion = details.labels.includes('Version');
+  const isPerson = details.labels.includes('Person');
+
+  const heading = h(
+    'h2',
+    { id: 'details-heading' },
+    isVersion && typeof p.name === 'string' && typeof p.version === 'string'
+      ? `${p.name}@${p.version}`
+      : isVersion
+        ? displayName(details.key)
+        : name,
+  );
+  const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  swatch.style.background = trustColour(p.trust);
+
+  const actionsRow = h('div', { class: 'actions' });
+  if (actions.inGraph(details.key)) {
+    const show = h('button', { type: 'button' }, 'Show in graph');
+    show.addEventListener('click', () => {
+      actions.focus(details.key);
+    });
+    actionsRow.append(show);
+  }
+  if (isVersion || details.labels.includes('Package')) {
+    const root = h('button', { type: 'button' }, 'Explore as root');
+    root.addEventListener('click', () => {
+      actions.useAsRoot(details.key);
+    });
+    actionsRow.append(root);
+  }
+  if (isPerson) {
+    const what = h('button', { type: 'button' }, 'What if this account were compromised?');
+    what.addEventListener('click', () => {
+      actions.whatIf(details.key);
+    });
+    actionsRow.append(what);
+  }
+
+  const scores = h(
+    'dl',
+    { class: 'scores' },
+    ...SCORES.filter(([k]) => p[k] !== undefined && p[k] !== null).flatMap(([k, words]) => [
+      h('dt', {}, words),
+      h(
+        'dd',
+        {},
+        k === 'reach' || k === 'busFactor' || k === 'maintainerReach'
+          ? valueText(p[k] ?? null)
+          : score(p[k]),
+      ),
+    ]),
+  );
+
+  const links: HTMLElement[] = [];
+  const pkgKey = isVersion ? packageOf(details.key) : details.key;
+  if (pkgKey.startsWith('pkg:npm/'))
+    links.push(link(`https://www.npmjs.com/package/${displayName(pkgKey)}`, 'npm'));
+  if (pkgKey.startsWith('pkg:pypi/'))
+    links.push(link(`https://pypi.org/project/${displayName(pkgKey)}/`, 'PyPI'));
+  for (const repo of [...repos, ...(details.key.startsWith('repo:') ? [details.key] : [])]) {
+    const path = repo.slice('repo:'.length);
+    if (path.startsWith('github.com/')) links.push(link(`https://${path}`, 'GitHub'));
+    else links.push(link(`https://${path}`, path));
+  }
+  if (typeof p.url === 'string') links.push(link(p.url, 'home page'));
+  if (details.key.startsWith('person:npm:'))
+    links.push(link(`https://www.npmjs.com/~${displayName(details.key)}`, 'npm profile'));
+
+  const rest = Object.entries(p).filter(([k, v]) => !HIDDEN.has(k) && v !== null);
+
+  fill(
+    host,
+    h('p', { class: 'kind' }, swatch, `${kindOf(details.labels)} · trust ${trustWords(p.trust)}`),
+    heading,
+    h('p', { class: 'key' }, details.key),
+    actionsRow,
+    typeof p.description === 'string' ? h('p', { class: 'description' }, p.description) : null,
+    p.malicious === true ? note('An advisory marks this package as malicious.', 'error') : null,
+    h('h3', {}, 'Scores'),
+    scores.childElementCount > 0
+      ? scores
+      : note('Not scored yet: run trustmap score, or ingest again.'),
+    details.explanationText === null
+      ? null
+      : h('p', { class: 'explanation' }, `In words: ${details.explanationText}.`),
+    isPerson ? null : h('h3', {}, 'Maintainers'),
+    isPerson ? null : keyList(maintainers, actions, 'The registry names no maintainers.'),
+    isPerson || publishers.length === 0 ? null : h('h3', {}, 'Publishers'),
+    isPerson || publishers.length === 0 ? null : keyList(publishers, actions, ''),
+    isPerson ? h('h3', {}, 'Maintains') : null,
+    isPerson ? keyList(of('MAINTAINS', true), actions, 'No packages.') : null,
+    isPerson ? h('h3', {}, 'Published') : null,
+    isPerson ? keyList(of('PUBLISHED', true), actions, 'No versions published.') : null,
+    repos.length > 0 ? h('h3', {}, 'Repository') : null,
+    repos.length > 0 ? keyList(repos, actions, '') : null,
+    versions.length > 0 ? h('h3', {}, `Versions (${versions.length})`) : null,
+    versions.length > 0 ? keyList(versions.slice(-30).reverse(), actions, '') : null,
+    h('h3', {}, 'Advisories'),
+    keyList(advisories, actions, 'No known advisories.'),
+    links.length > 0 ? h('h3', {}, 'Links') : null,
+    links.length > 0
+      ? h('p', { class: 'links' }, ...links.flatMap((l, i) => (i === 0 ? [l] : [' · ', l])))
+      : null,
+    rest.length > 0
+      ? h(
+          'details',
+          {},
+          h('summary', {}, 'All properties'),
+          h(
+            'dl',
+            { class: 'props' },
+            ...rest.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, valueText(v))]),
+          ),
+        )
+      : null,
+  );
+}
+
+export function detailsEmpty(host: HTMLElement, message: string, error = false): void {
+  fill(host, h('h2', {}, 'Details'), note(message, error ? 'error' : 'empty'));
+}

@@ -1,0 +1,119 @@
+/** The ingest panel: registry specs and a lockfile upload, with live progress from the server. */
+import { api, ApiError, followIngest, type IngestEvent } from './api.js';
+import { fill, h, note } from './dom.js';
+
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
+const MAX_UPLOAD = 20 * 1024 * 1024;
+
+export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void): void {
+  const specs = h('input', {
+    id: 'ingest-specs',
+    type: 'text',
+    placeholder: 'npm:express npm:left-pad@1.3.0',
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
+  const file = h('input', { id: 'ingest-file', type: 'file', accept: LOCKFILES.join(',') });
+  const start = h('button', { type: 'button', class: 'primary' }, 'Ingest');
+  const bar = h('progress', { max: '1', 'aria-label': 'Ingest progress' });
+  bar.hidden = true;
+  const out = h('div', { class: 'ingest-out', 'aria-live': 'polite' });
+
+  fill(
+    host,
+    h('h2', {}, 'Ingest'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Add packages by spec (npm:<name>[@range] or pkg:npm/…), or upload a lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock). The graph is scored when the ingest ends.',
+    ),
+    h('div', { class: 'row-form' }, h('label', { for: 'ingest-specs' }, 'Specs'), specs),
+    h('div', { class: 'row-form' }, h('label', { for: 'ingest-file' }, 'Lockfile'), file),
+    start,
+    bar,
+    out,
+  );
+
+  const show = (event: IngestEvent): void => {
+    if (event.type === 'progress') {
+      const { resolved, queued, fetched, failures } = event.data;
+      bar.max = Math.max(1, resolved + queued);
+      bar.value = resolved;
+      fill(
+        out,
+        h(
+          'p',
+          {},
+          `${resolved} versions resolved, ${queued} waiting, ${fetched} documents fetched${failures > 0 ? `, ${failures} failed` : ''}.`,
+        ),
+      );
+    } else if (event.type === 'scoring') {
+      fill(out, h('p', {}, 'Ingested; scoring the graph…'));
+    } else if (event.type === 'done') {
+      bar.hidden = true;
+      const failures = event.data.failures;
+      fill(
+        out,
+        h('p', { class: 'verdict' }, `Done: ${event.data.scored}.`),
+        typeof failures === 'number' && failures > 0
+          ? note(`${failures} packages could not be fetched; see the server log.`, 'error')
+          : null,
+      );
+      start.disabled = false;
+      onDone(Array.isArray(event.data.roots) ? event.data.roots.map(String) : []);
+    } else {
+      bar.hidden = true;
+      start.disabled = false;
+      fill(out, note(`The ingest failed: ${event.data.message} (${event.data.code})`, 'error'));
+    }
+  };
+
+  start.addEventListener('click', () => {
+    void (async () => {
+      const list = specs.value.split(/\s+/).filter((s) => s !== '');
+      const chosen = file.files?.[0];
+      if (list.length === 0 && chosen === undefined) {
+        fill(out, note('Give at least one spec or choose a lockfile.', 'error'));
+        return;
+      }
+      let lockfile: { name: string; content: string } | undefined;
+      if (chosen !== undefined) {
+        if (!LOCKFILES.includes(chosen.name)) {
+          fill(
+            out,
+            note(
+              `A lockfile is named one of ${LOCKFILES.join(', ')}; this is ${chosen.name}.`,
+              'error',
+            ),
+          );
+          return;
+        }
+        if (chosen.size > MAX_UPLOAD) {
+          fill(out, note('This lockfile is larger than 20 MiB; ingest it with the CLI.', 'error'));
+          return;
+        }
+        lockfile = { name: chosen.name, content: await chosen.text() };
+      }
+      start.disabled = true;
+      bar.hidden = false;
+      bar.removeAttribute('value');
+      fill(out, h('p', {}, 'Starting…'));
+      try {
+        const job = await api.startIngest(list, lockfile);
+        await followIngest(job.events, show);
+      } catch (error) {
+        start.disabled = false;
+        bar.hidden = true;
+        fill(
+          out,
+          note(
+            error instanceof ApiError
+              ? `${error.message} (${error.code})`
+              : 'The ingest could not start.',
+            'error',
+          ),
+        );
+      }
+    })();
+  });
+}

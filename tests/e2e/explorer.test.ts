@@ -1,0 +1,235 @@
+/// <reference lib="dom" />
+/**
+ * The explorer in a real browser (Debian's Chromium through playwright-core) against the yargs
+ * fixture graph served by the real API: what a user sees and does. Screenshots go to
+ * tests/e2e/screenshots/ (not committed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium, watchPage, type PageWatch } from '../helpers/browser.js';
+import {
+  EVIL_DESCRIPTION,
+  startExplorerFixture,
+  type ExplorerFixture,
+} from '../helpers/explorer-fixture.js';
+import { PACKUMENTS } from '../helpers/fixture-registry.js';
+
+const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+const ROOT = 'pkg:npm/yargs@16.1.0';
+
+let fixture: ExplorerFixture;
+let browser: Browser;
+let page: Page;
+let watch: PageWatch;
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  fixture = await startExplorerFixture();
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser.close();
+  await fixture.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  watch = await watchPage(page);
+  return async () => {
+    await page.close();
+  };
+});
+
+async function openExplorer(query = `?root=${encodeURIComponent(ROOT)}`): Promise<void> {
+  await page.goto(`${fixture.url}/${query}`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
+    timeout: 30_000,
+  });
+}
+
+/** The details panel's heading once it has loaded (polled until it has). */
+function detailsHeading(): Promise<string | null> {
+  return page
+    .locator('aside[aria-label="Details"][aria-busy="false"] h2')
+    .textContent({ timeout: 10_000 });
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** Pixels of a PNG that have a trust colour, counted in the page (it can decode PNGs). */
+async function colouredPixels(png: Buffer): Promise<number> {
+  return page.evaluate(
+    async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      if (context === null) return 0;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const palette = [
+        [0x00, 0x72, 0xb2],
+        [0x56, 0xb4, 0xe9],
+        [0xc9, 0xa8, 0x00],
+        [0xe6, 0x9f, 0x00],
+        [0xd5, 0x5e, 0x00],
+      ];
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+        if (
+          palette.some(
+            ([pr, pg, pb]) =>
+              Math.abs(r - (pr ?? 0)) + Math.abs(g - (pg ?? 0)) + Math.abs(b - (pb ?? 0)) < 30,
+          )
+        )
+          count++;
+      }
+      return count;
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
+}
+
+describe('the explorer', () => {
+  it('draws the root graph coloured by trust, with a legend, and can export it as PNG', async () => {
+    await openExplorer();
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out', null, {
+      timeout: 30_000,
+    });
+    await shot('01-graph');
+    const drawn = await colouredPixels(await page.locator('#graph').screenshot());
+    expect(drawn).toBeGreaterThan(500);
+    await expect(page.getByLabel('Legend').textContent()).resolves.toContain('Effective trust');
+    await expect(page.getByLabel('Root').inputValue()).resolves.toBe(ROOT);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'PNG' }).click(),
+    ]);
+    const file = await download.path();
+    const png = fs.readFileSync(file);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(await colouredPixels(png)).toBeGreaterThan(500);
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('finds cliui by search and shows its details with its maintainers', async () => {
+    await openExplorer();
+    await page.keyboard.press('/');
+    await page.keyboard.type('cliui');
+    const option = page.locator('#search-list').getByRole('option', { name: /^cliui/ });
+    await option.first().waitFor();
+    await shot('02-search');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const details = page.getByRole('complementary', { name: 'Details' });
+    await expect.poll(detailsHeading).toBe('cliui');
+    const maintainers = (
+      JSON.parse(fs.readFileSync(path.join(PACKUMENTS, 'cliui.json'), 'utf8')) as {
+        maintainers: { name: string }[];
+      }
+    ).maintainers.map((m) => m.name);
+    expect(maintainers.length).toBeGreaterThan(0);
+    const text = await details.textContent();
+    expect(text).toContain('Maintainers');
+    for (const name of maintainers) expect(text).toContain(name);
+    await expect(details.textContent()).resolves.toContain('Effective trust');
+    expect(page.url()).toContain(`node=${encodeURIComponent('pkg:npm/cliui')}`);
+    await shot('03-details');
+
+    // The URL is shareable: opening it again shows the same node.
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await expect.poll(detailsHeading).toBe('cliui');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('lists the chokepoints of the root and highlights the one chosen', async () => {
+    await openExplorer();
+    await page.getByRole('tab', { name: 'Chokepoints' }).click();
+    const items = page.getByRole('list', { name: /Chokepoints/ }).getByRole('listitem');
+    await items.first().waitFor();
+    expect(await items.count()).toBeGreaterThan(0);
+    const first = (await items.first().locator('.name').textContent()) ?? '';
+    await items.first().getByRole('button').click();
+    await expect.poll(detailsHeading).toBe(first);
+    expect(page.url()).toContain('node=');
+    await shot('04-chokepoints');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('runs a saved investigation with its parameters and shows rows', async () => {
+    await openExplorer();
+    await page.getByRole('tab', { name: 'Cypher' }).click();
+    await page.getByLabel('Saved investigation').selectOption('maintainers-of-root');
+    await expect(page.locator('input[name="root"]').inputValue()).resolves.toBe(ROOT);
+    await page.getByRole('button', { name: 'Run investigation' }).click();
+    const rows = page.locator('.results tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(0);
+    await expect(page.locator('.results').textContent()).resolves.toMatch(/\d+ rows? in/);
+    await shot('05-investigation');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('refuses a write query in the console with an error and changes nothing', async () => {
+    const before = await fixture.store.counts();
+    await openExplorer();
+    await page.getByRole('tab', { name: 'Cypher' }).click();
+    const editor = page.locator('.cm-content');
+    await editor.click();
+    // Clear through the editor's own commands: typing over a selection lets Chromium's native
+    // editing add a style attribute, which the CSP blocks (harmless, but it would be noise here).
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type("CREATE (n:Package {key: 'pkg:npm/pwned'}) RETURN n");
+    await page.getByRole('button', { name: 'Run query' }).click();
+    const alert = page.locator('#cypher [role="alert"]');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/READ_ONLY|read-only|write/i);
+    await shot('06-write-refused');
+    expect(await fixture.store.counts()).toEqual(before);
+    expect(await fixture.store.node('pkg:npm/pwned')).toBeUndefined();
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('shows a hostile description as text: no element, no dialog', async () => {
+    await openExplorer();
+    await page.getByRole('combobox', { name: 'Search' }).fill('evil-desc');
+    await page
+      .locator('#search-list')
+      .getByRole('option', { name: /^evil-description/ })
+      .first()
+      .click();
+    const details = page.getByRole('complementary', { name: 'Details' });
+    const description = details.locator('.description');
+    await description.waitFor();
+    await expect(description.textContent()).resolves.toBe(EVIL_DESCRIPTION);
+    expect(await details.locator('img').count()).toBe(0);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(watch.dialogs).toEqual([]);
+    await shot('07-hostile-text');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('says in words when nothing is ingested and when a node does not exist', async () => {
+    await openExplorer(
+      `?root=${encodeURIComponent('pkg:npm/not-here@1.0.0')}&node=person:npm:nobody`,
+    );
+    await expect
+      .poll(() => page.locator('#graph-empty').textContent())
+      .toMatch(/did not load: .*not in the scored graph/);
+    await expect
+      .poll(() => page.getByRole('complementary', { name: 'Details' }).textContent())
+      .toMatch(/no node person:npm:nobody/);
+    await shot('08-errors');
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The yargs fixture graph served the way `trustmap serve` serves it: the embedded store loaded from
+ * the local fixture registry (plus a package whose description is an HTML injection attempt),
+ * scored, and the API with the built client on an ephemeral loopback port.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { GraphStore } from '../../graph/store.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { silentLogger } from '../../log.js';
+import { createApp } from '../../server/app.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores } from '../../trust/score.js';
+import { writeScores } from '../../trust/write-scores.js';
+import { startFixtureRegistry, type FixtureRegistry } from './fixture-registry.js';
+import { tempDir } from './temp.js';
+
+export const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
+export const EVIL_DESCRIPTION = '<img src=x onerror=alert(1)>';
+
+export interface ExplorerFixture {
+  url: string;
+  store: GraphStore;
+  registry: FixtureRegistry;
+  close: () => Promise<void>;
+}
+
+export async function startExplorerFixture(
+  options: { roots?: string[]; clientDir?: string } = {},
+): Promise<ExplorerFixture> {
+  const registry = await startFixtureRegistry();
+  registry.overrides.set('evil-description', {
+    name: 'evil-description',
+    description: EVIL_DESCRIPTION,
+    'dist-tags': { latest: '1.0.0' },
+    versions: {
+      '1.0.0': {
+        name: 'evil-description',
+        version: '1.0.0',
+        description: EVIL_DESCRIPTION,
+        dependencies: { cliui: '^7.0.2' },
+      },
+    },
+  });
+  const temp = tempDir();
+  const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  await ingest({
+    roots: (options.roots ?? ['npm:yargs@16.1.0', 'npm:evil-description']).map((s) =>
+      parseRootSpec(s, '/'),
+    ),
+    store,
+    registry: registry.url,
+  });
+  await writeScores(
+    store,
+    computeScores(await loadTrustGraph(store), { anchors: ['org:github:yargs'] }),
+    new Date().toISOString(),
+  );
+  const app = createApp({
+    store,
+    config: {
+      token: undefined,
+      queryRowLimit: 1000,
+      queryTimeoutMs: 5000,
+      npmRegistry: registry.url,
+    },
+    logger: silentLogger,
+    cwd: process.cwd(),
+    version: '0.0.0-test',
+    clientDir: options.clientDir ?? CLIENT_DIR,
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    store,
+    registry,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await store.close();
+      await registry.close();
+      temp.cleanup();
+    },
+  };
+}
