@@ -114,6 +114,37 @@ export function openApi(version: string): Record<string, unknown> {
           },
         },
       },
+      '/api/whatif': {
+        get: {
+          summary: 'what one compromised account reaches: its versions and all their dependents',
+          parameters: [
+            { name: 'person', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'root', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
+            },
+          ],
+          responses: {
+            '200': { description: 'person, publishesInto, reaches, rootsReached, reached' },
+            '404': { description: 'root not ingested' },
+            ...errors,
+          },
+        },
+      },
+      '/api/roots': {
+        get: {
+          summary: 'the roots ingested so far (what /api/graph can start from)',
+          responses: { '200': { description: '{roots}' } },
+        },
+      },
+      '/api/schema': {
+        get: {
+          summary: 'labels, relationship types and property keys (for query completion)',
+          responses: { '200': { description: '{labels, relationshipTypes, propertyKeys}' } },
+        },
+      },
       '/api/investigations': {
         get: {
           summary: 'saved investigations with their parameters',
@@ -136,15 +167,33 @@ export function openApi(version: string): Record<string, unknown> {
       },
       '/api/ingest': {
         post: {
-          summary: 'start an ingest of npm specs; follow it at the returned events URL',
+          summary:
+            'start an ingest of npm specs and/or an uploaded lockfile, scored when it ends; follow it at the returned events URL',
           requestBody: {
             required: true,
             content: {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['specs'],
-                  properties: { specs: { type: 'array', items: { type: 'string' } } },
+                  description: 'specs, a lockfile, or both',
+                  properties: {
+                    specs: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+                    lockfile: {
+                      type: 'object',
+                      required: ['name', 'content'],
+                      properties: {
+                        name: {
+                          enum: [
+                            'package-lock.json',
+                            'npm-shrinkwrap.json',
+                            'pnpm-lock.yaml',
+                            'yarn.lock',
+                          ],
+                        },
+                        content: { type: 'string', maxLength: 20971520 },
+                      },
+                    },
+                  },
                 },
               },
             },
@@ -154,7 +203,7 @@ export function openApi(version: string): Record<string, unknown> {
       },
       '/api/ingest/{id}/events': {
         get: {
-          summary: 'server-sent events: progress, then done or error',
+          summary: 'server-sent events: progress, scoring, then done or error',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': { description: 'text/event-stream' },

@@ -3,7 +3,9 @@
  * closure from the local fixture registry and scored: every endpoint, bad input, writes on
  * /api/cypher, the token rule, the headers.
  */
+import fs from 'node:fs';
 import http, { type Server } from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import { assertSafeBinding } from '../../server/auth.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
+import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -25,8 +28,9 @@ let store: GraphStore;
 let cleanup: () => void;
 const servers: Server[] = [];
 
-async function serve(token?: string): Promise<string> {
+async function serve(token?: string, clientDir?: string): Promise<string> {
   const app = createApp({
+    clientDir,
     store,
     config: { token, queryRowLimit: 100, queryTimeoutMs: 2000, npmRegistry: registry.url },
     logger: silentLogger,
@@ -318,7 +322,102 @@ describe('the API', () => {
         '/api/chokepoints',
         '/api/investigations',
         '/api/cypher',
+        '/api/whatif',
+        '/api/roots',
+        '/api/schema',
       ]),
     );
+  });
+
+  it('lists the roots and the schema the console completes from', async () => {
+    const { body } = await get(`${base}/api/roots`);
+    expect(body.roots).toEqual(expect.arrayContaining(['pkg:npm/yargs@16.1.0']));
+    const schema = (await get(`${base}/api/schema`)).body;
+    expect(schema.labels).toEqual(expect.arrayContaining(['Package', 'Person']));
+    expect(schema.relationshipTypes).toEqual(expect.arrayContaining(['MAINTAINS']));
+    expect(schema.propertyKeys).toEqual(expect.arrayContaining(['key', 'trust']));
+  });
+
+  it('says what a compromised account reaches, with paths from the root', async () => {
+    const { status, body } = await get(
+      `${base}/api/whatif?person=person:npm:bcoe&root=pkg:npm/yargs@16.1.0`,
+    );
+    expect(status).toBe(200);
+    const publishes = body.publishesInto as string[];
+    expect(publishes).toEqual(expect.arrayContaining(['pkg:npm/cliui@7.0.2']));
+    const reached = body.reached as { key: string; path: string[] }[];
+    expect(body.reaches).toBe(reached.length);
+    // Everything bcoe publishes is reached, and so is the root that depends on it.
+    for (const key of publishes) expect(reached.map((r) => r.key)).toContain(key);
+    expect(body.rootsReached).toEqual(['pkg:npm/yargs@16.1.0']);
+    const cliui = reached.find((r) => r.key === 'pkg:npm/cliui@7.0.2');
+    expect(cliui?.path[0]).toBe('pkg:npm/yargs@16.1.0');
+    expect(cliui?.path.at(-1)).toBe('pkg:npm/cliui@7.0.2');
+    const unknown = await get(`${base}/api/whatif?person=person:npm:nobody`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+  });
+
+  it("gives a version with its package's maintainers and its explanation in words", async () => {
+    const { body } = await get(`${base}/api/nodes/${encodeURIComponent('pkg:npm/cliui@7.0.2')}`);
+    const pkg = body.package as { key: string; neighbours: { type: string; key: string }[] };
+    expect(pkg.key).toBe('pkg:npm/cliui');
+    expect(pkg.neighbours.filter((n) => n.type === 'MAINTAINS').map((n) => n.key)).toEqual(
+      expect.arrayContaining(['person:npm:bcoe', 'person:npm:oss-bot']),
+    );
+    expect(body.explanationText).toMatch(/can publish it/);
+  });
+
+  it('ingests an uploaded lockfile, scores the graph, and keeps no copy of it', async () => {
+    const content = fs.readFileSync(
+      path.resolve(import.meta.dirname, '../fixtures/lockfiles/npm-v3/package-lock.json'),
+      'utf8',
+    );
+    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('trustmap-upload-'));
+    const started = await post(`${base}/api/ingest`, {
+      lockfile: { name: 'package-lock.json', content },
+    });
+    expect(started.status).toBe(202);
+    const text = await (await fetch(`${base}${String(started.body.events)}`)).text();
+    const types = [...text.matchAll(/event: (\w+)/g)].map((m) => m[1]);
+    expect(types).toContain('scoring');
+    expect(types.at(-1)).toBe('done');
+    const done = JSON.parse(text.trim().split('\n').at(-1)?.slice('data: '.length) ?? '{}') as {
+      scored: string;
+      roots: { spec: string; resolved: string | null }[];
+    };
+    expect(done.scored).toMatch(/^scored \d+ resolved versions/);
+    expect(done.roots[0]?.resolved).toBe('pkg:npm/lock-demo@1.0.0');
+    expect(
+      (await get(`${base}/api/nodes/${encodeURIComponent('pkg:npm/cross-spawn@7.0.3')}`)).status,
+    ).toBe(200);
+    const after = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('trustmap-upload-'));
+    expect(after).toEqual(before);
+
+    const badName = await post(`${base}/api/ingest`, { lockfile: { name: 'passwd', content } });
+    expect(badName.status).toBe(400);
+    expect((await post(`${base}/api/ingest`, {})).status).toBe(400);
+    const broken = await post(`${base}/api/ingest`, {
+      lockfile: { name: 'package-lock.json', content: '{"lockfileVersion": 3, "packages": ' },
+    });
+    const brokenEvents = await (await fetch(`${base}${String(broken.body.events)}`)).text();
+    expect(brokenEvents).toMatch(/^event: error/m);
+  });
+
+  it('serves the built explorer beside the API, under the same CSP', async () => {
+    const withClient = await serve(undefined, CLIENT_DIR);
+    const page = await fetch(`${withClient}/?root=pkg:npm/yargs@16.1.0`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const html = await page.text();
+    expect(html).toContain('<aside aria-label="Details"');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${withClient}${script ?? ''}`)).status).toBe(200);
+    // Explorer routes load the page; unknown API routes stay JSON 404s.
+    expect(await (await fetch(`${withClient}/anything/else`)).text()).toContain('trustmap');
+    const missing = await get(`${withClient}/api/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 });
