@@ -154,7 +154,7 @@ export const api = {
   search: (q: string) =>
     request<{ results: SearchResult[] }>(`/api/search?${query({ q, limit: 12 })}`),
   node: (key: string) => request<NodeDetails>(`/api/nodes/${encodeURIComponent(key)}`),
-  graph: (root: string, layers: readonly string[], limit = 20_000) =>
+  graph: (root: string, layers: readonly string[], limit = 50_000) =>
     request<SerializedGraph>(`/api/graph?${query({ root, layers: layers.join(','), limit })}`),
   chokepoints: (root: string | undefined, limit = 50) =>
     request<{ root: string | null; chokepoints: Chokepoint[] }>(

@@ -54,6 +54,9 @@ const canvas = new GraphCanvas(byId('graph'), {
   },
   onState: (graphState) => {
     document.body.dataset.graph = graphState;
+    // Marks for bench/render.ts: data in hand, first frame drawn, layout settled.
+    if (graphState === 'rendered') performance.mark('trustmap:first-frame');
+    if (graphState === 'laid-out') performance.mark('trustmap:laid-out');
   },
 });
 
