@@ -16,10 +16,9 @@ import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../log.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
-import { loadTrustGraph } from '../trust/load.js';
 import { chokepoints, compromise, rootIndex } from '../trust/report.js';
-import { scoreFromStore } from '../trust/score-store.js';
 import { requireLocalHost, requireToken } from './auth.js';
+import { TrustGraphCache } from './graph-cache.js';
 import { graphView } from './graph-view.js';
 import { IngestJobs, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
@@ -107,6 +106,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/ingest', express.json({ limit: MAX_LOCKFILE_CHARS + 64 * 1024 }));
   app.use(express.json({ limit: '256kb' }));
 
+  const cache = new TrustGraphCache(store, deps.cwd);
+
   app.get('/api/health', (_request, response) => {
     response.json({ status: 'ok', store: store.kind, version: deps.version });
   });
@@ -185,7 +186,7 @@ export function createApp(deps: AppDeps): Express {
         request.query,
         'query',
       );
-      const { result } = await scoreFromStore(store, deps.cwd);
+      const result = await cache.scores();
       response.json({
         root: query.root ?? null,
         chokepoints: chokepoints(result, { root: query.root, limit: query.limit }),
@@ -205,7 +206,7 @@ export function createApp(deps: AppDeps): Express {
         request.query,
         'query',
       );
-      const { result } = await scoreFromStore(store, deps.cwd);
+      const result = await cache.scores();
       const report = compromise(result, query.person, query.root);
       response.json({
         ...report,
@@ -232,7 +233,7 @@ export function createApp(deps: AppDeps): Express {
         request.query,
         'query',
       );
-      const graph = await loadTrustGraph(store);
+      const graph = await cache.graph();
       // Resolving the root needs only the resolved versions, not a scoring run.
       const versions = [...new Set([...graph.resolves.values()].flatMap((e) => [e.from, e.to]))];
       const root = versions[rootIndex(versions, query.root)] as string;
@@ -245,7 +246,7 @@ export function createApp(deps: AppDeps): Express {
   app.get(
     '/api/roots',
     route(async (_request, response) => {
-      const graph = await loadTrustGraph(store);
+      const graph = await cache.graph();
       const roots = new Set([...graph.resolves.values()].flatMap((edge) => [...edge.roots]));
       response.json({ roots: [...roots].sort() });
     }),
@@ -316,7 +317,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const jobs = new IngestJobs(store, config.npmRegistry, logger, deps.cwd);
+  const jobs = new IngestJobs(store, config.npmRegistry, logger, deps.cwd, () => {
+    cache.invalidate();
+  });
 
   app.post('/api/ingest', (request, response) => {
     const body = parse(

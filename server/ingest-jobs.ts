@@ -41,6 +41,8 @@ export class IngestJobs {
     private readonly registry: string,
     private readonly logger: Logger,
     private readonly cwd: string,
+    /** Called when an ingest ends, whichever way: the graph may have changed. */
+    private readonly onFinished: () => void = () => undefined,
   ) {}
 
   /**
@@ -111,6 +113,7 @@ export class IngestJobs {
     run()
       .finally(() => {
         if (upload !== undefined) fs.rmSync(upload, { recursive: true, force: true });
+        this.onFinished();
       })
       .then(
         (summary) => {

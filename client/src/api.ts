@@ -173,10 +173,17 @@ export const api = {
   roots: () => request<{ roots: string[] }>('/api/roots'),
 };
 
+/** The end of an ingest: its summary (as the CLI prints with --json) and the scoring line. */
+export interface IngestDone {
+  roots: { spec: string; resolved: string | null }[];
+  failures: { name: string; spec: string; code: string; reason: string; optional: boolean }[];
+  scored: string;
+}
+
 export type IngestEvent =
   | { type: 'progress'; data: Progress }
   | { type: 'scoring'; data: Record<string, never> }
-  | { type: 'done'; data: Progress & { roots: string[]; scored: string } & Record<string, Json> }
+  | { type: 'done'; data: IngestDone }
   | { type: 'error'; data: { code: string; message: string } };
 
 /**

@@ -55,12 +55,24 @@ export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void
       fill(
         out,
         h('p', { class: 'verdict' }, `Done: ${event.data.scored}.`),
-        typeof failures === 'number' && failures > 0
-          ? note(`${failures} packages could not be fetched; see the server log.`, 'error')
+        failures.length > 0
+          ? note(
+              `${failures.length} could not be ingested${failures.every((f) => f.optional) ? ' (optional dependencies only)' : ''}:`,
+              'error',
+            )
+          : null,
+        failures.length > 0
+          ? h(
+              'ul',
+              { class: 'keys' },
+              ...failures
+                .slice(0, 20)
+                .map((f) => h('li', {}, `${f.name}@${f.spec}: ${f.reason} (${f.code})`)),
+            )
           : null,
       );
       start.disabled = false;
-      onDone(Array.isArray(event.data.roots) ? event.data.roots.map(String) : []);
+      onDone(event.data.roots.flatMap((r) => (r.resolved === null ? [] : [r.resolved])));
     } else {
       bar.hidden = true;
       start.disabled = false;

@@ -42,12 +42,15 @@ self.onmessage = (event: MessageEvent<LayoutStart | LayoutStop>) => {
     barnesHutOptimize: n > 2000,
     adjustSizes: false,
   };
-  const batch = n > 20_000 ? 2 : n > 2000 ? 5 : 20;
   let iteration = 0;
   const step = (): void => {
     if (run !== running) return;
-    forceAtlas2.assign(graph, { iterations: batch, settings });
-    iteration += batch;
+    // Iterate for about half a second between posts, whatever the graph's size.
+    const started = performance.now();
+    do {
+      forceAtlas2.assign(graph, { iterations: 1, settings });
+      iteration++;
+    } while (iteration < message.iterations && performance.now() - started < 500);
     const positions = new Float32Array(n * 2);
     graph.forEachNode((node, attributes) => {
       const i = Number(node);

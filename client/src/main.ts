@@ -215,6 +215,12 @@ for (const [layer, words] of LAYERS) {
   });
   layerBox.append(h('label', { for: `layer-${layer}` }, box, words));
 }
+const allEdges = h('input', { type: 'checkbox', id: 'layer-edges', name: 'edges' });
+allEdges.checked = true;
+allEdges.addEventListener('change', () => {
+  canvas.showAllEdges(allEdges.checked);
+});
+layerBox.append(h('label', { for: 'layer-edges' }, allEdges, 'All edges'));
 const slug = (text: string): string =>
   text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'trustmap';
 const exportName = (): string =>
@@ -349,11 +355,22 @@ async function loadGraph(): Promise<void> {
     canvas.load(graph);
     empty.hidden = graph.nodes.length > 0;
     if (graph.nodes.length === 0) fill(empty, note('This root has no resolved versions.'));
-    say(graph.attributes.truncated ? `The graph was cut at ${graph.nodes.length} nodes.` : '');
+    allEdges.checked = canvas.drawsAllEdges;
+    say(
+      [
+        graph.attributes.truncated ? `The graph was cut at ${graph.nodes.length} nodes.` : '',
+        canvas.drawsAllEdges
+          ? ''
+          : `${graph.edges.length} edges: only those of the node in focus are drawn; tick “All edges” to draw every one.`,
+      ]
+        .filter((t) => t !== '')
+        .join(' '),
+    );
     whatIf.refresh();
     renderRootLine();
   } catch (error) {
     fill(empty, note(`The graph did not load: ${failure(error)}`, 'error'));
+    renderRootLine();
     empty.hidden = false;
     document.body.dataset.graph = 'error';
     say('');

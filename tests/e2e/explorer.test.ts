@@ -220,6 +220,73 @@ describe('the explorer', () => {
     expect(watch.problems).toEqual([]);
   });
 
+  it("shows what a person's compromised account reaches and brings it out in the graph", async () => {
+    await openExplorer();
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out');
+    await page.getByRole('tab', { name: 'What-if' }).click();
+    await page.getByLabel('Person', { exact: true }).selectOption('person:npm:bcoe');
+    await page.getByRole('button', { name: 'Compromise' }).click();
+    const verdict = page.locator('#whatif .verdict');
+    await verdict.waitFor();
+    const report = (await (
+      await fetch(
+        `${fixture.url}/api/whatif?person=person:npm:bcoe&root=${encodeURIComponent(ROOT)}`,
+      )
+    ).json()) as { reaches: number; publishesInto: string[] };
+    await expect(verdict.textContent()).resolves.toBe(
+      `bcoe can publish ${report.publishesInto.length} of the resolved versions. A compromised account would reach ${report.reaches} versions in this root.`,
+    );
+    expect(await page.locator('#whatif ul.keys li').count()).toBe(report.reaches);
+    await shot('09-whatif');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('exports the view as GEXF and GraphML with every node, and tables as CSV', async () => {
+    await openExplorer();
+    const size = (await (
+      await fetch(`${fixture.url}/api/graph?root=${encodeURIComponent(ROOT)}&limit=50000`)
+    ).json()) as { nodes: unknown[]; edges: unknown[] };
+    const save = async (name: string): Promise<string> => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name, exact: true }).click(),
+      ]);
+      return fs.readFileSync(await download.path(), 'utf8');
+    };
+    const gexf = await save('GEXF');
+    expect(gexf).toContain('<gexf');
+    expect(gexf.match(/<node /g)?.length).toBe(size.nodes.length);
+    expect(gexf.match(/<edge /g)?.length).toBe(size.edges.length);
+    const graphml = await save('GraphML');
+    expect(graphml).toContain('<graphml xmlns="http://graphml.graphdrawing.org/xmlns"');
+    expect(graphml.match(/<node /g)?.length).toBe(size.nodes.length);
+    expect(graphml).toContain('id="pkg:npm/cliui@7.0.2"');
+
+    await page.getByRole('tab', { name: 'Cypher' }).click();
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.locator('.results tbody tr').first().waitFor();
+    const csv = await save('Export CSV');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('person,packages');
+    expect(lines.length).toBe(1 + (await page.locator('.results tbody tr').count()));
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('ingests a spec from the Ingest panel with live progress, then explores it', async () => {
+    await openExplorer();
+    await page.getByRole('tab', { name: 'Ingest' }).click();
+    await page.getByLabel('Specs').fill('npm:chalk@4.1.0');
+    await page.getByRole('button', { name: 'Ingest', exact: true }).click();
+    const verdict = page.locator('#ingest .verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    await expect(verdict.textContent()).resolves.toMatch(/^Done: scored \d+ resolved versions/);
+    await expect.poll(() => page.getByLabel('Root').inputValue()).toBe('pkg:npm/chalk@4.1.0');
+    expect(page.url()).toContain(encodeURIComponent('pkg:npm/chalk@4.1.0'));
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out');
+    await shot('10-ingested');
+    expect(watch.problems).toEqual([]);
+  });
+
   it('says in words when nothing is ingested and when a node does not exist', async () => {
     await openExplorer(
       `?root=${encodeURIComponent('pkg:npm/not-here@1.0.0')}&node=person:npm:nobody`,

@@ -1,0 +1,67 @@
+/**
+ * The trust graph and its scores, loaded once and shared by the views that need the whole graph
+ * (graph, roots, chokepoints, what-if): streaming a 250,000-item graph out of the store takes
+ * seconds, and the explorer asks for several views at once. An API ingest clears it; writes from
+ * elsewhere (CLI workers on Neo4j) show after at most `maxAgeMs`.
+ */
+import type { GraphStore } from '../graph/store.js';
+import { resolveAnchors } from '../trust/anchors.js';
+import { loadTrustGraph, type TrustGraph } from '../trust/load.js';
+import { computeScores, type ScoreResult } from '../trust/score.js';
+
+interface Entry<T> {
+  at: number;
+  value: Promise<T>;
+}
+
+export class TrustGraphCache {
+  private graphEntry: Entry<TrustGraph> | undefined;
+  private scoresEntry: Entry<ScoreResult> | undefined;
+
+  constructor(
+    private readonly store: GraphStore,
+    private readonly cwd: string,
+    private readonly maxAgeMs = 30_000,
+  ) {}
+
+  graph(): Promise<TrustGraph> {
+    this.graphEntry = this.fresh(
+      this.graphEntry,
+      () => loadTrustGraph(this.store),
+      () => {
+        this.graphEntry = undefined;
+      },
+    );
+    return this.graphEntry.value;
+  }
+
+  scores(): Promise<ScoreResult> {
+    this.scoresEntry = this.fresh(
+      this.scoresEntry,
+      async () =>
+        computeScores(await this.graph(), { anchors: resolveAnchors(this.cwd, undefined).anchors }),
+      () => {
+        this.scoresEntry = undefined;
+      },
+    );
+    return this.scoresEntry.value;
+  }
+
+  /** Forgets what was loaded: the next view reads the store again. */
+  invalidate(): void {
+    this.graphEntry = undefined;
+    this.scoresEntry = undefined;
+  }
+
+  private fresh<T>(
+    entry: Entry<T> | undefined,
+    load: () => Promise<T>,
+    forget: () => void,
+  ): Entry<T> {
+    if (entry !== undefined && Date.now() - entry.at < this.maxAgeMs) return entry;
+    const value = load();
+    // A failed load is not kept: the next request tries again.
+    value.catch(forget);
+    return { at: Date.now(), value };
+  }
+}
