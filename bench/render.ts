@@ -36,7 +36,7 @@ const temp = tempDir();
 const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
 const key = (i: number): string => `pkg:npm/synthetic-${i}@1.0.0`;
 const root = key(0);
-let started = performance.now();
+const started = performance.now();
 await store.upsertNodes(
   'Version',
   Array.from({ length: nodes }, (_, i) => ({ key: key(i), props: { version: '1.0.0' } })),
@@ -105,11 +105,11 @@ try {
     { timeout: 300_000, polling: 50 },
   );
   // Strings, not functions: tsx's transform would wrap named functions in a helper the page lacks.
-  const marks = (await page.evaluate(`({
+  const marks = await page.evaluate<{ fetched: number; firstFrame: number; imported: number }>(`({
     fetched: performance.getEntriesByName('trustmap:graph-fetched')[0]?.startTime ?? NaN,
     firstFrame: performance.getEntriesByName('trustmap:first-frame')[0]?.startTime ?? NaN,
     imported: performance.getEntriesByName('trustmap:graph-imported')[0]?.startTime ?? NaN,
-  })`)) as { fetched: number; firstFrame: number; imported: number };
+  })`);
 
   console.log(`graph data in the page: ${seconds(marks.fetched)} after navigation`);
   console.log(`imported into graphology: ${seconds(marks.imported - marks.fetched)} later`);
@@ -120,9 +120,9 @@ try {
     timeout: 600_000,
     polling: 500,
   });
-  const laidOut = (await page.evaluate(
+  const laidOut = await page.evaluate<number>(
     "performance.getEntriesByName('trustmap:laid-out')[0]?.startTime ?? NaN",
-  )) as number;
+  );
   console.log(
     `ForceAtlas2 in the worker settled ${seconds(laidOut - marks.firstFrame)} after the first frame`,
   );
@@ -150,7 +150,7 @@ try {
       }
     }
     await page.waitForTimeout(500);
-    const times = (await page.evaluate('window.frameTimes')) as number[];
+    const times = await page.evaluate<number[]>('window.frameTimes');
     await page.evaluate('window.frameTimes = null');
     const deltas = times
       .slice(1)
