@@ -114,6 +114,17 @@ export function renderDetails(
     actionsRow.append(what);
   }
 
+  // The engine counts an unknown set of publishers as one (the cautious case); say it is unknown.
+  const explanation = details.explanation;
+  const chokepoint =
+    typeof explanation === 'object' && explanation !== null && !Array.isArray(explanation)
+      ? explanation.chokepoint
+      : undefined;
+  const busFactorUnknown =
+    typeof chokepoint === 'object' &&
+    chokepoint !== null &&
+    !Array.isArray(chokepoint) &&
+    chokepoint.busFactorSource === 'unknown';
   const scores = h(
     'dl',
     { class: 'scores' },
@@ -122,9 +133,11 @@ export function renderDetails(
       h(
         'dd',
         {},
-        k === 'reach' || k === 'busFactor' || k === 'maintainerReach'
-          ? valueText(p[k] ?? null)
-          : score(p[k]),
+        k === 'busFactor' && busFactorUnknown
+          ? 'unknown (the registry did not say)'
+          : k === 'reach' || k === 'busFactor' || k === 'maintainerReach'
+            ? valueText(p[k] ?? null)
+            : score(p[k]),
       ),
     ]),
   );
