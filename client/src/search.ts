@@ -117,7 +117,8 @@ export function mountSearch(host: HTMLElement, onChoose: (result: SearchResult) 
     setTimeout(close, 100);
   });
   document.addEventListener('keydown', (event) => {
-    const target = event.target as HTMLElement | null;
+    // The first element of the composed path: the editor's content, not the shadow root's host.
+    const target = (event.composedPath()[0] ?? null) as HTMLElement | null;
     const typing =
       target !== null &&
       (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));

@@ -190,6 +190,11 @@ describe('the explorer', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Backspace');
     await page.keyboard.type("CREATE (n:Package {key: 'pkg:npm/pwned'}) RETURN n");
+    // Every key reaches the editor (a "/" must not jump to the search box).
+    await expect(editor.textContent()).resolves.toBe(
+      "CREATE (n:Package {key: 'pkg:npm/pwned'}) RETURN n",
+    );
+    await expect(page.getByRole('combobox', { name: 'Search' }).inputValue()).resolves.toBe('');
     await page.getByRole('button', { name: 'Run query' }).click();
     const alert = page.locator('#cypher [role="alert"]');
     await alert.waitFor();
