@@ -6,9 +6,9 @@
  * error.
  */
 import PQueue from 'p-queue';
-import { InvalidPackageError, RegistryError } from '../../../errors.js';
 import { silentLogger, type Logger } from '../../../log.js';
 import { assertNpmName } from '../../identity.js';
+import { requestJson } from '../http-json.js';
 
 export interface RegistryClientOptions {
   /** Base URL with a trailing slash, e.g. `https://registry.npmjs.org/`. */
@@ -35,63 +35,10 @@ export type PackumentResult =
 export type ParsedResult<T> =
   { status: 'found'; name: string; value: T } | { status: 'missing'; name: string };
 
-const RETRIABLE_STATUS = (status: number): boolean => status === 429 || status >= 500;
-
 /** `@babel/core` -> `@babel%2fcore`, as npm itself requests scoped packages. */
 export function packumentPath(name: string): string {
   assertNpmName(name);
   return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
-}
-
-class Retry extends Error {
-  constructor(
-    readonly reason: string,
-    readonly retryAfterMs: number | undefined,
-    readonly status?: number,
-  ) {
-    super(reason);
-  }
-}
-
-function retryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (
-    declared > maxBytes &&
-    (response.headers.get('content-encoding') ?? 'identity') === 'identity'
-  ) {
-    throw new InvalidPackageError(`${url} is ${declared} bytes, over the ${maxBytes}-byte limit`);
-  }
-  if (response.body === null) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new InvalidPackageError(`${url} is over the ${maxBytes}-byte limit`);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  const body = Buffer.concat(chunks);
-  // Content-Length counts the bytes on the wire; fetch hands over the decompressed body.
-  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
-  if (Number.isFinite(declared) && !encoded && body.length !== declared) {
-    throw new Retry(
-      `the body of ${url} was cut off (${body.length} of ${declared} bytes)`,
-      undefined,
-    );
-  }
-  return body;
 }
 
 export class RegistryClient {
@@ -148,85 +95,15 @@ export class RegistryClient {
 
   private async fetchWithRetries(name: string): Promise<PackumentResult> {
     const url = new URL(packumentPath(name), this.options.registry).href;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.fetchOnce(name, url);
-      } catch (error) {
-        if (!(error instanceof Retry)) throw error;
-        if (attempt >= this.options.retries) {
-          throw new RegistryError(`${url}: ${error.reason}, still after ${attempt + 1} attempts`, {
-            retriable: true,
-            ...(error.status === undefined ? {} : { status: error.status }),
-          });
-        }
-        const backoff = Math.random() * this.options.backoffMs * 2 ** attempt;
-        const delay = Math.min(this.options.maxDelayMs, Math.max(backoff, error.retryAfterMs ?? 0));
-        this.logger.debug(
-          { url, attempt, delay, reason: error.reason },
-          'retrying a registry request',
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
-  private async fetchOnce(name: string, url: string): Promise<PackumentResult> {
-    this.requests++;
-    let response: Response;
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
-    try {
-      response = await fetch(url, {
-        // The full document: the abbreviated one has no maintainers, times or repository.
-        headers: {
-          accept: 'application/json',
-          'user-agent': 'trustmap (+https://github.com/trustmap)',
-        },
-        signal,
-      });
-    } catch (error) {
-      throw new Retry(`request failed (${describe(error)})`, undefined);
-    }
-    if (response.status === 404) {
-      await response.body?.cancel();
+    // The full document: the abbreviated one has no maintainers, times or repository.
+    const result = await requestJson(url, {}, this.options, this.logger, () => {
+      this.requests++;
+    });
+    if (result.status === 'missing') {
       this.settings.onFetched?.(name, 0);
       return { status: 'missing', name };
     }
-    if (RETRIABLE_STATUS(response.status)) {
-      await response.body?.cancel();
-      throw new Retry(
-        `HTTP ${response.status}`,
-        retryAfter(response.headers.get('retry-after')),
-        response.status,
-      );
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new RegistryError(`${url}: HTTP ${response.status}`, { status: response.status });
-    }
-    let body: Buffer;
-    try {
-      body = await readCapped(response, this.options.maxBytes, url);
-    } catch (error) {
-      if (error instanceof Retry || error instanceof InvalidPackageError) throw error;
-      throw new Retry(`reading the body failed (${describe(error)})`, undefined);
-    }
-    let document: unknown;
-    try {
-      document = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      throw new InvalidPackageError(`${url} did not return JSON: ${describe(error)}`, {
-        cause: error,
-      });
-    }
-    this.settings.onFetched?.(name, body.length);
-    return { status: 'found', name, document, bytes: body.length };
+    this.settings.onFetched?.(name, result.bytes);
+    return { status: 'found', name, document: result.document, bytes: result.bytes };
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.name === 'TimeoutError' ? 'timed out' : error.message}${cause}`;
-  }
-  return String(error);
 }
