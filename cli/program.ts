@@ -22,6 +22,7 @@ import { RunState } from '../ingest/queue/run-state.js';
 import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
+import { ingestAdvisories } from '../ingest/advisories.js';
 import { scoreStore } from '../trust/score-store.js';
 import { addTrustCommands } from './trust-commands.js';
 import { createApp } from '../server/app.js';
@@ -56,6 +57,7 @@ interface IngestCliOptions {
   registry?: string;
   concurrency: number;
   json?: boolean;
+  advisories?: boolean;
 }
 
 class ExitCode extends Error {
@@ -156,6 +158,27 @@ export function buildProgram(io: CliIo): Command {
       code: summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok,
       roots: summary.roots.flatMap((r) => (r.resolved === null ? [] : [r.resolved])),
     };
+  }
+
+  async function runAdvisories(json: boolean): Promise<void> {
+    const settings = config();
+    const summary = await withStore((store) =>
+      ingestAdvisories({ store, osvUrl: settings.osvUrl, logger: createLogger(settings.logLevel) }),
+    );
+    if (json) {
+      io.out(JSON.stringify(summary, null, 2) + '\n');
+      return;
+    }
+    io.out(
+      `advisories: ${summary.advisories} hit ${summary.affected} of ${summary.versions} versions` +
+        ` (${summary.requests} OSV requests, ${(summary.elapsedMs / 1000).toFixed(1)} s)\n`,
+    );
+    if (summary.malicious.length > 0)
+      io.out(`malicious packages: ${summary.malicious.join(', ')}\n`);
+    if (summary.unconfirmed > 0)
+      io.out(
+        `${summary.unconfirmed} versions OSV named are outside the advisories' own ranges: not recorded\n`,
+      );
   }
 
   async function showStatus(runId: string | undefined, json: boolean): Promise<void> {
@@ -332,6 +355,10 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
     .option('--status [runId]', 'list recent distributed runs, or one run, with their failures')
+    .option(
+      '--advisories',
+      'then ask OSV (OSV_URL) about every version in the graph (sends the version list to OSV)',
+    )
     .action(async (specs: string[], options: IngestCliOptions) => {
       if (options.status !== undefined) {
         await showStatus(
@@ -343,7 +370,18 @@ export function buildProgram(io: CliIo): Command {
       if (specs.length === 0)
         throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
       const { code } = await runIngest(specs, options);
+      if (options.advisories === true) await runAdvisories(options.json === true);
       if (code !== EXIT.ok) throw new ExitCode(code);
+    });
+
+  program
+    .command('advisories')
+    .description(
+      'record the OSV advisories (OSV_URL) of every npm and PyPI version in the graph; sends the version list to OSV',
+    )
+    .option('--json', 'print a JSON summary')
+    .action(async (options: { json?: boolean }) => {
+      await runAdvisories(options.json === true);
     });
 
   program

@@ -187,7 +187,11 @@ export function renderDetails(
     versions.length > 0 ? h('h3', {}, `Versions (${versions.length})`) : null,
     versions.length > 0 ? keyList(versions.slice(-30).reverse(), actions, '') : null,
     h('h3', {}, 'Advisories'),
-    keyList(advisories, actions, 'No known advisories.'),
+    keyList(advisories, actions, 'No known advisories.', (key) =>
+      key.startsWith('osv:')
+        ? link(`https://osv.dev/vulnerability/${encodeURIComponent(key.slice(4))}`, 'OSV')
+        : null,
+    ),
     links.length > 0 ? h('h3', {}, 'Links') : null,
     links.length > 0
       ? h('p', { class: 'links' }, ...links.flatMap((l, i) => (i === 0 ? [l] : [' · ', l])))
