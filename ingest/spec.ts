@@ -1,12 +1,13 @@
 /**
  * What a user passes to `trustmap ingest`: `npm:<name>[@<version|range|tag>]`, a package URL
- * `pkg:npm/<name>[@<version>]`, or the path of a lockfile.
+ * `pkg:npm/<name>[@<version>]`, or the path of a lockfile or an SBOM.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { InvalidInputError } from '../errors.js';
 import { assertNpmName } from './identity.js';
+import { isSbom } from './roots/sbom.js';
 import { parseNameSpec } from './sources/npm/spec.js';
 
 export type RootSpec =
@@ -19,6 +20,18 @@ export const LOCKFILE_NAMES = [
   'pnpm-lock.yaml',
   'yarn.lock',
 ];
+
+/** SBOMs are recognised by content: a `.json` file that is CycloneDX or SPDX. */
+export function isSbomFile(file: string): boolean {
+  if (!file.endsWith('.json') || fs.statSync(file).size > MAX_SBOM_BYTES) return false;
+  try {
+    return isSbom(JSON.parse(fs.readFileSync(file, 'utf8')));
+  } catch {
+    return false;
+  }
+}
+
+export const MAX_SBOM_BYTES = 256 * 2 ** 20;
 
 export function parseRootSpec(input: string, cwd: string): RootSpec {
   if (input.startsWith('npm:')) {
@@ -57,9 +70,9 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
   const file = path.resolve(cwd, input);
   if (LOCKFILE_NAMES.includes(path.basename(file)) || fs.existsSync(file)) {
     if (!fs.existsSync(file)) throw new InvalidInputError(`${input}: no such file`);
-    if (!LOCKFILE_NAMES.includes(path.basename(file))) {
+    if (!LOCKFILE_NAMES.includes(path.basename(file)) && !isSbomFile(file)) {
       throw new InvalidInputError(
-        `${input}: not a lockfile trustmap reads (${LOCKFILE_NAMES.join(', ')})`,
+        `${input}: not a lockfile trustmap reads (${LOCKFILE_NAMES.join(', ')}) nor a CycloneDX or SPDX JSON SBOM`,
       );
     }
     return { kind: 'lockfile', input, path: file };

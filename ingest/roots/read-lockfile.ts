@@ -12,6 +12,7 @@ import { GraphRecords } from '../records.js';
 import type { Lockfile } from './lockfile.js';
 import { stringMap } from '../untrusted.js';
 import { readNpmLockfile } from './npm-lockfile.js';
+import { isSbom, readSbom } from './sbom.js';
 import { readPnpmLockfile } from './pnpm-lockfile.js';
 import { readYarnLockfile, type ProjectManifest } from './yarn-lockfile.js';
 
@@ -52,7 +53,16 @@ export function readLockfile(file: string): Lockfile {
   if (base === 'pnpm-lock.yaml')
     return withProject(readPnpmLockfile(content, file), manifestBeside(file));
   if (base === 'yarn.lock') return readYarnLockfile(content, file, manifestBeside(file));
-  throw new InvalidInputError(`${file}: not a lockfile trustmap reads`);
+  if (base.endsWith('.json')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(content);
+    } catch (error) {
+      throw new InvalidInputError(`${file} is not JSON`, { cause: error });
+    }
+    if (isSbom(doc)) return readSbom(doc, file);
+  }
+  throw new InvalidInputError(`${file}: not a lockfile or SBOM trustmap reads`);
 }
 
 function validName(name: string | undefined): name is string {
