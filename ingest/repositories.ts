@@ -1,0 +1,145 @@
+/**
+ * Repositories from their git history, no token needed: each `Repository` in the graph is cloned
+ * bare and blobless into a cache folder (fetched again on later runs), and its history becomes
+ * `Person` (`person:git:<email hash>`) + `CONTRIBUTES_TO {commits, lastCommitAt}`, activity on the
+ * repository (last commit, commits in 90 days, active contributors, bus factor from history), and
+ * historical provenance: the share of each hosted package's versions that have a matching tag.
+ * A git author whose email hash matches an npm maintainer's or publisher's is linked to that
+ * person with `SAME_AS {evidence: 'email', confidence}`, never merged.
+ */
+import type { GraphStore } from '../graph/store.js';
+import { silentLogger, type Logger } from '../log.js';
+import { GraphRecords } from './records.js';
+import {
+  busFactorFromHistory,
+  readHistory,
+  syncRepository,
+  tagOverlap,
+} from './sources/git/git-history.js';
+import { BatchWriter } from './writer.js';
+
+export interface RepositorySummary {
+  repositories: number;
+  read: number;
+  failures: { repository: string; reason: string }[];
+  contributors: number;
+  linked: number;
+  elapsedMs: number;
+}
+
+export interface RepositoryOptions {
+  store: GraphStore;
+  /** Where bare clones are kept between runs. */
+  cacheDir: string;
+  /** The URL to clone for a repository key (default: https://<host>/<path>.git). */
+  cloneUrl?: (key: string) => string;
+  logger?: Logger;
+  now?: Date;
+}
+
+const defaultCloneUrl = (key: string): string => `https://${key.slice('repo:'.length)}.git`;
+
+export async function ingestRepositories(options: RepositoryOptions): Promise<RepositorySummary> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? new Date();
+  const repositories = new Set<string>();
+  const hosted = new Map<string, string[]>();
+  const names = new Map<string, string>();
+  const versionsOf = new Map<string, string[]>();
+  const npmPeopleByEmail = new Map<string, Set<string>>();
+  for await (const batch of options.store.stream({
+    labels: ['Repository', 'Package', 'Version', 'Person'],
+    types: ['HOSTED_AT', 'HAS_VERSION', 'MAINTAINS', 'PUBLISHED'],
+  })) {
+    if (batch.kind === 'nodes') {
+      for (const node of batch.nodes) {
+        if (node.labels.includes('Repository') && node.key.startsWith('repo:'))
+          repositories.add(node.key);
+        if (node.labels.includes('Package') && typeof node.properties.name === 'string')
+          names.set(node.key, node.properties.name);
+      }
+      continue;
+    }
+    for (const r of batch.relationships) {
+      if (r.type === 'HOSTED_AT') hosted.set(r.to, [...(hosted.get(r.to) ?? []), r.from]);
+      else if (r.type === 'HAS_VERSION') {
+        const version = r.to.slice(r.to.lastIndexOf('@') + 1);
+        versionsOf.set(r.from, [...(versionsOf.get(r.from) ?? []), version]);
+      } else if (typeof r.properties.emailHash === 'string') {
+        const people = npmPeopleByEmail.get(r.properties.emailHash) ?? new Set<string>();
+        people.add(r.from);
+        npmPeopleByEmail.set(r.properties.emailHash, people);
+      }
+    }
+  }
+
+  const writer = new BatchWriter(options.store);
+  const failures: RepositorySummary['failures'] = [];
+  let read = 0;
+  let contributors = 0;
+  let linked = 0;
+  for (const repository of [...repositories].sort()) {
+    let history;
+    try {
+      const dir = await syncRepository(
+        (options.cloneUrl ?? defaultCloneUrl)(repository),
+        options.cacheDir,
+      );
+      history = await readHistory(dir, now);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      failures.push({ repository, reason });
+      logger.warn({ repository, reason }, 'a repository could not be read');
+      continue;
+    }
+    read++;
+    const records = new GraphRecords();
+    const activeContributors = history.contributors.filter((c) => c.commitsLast12Months > 0).length;
+    records.node('Repository', repository, {
+      lastCommitAt: history.lastCommitAt ?? null,
+      commits: history.commits,
+      commitsLast90Days: history.commitsLast90Days,
+      activeContributors12Months: activeContributors,
+      contributors: history.contributors.length,
+      busFactor: busFactorFromHistory(history.contributors) ?? null,
+      tags: history.tags.length,
+      historyReadAt: now.toISOString(),
+    });
+    for (const contributor of history.contributors) {
+      const person = `person:git:${contributor.emailHash}`;
+      contributors++;
+      records.node('Person', person, { name: contributor.name, emailHash: contributor.emailHash });
+      records.relationship('CONTRIBUTES_TO', person, repository, {
+        commits: contributor.commits,
+        commitsLast12Months: contributor.commitsLast12Months,
+        lastCommitAt: contributor.lastCommitAt,
+      });
+      for (const npmPerson of npmPeopleByEmail.get(contributor.emailHash) ?? []) {
+        linked++;
+        records.relationship('SAME_AS', person, npmPerson, { evidence: 'email', confidence: 0.9 });
+      }
+    }
+    for (const pkg of hosted.get(repository) ?? []) {
+      const { overlap, untagged } = tagOverlap(
+        names.get(pkg) ?? '',
+        versionsOf.get(pkg) ?? [],
+        history.tags,
+      );
+      records.node('Package', pkg, {
+        tagOverlap: overlap ?? null,
+        untaggedVersions: untagged.slice(0, 200).join(', '),
+      });
+    }
+    await writer.add(records);
+  }
+  await writer.flush();
+  return {
+    repositories: repositories.size,
+    read,
+    failures,
+    contributors,
+    linked,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * A repository's history without a token: a bare, blobless clone (`--filter=blob:none`) kept in a
+ * cache folder and fetched again on later runs, then `git log` and the tags. Git runs without a
+ * shell, with prompts off, and only on http(s), git or file URLs: repository URLs come from
+ * registries and are hostile.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { InvalidInputError, RegistryError } from '../../../errors.js';
+import { emailHash } from '../../identity.js';
+
+const run = promisify(execFile);
+
+export interface Contributor {
+  /** sha256 of the lower-cased author email: emails are never stored. */
+  emailHash: string;
+  name: string;
+  commits: number;
+  commitsLast12Months: number;
+  lastCommitAt: string;
+}
+
+export interface RepositoryHistory {
+  commits: number;
+  commitsLast90Days: number;
+  lastCommitAt: string | undefined;
+  contributors: Contributor[];
+  tags: string[];
+}
+
+const MAX_COMMITS = 50_000;
+const DAY = 24 * 3600 * 1000;
+
+function git(args: string[], options: { cwd?: string; timeoutMs: number }): Promise<string> {
+  // No prompt for credentials (an askpass that answers nothing), no credential helpers, and no
+  // ext:: transport, whatever the user's git configuration says.
+  const safe = [
+    '-c',
+    'core.askPass=true',
+    '-c',
+    'credential.helper=',
+    '-c',
+    'protocol.ext.allow=never',
+  ];
+  return run('git', [...safe, ...args], {
+    cwd: options.cwd,
+    timeout: options.timeoutMs,
+    maxBuffer: 256 * 2 ** 20,
+  }).then(
+    (result) => result.stdout,
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new RegistryError(`git ${args[0] ?? ''} failed: ${message ?? ''}`, { cause: error });
+    },
+  );
+}
+
+/** Refuses URLs git should not be pointed at (`ext::`, options, local paths that are not file:). */
+export function assertCloneUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInputError(`${url.slice(0, 200)} is not a URL git may clone`);
+  }
+  if (!['https:', 'http:', 'git:', 'file:'].includes(parsed.protocol))
+    throw new InvalidInputError(`${parsed.protocol} URLs are not cloned (${url.slice(0, 200)})`);
+}
+
+/** Clones `url` bare and blobless into `cacheDir` (or fetches it again); returns the git dir. */
+export async function syncRepository(
+  url: string,
+  cacheDir: string,
+  timeoutMs = 300_000,
+): Promise<string> {
+  assertCloneUrl(url);
+  const dir = path.join(
+    cacheDir,
+    `${createHash('sha256').update(url).digest('hex').slice(0, 24)}.git`,
+  );
+  if (fs.existsSync(path.join(dir, 'HEAD'))) {
+    await git(
+      [
+        '--git-dir',
+        dir,
+        'fetch',
+        '--quiet',
+        '--prune',
+        '--tags',
+        'origin',
+        '+refs/heads/*:refs/heads/*',
+      ],
+      {
+        timeoutMs,
+      },
+    );
+    return dir;
+  }
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const partial = `${dir}.partial-${process.pid}`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  await git(['clone', '--quiet', '--bare', '--filter=blob:none', '--no-tags', '--', url, partial], {
+    timeoutMs,
+  });
+  await git(['--git-dir', partial, 'fetch', '--quiet', '--tags', 'origin'], { timeoutMs });
+  fs.renameSync(partial, dir);
+  return dir;
+}
+
+/** Contributors, activity and tags from a (bare) repository. */
+export async function readHistory(
+  gitDir: string,
+  now = new Date(),
+  timeoutMs = 120_000,
+): Promise<RepositoryHistory> {
+  const log = await git(
+    [
+      '--git-dir',
+      gitDir,
+      'log',
+      '--no-merges',
+      `--max-count=${MAX_COMMITS}`,
+      '--format=%ae%x00%an%x00%aI',
+      'HEAD',
+    ],
+    { timeoutMs },
+  ).catch((error: unknown) => {
+    // An empty repository has no HEAD to log.
+    if (
+      error instanceof RegistryError &&
+      /does not have any commits|unknown revision/.test(String(error.cause))
+    )
+      return '';
+    throw error;
+  });
+  const byAuthor = new Map<string, Contributor>();
+  let commits = 0;
+  let commitsLast90Days = 0;
+  let lastCommitAt: string | undefined;
+  for (const line of log.split('\n')) {
+    if (line === '') continue;
+    const [email = '', name = '', date = ''] = line.split('\u0000');
+    const at = Date.parse(date);
+    if (Number.isNaN(at)) continue;
+    const iso = new Date(at).toISOString();
+    commits++;
+    if (now.getTime() - at <= 90 * DAY) commitsLast90Days++;
+    if (lastCommitAt === undefined || iso > lastCommitAt) lastCommitAt = iso;
+    const hash = emailHash(email);
+    const entry = byAuthor.get(hash) ?? {
+      emailHash: hash,
+      name: name.slice(0, 200),
+      commits: 0,
+      commitsLast12Months: 0,
+      lastCommitAt: iso,
+    };
+    entry.commits++;
+    if (now.getTime() - at <= 365 * DAY) entry.commitsLast12Months++;
+    if (iso > entry.lastCommitAt) entry.lastCommitAt = iso;
+    byAuthor.set(hash, entry);
+  }
+  const tags = (
+    await git(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname:short)', 'refs/tags'], {
+      timeoutMs,
+    })
+  )
+    .split('\n')
+    .filter((t) => t !== '');
+  return {
+    commits,
+    commitsLast90Days,
+    lastCommitAt,
+    contributors: [...byAuthor.values()].sort(
+      (a, b) => b.commits - a.commits || a.emailHash.localeCompare(b.emailHash),
+    ),
+    tags,
+  };
+}
+
+/**
+ * The bus factor from history (TRUST-MODEL.md's fallback): the fewest contributors who made at
+ * least half of the last 12 months' commits; undefined without commits in that time.
+ */
+export function busFactorFromHistory(contributors: readonly Contributor[]): number | undefined {
+  const recent = contributors
+    .map((c) => c.commitsLast12Months)
+    .filter((n) => n > 0)
+    .sort((a, b) => b - a);
+  const total = recent.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return undefined;
+  let covered = 0;
+  for (let i = 0; i < recent.length; i++) {
+    covered += recent[i] as number;
+    if (covered * 2 >= total) return i + 1;
+  }
+  return recent.length;
+}
+
+/**
+ * Historical provenance: the share of published versions that have a matching tag (`v1.2.3`,
+ * `1.2.3` or `<name>@1.2.3`), and the versions that have none.
+ */
+export function tagOverlap(
+  name: string,
+  versions: readonly string[],
+  tags: readonly string[],
+): { overlap: number | undefined; untagged: string[] } {
+  const set = new Set(tags);
+  const untagged = versions.filter(
+    (v) =>
+      !set.has(v) && !set.has(`v${v}`) && !set.has(`${name}@${v}`) && !set.has(`${name}-v${v}`),
+  );
+  return {
+    overlap:
+      versions.length === 0 ? undefined : (versions.length - untagged.length) / versions.length,
+    untagged,
+  };
+}

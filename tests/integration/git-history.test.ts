@@ -1,0 +1,203 @@
+/**
+ * Repositories from git history, on a bare repository the test makes: commits by three authors on
+ * known dates and a few tags. Contributors, activity, the bus factor from history, tag overlap,
+ * identities linked by email hash, fetching again on a later run, and hostile URLs refused.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../errors.js';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { GraphStore } from '../../graph/store.js';
+import { emailHash } from '../../ingest/identity.js';
+import { ingestRepositories } from '../../ingest/repositories.js';
+import {
+  busFactorFromHistory,
+  readHistory,
+  syncRepository,
+  tagOverlap,
+} from '../../ingest/sources/git/git-history.js';
+import { tempDir } from '../helpers/temp.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+const AUTHORS = {
+  alice: 'Alice@Example.org',
+  bob: 'bob@example.org',
+  carol: 'carol@example.org',
+} as const;
+
+let temp: { dir: string; cleanup: () => void };
+let work: string;
+let bare: string;
+let store: GraphStore;
+
+function git(cwd: string, args: string[], env: Record<string, string> = {}): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', ...env },
+  });
+}
+
+function commit(author: keyof typeof AUTHORS, date: string, file: string): void {
+  fs.appendFileSync(path.join(work, file), `${author} ${date}\n`);
+  git(work, ['add', '.']);
+  const who = {
+    GIT_AUTHOR_NAME: author,
+    GIT_AUTHOR_EMAIL: AUTHORS[author],
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_NAME: author,
+    GIT_COMMITTER_EMAIL: AUTHORS[author],
+    GIT_COMMITTER_DATE: date,
+  };
+  git(work, ['commit', '--quiet', '-m', `${author} at ${date}`], who);
+}
+
+beforeAll(async () => {
+  temp = tempDir('trustmap-git-');
+  work = path.join(temp.dir, 'work');
+  fs.mkdirSync(work);
+  git(work, ['init', '--quiet', '--initial-branch=main']);
+  commit('carol', '2024-01-10T10:00:00Z', 'a.txt'); // more than a year before NOW
+  git(work, ['tag', 'v1.0.0']);
+  for (const [i, date] of ['2026-02-01', '2026-03-01', '2026-08-20', '2026-10-15'].entries()) {
+    commit('alice', `${date}T10:00:00Z`, 'a.txt');
+    commit('bob', `${date}T12:00:00Z`, `b${i}.txt`);
+  }
+  git(work, ['tag', 'v1.1.0']);
+  git(work, ['tag', 'demo@2.0.0']);
+  bare = path.join(temp.dir, 'demo.git');
+  git(temp.dir, ['clone', '--quiet', '--bare', work, bare]);
+  store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  await store.upsertNodes('Package', [{ key: 'pkg:npm/demo', props: { name: 'demo' } }]);
+  await store.upsertNodes(
+    'Version',
+    ['1.0.0', '1.1.0', '2.0.0', '2.1.0'].map((v) => ({
+      key: `pkg:npm/demo@${v}`,
+      props: { version: v },
+    })),
+  );
+  await store.upsertRelationships(
+    'HAS_VERSION',
+    ['1.0.0', '1.1.0', '2.0.0', '2.1.0'].map((v) => ({
+      from: 'pkg:npm/demo',
+      to: `pkg:npm/demo@${v}`,
+      props: {},
+    })),
+  );
+  await store.upsertRelationships('HOSTED_AT', [
+    { from: 'pkg:npm/demo', to: 'repo:example.com/demo/demo', props: {} },
+  ]);
+  await store.upsertRelationships('MAINTAINS', [
+    {
+      from: 'person:npm:alice',
+      to: 'pkg:npm/demo',
+      props: { emailHash: emailHash('alice@example.org') },
+    },
+  ]);
+});
+afterAll(async () => {
+  await store.close();
+  temp.cleanup();
+});
+
+describe('git history', () => {
+  it('reads contributors, activity and tags from a blobless bare clone', async () => {
+    const dir = await syncRepository(`file://${bare}`, path.join(temp.dir, 'cache'));
+    const history = await readHistory(dir, NOW);
+    expect(history.commits).toBe(9);
+    expect(history.commitsLast90Days).toBe(4); // alice and bob on 2026-08-20 and 2026-10-15
+    expect(history.lastCommitAt).toBe('2026-10-15T12:00:00.000Z');
+    expect(history.tags.sort()).toEqual(['demo@2.0.0', 'v1.0.0', 'v1.1.0']);
+    expect(
+      history.contributors.map((c) => [c.name, c.commits, c.commitsLast12Months, c.emailHash]),
+    ).toEqual([
+      // Equal counts are ordered by email hash; emails themselves are never kept.
+      ...[
+        ['alice', 4, 4, emailHash('alice@example.org')],
+        ['bob', 4, 4, emailHash('bob@example.org')],
+      ].sort((a, b) => String(a[3]).localeCompare(String(b[3]))),
+      ['carol', 1, 0, emailHash('carol@example.org')],
+    ]);
+    // Alice alone made half of the last year's commits; one more commit by Carol and it takes two.
+    expect(busFactorFromHistory(history.contributors)).toBe(1);
+    const [first, second, third] = history.contributors;
+    if (first === undefined || second === undefined || third === undefined) throw new Error('3');
+    expect(busFactorFromHistory([first, second, { ...third, commitsLast12Months: 1 }])).toBe(2);
+    expect(tagOverlap('demo', ['1.0.0', '1.1.0', '2.0.0', '2.1.0'], history.tags)).toEqual({
+      overlap: 0.75,
+      untagged: ['2.1.0'],
+    });
+  });
+
+  it('enriches the graph: people, contributions, activity, tag overlap, identities linked', async () => {
+    const summary = await ingestRepositories({
+      store,
+      cacheDir: path.join(temp.dir, 'cache'),
+      cloneUrl: () => `file://${bare}`,
+      now: NOW,
+    });
+    expect(summary).toMatchObject({
+      repositories: 1,
+      read: 1,
+      failures: [],
+      contributors: 3,
+      linked: 1,
+    });
+    const repo = await store.node('repo:example.com/demo/demo');
+    expect(repo?.properties).toMatchObject({
+      commits: 9,
+      commitsLast90Days: 4,
+      activeContributors12Months: 2,
+      contributors: 3,
+      busFactor: 1,
+      tags: 3,
+      lastCommitAt: '2026-10-15T12:00:00.000Z',
+    });
+    const alice = `person:git:${emailHash('alice@example.org')}`;
+    expect((await store.node(alice))?.properties.name).toBe('alice');
+    const links = await store.query(
+      'MATCH (g:Person)-[s:SAME_AS]->(n:Person) RETURN g.key AS git, n.key AS npm, s.evidence AS evidence, s.confidence AS confidence',
+      {},
+      { rowLimit: 10, timeoutMs: 10_000 },
+    );
+    expect(links.rows).toEqual([
+      { git: alice, npm: 'person:npm:alice', evidence: 'email', confidence: 0.9 },
+    ]);
+    expect((await store.node('pkg:npm/demo'))?.properties).toMatchObject({
+      tagOverlap: 0.75,
+      untaggedVersions: '2.1.0',
+    });
+
+    // A later run fetches what is new and changes only that.
+    commit('bob', '2026-10-30T09:00:00Z', 'c.txt');
+    git(work, ['push', '--quiet', bare, 'main']);
+    await ingestRepositories({
+      store,
+      cacheDir: path.join(temp.dir, 'cache'),
+      cloneUrl: () => `file://${bare}`,
+      now: NOW,
+    });
+    expect((await store.node('repo:example.com/demo/demo'))?.properties.commits).toBe(10);
+  });
+
+  it('refuses URLs git should never be given, and reports a repository it cannot read', async () => {
+    const cache = path.join(temp.dir, 'cache');
+    await expect(syncRepository('ext::sh -c touch% /tmp/pwned', cache)).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    await expect(syncRepository('--upload-pack=touch /tmp/pwned', cache)).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    expect(fs.existsSync('/tmp/pwned')).toBe(false);
+    const summary = await ingestRepositories({
+      store,
+      cacheDir: cache,
+      cloneUrl: () => `file://${path.join(temp.dir, 'no-such.git')}`,
+      now: NOW,
+    });
+    expect(summary.read).toBe(0);
+    expect(summary.failures[0]?.reason).toMatch(/git clone failed/);
+  });
+});
