@@ -23,6 +23,7 @@ import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
 import { ingestAdvisories } from '../ingest/advisories.js';
+import { ingestRepositories } from '../ingest/repositories.js';
 import { scoreStore } from '../trust/score-store.js';
 import { addTrustCommands } from './trust-commands.js';
 import { createApp } from '../server/app.js';
@@ -58,6 +59,7 @@ interface IngestCliOptions {
   concurrency: number;
   json?: boolean;
   advisories?: boolean;
+  repos?: boolean;
 }
 
 class ExitCode extends Error {
@@ -158,6 +160,26 @@ export function buildProgram(io: CliIo): Command {
       code: summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok,
       roots: summary.roots.flatMap((r) => (r.resolved === null ? [] : [r.resolved])),
     };
+  }
+
+  async function runRepositories(json: boolean): Promise<void> {
+    const settings = config();
+    const summary = await withStore((store) =>
+      ingestRepositories({
+        store,
+        cacheDir: path.join(path.dirname(settings.dbPath), 'git'),
+        logger: createLogger(settings.logLevel),
+      }),
+    );
+    if (json) {
+      io.out(JSON.stringify(summary, null, 2) + '\n');
+      return;
+    }
+    io.out(
+      `repositories: read ${summary.read} of ${summary.repositories}, ${summary.contributors} contributors, ${summary.linked} linked to registry accounts (${(summary.elapsedMs / 1000).toFixed(1)} s)\n`,
+    );
+    for (const failure of summary.failures.slice(0, 20))
+      io.out(`  ${failure.repository}: ${failure.reason}\n`);
   }
 
   async function runAdvisories(json: boolean): Promise<void> {
@@ -359,6 +381,7 @@ export function buildProgram(io: CliIo): Command {
       '--advisories',
       'then ask OSV (OSV_URL) about every version in the graph (sends the version list to OSV)',
     )
+    .option('--repos', "then read every repository's git history (clones into .trustmap/git)")
     .action(async (specs: string[], options: IngestCliOptions) => {
       if (options.status !== undefined) {
         await showStatus(
@@ -370,8 +393,19 @@ export function buildProgram(io: CliIo): Command {
       if (specs.length === 0)
         throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
       const { code } = await runIngest(specs, options);
+      if (options.repos === true) await runRepositories(options.json === true);
       if (options.advisories === true) await runAdvisories(options.json === true);
       if (code !== EXIT.ok) throw new ExitCode(code);
+    });
+
+  program
+    .command('repos')
+    .description(
+      "read every repository's git history: contributors, activity, tags (bare, blobless clones in .trustmap/git)",
+    )
+    .option('--json', 'print a JSON summary')
+    .action(async (options: { json?: boolean }) => {
+      await runRepositories(options.json === true);
     });
 
   program

@@ -22,7 +22,22 @@ export interface TrustGraph {
   versions: Map<string, VersionNode>;
   packages: Map<
     string,
-    { key: string; name: string | undefined; maintainersKnown: boolean | undefined }
+    {
+      key: string;
+      name: string | undefined;
+      maintainersKnown: boolean | undefined;
+      /** Share of published versions with a matching tag (from git history). */
+      tagOverlap: number | undefined;
+    }
+  >;
+  /** Repositories whose history was read: activity and the bus factor from history. */
+  repositories: Map<
+    string,
+    {
+      commitsLast90Days: number | undefined;
+      activeContributors12Months: number | undefined;
+      busFactor: number | undefined;
+    }
   >;
   persons: Set<string>;
   organisations: Map<string, { kind: string | undefined }>;
@@ -49,6 +64,8 @@ export interface TrustGraph {
 
 const str = (v: JsonValue | undefined): string | undefined =>
   typeof v === 'string' ? v : undefined;
+const num = (v: JsonValue | undefined): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 const bool = (v: JsonValue | undefined): boolean | undefined =>
   typeof v === 'boolean' ? v : undefined;
 
@@ -78,6 +95,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
     vulnerabilities: new Map(),
     advisoriesKnown: false,
     storedTrust: new Map(),
+    repositories: new Map(),
   };
   for await (const batch of store.stream({ batchSize: 10_000 })) {
     if (batch.kind === 'nodes') {
@@ -100,7 +118,15 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             key: node.key,
             name: str(p.name),
             maintainersKnown: bool(p.maintainersKnown),
+            tagOverlap: num(p.tagOverlap),
           });
+        } else if (node.labels.includes('Repository')) {
+          if (typeof p.historyReadAt === 'string')
+            graph.repositories.set(node.key, {
+              commitsLast90Days: num(p.commitsLast90Days),
+              activeContributors12Months: num(p.activeContributors12Months),
+              busFactor: num(p.busFactor),
+            });
         } else if (node.labels.includes('Person')) {
           graph.persons.add(node.key);
           if (typeof p.trust === 'number') graph.storedTrust.set(node.key, p.trust);

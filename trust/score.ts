@@ -315,7 +315,17 @@ export function computeScores(
           (v) => graph.vulnerabilities.get(v)?.severity ?? 'moderate',
         )
       : undefined;
+    const repository = pkg === undefined ? undefined : graph.hostedAt.get(pkg);
+    const history = repository === undefined ? undefined : graph.repositories.get(repository);
+    const overlap = pkg === undefined ? undefined : graph.packages.get(pkg)?.tagOverlap;
     const signals: VersionSignals = {
+      ...(history?.commitsLast90Days === undefined
+        ? {}
+        : { commitsLast90Days: history.commitsLast90Days }),
+      ...(history?.activeContributors12Months === undefined
+        ? {}
+        : { activeContributors12Months: history.activeContributors12Months }),
+      ...(overlap === undefined ? {} : { tagOverlap: overlap }),
       ...(pkg !== undefined && lastRelease.has(pkg)
         ? { monthsSinceRelease: monthsBetween(lastRelease.get(pkg), now) as number }
         : {}),
@@ -359,7 +369,10 @@ export function computeScores(
         ? 1
         : (1 - params.gamma) * local.value + params.gamma * publishersTrust;
     r0[i] = 1 - ownTrust;
-    const busFactor = people.length;
+    // TRUST-MODEL.md: the repository's history first (people making half of the last year's
+    // commits), else who can publish, else unknown.
+    const fromHistory = history?.busFactor;
+    const busFactor = fromHistory ?? people.length;
     partial.set(key, {
       key,
       local,
@@ -367,7 +380,12 @@ export function computeScores(
       limitingPublisher,
       ownTrust,
       busFactor: Math.max(1, busFactor),
-      busFactorSource: busFactor > 0 ? 'publishers and maintainers' : 'unknown',
+      busFactorSource:
+        fromHistory !== undefined
+          ? 'contributors'
+          : busFactor > 0
+            ? 'publishers and maintainers'
+            : 'unknown',
       maintainers: pkg === undefined ? [] : (graph.maintainers.get(pkg) ?? []),
     });
   }

@@ -18,6 +18,8 @@ import {
   syncRepository,
   tagOverlap,
 } from '../../ingest/sources/git/git-history.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores } from '../../trust/score.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -169,6 +171,24 @@ describe('git history', () => {
       tagOverlap: 0.75,
       untaggedVersions: '2.1.0',
     });
+
+    // The trust engine reads it: activity, tag overlap, and the bus factor from history.
+    await store.upsertNodes('Version', [{ key: 'pkg:npm/app@1.0.0', props: { version: '1.0.0' } }]);
+    await store.upsertRelationships('RESOLVES_TO', [
+      {
+        from: 'pkg:npm/app@1.0.0',
+        to: 'pkg:npm/demo@2.1.0',
+        props: { root: 'pkg:npm/app@1.0.0', range: '^2' },
+      },
+    ]);
+    const scored = computeScores(await loadTrustGraph(store), { anchors: [], now: NOW });
+    const demo = scored.versions.get('pkg:npm/demo@2.1.0');
+    expect(demo?.busFactorSource).toBe('contributors');
+    expect(demo?.busFactor).toBe(1);
+    const raw = (signal: string) => demo?.local.contributions.find((c) => c.signal === signal)?.raw;
+    expect(raw('commits in 90 days')).toBe(4);
+    expect(raw('active contributors')).toBe(2);
+    expect(raw('tag overlap')).toBe(0.75);
 
     // A later run fetches what is new and changes only that.
     commit('bob', '2026-10-30T09:00:00Z', 'c.txt');
