@@ -60,6 +60,7 @@ interface IngestCliOptions {
   json?: boolean;
   advisories?: boolean;
   repos?: boolean;
+  allMarkers?: boolean;
 }
 
 class ExitCode extends Error {
@@ -129,6 +130,8 @@ export function buildProgram(io: CliIo): Command {
     const common = {
       roots,
       registry,
+      pypiUrl: settings.pypiUrl,
+      ...(options.allMarkers === true ? { pythonEnvironment: 'all' as const } : {}),
       maxDepth: options.depth,
       dev: options.dev === true,
       onProgress: (progress: Progress) => {
@@ -355,7 +358,7 @@ export function buildProgram(io: CliIo): Command {
     .description('load packages, versions, people, repositories and organisations into the graph')
     .argument(
       '<spec...>',
-      'npm:<name>[@<version|range|tag>], pkg:npm/<name>[@<version>], or a lockfile path',
+      'npm:<name>[@<version|range|tag>], pypi:<name>[@<version|specifier>], a package URL, or a lockfile, requirements file or SBOM path',
     )
     .addOption(
       new Option(
@@ -382,6 +385,10 @@ export function buildProgram(io: CliIo): Command {
       'then ask OSV (OSV_URL) about every version in the graph (sends the version list to OSV)',
     )
     .option('--repos', "then read every repository's git history (clones into .trustmap/git)")
+    .option(
+      '--all-markers',
+      'follow PyPI requirements whatever their environment markers (default: CPython 3.12 on Linux)',
+    )
     .action(async (specs: string[], options: IngestCliOptions) => {
       if (options.status !== undefined) {
         await showStatus(

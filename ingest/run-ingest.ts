@@ -16,6 +16,18 @@ import { RegistryClient } from './sources/npm/registry-client.js';
 import type { RootSpec } from './spec.js';
 import { BatchWriter } from './writer.js';
 import { lockfileRecords, projectKey, readLockfile } from './roots/read-lockfile.js';
+import path from 'node:path';
+import { linkIdentities } from './identities.js';
+import { pypiClosure, type PyPiRoot } from './pypi-closure.js';
+import { GraphRecords } from './records.js';
+import { readRequirements } from './roots/requirements.js';
+import { pypiPackageKey } from './sources/pypi/map-release.js';
+import { PyPiClient } from './sources/pypi/pypi-client.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  markerHolds,
+  type PythonEnvironment,
+} from './sources/pypi/requirement.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
@@ -26,6 +38,10 @@ export interface IngestOptions {
   dev?: boolean;
   logger?: Logger;
   onProgress?: (progress: Progress) => void;
+  /** PyPI base URL, for pypi: roots and requirements files (default https://pypi.org). */
+  pypiUrl?: string;
+  /** The environment PEP 508 markers are evaluated for, or 'all' to take every marker. */
+  pythonEnvironment?: PythonEnvironment | 'all';
   /** Registry client settings, for tests (timeouts, backoff). */
   client?: { timeoutMs?: number; retries?: number; backoffMs?: number; maxBytes?: number };
 }
@@ -98,6 +114,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const failures: Failure[] = [];
   const coverage = emptyCoverage();
   const roots: IngestSummary['roots'] = [];
+  const pypiRoots: PyPiRoot[] = [];
 
   const report = (): void => {
     options.onProgress?.({
@@ -148,6 +165,34 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       for (const job of jobs) run(job);
       continue;
     }
+    if (root.kind === 'pypi') {
+      pypiRoots.push({ input: root.input, requirement: root.requirement });
+      continue;
+    }
+    if (root.kind === 'requirements') {
+      const file = readRequirements(root.path);
+      const project = `project:${path.basename(path.dirname(root.path))}`;
+      roots.push({ spec: root.input, resolved: project });
+      const records = new GraphRecords();
+      records.node('Version', project, { project: true, lockfile: 'requirements' });
+      for (const requirement of file.requirements) {
+        records.relationship('DEPENDS_ON', project, pypiPackageKey(requirement.name), {
+          range: requirement.specifier === '' ? '*' : requirement.specifier,
+          kind: requirement.marker === undefined ? 'prod' : 'marker',
+        });
+        const environment = options.pythonEnvironment ?? DEFAULT_ENVIRONMENT;
+        if (!markerHolds(requirement.marker, environment)) continue;
+        pypiRoots.push({
+          input: root.input,
+          requirement,
+          from: { key: project, root: project },
+        });
+      }
+      await writer.add(records);
+      if (file.skipped.length > 0)
+        logger.warn({ file: root.path, skipped: file.skipped }, 'requirements not followed');
+      continue;
+    }
     const entry: IngestSummary['roots'][number] = { spec: root.input, resolved: null };
     roots.push(entry);
     run(
@@ -163,7 +208,30 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     );
   }
   await queue.onIdle();
+  let pypiRequests = 0;
+  if (pypiRoots.length > 0 && fatal === undefined) {
+    const pypi = new PyPiClient({
+      url: options.pypiUrl ?? 'https://pypi.org',
+      concurrency,
+      logger,
+    });
+    const result = await pypiClosure({
+      roots: pypiRoots,
+      client: pypi,
+      sink: (records) => writer.add(records),
+      environment: options.pythonEnvironment ?? DEFAULT_ENVIRONMENT,
+      maxDepth: options.maxDepth,
+      logger,
+    });
+    for (const key of result.resolved) resolved.add(key);
+    failures.push(...result.failures);
+    roots.push(...result.roots);
+    coverage.packages += result.projects;
+    pypiRequests = pypi.requests;
+  }
   await writer.flush();
+  // People of different registries (and git) with one email are linked, with the evidence.
+  if (fatal === undefined && pypiRoots.length > 0) await linkIdentities(options.store);
   if (fatal !== undefined)
     throw fatal instanceof Error ? fatal : new Error('the ingest failed', { cause: fatal });
   report();
@@ -173,7 +241,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     counts: {
       packages: coverage.packages,
       versions: resolved.size,
-      requests: client.requests,
+      requests: client.requests + pypiRequests,
       rowsWritten: writer.written,
       relationshipsWritten: writer.relationshipsWritten,
       writeMs: Math.round(writer.writeMs),

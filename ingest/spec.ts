@@ -9,10 +9,38 @@ import { InvalidInputError } from '../errors.js';
 import { assertNpmName } from './identity.js';
 import { isSbom } from './roots/sbom.js';
 import { parseNameSpec } from './sources/npm/spec.js';
+import { parseRequirement, type Requirement } from './sources/pypi/requirement.js';
 
 export type RootSpec =
   | { kind: 'npm'; input: string; name: string; spec: string }
-  | { kind: 'lockfile'; input: string; path: string };
+  | { kind: 'lockfile'; input: string; path: string }
+  | { kind: 'pypi'; input: string; requirement: Requirement }
+  | { kind: 'requirements'; input: string; path: string };
+
+/** `requirements.txt`, `requirements-dev.txt`, `requirements/base.in`, ... */
+const REQUIREMENTS_FILE = /^requirements([-._][\w.-]*)?\.(txt|in)$|^[\w.-]+\.in$/;
+
+function pypiRoot(input: string): RootSpec {
+  const rest = input.startsWith('pypi:') ? input.slice(5) : input;
+  const at = rest.indexOf('@');
+  let line = rest;
+  if (at > 0) {
+    const spec = rest.slice(at + 1).trim();
+    // A bare version pins it; anything else is a PEP 440 specifier.
+    line = `${rest.slice(0, at)}${/^[0-9]/.test(spec) ? `==${spec}` : spec}`;
+  }
+  let requirement: Requirement | undefined;
+  try {
+    requirement = parseRequirement(line);
+  } catch (error) {
+    throw new InvalidInputError(`"${input}" is not pypi:<name>[@<version|specifier>]`, {
+      cause: error,
+    });
+  }
+  if (requirement === undefined)
+    throw new InvalidInputError(`"${input}" is not pypi:<name>[@<version|specifier>]`);
+  return { kind: 'pypi', input, requirement };
+}
 
 export const LOCKFILE_NAMES = [
   'package-lock.json',
@@ -54,6 +82,16 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
       spec: parsed.fetchSpec === '' ? '*' : parsed.fetchSpec,
     };
   }
+  if (input.startsWith('pypi:')) return pypiRoot(input);
+  if (input.startsWith('pkg:pypi/')) {
+    let purl: PackageURL;
+    try {
+      purl = PackageURL.fromString(input);
+    } catch (error) {
+      throw new InvalidInputError(`"${input}" is not a valid package URL`, { cause: error });
+    }
+    return pypiRoot(`pypi:${purl.name}${purl.version == null ? '' : `@${purl.version}`}`);
+  }
   if (input.startsWith('pkg:')) {
     let purl: PackageURL;
     try {
@@ -68,8 +106,14 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
     return { kind: 'npm', input, name: assertNpmName(name), spec: purl.version ?? '*' };
   }
   const file = path.resolve(cwd, input);
-  if (LOCKFILE_NAMES.includes(path.basename(file)) || fs.existsSync(file)) {
+  if (
+    LOCKFILE_NAMES.includes(path.basename(file)) ||
+    REQUIREMENTS_FILE.test(path.basename(file)) ||
+    fs.existsSync(file)
+  ) {
     if (!fs.existsSync(file)) throw new InvalidInputError(`${input}: no such file`);
+    if (REQUIREMENTS_FILE.test(path.basename(file)))
+      return { kind: 'requirements', input, path: file };
     if (!LOCKFILE_NAMES.includes(path.basename(file)) && !isSbomFile(file)) {
       throw new InvalidInputError(
         `${input}: not a lockfile trustmap reads (${LOCKFILE_NAMES.join(', ')}) nor a CycloneDX or SPDX JSON SBOM`,
@@ -78,6 +122,6 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
     return { kind: 'lockfile', input, path: file };
   }
   throw new InvalidInputError(
-    `"${input}" is not a spec: use npm:<name>[@<range>], pkg:npm/<name>[@<version>] or a lockfile path`,
+    `"${input}" is not a spec: use npm:<name>[@<range>], pypi:<name>[@<version|specifier>], a package URL, or the path of a lockfile, requirements file or SBOM`,
   );
 }

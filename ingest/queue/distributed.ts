@@ -212,9 +212,9 @@ export interface DistributedIngestOptions {
 export async function ingestWithWorkers(
   options: DistributedIngestOptions,
 ): Promise<IngestSummary & { runId: string }> {
-  if (options.roots.some((root) => root.kind === 'lockfile')) {
+  if (options.roots.some((root) => root.kind !== 'npm')) {
     throw new InvalidInputError(
-      'lockfiles are ingested in-process: run without --workers for lockfile roots',
+      'lockfiles, SBOMs and PyPI roots are ingested in-process: run them without --workers',
     );
   }
   const started = performance.now();

@@ -1,0 +1,177 @@
+/**
+ * PyPI closures: from each root requirement, the highest release that satisfies its PEP 440
+ * specifier (no yanked releases; pre-releases only when the specifier names one), then its
+ * `requires_dist`, following a requirement when its marker holds in the stated environment (or
+ * always, with `environment: 'all'`) and extras only when asked. Writes RESOLVES_TO {root} for
+ * the resolved tree, as the npm closure does.
+ */
+import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
+import type { Logger } from '../log.js';
+import type { Failure } from './npm-closure.js';
+import { GraphRecords } from './records.js';
+import type { PyPiClient } from './sources/pypi/pypi-client.js';
+import { mapRelease, pypiPackageKey, pypiVersionKey } from './sources/pypi/map-release.js';
+import {
+  markerHolds,
+  type PythonEnvironment,
+  type Requirement,
+} from './sources/pypi/requirement.js';
+
+export interface PyPiRoot {
+  input: string;
+  requirement: Requirement;
+  /** The project that asks for it (a requirements file), or none: then the release is the root. */
+  from?: { key: string; root: string };
+}
+
+export interface PyPiClosureResult {
+  roots: { spec: string; resolved: string | null }[];
+  resolved: string[];
+  failures: Failure[];
+  projects: number;
+}
+
+/** The release a requirement resolves to, from a project's versions. */
+export function pickVersion(
+  versions: readonly string[],
+  yanked: ReadonlySet<string>,
+  specifier: string,
+  python?: { version: string; requires: ReadonlyMap<string, string> },
+): string | undefined {
+  const candidates = versions.filter((v) => {
+    if (yanked.has(v)) return false;
+    const requires = python?.requires.get(v);
+    // A release that does not run on the environment's Python is not a candidate.
+    return python === undefined || requires === undefined || satisfies(python.version, requires);
+  });
+  const wantsPre = /\d(a|b|rc|c|dev)\d*/i.test(specifier);
+  const stable = candidates.filter((v) => wantsPre || explain(v)?.is_prerelease !== true);
+  const pool = stable.length > 0 ? stable : candidates;
+  if (specifier === '' || specifier === '*') return maxSatisfying(pool, '>=0') ?? undefined;
+  return maxSatisfying(pool, specifier) ?? undefined;
+}
+
+/** Pythons tried, oldest first, for a closure that must hold on every Python the root supports. */
+const PYTHONS = [
+  '2.7.18',
+  '3.5.10',
+  '3.6.15',
+  '3.7.17',
+  '3.8.20',
+  '3.9.20',
+  '3.10.15',
+  '3.11.10',
+  '3.12.7',
+  '3.13.0',
+];
+
+/** The oldest Python a `requires_python` allows (2.7 without one). */
+export function oldestPython(requires: string | undefined): string {
+  if (requires === undefined) return PYTHONS[0] as string;
+  return PYTHONS.find((p) => satisfies(p, requires)) ?? (PYTHONS[0] as string);
+}
+
+export async function pypiClosure(options: {
+  roots: PyPiRoot[];
+  client: PyPiClient;
+  sink: (records: GraphRecords) => Promise<void>;
+  environment: PythonEnvironment | 'all';
+  maxDepth?: number | undefined;
+  logger: Logger;
+}): Promise<PyPiClosureResult> {
+  const resolved = new Set<string>();
+  const projects = new Set<string>();
+  const failures: Failure[] = [];
+  const roots: PyPiClosureResult['roots'] = [];
+  const expanded = new Set<string>();
+  const holds = (requirement: Requirement, extra: string): boolean =>
+    markerHolds(requirement.marker, options.environment, extra);
+
+  const resolve = async (
+    requirement: Requirement,
+    parent: string | undefined,
+    root: string | undefined,
+    depth: number,
+    python: string | undefined,
+  ): Promise<string | undefined> => {
+    const fail = (code: string, reason: string): void => {
+      failures.push({
+        name: requirement.name,
+        spec: requirement.specifier || '*',
+        parent,
+        code,
+        reason,
+        optional: false,
+      });
+    };
+    const index = await options.client.index(requirement.name);
+    if (index === undefined) {
+      fail('NOT_FOUND', 'PyPI does not have this project');
+      return undefined;
+    }
+    const version = pickVersion(
+      index.versions,
+      index.yanked,
+      requirement.specifier,
+      python === undefined ? undefined : { version: python, requires: index.requiresPython },
+    );
+    if (version === undefined) {
+      fail('NO_MATCHING_VERSION', `no release satisfies ${requirement.specifier || 'any version'}`);
+      return undefined;
+    }
+    const key = pypiVersionKey(requirement.name, version);
+    const effectiveRoot = root ?? key;
+    if (parent !== undefined) {
+      const records = new GraphRecords();
+      records.relationship('RESOLVES_TO', parent, key, {
+        root: effectiveRoot,
+        range: requirement.specifier || '*',
+      });
+      await options.sink(records);
+    }
+    resolved.add(key);
+    projects.add(pypiPackageKey(requirement.name));
+    const id = `${effectiveRoot} ${key} ${requirement.extras.join(',')}`;
+    if (expanded.has(id)) return key;
+    expanded.add(id);
+    const document = await options.client.release(requirement.name, version);
+    if (document === undefined) {
+      fail('NOT_FOUND', `PyPI has no document for ${version}`);
+      return key;
+    }
+    const mapped = mapRelease(requirement.name, version, document, index);
+    await options.sink(mapped.records);
+    if (mapped.invalid.length > 0)
+      options.logger.warn(
+        { release: key, invalid: mapped.invalid },
+        'requires_dist entries that are not PEP 508 were left out',
+      );
+    if (options.maxDepth !== undefined && depth >= options.maxDepth) return key;
+    const extras = ['', ...requirement.extras];
+    const children = mapped.requirements.filter((r) => extras.some((extra) => holds(r, extra)));
+    // With every marker taken, the closure must hold on the oldest Python the root supports.
+    const childPython =
+      python ??
+      (options.environment === 'all' ? oldestPython(index.requiresPython.get(version)) : undefined);
+    await Promise.all(
+      children.map((child) => resolve(child, key, effectiveRoot, depth + 1, childPython)),
+    );
+    return key;
+  };
+
+  // Roots from a requirements file are that file's (the caller lists it once); the others are
+  // listed here with what they resolved to.
+  await Promise.all(
+    options.roots.map(async (root) => {
+      const python =
+        options.environment !== 'all'
+          ? options.environment.python_full_version
+          : root.from === undefined
+            ? undefined
+            : oldestPython(undefined);
+      const key = await resolve(root.requirement, root.from?.key, root.from?.root, 0, python);
+      if (root.from === undefined) roots.push({ spec: root.input, resolved: key ?? null });
+    }),
+  );
+  return { roots, resolved: [...resolved].sort(), failures, projects: projects.size };
+}

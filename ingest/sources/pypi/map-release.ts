@@ -1,0 +1,115 @@
+/**
+ * A PyPI release document as graph records: Package `pkg:pypi/<name>`, Version, HAS_VERSION,
+ * people (ownership roles as `person:pypi:<user>`; author and maintainer as named people with a
+ * hashed email), the repository from `project_urls`, and DEPENDS_ON for every `requires_dist`
+ * entry (kind `prod`, `marker` when an environment marker guards it, `extra` for extras).
+ */
+import { emailHash } from '../../identity.js';
+import { GraphRecords } from '../../records.js';
+import { isRecord, own } from '../../untrusted.js';
+import { parseRepository } from '../repository-url.js';
+import type { ProjectIndex } from './pypi-client.js';
+import { normaliseName, parseRequirement, type Requirement } from './requirement.js';
+
+export const pypiPackageKey = (name: string): string => `pkg:pypi/${normaliseName(name)}`;
+export const pypiVersionKey = (name: string, version: string): string =>
+  `pkg:pypi/${normaliseName(name)}@${encodeURIComponent(version)}`;
+
+const text = (value: unknown, max = 500): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : undefined;
+
+export interface MappedRelease {
+  records: GraphRecords;
+  requirements: Requirement[];
+  /** requires_dist entries that are not PEP 508 (kept out, counted). */
+  invalid: string[];
+}
+
+export function mapRelease(
+  name: string,
+  version: string,
+  document: unknown,
+  index: ProjectIndex | undefined,
+): MappedRelease {
+  const records = new GraphRecords();
+  const info = isRecord(document) ? own(document, 'info') : undefined;
+  const meta = isRecord(info) ? info : {};
+  const pkg = pypiPackageKey(name);
+  const key = pypiVersionKey(name, version);
+  const ownership = isRecord(document) ? own(document, 'ownership') : undefined;
+  const roles = isRecord(ownership) ? own(ownership, 'roles') : undefined;
+  records.node('Package', pkg, {
+    ecosystem: 'pypi',
+    name: text(own(meta, 'name'), 200) ?? normaliseName(name),
+    maintainersKnown: Array.isArray(roles),
+  });
+  records.node('Version', key, {
+    version,
+    license: text(own(meta, 'license'), 200) ?? null,
+    requiresPython: text(own(meta, 'requires_python'), 200) ?? null,
+    publishedAt: index?.uploaded.get(version) ?? null,
+    provenance: index === undefined ? null : index.withProvenance.has(version),
+    summary: text(own(meta, 'summary')) ?? null,
+  });
+  records.relationship('HAS_VERSION', pkg, key);
+
+  for (const role of Array.isArray(roles) ? (roles as unknown[]) : []) {
+    if (!isRecord(role)) continue;
+    const user = text(own(role, 'user'), 100);
+    if (user === undefined || !/^[A-Za-z0-9._-]+$/.test(user)) continue;
+    const person = `person:pypi:${user.toLowerCase()}`;
+    records.node('Person', person, { name: user });
+    records.relationship('MAINTAINS', person, pkg, {
+      role: text(own(role, 'role'), 40) ?? 'Owner',
+    });
+  }
+  for (const field of ['author', 'maintainer'] as const) {
+    const who = text(own(meta, field), 200);
+    const email = text(own(meta, `${field}_email`), 300);
+    if (who === undefined && email === undefined) continue;
+    // A name from metadata is not an account: keyed by the email's hash, else by the name.
+    const id = email === undefined ? `name:${(who ?? '').toLowerCase()}` : emailHash(email);
+    const person = `person:pypi-${field}:${id}`;
+    records.node('Person', person, {
+      name: who ?? null,
+      ...(email === undefined ? {} : { emailHash: emailHash(email) }),
+    });
+    records.relationship('MAINTAINS', person, pkg, { role: field });
+  }
+
+  const urls = own(meta, 'project_urls');
+  const candidates = [
+    ...(isRecord(urls) ? Object.values(urls) : []),
+    own(meta, 'home_page'),
+  ].filter((u): u is string => typeof u === 'string');
+  for (const url of candidates) {
+    const repo = parseRepository(url);
+    if (repo === undefined) continue;
+    records.node('Repository', repo.key, { url: repo.url });
+    records.relationship('HOSTED_AT', pkg, repo.key);
+    break;
+  }
+
+  const requirements: Requirement[] = [];
+  const invalid: string[] = [];
+  const dist = own(meta, 'requires_dist');
+  for (const line of Array.isArray(dist) ? dist : []) {
+    if (typeof line !== 'string') continue;
+    let requirement: Requirement | undefined;
+    try {
+      requirement = parseRequirement(line);
+    } catch {
+      invalid.push(line.slice(0, 200));
+      continue;
+    }
+    if (requirement === undefined) continue;
+    requirements.push(requirement);
+    const guarded = requirement.marker !== undefined;
+    const forExtra = guarded && JSON.stringify(requirement.marker).includes('"extra"');
+    records.relationship('DEPENDS_ON', key, pypiPackageKey(requirement.name), {
+      range: requirement.specifier === '' ? '*' : requirement.specifier,
+      kind: forExtra ? 'extra' : guarded ? 'marker' : 'prod',
+    });
+  }
+  return { records, requirements, invalid };
+}

@@ -1,0 +1,247 @@
+/**
+ * PyPI closures over real HTTP from a local PyPI with the fixture documents: pytest 3.5.0 with
+ * every marker taken (the 9 projects of the fixtures README) and for Linux CPython 3 (7), its
+ * maintainers, PEP 508 markers and PEP 440 specifiers on named cases, requirements files, and one
+ * ingest of an npm lockfile and a requirements file together.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { text } from '../../graph/values.js';
+import { emailHash } from '../../ingest/identity.js';
+import { linkIdentities } from '../../ingest/identities.js';
+import { pickVersion } from '../../ingest/pypi-closure.js';
+import { ingest, type IngestSummary } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  markerHolds,
+  parseRequirement,
+} from '../../ingest/sources/pypi/requirement.js';
+import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { tempDir } from '../helpers/temp.js';
+
+let pypi: FixturePyPi;
+let registry: FixtureRegistry;
+beforeAll(async () => {
+  pypi = await startFixturePyPi();
+  registry = await startFixtureRegistry();
+});
+afterAll(async () => {
+  await pypi.close();
+  await registry.close();
+});
+
+/** Linux CPython 3.6, the Python of pytest 3.5.0's day: setuptools 67 (>=3.7) is not for it. */
+const CPYTHON_36 = { ...DEFAULT_ENVIRONMENT, python_version: '3.6', python_full_version: '3.6.15' };
+
+async function run(
+  specs: string[],
+  environment: 'all' | typeof DEFAULT_ENVIRONMENT = CPYTHON_36,
+  cwd = '/',
+): Promise<{ summary: IngestSummary; projects: string[]; maintainers: string[]; edges: string[] }> {
+  const temp = tempDir();
+  const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  try {
+    const summary = await ingest({
+      roots: specs.map((s) => parseRootSpec(s, cwd)),
+      store,
+      registry: registry.url,
+      pypiUrl: pypi.url,
+      pythonEnvironment: environment,
+    });
+    const options = { rowLimit: 10_000, timeoutMs: 10_000 };
+    const projects = await store.query(
+      "MATCH (p:Package)-[:HAS_VERSION]->(v:Version) WHERE p.ecosystem = 'pypi' RETURN DISTINCT p.key AS key ORDER BY key",
+      {},
+      options,
+    );
+    const maintainers = await store.query(
+      "MATCH (m:Person)-[:MAINTAINS]->(p:Package {key: 'pkg:pypi/pytest'}) RETURN m.key AS key ORDER BY key",
+      {},
+      options,
+    );
+    const edges = await store.query(
+      'MATCH (a)-[r:RESOLVES_TO]->(b) RETURN a.key AS a, b.key AS b ORDER BY a, b',
+      {},
+      options,
+    );
+    return {
+      summary,
+      projects: projects.rows.map((r) => text(r.key)),
+      maintainers: maintainers.rows.map((r) => text(r.key)),
+      edges: edges.rows.map((r) => `${text(r.a)} -> ${text(r.b)}`),
+    };
+  } finally {
+    await store.close();
+    temp.cleanup();
+  }
+}
+
+const CLOSURE = [
+  'attrs',
+  'colorama',
+  'funcsigs',
+  'more-itertools',
+  'pluggy',
+  'py',
+  'pytest',
+  'setuptools',
+  'six',
+];
+
+describe('PyPI ingest', () => {
+  it('takes the closure of pytest==3.5.0 with every marker: the 9 projects, with maintainers', async () => {
+    const { summary, projects, maintainers, edges } = await run(['pypi:pytest==3.5.0'], 'all');
+    expect(summary.failures).toEqual([]);
+    expect(projects).toEqual(CLOSURE.map((p) => `pkg:pypi/${p}`));
+    expect(summary.roots).toEqual([
+      { spec: 'pypi:pytest==3.5.0', resolved: 'pkg:pypi/pytest@3.5.0' },
+    ]);
+    // PyPI's ownership roles are the accounts; the author field is a name.
+    expect(maintainers).toEqual(
+      expect.arrayContaining([
+        'person:pypi:hpk',
+        'person:pypi:nicoddemus',
+        'person:pypi:the_compiler',
+      ]),
+    );
+    expect(edges).toContain('pkg:pypi/pytest@3.5.0 -> pkg:pypi/py@1.5.3');
+    expect(edges).toContain('pkg:pypi/more-itertools@4.1.0 -> pkg:pypi/six@1.11.0');
+    // Every request went to the local server, the JSON Simple API for version lists.
+    expect(pypi.requests.some((r) => r === '/simple/pytest/')).toBe(true);
+  });
+
+  it('evaluates markers for Linux CPython 3: 7 projects, no funcsigs or colorama', async () => {
+    const { summary, projects } = await run(['pkg:pypi/pytest@3.5.0']);
+    expect(summary.failures).toEqual([]);
+    expect(projects).toEqual(
+      CLOSURE.filter((p) => p !== 'funcsigs' && p !== 'colorama').map((p) => `pkg:pypi/${p}`),
+    );
+  });
+
+  it('reads a requirements file with an include, and an npm lockfile in the same graph', async () => {
+    const temp = tempDir();
+    try {
+      const project = path.join(temp.dir, 'mixed');
+      fs.mkdirSync(project);
+      fs.writeFileSync(
+        path.join(project, 'requirements.txt'),
+        '# app\n-r requirements-base.txt\nsix==1.11.0\n',
+      );
+      fs.writeFileSync(
+        path.join(project, 'requirements-base.txt'),
+        'pytest>=3.4,!=3.5.1,<3.6  # tests\n',
+      );
+      fs.cpSync(path.resolve(import.meta.dirname, '../fixtures/lockfiles/npm-v3'), project, {
+        recursive: true,
+      });
+      const { summary, edges } = await run([
+        path.join(project, 'package-lock.json'),
+        path.join(project, 'requirements.txt'),
+      ]);
+      expect(summary.failures).toEqual([]);
+      expect(summary.roots).toEqual([
+        { spec: path.join(project, 'package-lock.json'), resolved: 'pkg:npm/lock-demo@1.0.0' },
+        { spec: path.join(project, 'requirements.txt'), resolved: 'project:mixed' },
+      ]);
+      expect(edges).toContain('project:mixed -> pkg:pypi/pytest@3.5.0');
+      expect(edges).toContain('project:mixed -> pkg:pypi/six@1.11.0');
+      expect(edges).toContain('pkg:npm/lock-demo@1.0.0 -> pkg:npm/chalk@4.1.0');
+      expect(summary.resolved.some((k) => k.startsWith('pkg:npm/'))).toBe(true);
+      expect(summary.resolved.some((k) => k.startsWith('pkg:pypi/'))).toBe(true);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+describe('PEP 508 markers and PEP 440 specifiers', () => {
+  const holds = (requirement: string, extra = '') =>
+    markerHolds(parseRequirement(requirement)?.marker, DEFAULT_ENVIRONMENT, extra);
+  it('evaluates markers for the stated environment', () => {
+    expect(holds('funcsigs; python_version < "3.0"')).toBe(false);
+    expect(holds('colorama; sys_platform == "win32"')).toBe(false);
+    expect(holds('uvloop; sys_platform != "win32" and implementation_name == "cpython"')).toBe(
+      true,
+    );
+    expect(holds('tomli; python_version < "3.11"')).toBe(false);
+    expect(holds('typing-extensions; python_full_version >= "3.8.1"')).toBe(true);
+    expect(holds('pywin32; platform_system == "Windows" or os_name == "nt"')).toBe(false);
+    expect(holds('pytest; extra == "tests"')).toBe(false);
+    expect(holds('pytest; extra == "tests"', 'tests')).toBe(true);
+    expect(holds('pytest; extra == "Test_Suite"', 'test-suite')).toBe(true);
+    expect(holds('x; "linux" in sys_platform')).toBe(true);
+  });
+  it('reads requirements and picks versions the PEP 440 way', () => {
+    expect(parseRequirement('Pluggy (<0.7,>=0.5)')).toMatchObject({
+      name: 'pluggy',
+      specifier: '<0.7,>=0.5',
+    });
+    expect(parseRequirement('requests[Security,socks]>=2.8.1')).toMatchObject({
+      name: 'requests',
+      extras: ['security', 'socks'],
+    });
+    const versions = ['0.5.0', '0.6.0', '0.7.0rc1', '0.7.1', '1.0.0.dev1', '1.0.0'];
+    expect(pickVersion(versions, new Set(), '<0.7,>=0.5')).toBe('0.6.0');
+    expect(pickVersion(versions, new Set(), '~=0.7.0')).toBe('0.7.1');
+    expect(pickVersion(versions, new Set(['1.0.0']), '')).toBe('0.7.1');
+    expect(pickVersion(versions, new Set(), '>=1.0.0.dev0')).toBe('1.0.0');
+    expect(pickVersion(versions, new Set(), '==0.7.0rc1')).toBe('0.7.0rc1');
+    expect(pickVersion(versions, new Set(), '>2')).toBeUndefined();
+    const requires = new Map([['1.0.0', '>=3.7']]);
+    expect(pickVersion(versions, new Set(), '', { version: '3.6.15', requires })).toBe('0.7.1');
+    expect(pickVersion(versions, new Set(), '', { version: '3.12.7', requires })).toBe('1.0.0');
+  });
+});
+
+describe('identities across ecosystems', () => {
+  it('links people with one email hash, with the evidence, and merges nothing', async () => {
+    const temp = tempDir();
+    const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    try {
+      const hash = emailHash('Dev@Example.org');
+      await store.upsertNodes('Person', [
+        { key: 'person:pypi-author:' + hash, props: { name: 'Dev', emailHash: hash } },
+        { key: 'person:pypi:dev', props: { name: 'dev' } },
+        { key: 'person:npm:dev', props: { name: 'dev' } },
+        { key: 'person:npm:other', props: { name: 'other' } },
+      ]);
+      await store.upsertRelationships('MAINTAINS', [
+        {
+          from: 'person:npm:dev',
+          to: 'pkg:npm/thing',
+          props: { emailHash: emailHash('dev@example.org') },
+        },
+        {
+          from: 'person:npm:other',
+          to: 'pkg:npm/thing',
+          props: { emailHash: emailHash('o@example.org') },
+        },
+      ]);
+      expect(await linkIdentities(store)).toBe(1);
+      const links = await store.query(
+        'MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN a.key AS a, b.key AS b, s.evidence AS evidence, s.confidence AS confidence',
+        {},
+        { rowLimit: 10, timeoutMs: 10_000 },
+      );
+      expect(links.rows).toEqual([
+        {
+          a: 'person:npm:dev',
+          b: `person:pypi-author:${hash}`,
+          evidence: 'email',
+          confidence: 0.9,
+        },
+      ]);
+      expect((await store.counts()).nodes.Person).toBe(4);
+      // Linking again adds nothing.
+      await linkIdentities(store);
+      expect((await store.counts()).relationships.SAME_AS).toBe(1);
+    } finally {
+      await store.close();
+      temp.cleanup();
+    }
+  });
+});
