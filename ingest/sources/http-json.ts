@@ -18,6 +18,15 @@ export interface HttpJsonOptions {
   maxDelayMs: number;
 }
 
+/** What an API client starts from: 30 s a request, 64 MiB, five retries, up to a minute apart. */
+export const HTTP_DEFAULTS: HttpJsonOptions = {
+  timeoutMs: 30_000,
+  maxBytes: 64 * 2 ** 20,
+  retries: 5,
+  backoffMs: 250,
+  maxDelayMs: 60_000,
+};
+
 export type JsonResponse =
   { status: 'found'; document: unknown; bytes: number } | { status: 'missing' };
 

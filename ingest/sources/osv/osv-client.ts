@@ -7,7 +7,7 @@ import PQueue from 'p-queue';
 import { RegistryError } from '../../../errors.js';
 import { silentLogger, type Logger } from '../../../log.js';
 import { isRecord, own } from '../../untrusted.js';
-import { requestJson, type HttpJsonOptions } from '../http-json.js';
+import { HTTP_DEFAULTS, requestJson, type HttpJsonOptions } from '../http-json.js';
 
 /** OSV's own limit on queries in one batch. */
 export const BATCH = 1000;
@@ -32,14 +32,7 @@ export class OsvClient {
     this.base = options.url.replace(/\/+$/, '');
     this.logger = options.logger ?? silentLogger;
     this.queue = new PQueue({ concurrency: options.concurrency ?? 8 });
-    this.http = {
-      timeoutMs: 30_000,
-      maxBytes: 64 * 2 ** 20,
-      retries: 5,
-      backoffMs: 250,
-      maxDelayMs: 60_000,
-      ...options.http,
-    };
+    this.http = { ...HTTP_DEFAULTS, ...options.http };
   }
 
   /** The advisory ids that hit each package URL (with a version), in batches. */

@@ -5,7 +5,7 @@
 import PQueue from 'p-queue';
 import { silentLogger, type Logger } from '../../../log.js';
 import { isRecord, own } from '../../untrusted.js';
-import { requestJson, type HttpJsonOptions } from '../http-json.js';
+import { HTTP_DEFAULTS, requestJson, type HttpJsonOptions } from '../http-json.js';
 import { normaliseName } from './requirement.js';
 
 export interface ProjectIndex {
@@ -49,14 +49,7 @@ export class PyPiClient {
     this.base = options.url.replace(/\/+$/, '');
     this.logger = options.logger ?? silentLogger;
     this.queue = new PQueue({ concurrency: options.concurrency ?? 16 });
-    this.http = {
-      timeoutMs: 30_000,
-      maxBytes: 64 * 2 ** 20,
-      retries: 5,
-      backoffMs: 250,
-      maxDelayMs: 60_000,
-      ...options.http,
-    };
+    this.http = { ...HTTP_DEFAULTS, ...options.http };
   }
 
   private get(path: string, accept = 'application/json'): Promise<unknown> {
