@@ -22,6 +22,8 @@ export interface PyPiRoot {
   requirement: Requirement;
   /** The project that asks for it (a requirements file), or none: then the release is the root. */
   from?: { key: string; root: string };
+  /** A lockfile's exact release: fetched and mapped, not followed (the lockfile has the edges). */
+  locked?: boolean;
 }
 
 export interface PyPiClosureResult {
@@ -93,6 +95,7 @@ export async function pypiClosure(options: {
     root: string | undefined,
     depth: number,
     python: string | undefined,
+    follow = true,
   ): Promise<string | undefined> => {
     const fail = (code: string, reason: string): void => {
       failures.push({
@@ -146,7 +149,7 @@ export async function pypiClosure(options: {
         { release: key, invalid: mapped.invalid },
         'requires_dist entries that are not PEP 508 were left out',
       );
-    if (options.maxDepth !== undefined && depth >= options.maxDepth) return key;
+    if (!follow || (options.maxDepth !== undefined && depth >= options.maxDepth)) return key;
     const extras = ['', ...requirement.extras];
     const children = mapped.requirements.filter((r) => extras.some((extra) => holds(r, extra)));
     // With every marker taken, the closure must hold on the oldest Python the root supports.
@@ -169,6 +172,10 @@ export async function pypiClosure(options: {
           : root.from === undefined
             ? undefined
             : oldestPython(undefined);
+      if (root.locked === true) {
+        await resolve(root.requirement, undefined, root.from?.root, 0, undefined, false);
+        return;
+      }
       const key = await resolve(root.requirement, root.from?.key, root.from?.root, 0, python);
       if (root.from === undefined) roots.push({ spec: root.input, resolved: key ?? null });
     }),

@@ -21,7 +21,8 @@ import { linkIdentities } from './identities.js';
 import { pypiClosure, type PyPiRoot } from './pypi-closure.js';
 import { GraphRecords } from './records.js';
 import { readRequirements } from './roots/requirements.js';
-import { pypiPackageKey } from './sources/pypi/map-release.js';
+import { readPythonLockfile } from './roots/python-lockfile.js';
+import { pypiPackageKey, pypiVersionKey } from './sources/pypi/map-release.js';
 import { PyPiClient } from './sources/pypi/pypi-client.js';
 import {
   DEFAULT_ENVIRONMENT,
@@ -167,6 +168,44 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     }
     if (root.kind === 'pypi') {
       pypiRoots.push({ input: root.input, requirement: root.requirement });
+      continue;
+    }
+    if (root.kind === 'pylock') {
+      const lock = readPythonLockfile(root.path);
+      const project =
+        lock.project.name === undefined
+          ? `project:${path.basename(path.dirname(root.path))}`
+          : pypiVersionKey(lock.project.name, lock.project.version ?? '0.0.0');
+      roots.push({ spec: root.input, resolved: project });
+      const wanted = new Map(
+        lock.packages.filter((p) => options.dev === true || !p.dev).map((p) => [p.name, p]),
+      );
+      const records = new GraphRecords();
+      records.node('Version', project, { project: true, lockfile: lock.format });
+      for (const edge of lock.edges) {
+        const to = wanted.get(edge.to);
+        const from = edge.from === '' ? undefined : wanted.get(edge.from);
+        if (to === undefined || (edge.from !== '' && from === undefined)) continue;
+        records.relationship(
+          'RESOLVES_TO',
+          from === undefined ? project : pypiVersionKey(from.name, from.version),
+          pypiVersionKey(to.name, to.version),
+          { root: project, range: `==${to.version}` },
+        );
+        if (from === undefined)
+          records.relationship('DEPENDS_ON', project, pypiPackageKey(to.name), {
+            range: `==${to.version}`,
+            kind: to.dev ? 'dev' : 'prod',
+          });
+      }
+      await writer.add(records);
+      for (const p of wanted.values())
+        pypiRoots.push({
+          input: root.input,
+          requirement: { name: p.name, extras: [], specifier: `==${p.version}`, marker: undefined },
+          from: { key: project, root: project },
+          locked: true,
+        });
       continue;
     }
     if (root.kind === 'requirements') {

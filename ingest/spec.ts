@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { InvalidInputError } from '../errors.js';
 import { assertNpmName } from './identity.js';
+import { PYTHON_LOCKFILES } from './roots/python-lockfile.js';
 import { isSbom } from './roots/sbom.js';
 import { parseNameSpec } from './sources/npm/spec.js';
 import { parseRequirement, type Requirement } from './sources/pypi/requirement.js';
@@ -15,7 +16,8 @@ export type RootSpec =
   | { kind: 'npm'; input: string; name: string; spec: string }
   | { kind: 'lockfile'; input: string; path: string }
   | { kind: 'pypi'; input: string; requirement: Requirement }
-  | { kind: 'requirements'; input: string; path: string };
+  | { kind: 'requirements'; input: string; path: string }
+  | { kind: 'pylock'; input: string; path: string };
 
 /** `requirements.txt`, `requirements-dev.txt`, `requirements/base.in`, ... */
 const REQUIREMENTS_FILE = /^requirements([-._][\w.-]*)?\.(txt|in)$|^[\w.-]+\.in$/;
@@ -108,15 +110,18 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
   const file = path.resolve(cwd, input);
   if (
     LOCKFILE_NAMES.includes(path.basename(file)) ||
+    PYTHON_LOCKFILES.includes(path.basename(file)) ||
     REQUIREMENTS_FILE.test(path.basename(file)) ||
     fs.existsSync(file)
   ) {
     if (!fs.existsSync(file)) throw new InvalidInputError(`${input}: no such file`);
     if (REQUIREMENTS_FILE.test(path.basename(file)))
       return { kind: 'requirements', input, path: file };
+    if (PYTHON_LOCKFILES.includes(path.basename(file)))
+      return { kind: 'pylock', input, path: file };
     if (!LOCKFILE_NAMES.includes(path.basename(file)) && !isSbomFile(file)) {
       throw new InvalidInputError(
-        `${input}: not a lockfile trustmap reads (${LOCKFILE_NAMES.join(', ')}) nor a CycloneDX or SPDX JSON SBOM`,
+        `${input}: not a lockfile trustmap reads (${[...LOCKFILE_NAMES, ...PYTHON_LOCKFILES].join(', ')}) nor a CycloneDX or SPDX JSON SBOM`,
       );
     }
     return { kind: 'lockfile', input, path: file };

@@ -12,6 +12,7 @@ import { text } from '../../graph/values.js';
 import { emailHash } from '../../ingest/identity.js';
 import { linkIdentities } from '../../ingest/identities.js';
 import { pickVersion } from '../../ingest/pypi-closure.js';
+import { readPythonLockfile } from '../../ingest/roots/python-lockfile.js';
 import { ingest, type IngestSummary } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import {
@@ -243,5 +244,51 @@ describe('identities across ecosystems', () => {
       await store.close();
       temp.cleanup();
     }
+  });
+});
+
+describe('Python lockfiles', () => {
+  const LOCKS = path.resolve(import.meta.dirname, '../fixtures/python-lockfiles');
+  it('reads poetry.lock, uv.lock and Pipfile.lock as exact releases', () => {
+    const expected = [
+      'attrs@17.4.0',
+      'more-itertools@4.1.0',
+      'pluggy@0.6.0',
+      'py@1.5.3',
+      'pytest@3.5.0',
+      'setuptools@39.2.0',
+      'six@1.11.0',
+    ];
+    for (const file of ['poetry/poetry.lock', 'uv/uv.lock', 'pipenv/Pipfile.lock']) {
+      const lock = readPythonLockfile(path.join(LOCKS, file));
+      expect(lock.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected);
+    }
+    const poetry = readPythonLockfile(path.join(LOCKS, 'poetry/poetry.lock'));
+    expect(poetry.project).toEqual({ name: 'py-demo', version: '0.1.0' });
+    expect(poetry.edges).toContainEqual({ from: '', to: 'pytest' });
+    expect(poetry.edges).toContainEqual({ from: 'more-itertools', to: 'six' });
+    const uv = readPythonLockfile(path.join(LOCKS, 'uv/uv.lock'));
+    expect(uv.project).toEqual({ name: 'py-demo', version: '0.1.0' });
+    expect(
+      [...uv.edges].sort((a, b) => `${a.from}${a.to}`.localeCompare(`${b.from}${b.to}`)),
+    ).toEqual(
+      [...poetry.edges].sort((a, b) => `${a.from}${a.to}`.localeCompare(`${b.from}${b.to}`)),
+    );
+  });
+
+  it('ingests a lockfile: the locked releases with their metadata, and its tree', async () => {
+    const fromPoetry = await run([path.join(LOCKS, 'poetry/poetry.lock')]);
+    expect(fromPoetry.summary.failures).toEqual([]);
+    expect(fromPoetry.summary.roots).toEqual([
+      { spec: path.join(LOCKS, 'poetry/poetry.lock'), resolved: 'pkg:pypi/py-demo@0.1.0' },
+    ]);
+    expect(fromPoetry.edges).toContain('pkg:pypi/py-demo@0.1.0 -> pkg:pypi/pytest@3.5.0');
+    expect(fromPoetry.edges).toContain('pkg:pypi/more-itertools@4.1.0 -> pkg:pypi/six@1.11.0');
+    expect(fromPoetry.maintainers).toContain('person:pypi:hpk');
+    const fromUv = await run([path.join(LOCKS, 'uv/uv.lock')]);
+    expect(fromUv.edges).toEqual(fromPoetry.edges);
+    const fromPipenv = await run([path.join(LOCKS, 'pipenv/Pipfile.lock')]);
+    expect(fromPipenv.edges).toHaveLength(7);
+    expect(fromPipenv.edges.every((e) => e.startsWith('project:pipenv -> '))).toBe(true);
   });
 });
