@@ -23,7 +23,9 @@ import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
 import { ingestAdvisories } from '../ingest/advisories.js';
+import { ingestGitHub } from '../ingest/github.js';
 import { ingestRepositories } from '../ingest/repositories.js';
+import { GitHubClient } from '../ingest/sources/github/github-client.js';
 import { scoreStore } from '../trust/score-store.js';
 import { addTrustCommands } from './trust-commands.js';
 import { createApp } from '../server/app.js';
@@ -167,13 +169,33 @@ export function buildProgram(io: CliIo): Command {
 
   async function runRepositories(json: boolean): Promise<void> {
     const settings = config();
-    const summary = await withStore((store) =>
-      ingestRepositories({
+    const logger = createLogger(settings.logLevel);
+    const token = settings.githubToken;
+    // With a token, GitHub's API reads github.com repositories; git history reads the rest.
+    const summary = await withStore(async (store) => {
+      const fromGit = await ingestRepositories({
         store,
         cacheDir: path.join(path.dirname(settings.dbPath), 'git'),
-        logger: createLogger(settings.logLevel),
-      }),
-    );
+        logger,
+        ...(token === undefined
+          ? {}
+          : { skip: (key: string) => key.startsWith('repo:github.com/') }),
+      });
+      if (token === undefined) return fromGit;
+      const fromGitHub = await ingestGitHub({
+        store,
+        client: new GitHubClient({ url: settings.githubApiUrl, token, logger }),
+        logger,
+      });
+      return {
+        repositories: fromGit.repositories,
+        read: fromGit.read + fromGitHub.read,
+        failures: [...fromGit.failures, ...fromGitHub.failures],
+        contributors: fromGit.contributors + fromGitHub.contributors,
+        linked: fromGit.linked,
+        elapsedMs: fromGit.elapsedMs + fromGitHub.elapsedMs,
+      };
+    });
     if (json) {
       io.out(JSON.stringify(summary, null, 2) + '\n');
       return;
@@ -408,7 +430,7 @@ export function buildProgram(io: CliIo): Command {
   program
     .command('repos')
     .description(
-      "read every repository's git history: contributors, activity, tags (bare, blobless clones in .trustmap/git)",
+      "read every repository: through GitHub's API with GITHUB_TOKEN, else its git history (bare, blobless clones in .trustmap/git)",
     )
     .option('--json', 'print a JSON summary')
     .action(async (options: { json?: boolean }) => {

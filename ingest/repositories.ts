@@ -35,6 +35,8 @@ export interface RepositoryOptions {
   cloneUrl?: (key: string) => string;
   logger?: Logger;
   now?: Date;
+  /** Repositories read another way (GitHub's API, with a token). */
+  skip?: (key: string) => boolean;
 }
 
 const defaultCloneUrl = (key: string): string => `https://${key.slice('repo:'.length)}.git`;
@@ -43,43 +45,16 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? new Date();
-  const repositories = new Set<string>();
-  const hosted = new Map<string, string[]>();
-  const names = new Map<string, string>();
-  const versionsOf = new Map<string, string[]>();
-  const npmPeopleByEmail = new Map<string, Set<string>>();
-  for await (const batch of options.store.stream({
-    labels: ['Repository', 'Package', 'Version', 'Person'],
-    types: ['HOSTED_AT', 'HAS_VERSION', 'MAINTAINS', 'PUBLISHED'],
-  })) {
-    if (batch.kind === 'nodes') {
-      for (const node of batch.nodes) {
-        if (node.labels.includes('Repository') && node.key.startsWith('repo:'))
-          repositories.add(node.key);
-        if (node.labels.includes('Package') && typeof node.properties.name === 'string')
-          names.set(node.key, node.properties.name);
-      }
-      continue;
-    }
-    for (const r of batch.relationships) {
-      if (r.type === 'HOSTED_AT') hosted.set(r.to, [...(hosted.get(r.to) ?? []), r.from]);
-      else if (r.type === 'HAS_VERSION') {
-        const version = r.to.slice(r.to.lastIndexOf('@') + 1);
-        versionsOf.set(r.from, [...(versionsOf.get(r.from) ?? []), version]);
-      } else if (typeof r.properties.emailHash === 'string') {
-        const people = npmPeopleByEmail.get(r.properties.emailHash) ?? new Set<string>();
-        people.add(r.from);
-        npmPeopleByEmail.set(r.properties.emailHash, people);
-      }
-    }
-  }
-
+  const { repositories, hosted, names, versionsOf, npmPeopleByEmail } = await repositoryContext(
+    options.store,
+  );
   const writer = new BatchWriter(options.store);
   const failures: RepositorySummary['failures'] = [];
   let read = 0;
   let contributors = 0;
   let linked = 0;
   for (const repository of [...repositories].sort()) {
+    if (options.skip?.(repository) === true) continue;
     let history;
     try {
       const dir = await syncRepository(
@@ -142,4 +117,52 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
     linked,
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** What the repository stages need from the graph: repositories, and what each one hosts. */
+export interface RepositoryContext {
+  repositories: Set<string>;
+  /** Repository -> the packages hosted at it. */
+  hosted: Map<string, string[]>;
+  /** Package -> its name. */
+  names: Map<string, string>;
+  /** Package -> its published versions. */
+  versionsOf: Map<string, string[]>;
+  /** Email hash -> the registry people who use it. */
+  npmPeopleByEmail: Map<string, Set<string>>;
+}
+
+export async function repositoryContext(store: GraphStore): Promise<RepositoryContext> {
+  const repositories = new Set<string>();
+  const hosted = new Map<string, string[]>();
+  const names = new Map<string, string>();
+  const versionsOf = new Map<string, string[]>();
+  const npmPeopleByEmail = new Map<string, Set<string>>();
+  for await (const batch of store.stream({
+    labels: ['Repository', 'Package', 'Version', 'Person'],
+    types: ['HOSTED_AT', 'HAS_VERSION', 'MAINTAINS', 'PUBLISHED'],
+  })) {
+    if (batch.kind === 'nodes') {
+      for (const node of batch.nodes) {
+        if (node.labels.includes('Repository') && node.key.startsWith('repo:'))
+          repositories.add(node.key);
+        if (node.labels.includes('Package') && typeof node.properties.name === 'string')
+          names.set(node.key, node.properties.name);
+      }
+      continue;
+    }
+    for (const r of batch.relationships) {
+      if (r.type === 'HOSTED_AT') hosted.set(r.to, [...(hosted.get(r.to) ?? []), r.from]);
+      else if (r.type === 'HAS_VERSION') {
+        const version = r.to.slice(r.to.lastIndexOf('@') + 1);
+        versionsOf.set(r.from, [...(versionsOf.get(r.from) ?? []), version]);
+      } else if (typeof r.properties.emailHash === 'string') {
+        const people = npmPeopleByEmail.get(r.properties.emailHash) ?? new Set<string>();
+        people.add(r.from);
+        npmPeopleByEmail.set(r.properties.emailHash, people);
+      }
+    }
+  }
+
+  return { repositories, hosted, names, versionsOf, npmPeopleByEmail };
 }

@@ -140,7 +140,11 @@ function retryAfter(header: string | null, now = Date.now()): number | undefined
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
+export async function readCapped(
+  response: Response,
+  maxBytes: number,
+  url: string,
+): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (
     declared > maxBytes &&

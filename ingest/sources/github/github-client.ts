@@ -1,0 +1,150 @@
+/**
+ * The GitHub REST API (`GITHUB_API_URL`, `GITHUB_TOKEN`): JSON GETs with the token, pages followed
+ * through `Link: rel="next"`, conditional requests (`If-None-Match` with the ETag of the last
+ * answer, a 304 costs no rate limit), and rate limits waited out rather than failed: the primary
+ * limit (`x-ratelimit-remaining: 0` until `x-ratelimit-reset`) and the secondary one
+ * (`retry-after`).
+ */
+import { RegistryError } from '../../../errors.js';
+import { silentLogger, type Logger } from '../../../log.js';
+import { readCapped } from '../http-json.js';
+
+export interface GitHubClientOptions {
+  url: string;
+  token?: string | undefined;
+  logger?: Logger;
+  /** Longest wait for a rate limit to reset (default 1 hour); past it the request fails. */
+  maxWaitMs?: number;
+  /** How waits happen (tests shorten them). */
+  sleep?: (ms: number) => Promise<void>;
+  maxPages?: number;
+}
+
+interface Cached {
+  etag: string;
+  body: unknown;
+  next: string | undefined;
+}
+
+const MAX_BYTES = 32 * 2 ** 20;
+
+export class GitHubClient {
+  private readonly base: string;
+  private readonly logger: Logger;
+  private readonly cache = new Map<string, Cached>();
+  private readonly sleep: (ms: number) => Promise<void>;
+  requests = 0;
+  notModified = 0;
+  waitedMs = 0;
+
+  constructor(private readonly options: GitHubClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.logger = options.logger ?? silentLogger;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** One resource; undefined when GitHub answers 404. */
+  async get(path: string): Promise<unknown> {
+    const page = await this.request(`${this.base}${path}`);
+    return page?.body;
+  }
+
+  /** Every page of a list resource (up to maxPages). */
+  async list(path: string): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let url: string | undefined =
+      `${this.base}${path}${path.includes('?') ? '&' : '?'}per_page=100`;
+    for (let pages = 0; url !== undefined && pages < (this.options.maxPages ?? 10); pages++) {
+      const page = await this.request(url);
+      if (page === undefined) break;
+      if (Array.isArray(page.body)) items.push(...(page.body as unknown[]));
+      url = page.next;
+    }
+    return items;
+  }
+
+  private async request(url: string): Promise<Cached | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const cached = this.cache.get(url);
+      const headers: Record<string, string> = {
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': 'trustmap (+https://github.com/trustmap)',
+      };
+      if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
+      if (cached !== undefined) headers['if-none-match'] = cached.etag;
+      this.requests++;
+      let response: Response;
+      try {
+        response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
+      } catch (error) {
+        if (attempt >= 4)
+          throw new RegistryError(`${url}: request failed`, { cause: error, retriable: true });
+        await this.wait(500 * 2 ** attempt, url, 'network error');
+        continue;
+      }
+      if (response.status === 304 && cached !== undefined) {
+        await response.body?.cancel();
+        this.notModified++;
+        return cached;
+      }
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      const remaining = response.headers.get('x-ratelimit-remaining');
+      const retryAfter = response.headers.get('retry-after');
+      if (response.status === 403 || response.status === 429) {
+        await response.body?.cancel();
+        if (retryAfter !== null && /^\d+$/.test(retryAfter)) {
+          await this.wait(Number(retryAfter) * 1000, url, 'secondary rate limit');
+          continue;
+        }
+        if (remaining === '0') {
+          const reset = Number(response.headers.get('x-ratelimit-reset') ?? NaN) * 1000;
+          await this.wait(
+            Number.isFinite(reset) ? Math.max(0, reset - Date.now()) + 1000 : 60_000,
+            url,
+            'rate limit',
+          );
+          continue;
+        }
+        throw new RegistryError(
+          `${url}: HTTP ${response.status} (is GITHUB_TOKEN allowed to read this?)`,
+          {
+            status: response.status,
+          },
+        );
+      }
+      if (response.status >= 500) {
+        await response.body?.cancel();
+        await this.wait(1000 * 2 ** attempt, url, `HTTP ${response.status}`);
+        continue;
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new RegistryError(`${url}: HTTP ${response.status}`, { status: response.status });
+      }
+      const body = JSON.parse(
+        (await readCapped(response, MAX_BYTES, url)).toString('utf8'),
+      ) as unknown;
+      const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+      const page: Cached = { etag: response.headers.get('etag') ?? '', body, next };
+      if (page.etag !== '') this.cache.set(url, page);
+      return page;
+    }
+    throw new RegistryError(`${url}: still limited after 10 attempts`, { retriable: true });
+  }
+
+  private async wait(ms: number, url: string, why: string): Promise<void> {
+    const maxWait = this.options.maxWaitMs ?? 3_600_000;
+    if (ms > maxWait)
+      throw new RegistryError(
+        `${url}: ${why} for ${Math.round(ms / 1000)} s, longer than allowed`,
+        { retriable: true },
+      );
+    this.logger.info({ url, waitMs: ms, why }, 'waiting for GitHub');
+    this.waitedMs += ms;
+    await this.sleep(ms);
+  }
+}

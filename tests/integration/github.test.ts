@@ -1,0 +1,188 @@
+/**
+ * The GitHub client and stage over real HTTP from a local server with the fixture documents
+ * (PyGithub): repository, contributors, owner organisation, tags across pages and releases
+ * mapped; a 403 with `x-ratelimit-remaining: 0` waited out (shortened here) and continued; a
+ * secondary limit's retry-after honoured; ETags making repeat requests 304s.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { GraphStore } from '../../graph/store.js';
+import { ingestGitHub } from '../../ingest/github.js';
+import { GitHubClient } from '../../ingest/sources/github/github-client.js';
+import { FIXTURES } from '../helpers/fixture-registry.js';
+import { tempDir } from '../helpers/temp.js';
+
+const GH = path.join(FIXTURES, 'github');
+const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(GH, file), 'utf8'));
+
+let server: http.Server;
+let base: string;
+const seen: { path: string; auth: string | undefined; ifNoneMatch: string | undefined }[] = [];
+/** Paths whose next request gets this answer first. */
+const limits = new Map<string, 'primary' | 'secondary'>();
+
+beforeAll(async () => {
+  const tags = read('tags/PyGithub__PyGithub.json') as unknown[];
+  const routes: Record<string, () => unknown> = {
+    '/repos/PyGithub/PyGithub': () => read('repos/PyGithub__PyGithub.json'),
+    '/repos/PyGithub/PyGithub/contributors': () => read('contributors/PyGithub__PyGithub.json'),
+    '/repos/PyGithub/PyGithub/releases': () => read('releases/PyGithub__PyGithub.json'),
+    '/users/PyGithub': () => read('users/PyGithub.json'),
+  };
+  server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    seen.push({
+      path: url.pathname,
+      auth: request.headers.authorization,
+      ifNoneMatch: request.headers['if-none-match'],
+    });
+    const limit = limits.get(url.pathname);
+    if (limit !== undefined) {
+      limits.delete(url.pathname);
+      const headers: Record<string, string> =
+        limit === 'primary'
+          ? {
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 2),
+            }
+          : { 'retry-after': '3' };
+      response.writeHead(403, headers).end('{"message": "API rate limit exceeded"}');
+      return;
+    }
+    const etag = `"${url.pathname}${url.search}"`;
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, { etag }).end();
+      return;
+    }
+    if (url.pathname === '/repos/PyGithub/PyGithub/tags') {
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const next =
+        page < 3 ? `<${base}${url.pathname}?per_page=100&page=${page + 1}>; rel="next"` : '';
+      response
+        .writeHead(200, {
+          'content-type': 'application/json',
+          etag,
+          ...(next === '' ? {} : { link: next }),
+        })
+        .end(JSON.stringify(tags.slice((page - 1) * 10, page * 10)));
+      return;
+    }
+    const route = routes[url.pathname];
+    if (route === undefined) {
+      response.writeHead(404).end('{"message": "Not Found"}');
+      return;
+    }
+    response
+      .writeHead(200, { 'content-type': 'application/json', etag })
+      .end(JSON.stringify(route()));
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('GitHub', () => {
+  let store: GraphStore;
+  let temp: { dir: string; cleanup: () => void };
+  beforeAll(async () => {
+    temp = tempDir();
+    store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    await store.upsertNodes('Package', [{ key: 'pkg:pypi/pygithub', props: { name: 'PyGithub' } }]);
+    await store.upsertNodes(
+      'Version',
+      ['2.5.0', '2.4.0', '0.0.1'].map((v) => ({
+        key: `pkg:pypi/pygithub@${v}`,
+        props: { version: v },
+      })),
+    );
+    await store.upsertRelationships(
+      'HAS_VERSION',
+      ['2.5.0', '2.4.0', '0.0.1'].map((v) => ({
+        from: 'pkg:pypi/pygithub',
+        to: `pkg:pypi/pygithub@${v}`,
+        props: {},
+      })),
+    );
+    await store.upsertRelationships('HOSTED_AT', [
+      { from: 'pkg:pypi/pygithub', to: 'repo:github.com/PyGithub/PyGithub', props: {} },
+    ]);
+  });
+  afterAll(async () => {
+    await store.close();
+    temp.cleanup();
+  });
+
+  it('maps repository, contributors, organisation, tags and releases, waiting out the rate limits', async () => {
+    const waits: number[] = [];
+    const client = new GitHubClient({
+      url: base,
+      token: 'test-token-0123456789',
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    limits.set('/repos/PyGithub/PyGithub', 'primary');
+    limits.set('/repos/PyGithub/PyGithub/releases', 'secondary');
+    const summary = await ingestGitHub({ store, client });
+    expect(summary).toMatchObject({ repositories: 1, read: 1, failures: [], contributors: 1 });
+    // It waited for the reset (about 2 s, plus a second) and for retry-after (3 s), then went on.
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThan(1000);
+    expect(waits[0]).toBeLessThanOrEqual(3000);
+    expect(waits[1]).toBe(3000);
+    expect(seen.every((s) => s.auth === 'Bearer test-token-0123456789')).toBe(true);
+
+    const repo = await store.node('repo:github.com/PyGithub/PyGithub');
+    expect(repo?.properties).toMatchObject({
+      archived: false,
+      pushedAt: '2024-12-19T12:01:11Z',
+      stars: 7122,
+      defaultBranch: 'main',
+      contributors: 1,
+      tags: 30,
+      releases: 10,
+    });
+    const owner = await store.query(
+      'MATCH (:Repository {key: $key})-[:OWNED_BY]->(o:Organisation) RETURN o.key AS key, o.kind AS kind',
+      { key: 'repo:github.com/PyGithub/PyGithub' },
+      { rowLimit: 10, timeoutMs: 10_000 },
+    );
+    expect(owner.rows).toEqual([{ key: 'org:github:pygithub', kind: 'github' }]);
+    const contributions = await store.query(
+      'MATCH (p:Person)-[c:CONTRIBUTES_TO]->(:Repository) RETURN p.key AS key, c.commits AS commits',
+      {},
+      { rowLimit: 10, timeoutMs: 10_000 },
+    );
+    expect(contributions.rows).toEqual([{ key: 'person:github:jacquev6', commits: 355 }]);
+    // Tags across three pages: v2.5.0 and v2.4.0 are tagged, 0.0.1 is not.
+    expect((await store.node('pkg:pypi/pygithub'))?.properties).toMatchObject({
+      untaggedVersions: '0.0.1',
+    });
+    expect((await store.node('pkg:pypi/pygithub'))?.properties.tagOverlap).toBeCloseTo(2 / 3, 6);
+
+    // The same client again: conditional requests, answered 304 from its cache.
+    const before = client.notModified;
+    await ingestGitHub({ store, client });
+    expect(client.notModified - before).toBeGreaterThanOrEqual(6);
+    expect(seen.filter((s) => s.ifNoneMatch !== undefined).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('fails a request whose limit resets later than allowed, and says so', async () => {
+    const client = new GitHubClient({ url: base, maxWaitMs: 500, sleep: () => Promise.resolve() });
+    limits.set('/repos/PyGithub/PyGithub', 'secondary');
+    const summary = await ingestGitHub({ store, client });
+    expect(summary.read).toBe(0);
+    expect(summary.failures[0]?.reason).toMatch(
+      /secondary rate limit for 3 s, longer than allowed/,
+    );
+  });
+});
