@@ -26,7 +26,9 @@ import { openApi } from './openapi.js';
 
 export interface AppDeps {
   store: GraphStore;
-  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs' | 'npmRegistry'>;
+  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs' | 'npmRegistry'> & {
+    pypiUrl?: string;
+  };
   logger: Logger;
   cwd: string;
   version: string;
@@ -317,9 +319,16 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const jobs = new IngestJobs(store, config.npmRegistry, logger, deps.cwd, () => {
-    cache.invalidate();
-  });
+  const jobs = new IngestJobs(
+    store,
+    config.npmRegistry,
+    logger,
+    deps.cwd,
+    () => {
+      cache.invalidate();
+    },
+    config.pypiUrl,
+  );
 
   app.post('/api/ingest', (request, response) => {
     const body = parse(

@@ -43,6 +43,7 @@ export class IngestJobs {
     private readonly cwd: string,
     /** Called when an ingest ends, whichever way: the graph may have changed. */
     private readonly onFinished: () => void = () => undefined,
+    private readonly pypiUrl?: string,
   ) {}
 
   /**
@@ -51,9 +52,9 @@ export class IngestJobs {
    */
   start(specs: string[], lockfile?: { name: string; content: string }): IngestJob {
     const roots = specs.map((spec) => {
-      if (!spec.startsWith('npm:') && !spec.startsWith('pkg:')) {
+      if (!spec.startsWith('npm:') && !spec.startsWith('pypi:') && !spec.startsWith('pkg:')) {
         throw new InvalidInputError(
-          `"${spec.slice(0, 100)}": the API takes npm:<name>[@range] or pkg:npm/... specs`,
+          `"${spec.slice(0, 100)}": the API takes npm:<name>[@range], pypi:<name>[@version] or package URL specs`,
         );
       }
       return parseRootSpec(spec, '/');
@@ -100,6 +101,7 @@ export class IngestJobs {
         roots,
         store: this.store,
         registry: this.registry,
+        ...(this.pypiUrl === undefined ? {} : { pypiUrl: this.pypiUrl }),
         logger: this.logger,
         onProgress: (progress) => {
           if (progress.elapsedMs - lastProgress < 200) return;

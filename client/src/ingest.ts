@@ -9,7 +9,7 @@ export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void
   const specs = h('input', {
     id: 'ingest-specs',
     type: 'text',
-    placeholder: 'npm:express npm:left-pad@1.3.0',
+    placeholder: 'npm:express pypi:requests@2.31.0',
     spellcheck: 'false',
     autocomplete: 'off',
   });
@@ -25,7 +25,7 @@ export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void
     h(
       'p',
       { class: 'hint' },
-      'Add packages by spec (npm:<name>[@range] or pkg:npm/…), or upload a lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock). The graph is scored when the ingest ends.',
+      'Add packages by spec (npm:<name>[@range], pypi:<name>[@version], or a package URL), or upload a lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock). The graph is scored when the ingest ends.',
     ),
     h('div', { class: 'row-form' }, h('label', { for: 'ingest-specs' }, 'Specs'), specs),
     h('div', { class: 'row-form' }, h('label', { for: 'ingest-file' }, 'Lockfile'), file),

@@ -20,10 +20,12 @@ import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
+import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
 
 let registry: FixtureRegistry;
+let pypi: FixturePyPi;
 let store: GraphStore;
 let cleanup: () => void;
 const servers: Server[] = [];
@@ -32,7 +34,13 @@ async function serve(token?: string, clientDir?: string): Promise<string> {
   const app = createApp({
     clientDir,
     store,
-    config: { token, queryRowLimit: 100, queryTimeoutMs: 2000, npmRegistry: registry.url },
+    config: {
+      token,
+      queryRowLimit: 100,
+      queryTimeoutMs: 2000,
+      npmRegistry: registry.url,
+      pypiUrl: pypi.url,
+    },
     logger: silentLogger,
     cwd: process.cwd(),
     version: '0.0.0-test',
@@ -46,6 +54,7 @@ async function serve(token?: string, clientDir?: string): Promise<string> {
 let base: string;
 beforeAll(async () => {
   registry = await startFixtureRegistry();
+  pypi = await startFixturePyPi();
   registry.overrides.set('evil-description', {
     name: 'evil-description',
     description: '<img src=x onerror=alert(1)>',
@@ -72,6 +81,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   await store.close();
   await registry.close();
+  await pypi.close();
   cleanup();
 });
 
@@ -402,6 +412,14 @@ describe('the API', () => {
     });
     const brokenEvents = await (await fetch(`${base}${String(broken.body.events)}`)).text();
     expect(brokenEvents).toMatch(/^event: error/m);
+  });
+
+  it('ingests PyPI specs too', async () => {
+    const started = await post(`${base}/api/ingest`, { specs: ['pypi:six@1.11.0'] });
+    expect(started.status).toBe(202);
+    const text = await (await fetch(`${base}${String(started.body.events)}`)).text();
+    expect(text).toMatch(/^event: done/m);
+    expect(text).toContain('"resolved":"pkg:pypi/six@1.11.0"');
   });
 
   it('serves the built explorer beside the API, under the same CSP', async () => {
