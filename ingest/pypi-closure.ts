@@ -107,7 +107,14 @@ export async function pypiClosure(options: {
         optional: false,
       });
     };
-    const index = await options.client.index(requirement.name);
+    // A project PyPI cannot serve is a failure of that project; the run goes on.
+    const fetched = <T>(work: Promise<T>): Promise<T | Error> =>
+      work.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    const index = await fetched(options.client.index(requirement.name));
+    if (index instanceof Error) {
+      fail('REGISTRY_FAILED', index.message);
+      return undefined;
+    }
     if (index === undefined) {
       fail('NOT_FOUND', 'PyPI does not have this project');
       return undefined;
@@ -137,7 +144,11 @@ export async function pypiClosure(options: {
     const id = `${effectiveRoot} ${key} ${requirement.extras.join(',')}`;
     if (expanded.has(id)) return key;
     expanded.add(id);
-    const document = await options.client.release(requirement.name, version);
+    const document = await fetched(options.client.release(requirement.name, version));
+    if (document instanceof Error) {
+      fail('REGISTRY_FAILED', document.message);
+      return key;
+    }
     if (document === undefined) {
       fail('NOT_FOUND', `PyPI has no document for ${version}`);
       return key;

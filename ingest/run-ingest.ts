@@ -21,7 +21,7 @@ import { linkIdentities } from './identities.js';
 import { pypiClosure, type PyPiRoot } from './pypi-closure.js';
 import { GraphRecords } from './records.js';
 import { readRequirements } from './roots/requirements.js';
-import { readPythonLockfile } from './roots/python-lockfile.js';
+import { readPythonLockfile, type PythonLock } from './roots/python-lockfile.js';
 import { pypiPackageKey, pypiVersionKey } from './sources/pypi/map-release.js';
 import { PyPiClient } from './sources/pypi/pypi-client.js';
 import {
@@ -156,6 +156,39 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     });
   };
 
+  /** A Python lockfile's (or an SBOM's PyPI part's) exact releases under `project`. */
+  const lockedPython = async (lock: PythonLock, project: string, input: string): Promise<void> => {
+    const wanted = new Map(
+      lock.packages.filter((p) => options.dev === true || !p.dev).map((p) => [p.name, p]),
+    );
+    const records = new GraphRecords();
+    records.node('Version', project, { project: true, lockfile: lock.format });
+    for (const edge of lock.edges) {
+      const to = wanted.get(edge.to);
+      const from = edge.from === '' ? undefined : wanted.get(edge.from);
+      if (to === undefined || (edge.from !== '' && from === undefined)) continue;
+      records.relationship(
+        'RESOLVES_TO',
+        from === undefined ? project : pypiVersionKey(from.name, from.version),
+        pypiVersionKey(to.name, to.version),
+        { root: project, range: `==${to.version}` },
+      );
+      if (from === undefined)
+        records.relationship('DEPENDS_ON', project, pypiPackageKey(to.name), {
+          range: `==${to.version}`,
+          kind: to.dev ? 'dev' : 'prod',
+        });
+    }
+    await writer.add(records);
+    for (const p of wanted.values())
+      pypiRoots.push({
+        input: input,
+        requirement: { name: p.name, extras: [], specifier: `==${p.version}`, marker: undefined },
+        from: { key: project, root: project },
+        locked: true,
+      });
+  };
+
   for (const root of options.roots) {
     if (root.kind === 'lockfile') {
       const locked = readLockfile(root.path);
@@ -164,6 +197,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       const { records, jobs } = lockfileRecords(locked, project, options.dev === true);
       await writer.add(records);
       for (const job of jobs) run(job);
+      // An SBOM may list PyPI components too: they are exact releases, like a Python lockfile's.
+      if (locked.python !== undefined && locked.python.packages.length > 0)
+        await lockedPython(locked.python, project, root.input);
       continue;
     }
     if (root.kind === 'pypi') {
@@ -177,35 +213,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           ? `project:${path.basename(path.dirname(root.path))}`
           : pypiVersionKey(lock.project.name, lock.project.version ?? '0.0.0');
       roots.push({ spec: root.input, resolved: project });
-      const wanted = new Map(
-        lock.packages.filter((p) => options.dev === true || !p.dev).map((p) => [p.name, p]),
-      );
-      const records = new GraphRecords();
-      records.node('Version', project, { project: true, lockfile: lock.format });
-      for (const edge of lock.edges) {
-        const to = wanted.get(edge.to);
-        const from = edge.from === '' ? undefined : wanted.get(edge.from);
-        if (to === undefined || (edge.from !== '' && from === undefined)) continue;
-        records.relationship(
-          'RESOLVES_TO',
-          from === undefined ? project : pypiVersionKey(from.name, from.version),
-          pypiVersionKey(to.name, to.version),
-          { root: project, range: `==${to.version}` },
-        );
-        if (from === undefined)
-          records.relationship('DEPENDS_ON', project, pypiPackageKey(to.name), {
-            range: `==${to.version}`,
-            kind: to.dev ? 'dev' : 'prod',
-          });
-      }
-      await writer.add(records);
-      for (const p of wanted.values())
-        pypiRoots.push({
-          input: root.input,
-          requirement: { name: p.name, extras: [], specifier: `==${p.version}`, marker: undefined },
-          from: { key: project, root: project },
-          locked: true,
-        });
+      await lockedPython(lock, project, root.input);
       continue;
     }
     if (root.kind === 'requirements') {

@@ -1,4 +1,5 @@
 /** What every lockfile reader returns: the project, the exact packages, and who requires whom. */
+import type { PythonLock } from './python-lockfile.js';
 export interface LockedPackage {
   /** Where the lockfile places it (`node_modules/a/node_modules/b`, or a reader's own id). */
   id: string;
@@ -21,4 +22,6 @@ export interface Lockfile {
   project: { name: string | undefined; version: string | undefined };
   packages: LockedPackage[];
   edges: LockedEdge[];
+  /** The PyPI part of an SBOM, when it has one. */
+  python?: PythonLock;
 }

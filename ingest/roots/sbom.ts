@@ -9,10 +9,14 @@ import { PackageURL } from 'packageurl-js';
 import { InvalidInputError } from '../../errors.js';
 import { isRecord, own } from '../untrusted.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
+import type { PythonLock } from './python-lockfile.js';
+import { normaliseName } from '../sources/pypi/requirement.js';
 
 export interface SbomLockfile extends Lockfile {
-  /** Components skipped because their purl is not npm (or they have none). */
+  /** Components skipped because their purl is neither npm nor PyPI (or they have none). */
   skipped: number;
+  /** The PyPI components, with the document's edges among them and from the project. */
+  python: PythonLock;
 }
 
 /** Whether a parsed JSON document is an SBOM trustmap reads. */
@@ -37,6 +41,46 @@ function npmPurl(raw: unknown): { name: string; version: string } | undefined {
   }
 }
 
+function pypiPurl(raw: unknown): { name: string; version: string } | undefined {
+  if (typeof raw !== 'string' || !raw.startsWith('pkg:pypi/')) return undefined;
+  try {
+    const purl = PackageURL.fromString(raw);
+    return purl.version == null
+      ? undefined
+      : { name: normaliseName(purl.name), version: purl.version };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PyPI side of an SBOM, filled as components and edges are read. */
+class PythonPart {
+  readonly byId = new Map<string, { name: string; version: string }>();
+  readonly edges: { from: string; to: string }[] = [];
+  add(id: string, purl: unknown): boolean {
+    const pkg = pypiPurl(purl);
+    if (pkg === undefined) return false;
+    this.byId.set(id, pkg);
+    return true;
+  }
+  /** An edge of the document; `from` is '' for the project. */
+  edge(from: string, to: string): void {
+    const target = this.byId.get(to);
+    const source = from === '' ? undefined : this.byId.get(from);
+    if (target !== undefined && (from === '' || source !== undefined))
+      this.edges.push({ from: source?.name ?? '', to: target.name });
+  }
+  lock(format: string): PythonLock {
+    const packages = [...this.byId.values()].map((p) => ({ ...p, dev: false }));
+    return {
+      format,
+      project: { name: undefined, version: undefined },
+      packages,
+      edges: this.edges.length > 0 ? this.edges : packages.map((p) => ({ from: '', to: p.name })),
+    };
+  }
+}
+
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -58,13 +102,16 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): SbomLockfile
   const root = isRecord(metadata) ? own(metadata, 'component') : undefined;
   const rootRef = isRecord(root) ? str(own(root, 'bom-ref')) : undefined;
   const packages = new Map<string, LockedPackage>();
+  const python = new PythonPart();
   let skipped = 0;
   const visit = (components: unknown): void => {
     for (const component of list(components)) {
       if (!isRecord(component)) continue;
       const purl = npmPurl(own(component, 'purl'));
       const ref = str(own(component, 'bom-ref')) ?? str(own(component, 'purl'));
-      if (purl === undefined || ref === undefined) skipped++;
+      if (ref !== undefined && purl === undefined && python.add(ref, own(component, 'purl'))) {
+        // a PyPI component
+      } else if (purl === undefined || ref === undefined) skipped++;
       else {
         const scope = own(component, 'scope');
         packages.set(ref, {
@@ -87,6 +134,7 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): SbomLockfile
     const from = ref === rootRef ? '' : ref;
     if (from === undefined || (from !== '' && !packages.has(from))) continue;
     for (const target of list(own(dependency, 'dependsOn'))) {
+      python.edge(from, str(target) ?? '');
       const to = packages.get(str(target) ?? '');
       if (to !== undefined) edges.push({ from, to: to.id, range: to.version });
     }
@@ -100,12 +148,14 @@ function readCycloneDx(doc: Record<string, unknown>, file: string): SbomLockfile
     packages,
     edges,
     skipped,
+    python.lock(`cyclonedx-${spec}`),
   );
 }
 
 function readSpdx(doc: Record<string, unknown>): SbomLockfile {
   const packages = new Map<string, LockedPackage>();
   const names = new Map<string, { name: string | undefined; version: string | undefined }>();
+  const python = new PythonPart();
   let skipped = 0;
   for (const pkg of list(own(doc, 'packages'))) {
     if (!isRecord(pkg)) continue;
@@ -116,7 +166,12 @@ function readSpdx(doc: Record<string, unknown>): SbomLockfile {
       .filter(isRecord)
       .find((ref) => own(ref, 'referenceType') === 'purl');
     const purl = npmPurl(locator === undefined ? undefined : own(locator, 'referenceLocator'));
-    if (purl === undefined) skipped++;
+    if (
+      purl === undefined &&
+      python.add(id, locator === undefined ? undefined : own(locator, 'referenceLocator'))
+    ) {
+      // a PyPI package
+    } else if (purl === undefined) skipped++;
     else
       packages.set(id, { id, name: purl.name, version: purl.version, dev: false, optional: false });
   }
@@ -141,6 +196,7 @@ function readSpdx(doc: Record<string, unknown>): SbomLockfile {
   ): void => {
     if (from === undefined || to === undefined) return;
     const source = from === described ? '' : from;
+    python.edge(source, to);
     const target = packages.get(to);
     if (target === undefined || (source !== '' && !packages.has(source))) return;
     if (kind === 'dev') target.dev = true;
@@ -166,13 +222,8 @@ function readSpdx(doc: Record<string, unknown>): SbomLockfile {
       default:
     }
   }
-  return finish(
-    `spdx-${String(own(doc, 'spdxVersion')).slice(5)}`,
-    project,
-    packages,
-    edges,
-    skipped,
-  );
+  const format = `spdx-${String(own(doc, 'spdxVersion')).slice(5)}`;
+  return finish(format, project, packages, edges, skipped, python.lock(format));
 }
 
 /** Without any dependency edge, every component is the project's own dependency. */
@@ -182,6 +233,7 @@ function finish(
   packages: Map<string, LockedPackage>,
   edges: LockedEdge[],
   skipped: number,
+  python: PythonLock,
 ): SbomLockfile {
   const all = [...packages.values()];
   const reached =
@@ -192,5 +244,6 @@ function finish(
     packages: all,
     edges: reached,
     skipped,
+    python: { ...python, project: { name: project.name, version: project.version } },
   };
 }

@@ -11,6 +11,7 @@ import { text } from '../../graph/values.js';
 import { readSbom } from '../../ingest/roots/sbom.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
+import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -18,11 +19,14 @@ const SBOMS = path.resolve(import.meta.dirname, '../fixtures/sbom');
 const read = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(SBOMS, name), 'utf8'));
 
 let registry: FixtureRegistry;
+let pypi: FixturePyPi;
 beforeAll(async () => {
   registry = await startFixtureRegistry();
+  pypi = await startFixturePyPi();
 });
 afterAll(async () => {
   await registry.close();
+  await pypi.close();
 });
 
 /** The resolved tree an ingest of `file` writes, as "from -> to" lines. */
@@ -34,6 +38,7 @@ async function resolvedTree(file: string): Promise<string[]> {
       roots: [parseRootSpec(file, '/')],
       store,
       registry: registry.url,
+      pypiUrl: pypi.url,
     });
     expect(summary.failures).toEqual([]);
     const result = await store.query(
@@ -74,9 +79,11 @@ describe('SBOM roots', () => {
       ]);
       expect(sbom.packages.filter((p) => p.dev).map((p) => p.name)).toEqual(['is-number']);
     }
-    // The PyPI component of the CycloneDX document is left out, and counted.
-    expect(cdx.skipped).toBe(1);
+    // The PyPI component of the CycloneDX document is read as a PyPI release.
+    expect(cdx.skipped).toBe(0);
     expect(spdx.skipped).toBe(0);
+    expect(cdx.python.packages).toEqual([{ name: 'requests', version: '2.18.4', dev: false }]);
+    expect(spdx.python.packages).toEqual([]);
     const edges = (s: typeof cdx) =>
       s.edges
         .map((e) => {
@@ -94,12 +101,15 @@ describe('SBOM roots', () => {
 
   it('ingests an SBOM as a root: the exact versions, the same tree from either format', async () => {
     const fromCdx = await resolvedTree(path.join(SBOMS, 'lock-demo.cdx.json'));
+    // The CycloneDX document's PyPI component, a dependency of the project (no edge names it).
+    expect(fromCdx).toContain('pkg:npm/lock-demo@1.0.0 -> pkg:pypi/requests@2.18.4');
+    const npmOnly = fromCdx.filter((line) => !line.includes('pkg:pypi/'));
     expect(fromCdx).toContain('pkg:npm/lock-demo@1.0.0 -> pkg:npm/chalk@4.1.0');
     expect(fromCdx).toContain('pkg:npm/which@2.0.2 -> pkg:npm/isexe@2.0.0');
     // devDependencies are not followed without --dev, as for lockfiles.
     expect(fromCdx.some((line) => line.includes('is-number'))).toBe(false);
-    expect(fromCdx).toHaveLength(12);
-    expect(await resolvedTree(path.join(SBOMS, 'lock-demo.spdx.json'))).toEqual(fromCdx);
+    expect(npmOnly).toHaveLength(12);
+    expect(await resolvedTree(path.join(SBOMS, 'lock-demo.spdx.json'))).toEqual(npmOnly);
   });
 
   it('says clearly what it does not read', () => {
