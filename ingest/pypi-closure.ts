@@ -31,6 +31,9 @@ export interface PyPiClosureResult {
   resolved: string[];
   failures: Failure[];
   projects: number;
+  /** Projects whose owners PyPI named, and whose upload times it gave. */
+  maintainersKnown: number;
+  timesKnown: number;
 }
 
 /** The release a requirement resolves to, from a project's versions. */
@@ -86,6 +89,8 @@ export async function pypiClosure(options: {
   const failures: Failure[] = [];
   const roots: PyPiClosureResult['roots'] = [];
   const expanded = new Set<string>();
+  const ownersKnown = new Set<string>();
+  const timesKnown = new Set<string>();
   const holds = (requirement: Requirement, extra: string): boolean =>
     markerHolds(requirement.marker, options.environment, extra);
 
@@ -154,6 +159,8 @@ export async function pypiClosure(options: {
       return key;
     }
     const mapped = mapRelease(requirement.name, version, document, index);
+    if (mapped.maintainersKnown) ownersKnown.add(index.name);
+    if (mapped.timeKnown) timesKnown.add(index.name);
     await options.sink(mapped.records);
     if (mapped.invalid.length > 0)
       options.logger.warn(
@@ -191,5 +198,12 @@ export async function pypiClosure(options: {
       if (root.from === undefined) roots.push({ spec: root.input, resolved: key ?? null });
     }),
   );
-  return { roots, resolved: [...resolved].sort(), failures, projects: projects.size };
+  return {
+    roots,
+    resolved: [...resolved].sort(),
+    failures,
+    projects: projects.size,
+    maintainersKnown: ownersKnown.size,
+    timesKnown: timesKnown.size,
+  };
 }

@@ -274,6 +274,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     failures.push(...result.failures);
     roots.push(...result.roots);
     coverage.packages += result.projects;
+    coverage.maintainersKnown += result.maintainersKnown;
+    coverage.timesKnown += result.timesKnown;
     pypiRequests = pypi.requests;
   }
   await writer.flush();

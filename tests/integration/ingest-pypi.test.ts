@@ -101,6 +101,8 @@ describe('PyPI ingest', () => {
     expect(summary.roots).toEqual([
       { spec: 'pypi:pytest==3.5.0', resolved: 'pkg:pypi/pytest@3.5.0' },
     ]);
+    // Every release document names its owners; every index gives upload times.
+    expect(summary.coverage).toMatchObject({ packages: 9, maintainersKnown: 9, timesKnown: 9 });
     // PyPI's ownership roles are the accounts; the author field is a name.
     expect(maintainers).toEqual(
       expect.arrayContaining([

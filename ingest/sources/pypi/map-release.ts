@@ -20,6 +20,9 @@ const text = (value: unknown, max = 500): string | undefined =>
 
 export interface MappedRelease {
   records: GraphRecords;
+  /** Whether PyPI said who owns the project (ownership roles), and when the release was uploaded. */
+  maintainersKnown: boolean;
+  timeKnown: boolean;
   requirements: Requirement[];
   /** requires_dist entries that are not PEP 508 (kept out, counted). */
   invalid: string[];
@@ -111,5 +114,11 @@ export function mapRelease(
       kind: forExtra ? 'extra' : guarded ? 'marker' : 'prod',
     });
   }
-  return { records, requirements, invalid };
+  return {
+    records,
+    requirements,
+    invalid,
+    maintainersKnown: Array.isArray(roles),
+    timeKnown: index?.uploaded.has(version) === true,
+  };
 }
