@@ -5,6 +5,7 @@
  * package malicious. Opt-in (`trustmap advisories`, `ingest --advisories`): it tells OSV every
  * version the graph holds.
  */
+import { append } from '../collections.js';
 import { PackageURL } from 'packageurl-js';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -72,8 +73,7 @@ export async function ingestAdvisories(options: {
   const hits = await client.queryBatch([...targets.keys()]);
   const byAdvisory = new Map<string, Target[]>();
   for (const [key, ids] of hits)
-    for (const id of ids)
-      byAdvisory.set(id, [...(byAdvisory.get(id) ?? []), targets.get(key) as Target]);
+    for (const id of ids) append(byAdvisory, id, targets.get(key) as Target);
 
   const writer = new BatchWriter(options.store);
   const malicious = new Set<string>();

@@ -3,6 +3,7 @@
  * resolved versions down to a depth, and the layers asked for (people, repositories,
  * organisations), with starting positions laid out by depth so the client can draw at once.
  */
+import { append } from '../collections.js';
 import type { TrustGraph } from '../trust/load.js';
 
 export type Layer = 'deps' | 'people' | 'repos' | 'orgs';
@@ -53,8 +54,7 @@ export function graphView(
   };
 
   const children = new Map<string, string[]>();
-  for (const edge of graph.resolves.values())
-    children.set(edge.from, [...(children.get(edge.from) ?? []), edge.to]);
+  for (const edge of graph.resolves.values()) append(children, edge.from, edge.to);
   const version = (key: string): Record<string, string | number | boolean | null> => {
     const v = graph.versions.get(key);
     return { trust: v?.trust ?? null, reach: v?.reach ?? null };

@@ -3,6 +3,7 @@
  * exposure over the resolved dependency graph (RESOLVES_TO between versions), chokepoints, and an
  * explanation for every score. Pure: it reads a TrustGraph and returns numbers and explanations.
  */
+import { append } from '../collections.js';
 import semver from 'semver';
 import { maintainerReach, reach as reachOf } from './chokepoints.js';
 import { approximateReach } from './reach-sketch.js';
@@ -213,7 +214,7 @@ export function computeScores(
   // --- people: what they show (publishes with provenance) and their reputation --------------
   const published = new Map<string, string[]>();
   for (const [version, people] of graph.publishers)
-    for (const person of people) published.set(person, [...(published.get(person) ?? []), version]);
+    for (const person of people) append(published, person, version);
   const persons = new Map<string, PersonScore>();
   const personTrust = (key: string): number => {
     const known = persons.get(key);
@@ -425,7 +426,7 @@ export function computeScores(
       ...(graph.publishers.get(key) ?? []),
       ...(pkg === undefined ? [] : (graph.maintainers.get(pkg) ?? [])),
     ]);
-    for (const person of people) packagesOf.set(person, [...(packagesOf.get(person) ?? []), i]);
+    for (const person of people) append(packagesOf, person, i);
   }
   for (const [person, mr] of maintainerReach(n, dependencies, packagesOf, publisherCount)) {
     const score = persons.get(person);
