@@ -8,9 +8,9 @@ import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
 import { forgeOrgKey } from './identity.js';
 import { GraphRecords } from './records.js';
-import { repositoryContext, type RepositorySummary } from './repositories.js';
+import { recordTagOverlap, repositoryContext, type RepositorySummary } from './repositories.js';
 import type { GitHubClient } from './sources/github/github-client.js';
-import { tagOverlap } from './sources/git/git-history.js';
+import { fewestCoveringHalf } from './sources/git/git-history.js';
 import { isRecord, own } from './untrusted.js';
 import { BatchWriter } from './writer.js';
 
@@ -20,19 +20,6 @@ const str = (v: unknown, max = 500): string | undefined =>
   typeof v === 'string' ? v.slice(0, max) : undefined;
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-
-/** The fewest contributors who made at least half of all commits. */
-export function busFactorFromContributions(counts: readonly number[]): number | undefined {
-  const sorted = counts.filter((n) => n > 0).sort((a, b) => b - a);
-  const total = sorted.reduce((a, b) => a + b, 0);
-  if (total === 0) return undefined;
-  let covered = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    covered += sorted[i] as number;
-    if (covered * 2 >= total) return i + 1;
-  }
-  return sorted.length;
-}
 
 export async function ingestGitHub(options: {
   store: GraphStore;
@@ -90,7 +77,7 @@ export async function ingestGitHub(options: {
         defaultBranch: str(own(repo, 'default_branch'), 200) ?? null,
         contributors: counts.length,
         // All-time contributions (the API has no per-year counts); history gives the 12-month one.
-        busFactor: busFactorFromContributions(counts) ?? null,
+        busFactor: fewestCoveringHalf(counts) ?? null,
         tags: tags.length,
         releases: releases.length,
         lastReleaseAt: published.at(-1) ?? null,
@@ -110,17 +97,7 @@ export async function ingestGitHub(options: {
         });
         records.relationship('OWNED_BY', key, orgKey);
       }
-      for (const pkg of context.hosted.get(key) ?? []) {
-        const { overlap, untagged } = tagOverlap(
-          context.names.get(pkg) ?? '',
-          context.versionsOf.get(pkg) ?? [],
-          tags,
-        );
-        records.node('Package', pkg, {
-          tagOverlap: overlap ?? null,
-          untaggedVersions: untagged.slice(0, 200).join(', '),
-        });
-      }
+      recordTagOverlap(records, context, key, tags);
       await writer.add(records);
       read++;
     } catch (error) {

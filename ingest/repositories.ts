@@ -4,9 +4,10 @@
  * `Person` (`person:git:<email hash>`) + `CONTRIBUTES_TO {commits, lastCommitAt}`, activity on the
  * repository (last commit, commits in 90 days, active contributors, bus factor from history), and
  * historical provenance: the share of each hosted package's versions that have a matching tag.
- * A git author whose email hash matches an npm maintainer's or publisher's is linked to that
- * person with `SAME_AS {evidence: 'email', confidence}`, never merged.
+ * A git author whose email hash a registry account shares is then linked to it with
+ * `SAME_AS {evidence: 'email', confidence}` (identities.ts), never merged.
  */
+import { append } from '../collections.js';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
 import { GraphRecords } from './records.js';
@@ -16,6 +17,7 @@ import {
   syncRepository,
   tagOverlap,
 } from './sources/git/git-history.js';
+import { linkIdentities } from './identities.js';
 import { BatchWriter } from './writer.js';
 
 export interface RepositorySummary {
@@ -45,15 +47,12 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? new Date();
-  const { repositories, hosted, names, versionsOf, npmPeopleByEmail } = await repositoryContext(
-    options.store,
-  );
+  const context = await repositoryContext(options.store);
   const writer = new BatchWriter(options.store);
   const failures: RepositorySummary['failures'] = [];
   let read = 0;
   let contributors = 0;
-  let linked = 0;
-  for (const repository of [...repositories].sort()) {
+  for (const repository of [...context.repositories].sort()) {
     if (options.skip?.(repository) === true) continue;
     let history;
     try {
@@ -90,27 +89,15 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
         commitsLast12Months: contributor.commitsLast12Months,
         lastCommitAt: contributor.lastCommitAt,
       });
-      for (const npmPerson of npmPeopleByEmail.get(contributor.emailHash) ?? []) {
-        linked++;
-        records.relationship('SAME_AS', person, npmPerson, { evidence: 'email', confidence: 0.9 });
-      }
     }
-    for (const pkg of hosted.get(repository) ?? []) {
-      const { overlap, untagged } = tagOverlap(
-        names.get(pkg) ?? '',
-        versionsOf.get(pkg) ?? [],
-        history.tags,
-      );
-      records.node('Package', pkg, {
-        tagOverlap: overlap ?? null,
-        untaggedVersions: untagged.slice(0, 200).join(', '),
-      });
-    }
+    recordTagOverlap(records, context, repository, history.tags);
     await writer.add(records);
   }
   await writer.flush();
+  // Git authors whose email hash a registry account shares are linked to it (SAME_AS).
+  const linked = await linkIdentities(options.store);
   return {
-    repositories: repositories.size,
+    repositories: context.repositories.size,
     read,
     failures,
     contributors,
@@ -128,8 +115,6 @@ export interface RepositoryContext {
   names: Map<string, string>;
   /** Package -> its published versions. */
   versionsOf: Map<string, string[]>;
-  /** Email hash -> the registry people who use it. */
-  npmPeopleByEmail: Map<string, Set<string>>;
 }
 
 export async function repositoryContext(store: GraphStore): Promise<RepositoryContext> {
@@ -137,10 +122,9 @@ export async function repositoryContext(store: GraphStore): Promise<RepositoryCo
   const hosted = new Map<string, string[]>();
   const names = new Map<string, string>();
   const versionsOf = new Map<string, string[]>();
-  const npmPeopleByEmail = new Map<string, Set<string>>();
   for await (const batch of store.stream({
-    labels: ['Repository', 'Package', 'Version', 'Person'],
-    types: ['HOSTED_AT', 'HAS_VERSION', 'MAINTAINS', 'PUBLISHED'],
+    labels: ['Repository', 'Package', 'Version'],
+    types: ['HOSTED_AT', 'HAS_VERSION'],
   })) {
     if (batch.kind === 'nodes') {
       for (const node of batch.nodes) {
@@ -152,17 +136,31 @@ export async function repositoryContext(store: GraphStore): Promise<RepositoryCo
       continue;
     }
     for (const r of batch.relationships) {
-      if (r.type === 'HOSTED_AT') hosted.set(r.to, [...(hosted.get(r.to) ?? []), r.from]);
-      else if (r.type === 'HAS_VERSION') {
-        const version = r.to.slice(r.to.lastIndexOf('@') + 1);
-        versionsOf.set(r.from, [...(versionsOf.get(r.from) ?? []), version]);
-      } else if (typeof r.properties.emailHash === 'string') {
-        const people = npmPeopleByEmail.get(r.properties.emailHash) ?? new Set<string>();
-        people.add(r.from);
-        npmPeopleByEmail.set(r.properties.emailHash, people);
-      }
+      if (r.type === 'HOSTED_AT') append(hosted, r.to, r.from);
+      else if (r.type === 'HAS_VERSION')
+        append(versionsOf, r.from, r.to.slice(r.to.lastIndexOf('@') + 1));
     }
   }
 
-  return { repositories, hosted, names, versionsOf, npmPeopleByEmail };
+  return { repositories, hosted, names, versionsOf };
+}
+
+/** Historical provenance of the packages a repository hosts: the share of versions with a tag. */
+export function recordTagOverlap(
+  records: GraphRecords,
+  context: RepositoryContext,
+  repository: string,
+  tags: readonly string[],
+): void {
+  for (const pkg of context.hosted.get(repository) ?? []) {
+    const { overlap, untagged } = tagOverlap(
+      context.names.get(pkg) ?? '',
+      context.versionsOf.get(pkg) ?? [],
+      tags,
+    );
+    records.node('Package', pkg, {
+      tagOverlap: overlap ?? null,
+      untaggedVersions: untagged.slice(0, 200).join(', '),
+    });
+  }
 }

@@ -180,23 +180,25 @@ export async function readHistory(
   };
 }
 
+/** The fewest people who together made at least half of the commits counted; undefined for none. */
+export function fewestCoveringHalf(counts: readonly number[]): number | undefined {
+  const sorted = counts.filter((n) => n > 0).sort((a, b) => b - a);
+  const total = sorted.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return undefined;
+  let covered = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    covered += sorted[i] as number;
+    if (covered * 2 >= total) return i + 1;
+  }
+  return sorted.length;
+}
+
 /**
  * The bus factor from history (TRUST-MODEL.md's fallback): the fewest contributors who made at
  * least half of the last 12 months' commits; undefined without commits in that time.
  */
 export function busFactorFromHistory(contributors: readonly Contributor[]): number | undefined {
-  const recent = contributors
-    .map((c) => c.commitsLast12Months)
-    .filter((n) => n > 0)
-    .sort((a, b) => b - a);
-  const total = recent.reduce((sum, n) => sum + n, 0);
-  if (total === 0) return undefined;
-  let covered = 0;
-  for (let i = 0; i < recent.length; i++) {
-    covered += recent[i] as number;
-    if (covered * 2 >= total) return i + 1;
-  }
-  return recent.length;
+  return fewestCoveringHalf(contributors.map((c) => c.commitsLast12Months));
 }
 
 /**
