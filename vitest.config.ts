@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['verbose'],
+    // Git may use only local transports in tests: this machine sends traffic to loopback only.
+    env: { GIT_ALLOW_PROTOCOL: 'file' },
   },
 });

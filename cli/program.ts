@@ -22,9 +22,8 @@ import { RunState } from '../ingest/queue/run-state.js';
 import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
 import { progressDisplay } from './progress.js';
-import { ingestAdvisories } from '../ingest/advisories.js';
-import { ingestGitHub } from '../ingest/github.js';
-import { ingestRepositories } from '../ingest/repositories.js';
+import { ingestAdvisories, type AdvisorySummary } from '../ingest/advisories.js';
+import { enrichRepositories, type EnrichSummary } from '../ingest/enrich-repositories.js';
 import { GitHubClient } from '../ingest/sources/github/github-client.js';
 import { scoreStore } from '../trust/score-store.js';
 import { addTrustCommands } from './trust-commands.js';
@@ -121,7 +120,7 @@ export function buildProgram(io: CliIo): Command {
   async function runIngest(
     specs: string[],
     options: IngestCliOptions,
-  ): Promise<{ code: number; roots: string[] }> {
+  ): Promise<{ code: number; roots: string[]; summary: IngestSummary }> {
     const settings = config();
     const registry =
       options.registry === undefined
@@ -159,63 +158,66 @@ export function buildProgram(io: CliIo): Command {
     } finally {
       display.stop();
     }
-    if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
-    else io.out(describeSummary(summary));
+    if (options.json !== true) io.out(describeSummary(summary));
     return {
       code: summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok,
       roots: summary.roots.flatMap((r) => (r.resolved === null ? [] : [r.resolved])),
+      summary,
     };
   }
 
-  async function runRepositories(json: boolean): Promise<void> {
+  /**
+   * Repositories: github.com ones through GitHub's API with GITHUB_TOKEN (answers and ETags cached
+   * in .trustmap/github), the others, and all of them without a token, from their git history
+   * (bare, blobless clones in .trustmap/git). `versions` limits it to the repositories hosting
+   * those versions' packages.
+   */
+  async function runRepositories(
+    json: boolean,
+    versions?: readonly string[],
+  ): Promise<EnrichSummary> {
     const settings = config();
     const logger = createLogger(settings.logLevel);
     const token = settings.githubToken;
-    // With a token, GitHub's API reads github.com repositories; git history reads the rest.
-    const summary = await withStore(async (store) => {
-      const fromGit = await ingestRepositories({
+    const cache = path.dirname(settings.dbPath);
+    const summary = await withStore((store) =>
+      enrichRepositories({
         store,
-        cacheDir: path.join(path.dirname(settings.dbPath), 'git'),
+        cacheDir: path.join(cache, 'git'),
+        github:
+          token === undefined
+            ? undefined
+            : new GitHubClient({
+                url: settings.githubApiUrl,
+                token,
+                logger,
+                cacheDir: path.join(cache, 'github'),
+              }),
         logger,
-        ...(token === undefined
-          ? {}
-          : { skip: (key: string) => key.startsWith('repo:github.com/') }),
-      });
-      if (token === undefined) return fromGit;
-      const fromGitHub = await ingestGitHub({
-        store,
-        client: new GitHubClient({ url: settings.githubApiUrl, token, logger }),
-        logger,
-      });
-      return {
-        repositories: fromGit.repositories,
-        read: fromGit.read + fromGitHub.read,
-        failures: [...fromGit.failures, ...fromGitHub.failures],
-        contributors: fromGit.contributors + fromGitHub.contributors,
-        linked: fromGit.linked,
-        elapsedMs: fromGit.elapsedMs + fromGitHub.elapsedMs,
-      };
-    });
-    if (json) {
-      io.out(JSON.stringify(summary, null, 2) + '\n');
-      return;
-    }
+        ...(versions === undefined ? {} : { versions }),
+      }),
+    );
+    if (json) return summary;
+    const through =
+      token === undefined
+        ? 'from git history'
+        : `${summary.through.github} through GitHub's API, ${summary.through.git} from git history`;
     io.out(
-      `repositories: read ${summary.read} of ${summary.repositories}, ${summary.contributors} contributors, ${summary.linked} linked to registry accounts (${(summary.elapsedMs / 1000).toFixed(1)} s)\n`,
+      `repositories: read ${summary.read} of ${summary.repositories} (${through}), ${summary.contributors} contributors, ${summary.linked} identity links (${(summary.elapsedMs / 1000).toFixed(1)} s)\n`,
     );
     for (const failure of summary.failures.slice(0, 20))
       io.out(`  ${failure.repository}: ${failure.reason}\n`);
+    if (summary.failures.length > 20)
+      io.out(`  ... and ${summary.failures.length - 20} more (--json lists them all)\n`);
+    return summary;
   }
 
-  async function runAdvisories(json: boolean): Promise<void> {
+  async function runAdvisories(json: boolean): Promise<AdvisorySummary> {
     const settings = config();
     const summary = await withStore((store) =>
       ingestAdvisories({ store, osvUrl: settings.osvUrl, logger: createLogger(settings.logLevel) }),
     );
-    if (json) {
-      io.out(JSON.stringify(summary, null, 2) + '\n');
-      return;
-    }
+    if (json) return summary;
     io.out(
       `advisories: ${summary.advisories} hit ${summary.affected} of ${summary.versions} versions` +
         ` (${summary.requests} OSV requests, ${(summary.elapsedMs / 1000).toFixed(1)} s)\n`,
@@ -226,6 +228,7 @@ export function buildProgram(io: CliIo): Command {
       io.out(
         `${summary.unconfirmed} versions OSV named are outside the advisories' own ranges: not recorded\n`,
       );
+    return summary;
   }
 
   async function showStatus(runId: string | undefined, json: boolean): Promise<void> {
@@ -406,7 +409,10 @@ export function buildProgram(io: CliIo): Command {
       '--advisories',
       'then ask OSV (OSV_URL) about every version in the graph (sends the version list to OSV)',
     )
-    .option('--repos', "then read every repository's git history (clones into .trustmap/git)")
+    .option(
+      '--no-repos',
+      "do not read the closure's repositories (by default: through GitHub's API with GITHUB_TOKEN, else their git history, cloned into .trustmap/git)",
+    )
     .option(
       '--all-markers',
       'follow PyPI requirements whatever their environment markers (default: CPython 3.12 on Linux)',
@@ -421,9 +427,13 @@ export function buildProgram(io: CliIo): Command {
       }
       if (specs.length === 0)
         throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
-      const { code } = await runIngest(specs, options);
-      if (options.repos === true) await runRepositories(options.json === true);
-      if (options.advisories === true) await runAdvisories(options.json === true);
+      const json = options.json === true;
+      const { code, summary } = await runIngest(specs, options);
+      // A repository or advisory that cannot be read is reported, and does not fail the ingest.
+      const repositories =
+        options.repos === false ? undefined : await runRepositories(json, summary.resolved);
+      const advisories = options.advisories === true ? await runAdvisories(json) : undefined;
+      if (json) io.out(JSON.stringify({ ...summary, repositories, advisories }, null, 2) + '\n');
       if (code !== EXIT.ok) throw new ExitCode(code);
     });
 
@@ -434,7 +444,8 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--json', 'print a JSON summary')
     .action(async (options: { json?: boolean }) => {
-      await runRepositories(options.json === true);
+      const summary = await runRepositories(options.json === true);
+      if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
     });
 
   program
@@ -444,7 +455,8 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--json', 'print a JSON summary')
     .action(async (options: { json?: boolean }) => {
-      await runAdvisories(options.json === true);
+      const summary = await runAdvisories(options.json === true);
+      if (options.json === true) io.out(JSON.stringify(summary, null, 2) + '\n');
     });
 
   program
@@ -549,10 +561,15 @@ export function buildProgram(io: CliIo): Command {
     program
       .command('explore')
       .description('ingest and score packages, then serve the explorer and print its address')
-      .argument('<spec...>', 'npm:<name>[@range], pkg:npm/... purls, or lockfile paths'),
-  ).action(async (specs: string[], options: { host?: string; port?: number }) => {
-    const { code, roots } = await runIngest(specs, { concurrency: 16 });
+      .argument(
+        '<spec...>',
+        'npm:<name>[@range], pypi:<name>[@version], package URLs, or lockfile, requirements or SBOM paths',
+      )
+      .option('--no-repos', "do not read the closure's repositories"),
+  ).action(async (specs: string[], options: { host?: string; port?: number; repos: boolean }) => {
+    const { code, roots, summary } = await runIngest(specs, { concurrency: 16 });
     if (code !== EXIT.ok && roots.length === 0) throw new ExitCode(code);
+    if (options.repos) await runRepositories(false, summary.resolved);
     io.out(await withStore((store) => scoreStore(store, io.cwd)));
     await serveExplorer(options, roots[0]);
   });

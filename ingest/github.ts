@@ -8,11 +8,19 @@ import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
 import { forgeOrgKey } from './identity.js';
 import { GraphRecords } from './records.js';
-import { recordTagOverlap, repositoryContext, type RepositorySummary } from './repositories.js';
+import {
+  recordTagOverlap,
+  repositoryContext,
+  type RepositoryContext,
+  type RepositorySummary,
+} from './repositories.js';
 import type { GitHubClient } from './sources/github/github-client.js';
 import { fewestCoveringHalf } from './sources/git/git-history.js';
 import { isRecord, own } from './untrusted.js';
 import { BatchWriter } from './writer.js';
+
+/** Repositories GitHub's API can read. */
+export const isGitHubRepository = (key: string): boolean => key.startsWith('repo:github.com/');
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
@@ -26,16 +34,20 @@ export async function ingestGitHub(options: {
   client: GitHubClient;
   logger?: Logger;
   now?: Date;
+  /** What the graph holds (read from the store when not given). */
+  context?: RepositoryContext;
+  /** The repositories to read (default: every github.com one in the graph). */
+  keys?: readonly string[];
 }): Promise<RepositorySummary> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? new Date();
-  const context = await repositoryContext(options.store);
+  const context = options.context ?? (await repositoryContext(options.store));
   const writer = new BatchWriter(options.store);
   const failures: RepositorySummary['failures'] = [];
   let read = 0;
   let contributors = 0;
-  const github = [...context.repositories].filter((k) => k.startsWith('repo:github.com/')).sort();
+  const github = [...(options.keys ?? context.repositories)].filter(isGitHubRepository).sort();
   for (const key of github) {
     const [owner, name] = key.slice('repo:github.com/'.length).split('/');
     if (owner === undefined || name === undefined || !LOGIN.test(owner) || !REPO.test(name)) {

@@ -4,8 +4,7 @@
  * `Person` (`person:git:<email hash>`) + `CONTRIBUTES_TO {commits, lastCommitAt}`, activity on the
  * repository (last commit, commits in 90 days, active contributors, bus factor from history), and
  * historical provenance: the share of each hosted package's versions that have a matching tag.
- * A git author whose email hash a registry account shares is then linked to it with
- * `SAME_AS {evidence: 'email', confidence}` (identities.ts), never merged.
+ * Identities are linked afterwards by enrich-repositories.ts, never merged.
  */
 import { append } from '../collections.js';
 import type { GraphStore } from '../graph/store.js';
@@ -16,8 +15,8 @@ import {
   readHistory,
   syncRepository,
   tagOverlap,
+  type RepositoryHistory,
 } from './sources/git/git-history.js';
-import { linkIdentities } from './identities.js';
 import { BatchWriter } from './writer.js';
 
 export interface RepositorySummary {
@@ -37,8 +36,12 @@ export interface RepositoryOptions {
   cloneUrl?: (key: string) => string;
   logger?: Logger;
   now?: Date;
-  /** Repositories read another way (GitHub's API, with a token). */
-  skip?: (key: string) => boolean;
+  /** What the graph holds (read from the store when not given). */
+  context?: RepositoryContext;
+  /** The repositories to read (default: every one in the graph). */
+  keys?: readonly string[];
+  /** Clones and fetches at once (default 4). */
+  concurrency?: number;
 }
 
 const defaultCloneUrl = (key: string): string => `https://${key.slice('repo:'.length)}.git`;
@@ -47,63 +50,83 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? new Date();
-  const context = await repositoryContext(options.store);
+  const context = options.context ?? (await repositoryContext(options.store));
+  const keys = [...(options.keys ?? context.repositories)].sort();
   const writer = new BatchWriter(options.store);
   const failures: RepositorySummary['failures'] = [];
   let read = 0;
   let contributors = 0;
-  for (const repository of [...context.repositories].sort()) {
-    if (options.skip?.(repository) === true) continue;
-    let history;
+  const readOne = async (repository: string): Promise<RepositoryHistory | undefined> => {
     try {
       const dir = await syncRepository(
         (options.cloneUrl ?? defaultCloneUrl)(repository),
         options.cacheDir,
       );
-      history = await readHistory(dir, now);
+      return await readHistory(dir, now);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ repository, reason });
       logger.warn({ repository, reason }, 'a repository could not be read');
-      continue;
+      return undefined;
     }
-    read++;
-    const records = new GraphRecords();
-    const activeContributors = history.contributors.filter((c) => c.commitsLast12Months > 0).length;
-    records.node('Repository', repository, {
-      lastCommitAt: history.lastCommitAt ?? null,
-      commits: history.commits,
-      commitsLast90Days: history.commitsLast90Days,
-      activeContributors12Months: activeContributors,
-      contributors: history.contributors.length,
-      busFactor: busFactorFromHistory(history.contributors) ?? null,
-      tags: history.tags.length,
-      historyReadAt: now.toISOString(),
-    });
-    for (const contributor of history.contributors) {
-      const person = `person:git:${contributor.emailHash}`;
-      contributors++;
-      records.node('Person', person, { name: contributor.name, emailHash: contributor.emailHash });
-      records.relationship('CONTRIBUTES_TO', person, repository, {
-        commits: contributor.commits,
-        commitsLast12Months: contributor.commitsLast12Months,
-        lastCommitAt: contributor.lastCommitAt,
-      });
+  };
+  // Clones run a few at once (they wait on the network); the writes stay in order.
+  const concurrency = options.concurrency ?? 4;
+  for (let i = 0; i < keys.length; i += concurrency) {
+    const chunk = keys.slice(i, i + concurrency);
+    const histories = await Promise.all(chunk.map(readOne));
+    for (const [j, history] of histories.entries()) {
+      const repository = chunk[j];
+      if (history === undefined || repository === undefined) continue;
+      read++;
+      contributors += history.contributors.length;
+      await writer.add(historyRecords(repository, history, context, now));
     }
-    recordTagOverlap(records, context, repository, history.tags);
-    await writer.add(records);
   }
   await writer.flush();
-  // Git authors whose email hash a registry account shares are linked to it (SAME_AS).
-  const linked = await linkIdentities(options.store);
   return {
-    repositories: context.repositories.size,
+    repositories: keys.length,
     read,
     failures,
     contributors,
-    linked,
+    linked: 0,
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+function historyRecords(
+  repository: string,
+  history: RepositoryHistory,
+  context: RepositoryContext,
+  now: Date,
+): GraphRecords {
+  const records = new GraphRecords();
+  const activeContributors = history.contributors.filter((c) => c.commitsLast12Months > 0).length;
+  records.node('Repository', repository, {
+    lastCommitAt: history.lastCommitAt ?? null,
+    commits: history.commits,
+    commitsLast90Days: history.commitsLast90Days,
+    activeContributors12Months: activeContributors,
+    contributors: history.contributors.length,
+    busFactor: busFactorFromHistory(history.contributors) ?? null,
+    tags: history.tags.length,
+    historyReadAt: now.toISOString(),
+  });
+  for (const contributor of history.contributors) {
+    const person = `person:git:${contributor.emailHash}`;
+    records.node('Person', person, {
+      name: contributor.name,
+      emailHash: contributor.emailHash,
+      ...(contributor.githubLogin === undefined ? {} : { githubLogin: contributor.githubLogin }),
+    });
+    records.relationship('CONTRIBUTES_TO', person, repository, {
+      commits: contributor.commits,
+      commitsLast12Months: contributor.commitsLast12Months,
+      lastCommitAt: contributor.lastCommitAt,
+    });
+  }
+  recordTagOverlap(records, context, repository, history.tags);
+  return records;
 }
 
 /** What the repository stages need from the graph: repositories, and what each one hosts. */

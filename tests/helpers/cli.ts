@@ -1,4 +1,8 @@
-/** Runs the built `trustmap` command as a user would: its own process, a clean environment. */
+/**
+ * Runs the built `trustmap` command as a user would: its own process, a clean environment. Git may
+ * use only local (file) transports, so no test can reach a real git host: this machine may send
+ * traffic to loopback only.
+ */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +23,12 @@ export async function runCli(
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', TRUSTMAP_LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        TRUSTMAP_LOG_LEVEL: 'warn',
+        GIT_ALLOW_PROTOCOL: 'file',
+        ...env,
+      },
       timeout: 120_000,
     });
     return { code: 0, stdout, stderr };

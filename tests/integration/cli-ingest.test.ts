@@ -10,8 +10,10 @@ const lockfiles = path.resolve('tests/fixtures/lockfiles');
 let registry: FixtureRegistry;
 let work: { dir: string; cleanup: () => void };
 
+/** Ingests here read no repositories (`--no-repos`): cli-repos.test.ts is about those. */
 function trustmap(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(args, work.dir, { NPM_REGISTRY: registry.url, ...env });
+  const argv = args[0] === 'ingest' ? [...args, '--no-repos'] : args;
+  return runCli(argv, work.dir, { NPM_REGISTRY: registry.url, ...env });
 }
 
 beforeAll(async () => {

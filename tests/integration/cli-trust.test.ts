@@ -14,7 +14,7 @@ function trustmap(args: string[]): Promise<CliResult> {
 beforeAll(async () => {
   registry = await startFixtureRegistry();
   work = tempDir('trustmap-cli-trust-');
-  const ingested = await trustmap(['ingest', 'npm:yargs@16.1.0', 'npm:rimraf@3.0.2']);
+  const ingested = await trustmap(['ingest', 'npm:yargs@16.1.0', 'npm:rimraf@3.0.2', '--no-repos']);
   expect(ingested.code).toBe(0);
 });
 afterAll(async () => {

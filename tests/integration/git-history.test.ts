@@ -11,6 +11,7 @@ import { InvalidInputError } from '../../errors.js';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { emailHash } from '../../ingest/identity.js';
+import { enrichRepositories } from '../../ingest/enrich-repositories.js';
 import { ingestRepositories } from '../../ingest/repositories.js';
 import {
   busFactorFromHistory,
@@ -134,7 +135,7 @@ describe('git history', () => {
   });
 
   it('enriches the graph: people, contributions, activity, tag overlap, identities linked', async () => {
-    const summary = await ingestRepositories({
+    const summary = await enrichRepositories({
       store,
       cacheDir: path.join(temp.dir, 'cache'),
       cloneUrl: () => `file://${bare}`,
@@ -146,6 +147,7 @@ describe('git history', () => {
       failures: [],
       contributors: 3,
       linked: 1,
+      through: { git: 1, github: 0 },
     });
     const repo = await store.node('repo:example.com/demo/demo');
     expect(repo?.properties).toMatchObject({

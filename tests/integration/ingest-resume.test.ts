@@ -32,6 +32,7 @@ function ingest(
       'npm:rimraf@3.0.2',
       '--concurrency',
       '2',
+      '--no-repos',
     ],
     {
       env: {

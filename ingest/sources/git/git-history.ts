@@ -21,6 +21,11 @@ export interface Contributor {
   commits: number;
   commitsLast12Months: number;
   lastCommitAt: string;
+  /**
+   * The GitHub account behind a `<id>+<login>@users.noreply.github.com` address: GitHub gives
+   * that address to one account only, so it links the author to the account (identities.ts).
+   */
+  githubLogin?: string;
 }
 
 export interface RepositoryHistory {
@@ -32,6 +37,8 @@ export interface RepositoryHistory {
 }
 
 const MAX_COMMITS = 50_000;
+/** GitHub's private commit addresses: `<login>@` (old) or `<id>+<login>@users.noreply.github.com`. */
+const NOREPLY = /^(?:\d+\+)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))@users\.noreply\.github\.com$/i;
 const DAY = 24 * 3600 * 1000;
 
 function git(args: string[], options: { cwd?: string; timeoutMs: number }): Promise<string> {
@@ -150,12 +157,14 @@ export async function readHistory(
     if (now.getTime() - at <= 90 * DAY) commitsLast90Days++;
     if (lastCommitAt === undefined || iso > lastCommitAt) lastCommitAt = iso;
     const hash = emailHash(email);
+    const login = NOREPLY.exec(email.trim())?.[1];
     const entry = byAuthor.get(hash) ?? {
       emailHash: hash,
       name: name.slice(0, 200),
       commits: 0,
       commitsLast12Months: 0,
       lastCommitAt: iso,
+      ...(login === undefined ? {} : { githubLogin: login.toLowerCase() }),
     };
     entry.commits++;
     if (now.getTime() - at <= 365 * DAY) entry.commitsLast12Months++;

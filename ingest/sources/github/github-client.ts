@@ -3,8 +3,12 @@
  * through `Link: rel="next"`, conditional requests (`If-None-Match` with the ETag of the last
  * answer, a 304 costs no rate limit), and rate limits waited out rather than failed: the primary
  * limit (`x-ratelimit-remaining: 0` until `x-ratelimit-reset`) and the secondary one
- * (`retry-after`).
+ * (`retry-after`). With `cacheDir`, the answers and their ETags are kept on disk, so a later run
+ * asks again conditionally and a repository that has not changed costs no rate limit.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { RegistryError } from '../../../errors.js';
 import { silentLogger, type Logger } from '../../../log.js';
 import { readCapped } from '../http-json.js';
@@ -18,6 +22,8 @@ export interface GitHubClientOptions {
   /** How waits happen (tests shorten them). */
   sleep?: (ms: number) => Promise<void>;
   maxPages?: number;
+  /** Where answers and their ETags are kept between runs (default: in memory for this run). */
+  cacheDir?: string | undefined;
 }
 
 interface Cached {
@@ -65,7 +71,7 @@ export class GitHubClient {
 
   private async request(url: string): Promise<Cached | undefined> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const cached = this.cache.get(url);
+      const cached = this.cached(url);
       const headers: Record<string, string> = {
         accept: 'application/vnd.github+json',
         'x-github-api-version': '2022-11-28',
@@ -130,10 +136,60 @@ export class GitHubClient {
       ) as unknown;
       const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
       const page: Cached = { etag: response.headers.get('etag') ?? '', body, next };
-      if (page.etag !== '') this.cache.set(url, page);
+      if (page.etag !== '') this.remember(url, page);
       return page;
     }
     throw new RegistryError(`${url}: still limited after 10 attempts`, { retriable: true });
+  }
+
+  /** The cache file of a URL; the token's hash is part of the name (answers depend on it). */
+  private cacheFile(url: string): string | undefined {
+    const dir = this.options.cacheDir;
+    if (dir === undefined) return undefined;
+    const name = createHash('sha256')
+      .update(`${this.options.token ?? ''}\u0000${url}`)
+      .digest('hex');
+    return path.join(dir, `${name}.json`);
+  }
+
+  private cached(url: string): Cached | undefined {
+    const inMemory = this.cache.get(url);
+    if (inMemory !== undefined) return inMemory;
+    const file = this.cacheFile(url);
+    if (file === undefined || !fs.existsSync(file)) return undefined;
+    try {
+      const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Cached> & {
+        url?: unknown;
+      };
+      if (entry.url !== url || typeof entry.etag !== 'string' || entry.etag === '')
+        return undefined;
+      const page: Cached = {
+        etag: entry.etag,
+        body: entry.body,
+        next: typeof entry.next === 'string' ? entry.next : undefined,
+      };
+      this.cache.set(url, page);
+      return page;
+    } catch (error) {
+      // A damaged entry is a cache miss, and goes.
+      this.logger.warn({ file, error: String(error) }, 'GitHub cache entry unreadable; removed');
+      fs.rmSync(file, { force: true });
+      return undefined;
+    }
+  }
+
+  private remember(url: string, page: Cached): void {
+    this.cache.set(url, page);
+    const file = this.cacheFile(url);
+    if (file === undefined) return;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const partial = `${file}.${process.pid}.partial`;
+      fs.writeFileSync(partial, JSON.stringify({ url, ...page }), { mode: 0o600 });
+      fs.renameSync(partial, file);
+    } catch (error) {
+      this.logger.warn({ file, error: String(error) }, 'GitHub cache entry not written');
+    }
   }
 
   private async wait(ms: number, url: string, why: string): Promise<void> {
