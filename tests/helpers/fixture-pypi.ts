@@ -1,7 +1,7 @@
 /**
  * A local PyPI for tests, serving the real documents of ../shared/fixtures/pypi: the JSON Simple
  * API (`/simple/<project>/`, PEP 691, only with its Accept type), `/pypi/<project>/<version>/json`
- * and `/pypi/<project>/json`. Requests are counted.
+ * and `/pypi/<project>/json`. Requests are counted; a test may add documents of its own.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,14 +14,23 @@ const PYPI = path.join(FIXTURES, 'pypi');
 export interface FixturePyPi {
   url: string;
   requests: string[];
+  /** Documents a test writes, by request path; served before the fixtures. */
+  overrides: Map<string, unknown>;
   close: () => Promise<void>;
 }
 
 export async function startFixturePyPi(): Promise<FixturePyPi> {
   const requests: string[] = [];
+  const overrides = new Map<string, unknown>();
   const server = http.createServer((request, response) => {
     const url = request.url ?? '/';
     requests.push(url);
+    if (overrides.has(url)) {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(overrides.get(url)));
+      return;
+    }
     let file: string | undefined;
     let match = /^\/simple\/([a-z0-9-]+)\/$/.exec(url);
     if (match !== null) {
@@ -48,6 +57,7 @@ export async function startFixturePyPi(): Promise<FixturePyPi> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    overrides,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -42,7 +42,13 @@ async function run(
   specs: string[],
   environment: 'all' | typeof DEFAULT_ENVIRONMENT = CPYTHON_36,
   cwd = '/',
-): Promise<{ summary: IngestSummary; projects: string[]; maintainers: string[]; edges: string[] }> {
+): Promise<{
+  summary: IngestSummary;
+  projects: string[];
+  maintainers: string[];
+  edges: string[];
+  links: Record<string, unknown>[];
+}> {
   const temp = tempDir();
   const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
   try {
@@ -69,8 +75,14 @@ async function run(
       {},
       options,
     );
+    const links = await store.query(
+      'MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN a.key AS a, b.key AS b, s.evidence AS evidence, s.confidence AS confidence ORDER BY a, b',
+      {},
+      options,
+    );
     return {
       summary,
+      links: links.rows,
       projects: projects.rows.map((r) => text(r.key)),
       maintainers: maintainers.rows.map((r) => text(r.key)),
       edges: edges.rows.map((r) => `${text(r.a)} -> ${text(r.b)}`),
@@ -125,14 +137,49 @@ describe('PyPI ingest', () => {
     );
   });
 
-  it('reads a requirements file with an include, and an npm lockfile in the same graph', async () => {
+  it('reads a requirements file with an include, and an npm lockfile in the same graph, people linked across them', async () => {
     const temp = tempDir();
+    // One person who publishes on both registries (documents written here, example.org email):
+    // the npm package is a dependency of the lockfile's project, the PyPI one of the requirements.
+    const email = 'dual.dev@example.org';
+    registry.overrides.set('dual-tool', {
+      name: 'dual-tool',
+      'dist-tags': { latest: '1.0.0' },
+      maintainers: [{ name: 'dualdev', email }],
+      versions: {
+        '1.0.0': {
+          name: 'dual-tool',
+          version: '1.0.0',
+          maintainers: [{ name: 'dualdev', email }],
+          _npmUser: { name: 'dualdev', email },
+          dist: { tarball: 'http://127.0.0.1/dual-tool-1.0.0.tgz', shasum: '0'.repeat(40) },
+        },
+      },
+      time: { '1.0.0': '2026-01-01T00:00:00.000Z' },
+    });
+    pypi.overrides.set('/simple/dual-tool-py/', {
+      meta: { 'api-version': '1.1' },
+      name: 'dual-tool-py',
+      versions: ['1.0.0'],
+      files: [],
+    });
+    pypi.overrides.set('/pypi/dual-tool-py/1.0.0/json', {
+      info: {
+        name: 'dual-tool-py',
+        version: '1.0.0',
+        author: 'Dual Dev',
+        author_email: `Dual Dev <${email}>`,
+        requires_dist: null,
+      },
+      ownership: { roles: [{ role: 'Owner', user: 'dualdev-py' }] },
+      urls: [],
+    });
     try {
       const project = path.join(temp.dir, 'mixed');
       fs.mkdirSync(project);
       fs.writeFileSync(
         path.join(project, 'requirements.txt'),
-        '# app\n-r requirements-base.txt\nsix==1.11.0\n',
+        '# app\n-r requirements-base.txt\nsix==1.11.0\ndual-tool-py==1.0.0\n',
       );
       fs.writeFileSync(
         path.join(project, 'requirements-base.txt'),
@@ -141,7 +188,15 @@ describe('PyPI ingest', () => {
       fs.cpSync(path.resolve(import.meta.dirname, '../fixtures/lockfiles/npm-v3'), project, {
         recursive: true,
       });
-      const { summary, edges } = await run([
+      const lockfile = JSON.parse(
+        fs.readFileSync(path.join(project, 'package-lock.json'), 'utf8'),
+      ) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+      const root = lockfile.packages[''];
+      if (root?.dependencies === undefined) throw new Error('the lockfile has no root');
+      root.dependencies['dual-tool'] = '1.0.0';
+      lockfile.packages['node_modules/dual-tool'] = { version: '1.0.0' } as never;
+      fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(lockfile));
+      const { summary, edges, links } = await run([
         path.join(project, 'package-lock.json'),
         path.join(project, 'requirements.txt'),
       ]);
@@ -155,7 +210,20 @@ describe('PyPI ingest', () => {
       expect(edges).toContain('pkg:npm/lock-demo@1.0.0 -> pkg:npm/chalk@4.1.0');
       expect(summary.resolved.some((k) => k.startsWith('pkg:npm/'))).toBe(true);
       expect(summary.resolved.some((k) => k.startsWith('pkg:pypi/'))).toBe(true);
+      expect(edges).toContain('pkg:npm/lock-demo@1.0.0 -> pkg:npm/dual-tool@1.0.0');
+      expect(edges).toContain('project:mixed -> pkg:pypi/dual-tool-py@1.0.0');
+      // The npm account and the PyPI author share an email hash: linked, with the evidence.
+      expect(links).toEqual([
+        {
+          a: 'person:npm:dualdev',
+          b: `person:pypi-author:${emailHash(email)}`,
+          evidence: 'email',
+          confidence: 0.9,
+        },
+      ]);
     } finally {
+      registry.overrides.delete('dual-tool');
+      pypi.overrides.clear();
       temp.cleanup();
     }
   });

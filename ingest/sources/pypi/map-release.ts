@@ -4,6 +4,7 @@
  * hashed email), the repository from `project_urls`, and DEPENDS_ON for every `requires_dist`
  * entry (kind `prod`, `marker` when an environment marker guards it, `extra` for extras).
  */
+import { parseAddressList } from 'email-addresses';
 import { emailHash } from '../../identity.js';
 import { GraphRecords } from '../../records.js';
 import { isRecord, own } from '../../untrusted.js';
@@ -68,16 +69,27 @@ export function mapRelease(
   }
   for (const field of ['author', 'maintainer'] as const) {
     const who = text(own(meta, field), 200);
-    const email = text(own(meta, `${field}_email`), 300);
-    if (who === undefined && email === undefined) continue;
+    // `Name <a@b.org>, c@d.org` (core metadata's Author-email is an address list).
+    const mailboxes = addresses(text(own(meta, `${field}_email`), 1000));
     // A name from metadata is not an account: keyed by the email's hash, else by the name.
-    const id = email === undefined ? `name:${(who ?? '').toLowerCase()}` : emailHash(email);
-    const person = `person:pypi-${field}:${id}`;
-    records.node('Person', person, {
-      name: who ?? null,
-      ...(email === undefined ? {} : { emailHash: emailHash(email) }),
-    });
-    records.relationship('MAINTAINS', person, pkg, { role: field });
+    const people =
+      mailboxes.length > 0
+        ? mailboxes.map((m) => ({
+            id: emailHash(m.address),
+            name: m.name ?? (mailboxes.length === 1 ? who : undefined),
+            emailHash: emailHash(m.address),
+          }))
+        : who === undefined
+          ? []
+          : [{ id: `name:${who.toLowerCase()}`, name: who, emailHash: undefined }];
+    for (const person of people) {
+      const key = `person:pypi-${field}:${person.id}`;
+      records.node('Person', key, {
+        name: person.name?.slice(0, 200) ?? null,
+        ...(person.emailHash === undefined ? {} : { emailHash: person.emailHash }),
+      });
+      records.relationship('MAINTAINS', key, pkg, { role: field });
+    }
   }
 
   const urls = own(meta, 'project_urls');
@@ -121,4 +133,15 @@ export function mapRelease(
     maintainersKnown: Array.isArray(roles),
     timeKnown: index?.uploaded.has(version) === true,
   };
+}
+
+/** The mailboxes of an address list; none when it is not one (`me at example dot org`). */
+function addresses(list: string | undefined): { address: string; name: string | undefined }[] {
+  if (list === undefined) return [];
+  const parsed = parseAddressList(list);
+  if (parsed === null) return [];
+  return parsed.slice(0, 20).flatMap((entry) => {
+    const boxes = entry.type === 'group' ? entry.addresses : [entry];
+    return boxes.map((box) => ({ address: box.address, name: box.name ?? undefined }));
+  });
 }
