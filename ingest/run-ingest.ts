@@ -217,7 +217,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       continue;
     }
     if (root.kind === 'requirements') {
-      const file = readRequirements(root.path);
+      const file = readRequirements(root.path, new Set(), root.confine);
       const project = `project:${path.basename(path.dirname(root.path))}`;
       roots.push({ spec: root.input, resolved: project });
       const records = new GraphRecords();

@@ -16,7 +16,13 @@ export type RootSpec =
   | { kind: 'npm'; input: string; name: string; spec: string }
   | { kind: 'lockfile'; input: string; path: string }
   | { kind: 'pypi'; input: string; requirement: Requirement }
-  | { kind: 'requirements'; input: string; path: string }
+  | {
+      kind: 'requirements';
+      input: string;
+      path: string;
+      /** `-r` includes must stay inside this folder (an uploaded file's). */
+      confine?: string;
+    }
   | { kind: 'pylock'; input: string; path: string };
 
 /** `requirements.txt`, `requirements-dev.txt`, `requirements/base.in`, ... */
@@ -50,6 +56,20 @@ export const LOCKFILE_NAMES = [
   'pnpm-lock.yaml',
   'yarn.lock',
 ];
+
+/**
+ * Whether a file of this name may be a root: a lockfile, a Python lockfile, a requirements file,
+ * or a `.json` file (an SBOM, recognised by its content). Names only, no folders.
+ */
+export function isRootFileName(name: string): boolean {
+  return (
+    /^[A-Za-z0-9][\w.-]{0,99}$/.test(name) &&
+    (LOCKFILE_NAMES.includes(name) ||
+      PYTHON_LOCKFILES.includes(name) ||
+      REQUIREMENTS_FILE.test(name) ||
+      name.endsWith('.json'))
+  );
+}
 
 /** SBOMs are recognised by content: a `.json` file that is CycloneDX or SPDX. */
 export function isSbomFile(file: string): boolean {

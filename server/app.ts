@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { listInvestigations } from '../graph/investigations.js';
 import { NODE_LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES } from '../graph/model.js';
-import { LOCKFILE_NAMES } from '../ingest/spec.js';
+import { isRootFileName } from '../ingest/spec.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../log.js';
@@ -20,7 +20,7 @@ import { chokepoints, compromise, rootIndex } from '../trust/report.js';
 import { requireLocalHost, requireToken } from './auth.js';
 import { TrustGraphCache } from './graph-cache.js';
 import { graphView } from './graph-view.js';
-import { IngestJobs, type JobEvent } from './ingest-jobs.js';
+import { IngestJobs, PROJECT_NAME, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
 
@@ -337,8 +337,12 @@ export function createApp(deps: AppDeps): Express {
           specs: z.array(z.string().min(1).max(300)).max(100).default([]),
           lockfile: z
             .object({
-              name: z.enum(LOCKFILE_NAMES as [string, ...string[]]),
+              name: z.string().refine(isRootFileName, {
+                message:
+                  'a lockfile, requirements file or SBOM name (package-lock.json, poetry.lock, requirements.txt, bom.json, ...)',
+              }),
               content: z.string().min(1).max(MAX_LOCKFILE_CHARS),
+              project: z.string().regex(PROJECT_NAME).optional(),
             })
             .optional(),
         })

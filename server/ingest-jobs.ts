@@ -12,7 +12,8 @@ import { InvalidInputError, isTrustmapError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import type { Logger } from '../log.js';
 import { ingest, type IngestSummary, type Progress } from '../ingest/run-ingest.js';
-import { LOCKFILE_NAMES, parseRootSpec } from '../ingest/spec.js';
+import { PYTHON_LOCKFILES } from '../ingest/roots/python-lockfile.js';
+import { isRootFileName, LOCKFILE_NAMES, parseRootSpec } from '../ingest/spec.js';
 import { scoreStore } from '../trust/score-store.js';
 
 export type JobEvent =
@@ -28,6 +29,16 @@ export interface IngestJob {
   finished: boolean;
   emitter: EventEmitter;
 }
+
+/** A file uploaded to start from: a lockfile, a requirements file or an SBOM. */
+export interface UploadedFile {
+  name: string;
+  content: string;
+  /** What to call the project when the file does not name it (default `uploaded`). */
+  project?: string | undefined;
+}
+
+export const PROJECT_NAME = /^[A-Za-z0-9][\w.-]{0,99}$/;
 
 const KEEP_FINISHED = 50;
 /** Ingests running at once from the API; more are refused until one ends. */
@@ -50,7 +61,7 @@ export class IngestJobs {
    * Starts an ingest of registry specs (never server file paths: the API reads no server files)
    * and of an uploaded lockfile, then scores the graph so the explorer shows the new trust.
    */
-  start(specs: string[], lockfile?: { name: string; content: string }): IngestJob {
+  start(specs: string[], lockfile?: UploadedFile): IngestJob {
     const roots = specs.map((spec) => {
       if (!spec.startsWith('npm:') && !spec.startsWith('pypi:') && !spec.startsWith('pkg:')) {
         throw new InvalidInputError(
@@ -65,14 +76,23 @@ export class IngestJobs {
     }
     let upload: string | undefined;
     if (lockfile !== undefined) {
-      if (!LOCKFILE_NAMES.includes(lockfile.name))
-        throw new InvalidInputError(`a lockfile is named one of ${LOCKFILE_NAMES.join(', ')}`);
-      // The reader takes a path (it also looks for a manifest beside it): a fresh private folder.
+      if (!isRootFileName(lockfile.name))
+        throw new InvalidInputError(
+          `an uploaded file is a lockfile (${[...LOCKFILE_NAMES, ...PYTHON_LOCKFILES].join(', ')}), a requirements file or a CycloneDX or SPDX JSON SBOM`,
+        );
+      const project = lockfile.project ?? 'uploaded';
+      if (!PROJECT_NAME.test(project))
+        throw new InvalidInputError(`"${project.slice(0, 100)}" is not a project name`);
+      // The readers take a path (they look beside it for a manifest): a fresh private folder, named
+      // after the project, which is what a project without a name of its own is called.
       upload = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-upload-'));
-      const file = path.join(upload, lockfile.name);
+      const folder = path.join(upload, project);
+      const file = path.join(folder, lockfile.name);
       try {
+        fs.mkdirSync(folder, { mode: 0o700 });
         fs.writeFileSync(file, lockfile.content, { mode: 0o600 });
-        roots.push(parseRootSpec(file, upload));
+        const root = parseRootSpec(file, folder);
+        roots.push(root.kind === 'requirements' ? { ...root, confine: folder } : root);
       } catch (error) {
         fs.rmSync(upload, { recursive: true, force: true });
         throw error;

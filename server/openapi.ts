@@ -168,7 +168,7 @@ export function openApi(version: string): Record<string, unknown> {
       '/api/ingest': {
         post: {
           summary:
-            'start an ingest of npm specs and/or an uploaded lockfile, scored when it ends; follow it at the returned events URL',
+            'start an ingest of specs and/or an uploaded lockfile, requirements file or SBOM, scored when it ends; follow it at the returned events URL',
           requestBody: {
             required: true,
             content: {
@@ -183,14 +183,18 @@ export function openApi(version: string): Record<string, unknown> {
                       required: ['name', 'content'],
                       properties: {
                         name: {
-                          enum: [
-                            'package-lock.json',
-                            'npm-shrinkwrap.json',
-                            'pnpm-lock.yaml',
-                            'yarn.lock',
-                          ],
+                          type: 'string',
+                          pattern: '^[A-Za-z0-9][\\w.-]{0,99}$',
+                          description:
+                            'package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, poetry.lock, uv.lock, Pipfile.lock, requirements*.txt / *.in (includes are not read), or a .json CycloneDX 1.4-1.6 / SPDX 2.3 SBOM',
                         },
                         content: { type: 'string', maxLength: 20971520 },
+                        project: {
+                          type: 'string',
+                          pattern: '^[A-Za-z0-9][\\w.-]{0,99}$',
+                          description:
+                            'the project name for a file that does not name its project (default "uploaded")',
+                        },
                       },
                     },
                   },

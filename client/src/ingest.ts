@@ -1,8 +1,22 @@
-/** The ingest panel: registry specs and a lockfile upload, with live progress from the server. */
+/**
+ * The ingest panel: registry specs and a file upload (lockfile, requirements file or SBOM), with
+ * live progress from the server.
+ */
 import { api, ApiError, followIngest, type IngestEvent } from './api.js';
 import { fill, h, note } from './dom.js';
 
-const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
+const LOCKFILES = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'poetry.lock',
+  'uv.lock',
+  'Pipfile.lock',
+];
+/** What the server takes (it decides; this only saves a round trip for an obvious mistake). */
+const takes = (name: string): boolean =>
+  LOCKFILES.includes(name) || /^requirements.*\.(txt|in)$|\.in$|\.json$/.test(name);
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
 export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void): void {
@@ -13,7 +27,11 @@ export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void
     spellcheck: 'false',
     autocomplete: 'off',
   });
-  const file = h('input', { id: 'ingest-file', type: 'file', accept: LOCKFILES.join(',') });
+  const file = h('input', {
+    id: 'ingest-file',
+    type: 'file',
+    accept: [...LOCKFILES, '.txt', '.in', '.json'].join(','),
+  });
   const start = h('button', { type: 'button', class: 'primary' }, 'Ingest');
   const bar = h('progress', { max: '1', 'aria-label': 'Ingest progress' });
   bar.hidden = true;
@@ -25,10 +43,10 @@ export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void
     h(
       'p',
       { class: 'hint' },
-      'Add packages by spec (npm:<name>[@range], pypi:<name>[@version], or a package URL), or upload a lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock). The graph is scored when the ingest ends.',
+      'Add packages by spec (npm:<name>[@range], pypi:<name>[@version], or a package URL), or upload a lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock, poetry.lock, uv.lock, Pipfile.lock), a requirements file, or a CycloneDX or SPDX JSON SBOM. The graph is scored when the ingest ends.',
     ),
     h('div', { class: 'row-form' }, h('label', { for: 'ingest-specs' }, 'Specs'), specs),
-    h('div', { class: 'row-form' }, h('label', { for: 'ingest-file' }, 'Lockfile'), file),
+    h('div', { class: 'row-form' }, h('label', { for: 'ingest-file' }, 'File'), file),
     start,
     bar,
     out,
@@ -85,23 +103,23 @@ export function mountIngest(host: HTMLElement, onDone: (roots: string[]) => void
       const list = specs.value.split(/\s+/).filter((s) => s !== '');
       const chosen = file.files?.[0];
       if (list.length === 0 && chosen === undefined) {
-        fill(out, note('Give at least one spec or choose a lockfile.', 'error'));
+        fill(out, note('Give at least one spec or choose a file.', 'error'));
         return;
       }
       let lockfile: { name: string; content: string } | undefined;
       if (chosen !== undefined) {
-        if (!LOCKFILES.includes(chosen.name)) {
+        if (!takes(chosen.name)) {
           fill(
             out,
             note(
-              `A lockfile is named one of ${LOCKFILES.join(', ')}; this is ${chosen.name}.`,
+              `${chosen.name} is not a lockfile (${LOCKFILES.join(', ')}), a requirements file or a JSON SBOM.`,
               'error',
             ),
           );
           return;
         }
         if (chosen.size > MAX_UPLOAD) {
-          fill(out, note('This lockfile is larger than 20 MiB; ingest it with the CLI.', 'error'));
+          fill(out, note('This file is larger than 20 MiB; ingest it with the CLI.', 'error'));
           return;
         }
         lockfile = { name: chosen.name, content: await chosen.text() };

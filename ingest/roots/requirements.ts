@@ -19,9 +19,24 @@ export interface RequirementsFile {
   files: string[];
 }
 
-export function readRequirements(file: string, seen = new Set<string>()): RequirementsFile {
+/**
+ * Reads a requirements file and its includes. With `confine`, an include outside that folder is
+ * refused (an uploaded file must not make the server read its other files).
+ */
+export function readRequirements(
+  file: string,
+  seen = new Set<string>(),
+  confine?: string,
+): RequirementsFile {
   const out: RequirementsFile = { requirements: [], skipped: [], files: [] };
   const real = path.resolve(file);
+  if (confine !== undefined) {
+    const relative = path.relative(confine, real);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+      throw new InvalidInputError(
+        `${path.basename(file)}: includes outside the upload are not read`,
+      );
+  }
   if (seen.has(real)) return out;
   seen.add(real);
   if (!fs.existsSync(real)) throw new InvalidInputError(`${file}: no such file`);
@@ -38,7 +53,11 @@ export function readRequirements(file: string, seen = new Set<string>()): Requir
   }
   for (const entry of parsed) {
     if (entry.type === 'RequirementsFile') {
-      const included = readRequirements(path.resolve(path.dirname(real), entry.path), seen);
+      const included = readRequirements(
+        path.resolve(path.dirname(real), entry.path),
+        seen,
+        confine,
+      );
       out.requirements.push(...included.requirements);
       out.skipped.push(...included.skipped);
       out.files.push(...included.files);

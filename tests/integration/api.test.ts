@@ -414,6 +414,56 @@ describe('the API', () => {
     expect(brokenEvents).toMatch(/^event: error/m);
   });
 
+  it('ingests an uploaded SBOM, uv.lock or requirements file, and never reads a server file for one', async () => {
+    const events = async (upload: Record<string, string>): Promise<string> => {
+      const started = await post(`${base}/api/ingest`, { lockfile: upload });
+      expect(started.status).toBe(202);
+      return (await fetch(`${base}${String(started.body.events)}`)).text();
+    };
+    const fixture = (file: string): string =>
+      fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures', file), 'utf8');
+    const resolved = (text: string): unknown =>
+      (
+        JSON.parse(text.trim().split('\n').at(-1)?.slice('data: '.length) ?? '{}') as {
+          roots?: { resolved: string | null }[];
+        }
+      ).roots?.[0]?.resolved;
+
+    const sbom = await events({ name: 'bom.json', content: fixture('sbom/lock-demo.cdx.json') });
+    expect(sbom).toMatch(/^event: done/m);
+    expect(resolved(sbom)).toBe('pkg:npm/lock-demo@1.0.0');
+    const uv = await events({ name: 'uv.lock', content: fixture('python-lockfiles/uv/uv.lock') });
+    expect(uv).toMatch(/^event: done/m);
+    expect(
+      (await get(`${base}/api/nodes/${encodeURIComponent('pkg:pypi/pytest@3.5.0')}`)).status,
+    ).toBe(200);
+    const requirements = await events({
+      name: 'requirements.txt',
+      content: 'six==1.11.0\n',
+      project: 'my-service',
+    });
+    expect(requirements).toMatch(/^event: done/m);
+    expect(resolved(requirements)).toBe('project:my-service');
+
+    // An include would make the server read its own files: refused, in words.
+    const include = await events({ name: 'requirements.txt', content: '-r /etc/passwd\n' });
+    expect(include).toMatch(/^event: error/m);
+    expect(include).toContain('includes outside the upload are not read');
+    const climb = await events({ name: 'requirements.txt', content: '-r ../../x.txt\n' });
+    expect(climb).toContain('includes outside the upload are not read');
+    // A .json that is not an SBOM, a folder in the name, a bad project name: 400.
+    const notSbom = await post(`${base}/api/ingest`, {
+      lockfile: { name: 'data.json', content: '{"hello": 1}' },
+    });
+    expect(notSbom.status).toBe(400);
+    expect(JSON.stringify(notSbom.body)).toMatch(/nor a CycloneDX or SPDX JSON SBOM/);
+    for (const lockfile of [
+      { name: '../package-lock.json', content: '{}' },
+      { name: 'requirements.txt', content: 'six\n', project: '../etc' },
+    ])
+      expect((await post(`${base}/api/ingest`, { lockfile })).status).toBe(400);
+  });
+
   it('ingests PyPI specs too', async () => {
     const started = await post(`${base}/api/ingest`, { specs: ['pypi:six@1.11.0'] });
     expect(started.status).toBe(202);
