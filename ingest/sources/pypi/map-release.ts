@@ -4,7 +4,7 @@
  * hashed email), the repository from `project_urls`, and DEPENDS_ON for every `requires_dist`
  * entry (kind `prod`, `marker` when an environment marker guards it, `extra` for extras).
  */
-import { parseAddressList } from 'email-addresses';
+import emailAddresses from 'email-addresses';
 import { emailHash } from '../../identity.js';
 import { GraphRecords } from '../../records.js';
 import { isRecord, own } from '../../untrusted.js';
@@ -138,7 +138,7 @@ export function mapRelease(
 /** The mailboxes of an address list; none when it is not one (`me at example dot org`). */
 function addresses(list: string | undefined): { address: string; name: string | undefined }[] {
   if (list === undefined) return [];
-  const parsed = parseAddressList(list);
+  const parsed = emailAddresses.parseAddressList(list);
   if (parsed === null) return [];
   return parsed.slice(0, 20).flatMap((entry) => {
     const boxes = entry.type === 'group' ? entry.addresses : [entry];
