@@ -21,7 +21,7 @@ import {
 import { RunState } from '../ingest/queue/run-state.js';
 import { parseRootSpec } from '../ingest/spec.js';
 import { cell, csv, describeCoverage, describeSummary, table } from './output.js';
-import { progressDisplay } from './progress.js';
+import { countDisplay, progressDisplay } from './progress.js';
 import { ingestAdvisories, type AdvisorySummary } from '../ingest/advisories.js';
 import { enrichRepositories, type EnrichSummary } from '../ingest/enrich-repositories.js';
 import { GitHubClient } from '../ingest/sources/github/github-client.js';
@@ -180,8 +180,12 @@ export function buildProgram(io: CliIo): Command {
     const logger = createLogger(settings.logLevel);
     const token = settings.githubToken;
     const cache = path.dirname(settings.dbPath);
+    const display = countDisplay(process.stderr, json && !process.stderr.isTTY, 'repositories');
     const summary = await withStore((store) =>
       enrichRepositories({
+        onProgress: (done, total) => {
+          display.update(done, total);
+        },
         store,
         cacheDir: path.join(cache, 'git'),
         github:
@@ -195,6 +199,8 @@ export function buildProgram(io: CliIo): Command {
               }),
         logger,
         ...(versions === undefined ? {} : { versions }),
+      }).finally(() => {
+        display.stop();
       }),
     );
     if (json) return summary;

@@ -56,3 +56,45 @@ export function progressDisplay(stream: NodeJS.WriteStream, quiet: boolean): Pro
     },
   };
 }
+
+/** Progress of a count of items (`repositories 12/60`): a bar on a terminal, else a line every 5 s. */
+export function countDisplay(
+  stream: NodeJS.WriteStream,
+  quiet: boolean,
+  label: string,
+): { update(done: number, total: number): void; stop(): void } {
+  if (quiet) return { update: () => undefined, stop: () => undefined };
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(done, total) {
+        if (!started) bar.start(total, done);
+        started = true;
+        bar.setTotal(total);
+        bar.update(done);
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  const started = performance.now();
+  let last = 0;
+  return {
+    update(done, total) {
+      const now = performance.now();
+      if (now - last < 5000 && done < total) return;
+      last = now;
+      stream.write(`${label}: ${done}/${total} (${((now - started) / 1000).toFixed(1)} s)\n`);
+    },
+    stop: () => undefined,
+  };
+}

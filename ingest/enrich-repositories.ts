@@ -29,6 +29,8 @@ export interface EnrichOptions {
   cloneUrl?: (key: string) => string;
   logger?: Logger;
   now?: Date;
+  /** Called as repositories are done (GitHub's and git's together), read or not. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface EnrichSummary extends RepositorySummary {
@@ -48,6 +50,8 @@ export async function enrichRepositories(options: EnrichOptions): Promise<Enrich
   const viaGitHub = github === undefined ? [] : keys.filter(isGitHubRepository);
   const viaGit = github === undefined ? keys : keys.filter((k) => !isGitHubRepository(k));
   const common = { store: options.store, context, logger, ...pick(options, 'now') };
+  const progress = (offset: number) => (done: number) =>
+    options.onProgress?.(offset + done, keys.length);
   const fromGit =
     viaGit.length === 0
       ? undefined
@@ -55,12 +59,18 @@ export async function enrichRepositories(options: EnrichOptions): Promise<Enrich
           ...common,
           keys: viaGit,
           cacheDir: options.cacheDir,
+          onProgress: progress(0),
           ...pick(options, 'cloneUrl'),
         });
   const fromGitHub =
     github === undefined || viaGitHub.length === 0
       ? undefined
-      : await ingestGitHub({ ...common, keys: viaGitHub, client: github });
+      : await ingestGitHub({
+          ...common,
+          keys: viaGitHub,
+          client: github,
+          onProgress: progress(viaGit.length),
+        });
   const linked = await linkIdentities(options.store);
   return {
     repositories: keys.length,

@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { forgeOrgKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {
+  FailureStreaks,
   recordTagOverlap,
   repositoryContext,
   type RepositoryContext,
@@ -38,6 +39,8 @@ export async function ingestGitHub(options: {
   context?: RepositoryContext;
   /** The repositories to read (default: every github.com one in the graph). */
   keys?: readonly string[];
+  /** Called as repositories are done, read or not. */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<RepositorySummary> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
@@ -48,7 +51,14 @@ export async function ingestGitHub(options: {
   let read = 0;
   let contributors = 0;
   const github = [...(options.keys ?? context.repositories)].filter(isGitHubRepository).sort();
-  for (const key of github) {
+  const streaks = new FailureStreaks();
+  for (const [index, key] of github.entries()) {
+    options.onProgress?.(index, github.length);
+    const blocked = streaks.blocked(key);
+    if (blocked !== undefined) {
+      failures.push({ repository: key, reason: blocked });
+      continue;
+    }
     const [owner, name] = key.slice('repo:github.com/'.length).split('/');
     if (owner === undefined || name === undefined || !LOGIN.test(owner) || !REPO.test(name)) {
       failures.push({ repository: key, reason: 'not an owner/name GitHub knows' });
@@ -112,13 +122,16 @@ export async function ingestGitHub(options: {
       recordTagOverlap(records, context, key, tags);
       await writer.add(records);
       read++;
+      streaks.succeeded(key);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ repository: key, reason });
+      streaks.failed(key, reason);
       logger.warn({ repository: key, reason }, 'GitHub could not be read for a repository');
     }
   }
   await writer.flush();
+  options.onProgress?.(github.length, github.length);
   return {
     repositories: github.length,
     read,

@@ -42,6 +42,8 @@ export interface RepositoryOptions {
   keys?: readonly string[];
   /** Clones and fetches at once (default 4). */
   concurrency?: number;
+  /** Called after each repository, read or not. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const defaultCloneUrl = (key: string): string => `https://${key.slice('repo:'.length)}.git`;
@@ -56,18 +58,30 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
   const failures: RepositorySummary['failures'] = [];
   let read = 0;
   let contributors = 0;
+  let done = 0;
+  const streaks = new FailureStreaks();
   const readOne = async (repository: string): Promise<RepositoryHistory | undefined> => {
+    const blocked = streaks.blocked(repository);
+    if (blocked !== undefined) {
+      failures.push({ repository, reason: blocked });
+      return undefined;
+    }
     try {
       const dir = await syncRepository(
         (options.cloneUrl ?? defaultCloneUrl)(repository),
         options.cacheDir,
       );
-      return await readHistory(dir, now);
+      const history = await readHistory(dir, now);
+      streaks.succeeded(repository);
+      return history;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ repository, reason });
+      streaks.failed(repository, reason);
       logger.warn({ repository, reason }, 'a repository could not be read');
       return undefined;
+    } finally {
+      options.onProgress?.(++done, keys.length);
     }
   };
   // Clones run a few at once (they wait on the network); the writes stay in order.
@@ -128,6 +142,38 @@ function historyRecords(
   recordTagOverlap(records, context, repository, history.tags);
   return records;
 }
+
+/**
+ * A host that keeps failing (unreachable, a firewall, a proxy asking for credentials) is not
+ * asked for its other repositories: after `limit` failures in a row they are skipped, each with
+ * the reason, instead of every one waiting for its own time-out.
+ */
+export class FailureStreaks {
+  private readonly streaks = new Map<string, { count: number; last: string }>();
+
+  constructor(private readonly limit = 4) {}
+
+  blocked(repository: string): string | undefined {
+    const host = hostOf(repository);
+    const streak = this.streaks.get(host);
+    return streak === undefined || streak.count < this.limit
+      ? undefined
+      : `skipped: ${host} failed ${streak.count} times in a row (last: ${streak.last})`;
+  }
+
+  failed(repository: string, reason: string): void {
+    const host = hostOf(repository);
+    const streak = this.streaks.get(host) ?? { count: 0, last: '' };
+    this.streaks.set(host, { count: streak.count + 1, last: reason.slice(0, 200) });
+  }
+
+  succeeded(repository: string): void {
+    this.streaks.delete(hostOf(repository));
+  }
+}
+
+const hostOf = (repository: string): string =>
+  repository.slice('repo:'.length).split('/')[0] ?? repository;
 
 /** What the repository stages need from the graph: repositories, and what each one hosts. */
 export interface RepositoryContext {

@@ -168,6 +168,31 @@ describe('trustmap ingest, repositories from git history (no token)', () => {
     }
   });
 
+  it('stops asking a host that keeps failing, and still ends the ingest well', async () => {
+    const work = tempDir('trustmap-cli-repos-down-');
+    try {
+      // No mirror: git may not use https here, so github.com "fails" as an unreachable host would.
+      const result = await runCli(['ingest', 'npm:chalk@4.1.0'], work.dir, {
+        NPM_REGISTRY: registry.url,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^repositories: read 0 of 6 \(from git history\)/m);
+      const lines = result.stdout.split('\n').filter((l) => l.startsWith('  repo:github.com/'));
+      expect(lines).toHaveLength(6);
+      // Four clones at once fail; the other two are not tried.
+      expect(
+        lines.filter((l) => /: git clone failed: fatal: transport 'https' not allowed$/.test(l)),
+      ).toHaveLength(4);
+      expect(
+        lines.filter((l) =>
+          /skipped: github\.com failed 4 times in a row \(last: git clone/.test(l),
+        ),
+      ).toHaveLength(2);
+    } finally {
+      work.cleanup();
+    }
+  });
+
   it('reads no repository with --no-repos', async () => {
     const work = tempDir('trustmap-cli-repos-none-');
     try {

@@ -59,8 +59,18 @@ function git(args: string[], options: { cwd?: string; timeoutMs: number }): Prom
   }).then(
     (result) => result.stdout,
     (error: unknown) => {
-      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new RegistryError(`git ${args[0] ?? ''} failed: ${message ?? ''}`, { cause: error });
+      // What git said (its last line: `fatal: ...`), not the command line Node reports first.
+      const failed = error as { stderr?: unknown; killed?: boolean; message?: unknown };
+      const said =
+        typeof failed.stderr === 'string' ? failed.stderr.trim().split('\n').at(-1) : undefined;
+      const why =
+        failed.killed === true
+          ? `timed out after ${Math.round(options.timeoutMs / 1000)} s`
+          : said !== undefined && said !== ''
+            ? said.slice(0, 300)
+            : String(failed.message ?? error).split('\n')[0];
+      const command = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--git-dir');
+      throw new RegistryError(`git ${command ?? ''} failed: ${why ?? ''}`, { cause: error });
     },
   );
 }
