@@ -80,26 +80,56 @@ export async function ingestGitHub(options: {
         .map((r) => (isRecord(r) ? str(own(r, 'published_at'), 40) : undefined))
         .filter((d): d is string => d !== undefined)
         .sort();
-      const counts: number[] = [];
+      const activity = weeklyActivity(
+        await options.client.getComputed(`/repos/${owner}/${name}/stats/contributors`),
+        now,
+      );
+      // The contributors list (all-time commits, up to 500 people) and the statistics (weekly
+      // commits of the top 100 authors) together: one entry per account.
+      const byLogin = new Map<string, { name: string; commits?: number; last12?: number }>();
       for (const person of people) {
-        if (!isRecord(person)) continue;
+        if (!isRecord(person) || own(person, 'type') === 'Bot') continue;
         const login = str(own(person, 'login'), 100);
+        if (login === undefined || !LOGIN.test(login)) continue;
         const commits = num(own(person, 'contributions'));
-        if (login === undefined || !LOGIN.test(login) || own(person, 'type') === 'Bot') continue;
-        const personKey = `person:github:${login.toLowerCase()}`;
-        records.node('Person', personKey, { name: login });
-        records.relationship('CONTRIBUTES_TO', personKey, key, { commits: commits ?? null });
-        if (commits !== undefined) counts.push(commits);
-        contributors++;
+        byLogin.set(login.toLowerCase(), {
+          name: login,
+          ...(commits === undefined ? {} : { commits }),
+        });
       }
+      for (const [login, author] of activity?.authors ?? []) {
+        const entry = byLogin.get(login.toLowerCase()) ?? { name: login, commits: author.total };
+        byLogin.set(login.toLowerCase(), { ...entry, last12: author.last12 });
+      }
+      for (const [login, entry] of byLogin) {
+        const personKey = `person:github:${login}`;
+        records.node('Person', personKey, { name: entry.name });
+        records.relationship('CONTRIBUTES_TO', personKey, key, {
+          commits: entry.commits ?? null,
+          ...(entry.last12 === undefined ? {} : { commitsLast12Months: entry.last12 }),
+        });
+      }
+      contributors += byLogin.size;
+      const entries = [...byLogin.values()];
+      const lastYear = fewestCoveringHalf(entries.map((e) => e.last12 ?? 0));
       records.node('Repository', key, {
         archived: own(repo, 'archived') === true,
         pushedAt: str(own(repo, 'pushed_at'), 40) ?? null,
         stars: num(own(repo, 'stargazers_count')) ?? null,
         defaultBranch: str(own(repo, 'default_branch'), 200) ?? null,
-        contributors: counts.length,
-        // All-time contributions (the API has no per-year counts); history gives the 12-month one.
-        busFactor: fewestCoveringHalf(counts) ?? null,
+        contributors: byLogin.size,
+        // From the last 12 months' commits when GitHub's statistics have them (as from git
+        // history), else from all-time contributions.
+        busFactor: lastYear ?? fewestCoveringHalf(entries.map((e) => e.commits ?? 0)) ?? null,
+        ...(activity === undefined
+          ? {}
+          : {
+              commitsLast90Days: activity.commitsLast90Days,
+              activeContributors12Months: entries.filter((e) => (e.last12 ?? 0) > 0).length,
+              // The trust engine reads activity from repositories whose history was read.
+              historyReadAt: now.toISOString(),
+              historySource: 'github-statistics',
+            }),
         tags: tags.length,
         releases: releases.length,
         lastReleaseAt: published.at(-1) ?? null,
@@ -140,4 +170,46 @@ export async function ingestGitHub(options: {
     linked: 0,
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * GitHub's contributor statistics (`/stats/contributors`: each author's commits per week) as
+ * commits in the last 90 days and each author's commits in the last 12 months and all-time.
+ */
+function weeklyActivity(
+  stats: unknown,
+  now: Date,
+):
+  | { commitsLast90Days: number; authors: Map<string, { total: number; last12: number }> }
+  | undefined {
+  if (!Array.isArray(stats)) return undefined;
+  const authors = new Map<string, { total: number; last12: number }>();
+  let commitsLast90Days = 0;
+  for (const entry of stats.slice(0, 1000)) {
+    if (!isRecord(entry)) continue;
+    const author = own(entry, 'author');
+    const login = isRecord(author) ? str(own(author, 'login'), 100) : undefined;
+    if (
+      login === undefined ||
+      !LOGIN.test(login) ||
+      (isRecord(author) && own(author, 'type') === 'Bot')
+    )
+      continue;
+    let last12 = 0;
+    const weeks = own(entry, 'weeks');
+    for (const week of Array.isArray(weeks) ? weeks.slice(0, 5000) : []) {
+      if (!isRecord(week)) continue;
+      const start = num(own(week, 'w'));
+      const commits = num(own(week, 'c'));
+      if (start === undefined || commits === undefined || commits <= 0) continue;
+      const age = now.getTime() - start * 1000;
+      if (age < 0) continue;
+      if (age <= 365 * DAY) last12 += commits;
+      if (age <= 90 * DAY) commitsLast90Days += commits;
+    }
+    authors.set(login, { total: num(own(entry, 'total')) ?? 0, last12 });
+  }
+  return { commitsLast90Days, authors };
 }

@@ -2,7 +2,8 @@
  * The GitHub client and stage over real HTTP from a local server with the fixture documents
  * (PyGithub): repository, contributors, owner organisation, tags across pages and releases
  * mapped; a 403 with `x-ratelimit-remaining: 0` waited out (shortened here) and continued; a
- * secondary limit's retry-after honoured; ETags making repeat requests 304s.
+ * secondary limit's retry-after honoured; ETags making repeat requests 304s; the weekly
+ * contributor statistics (asked again while GitHub answers 202) giving activity and the bus factor.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { ingestGitHub } from '../../ingest/github.js';
 import { GitHubClient } from '../../ingest/sources/github/github-client.js';
 import { FIXTURES } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
+import { loadTrustGraph } from '../../trust/load.js';
 
 const GH = path.join(FIXTURES, 'github');
 const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(GH, file), 'utf8'));
@@ -24,6 +26,10 @@ let base: string;
 const seen: { path: string; auth: string | undefined; ifNoneMatch: string | undefined }[] = [];
 /** Paths whose next request gets this answer first. */
 const limits = new Map<string, 'primary' | 'secondary'>();
+/** Paths GitHub is still computing: their next request is answered 202. */
+const computing = new Set<string>();
+/** When the statistics were recorded (the fixture's last week is 2013-11-10). */
+const STATS_NOW = new Date('2013-11-15T00:00:00Z');
 
 beforeAll(async () => {
   const tags = read('tags/PyGithub__PyGithub.json') as unknown[];
@@ -32,6 +38,8 @@ beforeAll(async () => {
     '/repos/PyGithub/PyGithub/contributors': () => read('contributors/PyGithub__PyGithub.json'),
     '/repos/PyGithub/PyGithub/releases': () => read('releases/PyGithub__PyGithub.json'),
     '/users/PyGithub': () => read('users/PyGithub.json'),
+    '/repos/PyGithub/PyGithub/stats/contributors': () =>
+      read('contributors/PyGithub__PyGithub.stats.json'),
   };
   server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -51,6 +59,10 @@ beforeAll(async () => {
             }
           : { 'retry-after': '3' };
       response.writeHead(403, headers).end('{"message": "API rate limit exceeded"}');
+      return;
+    }
+    if (computing.delete(url.pathname)) {
+      response.writeHead(202, { 'content-type': 'application/json' }).end('{}');
       return;
     }
     const etag = `"${url.pathname}${url.search}"`;
@@ -132,13 +144,16 @@ describe('GitHub', () => {
     });
     limits.set('/repos/PyGithub/PyGithub', 'primary');
     limits.set('/repos/PyGithub/PyGithub/releases', 'secondary');
-    const summary = await ingestGitHub({ store, client });
-    expect(summary).toMatchObject({ repositories: 1, read: 1, failures: [], contributors: 1 });
-    // It waited for the reset (about 2 s, plus a second) and for retry-after (3 s), then went on.
-    expect(waits).toHaveLength(2);
+    computing.add('/repos/PyGithub/PyGithub/stats/contributors');
+    const summary = await ingestGitHub({ store, client, now: STATS_NOW });
+    // jacquev6 from the contributors list, and 20 more authors from the statistics.
+    expect(summary).toMatchObject({ repositories: 1, read: 1, failures: [], contributors: 21 });
+    // It waited for the reset (about 2 s, plus a second), for the statistics (3 s) and for
+    // retry-after (3 s), then went on.
+    expect(waits).toHaveLength(3);
     expect(waits[0]).toBeGreaterThan(1000);
     expect(waits[0]).toBeLessThanOrEqual(3000);
-    expect(waits[1]).toBe(3000);
+    expect(waits.slice(1)).toEqual([3000, 3000]);
     expect(seen.every((s) => s.auth === 'Bearer test-token-0123456789')).toBe(true);
 
     const repo = await store.node('repo:github.com/PyGithub/PyGithub');
@@ -147,9 +162,15 @@ describe('GitHub', () => {
       pushedAt: '2024-12-19T12:01:11Z',
       stars: 7122,
       defaultBranch: 'main',
-      contributors: 1,
+      contributors: 21,
       tags: 30,
       releases: 10,
+      // From the weekly statistics: 137 commits in the 90 days before 2013-11-15, 15 authors
+      // with commits in the year before, jacquev6 alone with 252 of its 356.
+      commitsLast90Days: 137,
+      activeContributors12Months: 15,
+      busFactor: 1,
+      historySource: 'github-statistics',
     });
     const owner = await store.query(
       'MATCH (:Repository {key: $key})-[:OWNED_BY]->(o:Organisation) RETURN o.key AS key, o.kind AS kind',
@@ -158,11 +179,20 @@ describe('GitHub', () => {
     );
     expect(owner.rows).toEqual([{ key: 'org:github:pygithub', kind: 'github' }]);
     const contributions = await store.query(
-      'MATCH (p:Person)-[c:CONTRIBUTES_TO]->(:Repository) RETURN p.key AS key, c.commits AS commits',
+      'MATCH (p:Person)-[c:CONTRIBUTES_TO]->(:Repository) RETURN p.key AS key, c.commits AS commits, c.commitsLast12Months AS year ORDER BY c.commits DESC, key LIMIT 3',
       {},
       { rowLimit: 10, timeoutMs: 10_000 },
     );
-    expect(contributions.rows).toEqual([{ key: 'person:github:jacquev6', commits: 355 }]);
+    // The list's all-time count wins for an account in both (it covers more than the top 100).
+    expect(contributions.rows).toEqual([
+      { key: 'person:github:jacquev6', commits: 355, year: 252 },
+      { key: 'person:github:akfish', commits: 67, year: 67 },
+      { key: 'person:github:martinqt', commits: 18, year: 18 },
+    ]);
+    // The trust engine reads that activity as it reads git history's.
+    expect(
+      (await loadTrustGraph(store)).repositories.get('repo:github.com/PyGithub/PyGithub'),
+    ).toEqual({ commitsLast90Days: 137, activeContributors12Months: 15, busFactor: 1 });
     // Tags across three pages: v2.5.0 and v2.4.0 are tagged, 0.0.1 is not.
     expect((await store.node('pkg:pypi/pygithub'))?.properties).toMatchObject({
       untaggedVersions: '0.0.1',
@@ -171,8 +201,8 @@ describe('GitHub', () => {
 
     // The same client again: conditional requests, answered 304 from its cache.
     const before = client.notModified;
-    await ingestGitHub({ store, client });
-    expect(client.notModified - before).toBeGreaterThanOrEqual(6);
+    await ingestGitHub({ store, client, now: STATS_NOW });
+    expect(client.notModified - before).toBeGreaterThanOrEqual(7);
     expect(seen.filter((s) => s.ifNoneMatch !== undefined).length).toBeGreaterThanOrEqual(6);
   });
 

@@ -30,6 +30,8 @@ interface Cached {
   etag: string;
   body: unknown;
   next: string | undefined;
+  /** 202: GitHub is still computing this (statistics); ask again later. */
+  computing?: boolean;
 }
 
 const MAX_BYTES = 32 * 2 ** 20;
@@ -53,6 +55,19 @@ export class GitHubClient {
   async get(path: string): Promise<unknown> {
     const page = await this.request(`${this.base}${path}`);
     return page?.body;
+  }
+
+  /**
+   * A statistics resource GitHub computes on demand: 202 until it is ready, so asked again a few
+   * times; undefined when it never is (or for 204, an empty repository).
+   */
+  async getComputed(path: string, attempts = 4, waitMs = 3000): Promise<unknown> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const page = await this.request(`${this.base}${path}`);
+      if (page?.computing !== true) return page?.body;
+      if (attempt < attempts - 1) await this.wait(waitMs, path, 'statistics being computed');
+    }
+    return undefined;
   }
 
   /** Every page of a list resource (up to maxPages). */
@@ -97,6 +112,10 @@ export class GitHubClient {
       if (response.status === 404) {
         await response.body?.cancel();
         return undefined;
+      }
+      if (response.status === 202 || response.status === 204) {
+        await response.body?.cancel();
+        return { etag: '', body: undefined, next: undefined, computing: response.status === 202 };
       }
       const remaining = response.headers.get('x-ratelimit-remaining');
       const retryAfter = response.headers.get('retry-after');
