@@ -39,6 +39,7 @@ import {
   checkRelationshipRows,
   checkScoreRows,
   emptyRecord,
+  isRecord,
   rowToNode,
   text,
   type JsonValue,
@@ -123,6 +124,8 @@ export abstract class CypherStore implements GraphStore {
       outgoing: row.outgoing === true,
       key: text(row.key),
       labels: (row.labels as JsonValue[]).map(text),
+      name: typeof row.name === 'string' ? row.name : null,
+      properties: isRecord(row.properties) ? row.properties : {},
     }));
   }
 

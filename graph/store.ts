@@ -72,6 +72,10 @@ export interface Neighbour {
   outgoing: boolean;
   key: string;
   labels: string[];
+  /** The neighbour's name, when it has one. */
+  name: string | null;
+  /** The relationship's properties (commits of a contribution, evidence of a SAME_AS, ...). */
+  properties: Record<string, JsonValue>;
 }
 
 export interface StreamedRelationship {
@@ -118,7 +122,10 @@ export interface GraphStore {
   /** One node by key, or undefined. */
   node(key: string): Promise<StreamedNode | undefined>;
 
-  /** The nodes one relationship away from `key`, in both directions, sorted by type and key. */
+  /**
+   * The nodes one relationship away from `key`, in both directions, sorted by type, direction and
+   * key: at most `limit` of each type and direction.
+   */
   neighbours(key: string, limit: number): Promise<Neighbour[]>;
 
   /**

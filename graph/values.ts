@@ -53,7 +53,7 @@ export function integerToJson(value: bigint): number | string {
     : value.toString();
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -144,7 +144,9 @@ export function createApp(deps: AppDeps): Express {
       const key = parse(z.string().min(1).max(2048), request.params.key, 'key');
       const node = await store.node(key);
       if (node === undefined) throw new NotFoundError(`no node ${key}`);
-      const neighbours = await store.neighbours(key, 500);
+      // Up to 100 of each type and direction: a package's thousands of versions do not crowd out
+      // its maintainers; the counts say how many there are of each.
+      const neighbours = await store.neighbours(key, 100);
       // A version's people and repository hang off its package: include the package's too.
       const pkg = node.labels.includes('Version')
         ? neighbours.find((n) => n.type === 'HAS_VERSION' && !n.outgoing)
@@ -152,12 +154,11 @@ export function createApp(deps: AppDeps): Express {
       const packageNeighbours =
         pkg === undefined
           ? []
-          : (await store.neighbours(pkg.key, 500)).filter((n) => n.type !== 'HAS_VERSION');
+          : (await store.neighbours(pkg.key, 100)).filter((n) => n.type !== 'HAS_VERSION');
       const byType: Record<string, { outgoing: number; incoming: number }> = {};
-      for (const n of neighbours) {
-        const entry = (byType[n.type] ??= { outgoing: 0, incoming: 0 });
-        if (n.outgoing) entry.outgoing++;
-        else entry.incoming++;
+      for (const row of await store.read('neighbour-counts', { key })) {
+        const entry = (byType[String(row.type)] ??= { outgoing: 0, incoming: 0 });
+        entry[row.outgoing === true ? 'outgoing' : 'incoming'] = Number(row.count);
       }
       const raw = node.properties.explanation;
       const explanation = typeof raw === 'string' ? (JSON.parse(raw) as JsonValue) : null;
@@ -171,11 +172,10 @@ export function createApp(deps: AppDeps): Express {
             : null,
         neighbours: {
           byType,
-          first: neighbours.slice(0, 50),
-          truncated: neighbours.length === 500,
+          first: neighbours,
+          truncated: Object.values(byType).some((c) => c.outgoing > 100 || c.incoming > 100),
         },
-        package:
-          pkg === undefined ? null : { key: pkg.key, neighbours: packageNeighbours.slice(0, 100) },
+        package: pkg === undefined ? null : { key: pkg.key, neighbours: packageNeighbours },
       });
     }),
   );

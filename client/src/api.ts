@@ -28,6 +28,10 @@ export interface Neighbour {
   outgoing: boolean;
   key: string;
   labels: string[];
+  /** The neighbour's name, when it has one (a git author's, whose key is a hash). */
+  name: string | null;
+  /** The relationship's properties: commits of a contribution, evidence of an identity link. */
+  properties: Record<string, Json>;
 }
 
 export interface NodeDetails {

@@ -1,7 +1,9 @@
 /**
  * The details panel: the node's name as a heading, its scores with the explanation in words, the
- * people who can publish it, its repository, versions and advisories, and links out. Registry
- * text is only ever set as text; links are http(s) only.
+ * people who can publish it, its repository, versions and advisories, and links out; for a
+ * repository its contributors, the packages it hosts and its owner; for a person what they
+ * maintain, publish and contribute to, and the other identities linked to them with the evidence.
+ * Registry text is only ever set as text; links are http(s) only.
  */
 import type { Json, Neighbour, NodeDetails } from './api.js';
 import { trustColour, trustWords } from './colours.js';
@@ -32,18 +34,47 @@ function valueText(value: Json): string {
   return JSON.stringify(value);
 }
 
+/** Where an identity comes from, in words. */
+const SOURCES: [prefix: string, words: string][] = [
+  ['person:npm:', 'npm'],
+  ['person:pypi:', 'PyPI'],
+  ['person:pypi-author:', 'PyPI author'],
+  ['person:pypi-maintainer:', 'PyPI maintainer'],
+  ['person:github:', 'GitHub'],
+  ['person:git:', 'git author'],
+];
+
+/** How a key reads: a person with their source (a git author's key is a hash, so by name). */
+export function labelOf(key: string, name: string | null | undefined): string {
+  const source = SOURCES.find(([prefix]) => key.startsWith(prefix));
+  if (source === undefined) return displayName(key);
+  const [prefix, words] = source;
+  const who =
+    prefix === 'person:git:' || prefix.startsWith('person:pypi-')
+      ? (name ?? 'unnamed')
+      : key.slice(prefix.length);
+  return `${who} (${words})`;
+}
+
+const EVIDENCE: Record<string, string> = {
+  email: 'the same email',
+  'github-noreply-email': "GitHub's private commit address of the account",
+  'login-and-repository': 'the same login, and maintains a package of a repository they commit to',
+};
+
 function keyList(
   keys: readonly string[],
   actions: DetailsActions,
   empty: string,
-  extra?: (key: string) => HTMLElement | null,
+  extra?: (key: string) => HTMLElement | string | null,
+  names?: ReadonlyMap<string, string | null>,
 ): HTMLElement {
   if (keys.length === 0) return note(empty);
   return h(
     'ul',
     { class: 'keys' },
     ...keys.map((key) => {
-      const name = displayName(key);
+      const name = labelOf(key, names?.get(key));
       const item = h('li', {});
       if (actions.inGraph(key)) {
         const button = h('button', { type: 'button', class: 'linkish' }, name);
@@ -60,6 +91,19 @@ function keyList(
 }
 
 const unique = (keys: string[]): string[] => [...new Set(keys)].sort();
+const plural = (n: number, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** A repository's activity, from its git history or GitHub, in words. */
+const ACTIVITY: [string, string][] = [
+  ['lastCommitAt', 'Last commit'],
+  ['pushedAt', 'Last push'],
+  ['commitsLast90Days', 'Commits in 90 days'],
+  ['activeContributors12Months', 'Active contributors (12 months)'],
+  ['tags', 'Tags'],
+  ['releases', 'Releases'],
+  ['stars', 'Stars'],
+  ['archived', 'Archived'],
+];
 
 export function renderDetails(
   host: HTMLElement,
@@ -75,9 +119,40 @@ export function renderDetails(
   const repos = of('HOSTED_AT', true);
   const versions = of('HAS_VERSION', true);
   const advisories = of('AFFECTED_BY', true);
-  const name = typeof p.name === 'string' ? p.name : displayName(details.key);
+  const names = new Map(all.map((n) => [n.key, n.name]));
   const isVersion = details.labels.includes('Version');
   const isPerson = details.labels.includes('Person');
+  const isRepository = details.labels.includes('Repository');
+  const isPackage = isVersion || details.labels.includes('Package');
+  const name = isPerson
+    ? labelOf(details.key, typeof p.name === 'string' ? p.name : null)
+    : typeof p.name === 'string' && !isRepository
+      ? p.name
+      : displayName(details.key);
+  const commits = (n: Neighbour): number =>
+    typeof n.properties.commits === 'number' ? n.properties.commits : 0;
+  const contributions = all
+    .filter((n) => n.type === 'CONTRIBUTES_TO')
+    .sort((a, b) => commits(b) - commits(a) || a.key.localeCompare(b.key));
+  const commitsOf = new Map(contributions.map((n) => [n.key, n]));
+  const commitWords = (key: string): string | null => {
+    const n = commitsOf.get(key);
+    if (n === undefined) return null;
+    const year = n.properties.commitsLast12Months;
+    return `${plural(commits(n), 'commit')}${typeof year === 'number' ? `, ${String(year)} in the last 12 months` : ''}`;
+  };
+  const identities = new Map(
+    all.filter((n) => n.type === 'SAME_AS').map((n) => [n.key, n.properties] as const),
+  );
+  const evidenceWords = (key: string): string | null => {
+    const found = identities.get(key);
+    if (found === undefined) return null;
+    const evidence = typeof found.evidence === 'string' ? found.evidence : '';
+    const confidence =
+      typeof found.confidence === 'number' ? `, confidence ${String(found.confidence)}` : '';
+    return `(${EVIDENCE[evidence] ?? evidence}${confidence})`;
+  };
+  const contributorCount = details.neighbours.byType.CONTRIBUTES_TO?.incoming ?? 0;
 
   const heading = h(
     'h2',
@@ -156,6 +231,14 @@ export function renderDetails(
   if (typeof p.url === 'string') links.push(link(p.url, 'home page'));
   if (details.key.startsWith('person:npm:'))
     links.push(link(`https://www.npmjs.com/~${displayName(details.key)}`, 'npm profile'));
+  if (details.key.startsWith('person:pypi:'))
+    links.push(
+      link(`https://pypi.org/user/${details.key.slice('person:pypi:'.length)}/`, 'PyPI profile'),
+    );
+  if (details.key.startsWith('person:github:'))
+    links.push(
+      link(`https://github.com/${details.key.slice('person:github:'.length)}`, 'GitHub profile'),
+    );
 
   const rest = Object.entries(p).filter(([k, v]) => !HIDDEN.has(k) && v !== null);
 
@@ -174,24 +257,65 @@ export function renderDetails(
     details.explanationText === null
       ? null
       : h('p', { class: 'explanation' }, `In words: ${details.explanationText}.`),
-    isPerson ? null : h('h3', {}, 'Maintainers'),
-    isPerson ? null : keyList(maintainers, actions, 'The registry names no maintainers.'),
-    isPerson || publishers.length === 0 ? null : h('h3', {}, 'Publishers'),
-    isPerson || publishers.length === 0 ? null : keyList(publishers, actions, ''),
+    isPackage ? h('h3', {}, 'Maintainers') : null,
+    isPackage
+      ? keyList(maintainers, actions, 'The registry names no maintainers.', undefined, names)
+      : null,
+    isPackage && publishers.length > 0 ? h('h3', {}, 'Publishers') : null,
+    isPackage && publishers.length > 0 ? keyList(publishers, actions, '', undefined, names) : null,
     isPerson ? h('h3', {}, 'Maintains') : null,
     isPerson ? keyList(of('MAINTAINS', true), actions, 'No packages.') : null,
     isPerson ? h('h3', {}, 'Published') : null,
     isPerson ? keyList(of('PUBLISHED', true), actions, 'No versions published.') : null,
+    isPerson && contributions.length > 0 ? h('h3', {}, 'Contributes to') : null,
+    isPerson && contributions.length > 0
+      ? keyList(
+          contributions.map((n) => n.key),
+          actions,
+          '',
+          commitWords,
+        )
+      : null,
+    isPerson ? h('h3', {}, 'Also known as') : null,
+    isPerson
+      ? keyList(
+          [...identities.keys()].sort(),
+          actions,
+          'No other identity is linked to this one.',
+          evidenceWords,
+          names,
+        )
+      : null,
+    isRepository ? h('h3', {}, 'Activity') : null,
+    isRepository ? activity(p) : null,
+    isRepository ? h('h3', {}, `Contributors (${String(contributorCount)})`) : null,
+    isRepository
+      ? keyList(
+          contributions.map((n) => n.key),
+          actions,
+          'Not read yet: run trustmap repos (or ingest without --no-repos).',
+          commitWords,
+          names,
+        )
+      : null,
+    isRepository ? h('h3', {}, 'Hosts') : null,
+    isRepository ? keyList(of('HOSTED_AT', false), actions, 'No package in the graph.') : null,
+    isRepository && of('OWNED_BY', true).length > 0 ? h('h3', {}, 'Owner') : null,
+    isRepository && of('OWNED_BY', true).length > 0
+      ? keyList(of('OWNED_BY', true), actions, '')
+      : null,
     repos.length > 0 ? h('h3', {}, 'Repository') : null,
     repos.length > 0 ? keyList(repos, actions, '') : null,
     versions.length > 0 ? h('h3', {}, `Versions (${versions.length})`) : null,
     versions.length > 0 ? keyList(versions.slice(-30).reverse(), actions, '') : null,
-    h('h3', {}, 'Advisories'),
-    keyList(advisories, actions, 'No known advisories.', (key) =>
-      key.startsWith('osv:')
-        ? link(`https://osv.dev/vulnerability/${encodeURIComponent(key.slice(4))}`, 'OSV')
-        : null,
-    ),
+    isPackage ? h('h3', {}, 'Advisories') : null,
+    isPackage
+      ? keyList(advisories, actions, 'No known advisories.', (key) =>
+          key.startsWith('osv:')
+            ? link(`https://osv.dev/vulnerability/${encodeURIComponent(key.slice(4))}`, 'OSV')
+            : null,
+        )
+      : null,
     links.length > 0 ? h('h3', {}, 'Links') : null,
     links.length > 0
       ? h('p', { class: 'links' }, ...links.flatMap((l, i) => (i === 0 ? [l] : [' · ', l])))
@@ -213,4 +337,26 @@ export function renderDetails(
 
 export function detailsEmpty(host: HTMLElement, message: string, error = false): void {
   fill(host, h('h2', {}, 'Details'), note(message, error ? 'error' : 'empty'));
+}
+
+function activity(p: Record<string, Json>): HTMLElement {
+  const known = ACTIVITY.filter(([k]) => p[k] !== undefined && p[k] !== null);
+  if (known.length === 0)
+    return note('Not read yet: run trustmap repos (or ingest without --no-repos).');
+  return h(
+    'dl',
+    { class: 'scores' },
+    ...known.flatMap(([k, words]) => {
+      const value = p[k] ?? null;
+      const text =
+        typeof value === 'boolean'
+          ? value
+            ? 'yes'
+            : 'no'
+          : typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)
+            ? value.slice(0, 10)
+            : valueText(value);
+      return [h('dt', {}, words), h('dd', {}, text)];
+    }),
+  );
 }

@@ -247,28 +247,52 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
     });
 
     it('answers named reads: node by key, neighbours, counts; an unknown name is an error', async () => {
+      const older = { key: 'pkg:npm/express@3.0.0', props: { version: '3.0.0' } };
       await store.upsertNodes('Package', [express]);
-      await store.upsertNodes('Version', [expressVersion]);
+      await store.upsertNodes('Version', [expressVersion, older]);
       await store.upsertRelationships('HAS_VERSION', [
         { from: express.key, to: expressVersion.key, props: {} },
+        { from: express.key, to: older.key, props: {} },
       ]);
       await store.upsertRelationships('MAINTAINS', [
-        { from: 'person:npm:dougwilson', to: express.key, props: {} },
+        { from: 'person:npm:dougwilson', to: express.key, props: { role: 'owner' } },
       ]);
       expect(await store.node(express.key)).toMatchObject({
         key: express.key,
         labels: ['Package'],
       });
       expect(await store.node('pkg:npm/nothing')).toBeUndefined();
+      const maintainer = {
+        type: 'MAINTAINS',
+        outgoing: false,
+        key: 'person:npm:dougwilson',
+        labels: ['Person'],
+        name: null,
+        properties: { role: 'owner' },
+      };
+      const version = (key: string) => ({
+        type: 'HAS_VERSION',
+        outgoing: true,
+        key,
+        labels: ['Version'],
+        name: null,
+        properties: {},
+      });
       expect(await store.neighbours(express.key, 10)).toEqual([
-        { type: 'HAS_VERSION', outgoing: true, key: expressVersion.key, labels: ['Version'] },
-        { type: 'MAINTAINS', outgoing: false, key: 'person:npm:dougwilson', labels: ['Person'] },
+        version(older.key),
+        version(expressVersion.key),
+        maintainer,
       ]);
-      expect(await store.neighbours(express.key, 1)).toHaveLength(1);
+      // The limit is per type and direction: versions do not crowd out the maintainer.
+      expect(await store.neighbours(express.key, 1)).toEqual([version(older.key), maintainer]);
+      expect(await store.read('neighbour-counts', { key: express.key })).toEqual([
+        { type: 'HAS_VERSION', outgoing: true, count: 2 },
+        { type: 'MAINTAINS', outgoing: false, count: 1 },
+      ]);
       expect(await store.read('counts-by-label')).toEqual([
         { label: 'Package', count: 1 },
         { label: 'Person', count: 1 },
-        { label: 'Version', count: 1 },
+        { label: 'Version', count: 2 },
       ]);
       await expect(store.read('no-such-read')).rejects.toMatchObject({
         name: 'UnknownStatementError',

@@ -151,6 +151,46 @@ describe('the explorer', () => {
     expect(watch.problems).toEqual([]);
   });
 
+  it("shows a repository's contributors and, for one of them, the identities linked with evidence", async () => {
+    await openExplorer(
+      `?root=${encodeURIComponent(ROOT)}&node=${encodeURIComponent('repo:github.com/yargs/cliui')}`,
+    );
+    const details = page.getByRole('complementary', { name: 'Details' });
+    await expect.poll(detailsHeading).toBe('github.com/yargs/cliui');
+    await expect(details.textContent()).resolves.toContain('Contributors (2)');
+    const contributors = details.locator('h3:has-text("Contributors") + ul > li');
+    expect(await contributors.allTextContents()).toEqual([
+      'Benjamin E. Coe (git author) 2 commits, 2 in the last 12 months',
+      'A Contributor (git author) 1 commit, 1 in the last 12 months',
+    ]);
+    // Its activity from the history: three commits, all in the last 90 days, by two people.
+    const activity = await details.locator('h3:has-text("Activity") + dl').textContent();
+    expect(activity).toContain('Commits in 90 days3');
+    expect(activity).toContain('Active contributors (12 months)2');
+    expect(await details.locator('h3:has-text("Hosts") + ul > li').allTextContents()).toEqual([
+      'cliui',
+    ]);
+    await shot('11-repository');
+
+    await contributors.first().getByRole('button').click();
+    await expect.poll(detailsHeading).toBe('Benjamin E. Coe (git author)');
+    expect(
+      await details.locator('h3:has-text("Also known as") + ul > li').allTextContents(),
+    ).toEqual(['bcoe (npm) (the same email, confidence 0.9)']);
+    expect(
+      await details.locator('h3:has-text("Contributes to") + ul > li').allTextContents(),
+    ).toEqual(['github.com/yargs/cliui 2 commits, 2 in the last 12 months']);
+    await shot('12-person-identities');
+
+    // And back the other way: bcoe's npm account names the git identity.
+    await details.getByRole('button', { name: 'bcoe (npm)' }).click();
+    await expect.poll(detailsHeading).toBe('bcoe (npm)');
+    expect(
+      await details.locator('h3:has-text("Also known as") + ul > li').first().textContent(),
+    ).toBe('Benjamin E. Coe (git author) (the same email, confidence 0.9)');
+    expect(watch.problems).toEqual([]);
+  });
+
   it('lists the chokepoints of the root and highlights the one chosen', async () => {
     await openExplorer();
     await page.getByRole('tab', { name: 'Chokepoints' }).click();

@@ -1,13 +1,15 @@
 /**
  * The yargs fixture graph served the way `trustmap serve` serves it: the embedded store loaded from
  * the local fixture registry (plus a package whose description is an HTML injection attempt),
- * scored, and the API with the built client on an ephemeral loopback port.
+ * cliui's repository read from a git history the helper writes (bcoe's npm email among its
+ * authors), scored, and the API with the built client on an ephemeral loopback port.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
+import { enrichRepositories } from '../../ingest/enrich-repositories.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { silentLogger } from '../../log.js';
@@ -16,10 +18,17 @@ import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { startFixtureRegistry, type FixtureRegistry } from './fixture-registry.js';
+import { makeBareRepository } from './git-repo.js';
 import { tempDir } from './temp.js';
 
 export const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 export const EVIL_DESCRIPTION = '<img src=x onerror=alert(1)>';
+/** The authors of cliui's history as the helper writes it (days before now). */
+export const CLIUI_AUTHORS = [
+  { name: 'Benjamin E. Coe', email: 'bencoe@gmail.com', daysAgo: 40 },
+  { name: 'Benjamin E. Coe', email: 'bencoe@gmail.com', daysAgo: 20 },
+  { name: 'A Contributor', email: 'contributor@example.org', daysAgo: 10 },
+] as const;
 
 export interface ExplorerFixture {
   url: string;
@@ -53,6 +62,20 @@ export async function startExplorerFixture(
     ),
     store,
     registry: registry.url,
+  });
+  const cliui = makeBareRepository(
+    path.join(temp.dir, 'repos', 'cliui.git'),
+    CLIUI_AUTHORS.map((a) => ({
+      name: a.name,
+      email: a.email,
+      date: new Date(Date.now() - a.daysAgo * 24 * 3600 * 1000).toISOString(),
+    })),
+  );
+  await enrichRepositories({
+    store,
+    cacheDir: path.join(temp.dir, 'git'),
+    versions: ['pkg:npm/cliui@7.0.2'],
+    cloneUrl: () => `file://${cliui}`,
   });
   await writeScores(
     store,

@@ -5,7 +5,6 @@
  * written here), not at all with `--no-repos`. Identities across npm, git and GitHub are linked
  * with their evidence, and a later run asks GitHub conditionally from the ETags kept on disk.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +16,7 @@ import {
   type FixtureRegistry,
 } from '../helpers/fixture-registry.js';
 import { runCli } from '../helpers/cli.js';
+import { makeBareRepository } from '../helpers/git-repo.js';
 import { tempDir } from '../helpers/temp.js';
 import { emailHash } from '../../ingest/identity.js';
 
@@ -52,13 +52,6 @@ async function sameAs(work: string, env: Record<string, string>): Promise<Link[]
   return (JSON.parse(result.stdout) as { rows: Link[] }).rows;
 }
 
-function git(cwd: string, args: string[], env: Record<string, string> = {}): void {
-  execFileSync('git', args, {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', ...env },
-  });
-}
-
 beforeAll(async () => {
   registry = await startFixtureRegistry();
   temp = tempDir('trustmap-cli-repos-');
@@ -73,35 +66,26 @@ describe('trustmap ingest, repositories from git history (no token)', () => {
 
   beforeAll(() => {
     // jonschlinkert/is-number as the test writes it: three authors, two of the real tags.
-    const work = path.join(temp.dir, 'is-number-work');
-    fs.mkdirSync(work);
-    git(work, ['init', '--quiet', '--initial-branch=master']);
-    const authors: [string, string][] = [
-      ['Jon Schlinkert', 'github@sellside.com'],
-      ['Jon Schlinkert', '383994+JonSchlinkert@users.noreply.github.com'],
-      ['Brian Woodward', 'brian.woodward@gmail.com'],
-    ];
-    for (const [i, [name, email]] of authors.entries()) {
-      fs.appendFileSync(path.join(work, 'index.js'), `// ${i}\n`);
-      git(work, ['add', '.']);
-      git(work, ['commit', '--quiet', '-m', `change ${i}`], {
-        GIT_AUTHOR_NAME: name,
-        GIT_AUTHOR_EMAIL: email,
-        GIT_COMMITTER_NAME: name,
-        GIT_COMMITTER_EMAIL: email,
-        GIT_AUTHOR_DATE: `2026-0${i + 1}-01T10:00:00Z`,
-        GIT_COMMITTER_DATE: `2026-0${i + 1}-01T10:00:00Z`,
-      });
-      git(work, ['tag', ['3.0.0', '4.0.0', 'not-a-version'][i] as string]);
-    }
     mirror = path.join(temp.dir, 'mirror');
-    fs.mkdirSync(path.join(mirror, 'jonschlinkert'), { recursive: true });
-    git(temp.dir, [
-      'clone',
-      '--quiet',
-      '--bare',
-      work,
-      path.join(mirror, 'jonschlinkert', 'is-number.git'),
+    makeBareRepository(path.join(mirror, 'jonschlinkert', 'is-number.git'), [
+      {
+        name: 'Jon Schlinkert',
+        email: 'github@sellside.com',
+        date: '2026-01-01T10:00:00Z',
+        tag: '3.0.0',
+      },
+      {
+        name: 'Jon Schlinkert',
+        email: '383994+JonSchlinkert@users.noreply.github.com',
+        date: '2026-02-01T10:00:00Z',
+        tag: '4.0.0',
+      },
+      {
+        name: 'Brian Woodward',
+        email: 'brian.woodward@gmail.com',
+        date: '2026-03-01T10:00:00Z',
+        tag: 'not-a-version',
+      },
     ]);
   });
 
