@@ -157,7 +157,8 @@ export function createApp(deps: AppDeps): Express {
           : (await store.neighbours(pkg.key, 100)).filter((n) => n.type !== 'HAS_VERSION');
       const byType: Record<string, { outgoing: number; incoming: number }> = {};
       for (const row of await store.read('neighbour-counts', { key })) {
-        const entry = (byType[String(row.type)] ??= { outgoing: 0, incoming: 0 });
+        if (typeof row.type !== 'string') continue;
+        const entry = (byType[row.type] ??= { outgoing: 0, incoming: 0 });
         entry[row.outgoing === true ? 'outgoing' : 'incoming'] = Number(row.count);
       }
       const raw = node.properties.explanation;
