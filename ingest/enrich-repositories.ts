@@ -27,6 +27,8 @@ export interface EnrichOptions {
    */
   versions?: readonly string[];
   cloneUrl?: (key: string) => string;
+  /** Clones and fetches at once (default 4; GitHub's API is asked one request at a time). */
+  concurrency?: number;
   logger?: Logger;
   now?: Date;
   /** Called as repositories are done (GitHub's and git's together), read or not. */
@@ -61,6 +63,7 @@ export async function enrichRepositories(options: EnrichOptions): Promise<Enrich
           cacheDir: options.cacheDir,
           onProgress: progress(0),
           ...pick(options, 'cloneUrl'),
+          ...pick(options, 'concurrency'),
         });
   const fromGitHub =
     github === undefined || viaGitHub.length === 0

@@ -122,7 +122,12 @@ export async function syncRepository(
   await git(['clone', '--quiet', '--bare', '--filter=blob:none', '--no-tags', '--', url, partial], {
     timeoutMs,
   });
-  await git(['--git-dir', partial, 'fetch', '--quiet', '--tags', 'origin'], { timeoutMs });
+  // The branches and tags by name: a bare clone has no fetch refspec, and a bare `fetch` asks for
+  // the remote's HEAD, which a repository may not have.
+  await git(
+    ['--git-dir', partial, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/heads/*'],
+    { timeoutMs },
+  );
   fs.renameSync(partial, dir);
   return dir;
 }
