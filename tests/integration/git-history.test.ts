@@ -204,6 +204,17 @@ describe('git history', () => {
     expect((await store.node('repo:example.com/demo/demo'))?.properties.commits).toBe(10);
   });
 
+  it('reads the main branch when HEAD names a branch that does not exist', async () => {
+    const odd = path.join(temp.dir, 'odd-head.git');
+    git(temp.dir, ['clone', '--quiet', '--bare', bare, odd]);
+    git(odd, ['symbolic-ref', 'HEAD', 'refs/heads/gone']);
+    const dir = await syncRepository(`file://${odd}`, path.join(temp.dir, 'cache-odd'));
+    const usual = await syncRepository(`file://${bare}`, path.join(temp.dir, 'cache-odd'));
+    const { commits } = await readHistory(usual, NOW);
+    expect(commits).toBeGreaterThanOrEqual(9);
+    expect((await readHistory(dir, NOW)).commits).toBe(commits);
+  });
+
   it('refuses URLs git should never be given, and reports a repository it cannot read', async () => {
     const cache = path.join(temp.dir, 'cache');
     await expect(syncRepository('ext::sh -c touch% /tmp/pwned', cache)).rejects.toBeInstanceOf(

@@ -138,25 +138,40 @@ export async function readHistory(
   now = new Date(),
   timeoutMs = 120_000,
 ): Promise<RepositoryHistory> {
-  const log = await git(
-    [
-      '--git-dir',
-      gitDir,
-      'log',
-      '--no-merges',
-      `--max-count=${MAX_COMMITS}`,
-      '--format=%ae%x00%an%x00%aI',
-      'HEAD',
-    ],
-    { timeoutMs },
-  ).catch((error: unknown) => {
-    // An empty repository has no HEAD to log.
+  const logOf = (revision: string): Promise<string> =>
+    git(
+      [
+        '--git-dir',
+        gitDir,
+        'log',
+        '--no-merges',
+        `--max-count=${MAX_COMMITS}`,
+        '--format=%ae%x00%an%x00%aI',
+        revision,
+        '--',
+      ],
+      { timeoutMs },
+    );
+  const log = await logOf('HEAD').catch(async (error: unknown) => {
     if (
-      error instanceof RegistryError &&
-      /does not have any commits|unknown revision/.test(String(error.cause))
+      !(error instanceof RegistryError) ||
+      !/does not have any commits|unknown revision|bad revision/.test(String(error.cause))
     )
-      return '';
-    throw error;
+      throw error;
+    // HEAD names no commit: an empty repository, or a default branch that does not exist. Then
+    // the main branch (main, master, else the first), or nothing.
+    const heads = (
+      await git(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname)', 'refs/heads'], {
+        timeoutMs,
+      })
+    )
+      .split('\n')
+      .filter((ref) => ref !== '');
+    const branch =
+      heads.find((ref) => ref === 'refs/heads/main') ??
+      heads.find((ref) => ref === 'refs/heads/master') ??
+      heads[0];
+    return branch === undefined ? '' : logOf(branch);
   });
   const byAuthor = new Map<string, Contributor>();
   let commits = 0;
