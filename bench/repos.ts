@@ -20,7 +20,7 @@ const concurrency = Number(process.argv[4] ?? 4);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-bench-repos-'));
 
 function fastImport(bare: string, seed: number): void {
-  execFileSync('git', ['init', '--quiet', '--bare', bare]);
+  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
   const lines: string[] = [];
   const start = Date.parse('2024-01-01T00:00:00Z') / 1000;
   for (let i = 0; i < commits; i++) {
