@@ -4,6 +4,7 @@
  * an organisation, its contributors with their commit counts, its tags (historical provenance of
  * each hosted package) and its releases.
  */
+import { RegistryError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
 import { forgeOrgKey } from './identity.js';
@@ -120,7 +121,11 @@ export async function ingestGitHub(options: {
         contributors: byLogin.size,
         // From the last 12 months' commits when GitHub's statistics have them (as from git
         // history), else from all-time contributions.
-        busFactor: lastYear ?? fewestCoveringHalf(entries.map((e) => e.commits ?? 0)) ?? null,
+        // (None when the statistics show no commit in 12 months, as git history says.)
+        busFactor:
+          activity === undefined
+            ? (fewestCoveringHalf(entries.map((e) => e.commits ?? 0)) ?? null)
+            : (lastYear ?? null),
         ...(activity === undefined
           ? {}
           : {
@@ -156,7 +161,9 @@ export async function ingestGitHub(options: {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ repository: key, reason });
-      streaks.failed(key, reason);
+      // Network failures, server errors and limits past the allowed wait are the host's; a 403
+      // or 451 is the repository's.
+      streaks.failed(key, reason, error instanceof RegistryError && error.retriable);
       logger.warn({ repository: key, reason }, 'GitHub could not be read for a repository');
     }
   }
@@ -191,12 +198,12 @@ function weeklyActivity(
     if (!isRecord(entry)) continue;
     const author = own(entry, 'author');
     const login = isRecord(author) ? str(own(author, 'login'), 100) : undefined;
-    if (
-      login === undefined ||
-      !LOGIN.test(login) ||
-      (isRecord(author) && own(author, 'type') === 'Bot')
-    )
-      continue;
+    // Every commit counts towards the repository's activity (as in git history); people are the
+    // authors GitHub knows as accounts, bots left out.
+    const person =
+      login !== undefined &&
+      LOGIN.test(login) &&
+      !(isRecord(author) && own(author, 'type') === 'Bot');
     let last12 = 0;
     const weeks = own(entry, 'weeks');
     for (const week of Array.isArray(weeks) ? weeks.slice(0, 5000) : []) {
@@ -209,7 +216,7 @@ function weeklyActivity(
       if (age <= 365 * DAY) last12 += commits;
       if (age <= 90 * DAY) commitsLast90Days += commits;
     }
-    authors.set(login, { total: num(own(entry, 'total')) ?? 0, last12 });
+    if (person) authors.set(login, { total: num(own(entry, 'total')) ?? 0, last12 });
   }
   return { commitsLast90Days, authors };
 }

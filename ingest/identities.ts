@@ -2,10 +2,12 @@
  * Identities across ecosystems, linked with `SAME_AS {evidence, confidence}` from the smaller key
  * to the larger, never merged: each identity keeps its own node and edges, and the link says why.
  *
- * - `email` (0.9): people (npm accounts, PyPI authors and maintainers, git authors) whose email
- *   hashes match.
- * - `github-noreply-email` (0.95): a git author whose address is GitHub's private commit address
- *   of an account (`<id>+<login>@users.noreply.github.com`), and that GitHub account.
+ * - `email` (0.9): registry identities (npm accounts, PyPI authors and maintainers) whose email
+ *   hashes match: each email was given by whoever controls that account or project.
+ * - `commit-email` (0.6): a git author whose email hash an identity shares. Lower: a commit's
+ *   author email is whatever its author typed, so anyone whose commit was merged can claim one.
+ * - `github-noreply-email` (0.6): a git author whose address is GitHub's private commit address
+ *   of an account (`<id>+<login>@users.noreply.github.com`), and that account; as unverified.
  * - `login-and-repository` (0.8): a GitHub contributor to a repository, and the npm or PyPI
  *   account of the same name that maintains a package hosted at that repository. A name alone is
  *   not evidence: anyone can register a free name on another site.
@@ -18,13 +20,15 @@ import { BatchWriter } from './writer.js';
 /** How sure each kind of evidence makes us that two identities are one person. */
 export const CONFIDENCE = {
   email: 0.9,
-  'github-noreply-email': 0.95,
+  'commit-email': 0.6,
+  'github-noreply-email': 0.6,
   'login-and-repository': 0.8,
 } as const;
 export type Evidence = keyof typeof CONFIDENCE;
 
 const REGISTRY_ACCOUNT = /^person:(npm|pypi):(.+)$/;
 const GITHUB_ACCOUNT = 'person:github:';
+const GIT_AUTHOR = 'person:git:';
 
 export async function linkIdentities(store: GraphStore): Promise<number> {
   const byEmail = new Map<string, Set<string>>();
@@ -74,14 +78,16 @@ export async function linkIdentities(store: GraphStore): Promise<number> {
   for (const people of byEmail.values()) {
     const keys = [...people];
     for (let i = 0; i < keys.length; i++)
-      for (let j = i + 1; j < keys.length; j++) link(keys[i] as string, keys[j] as string, 'email');
+      for (let j = i + 1; j < keys.length; j++) {
+        const [a, b] = [keys[i] as string, keys[j] as string];
+        const fromCommits = a.startsWith(GIT_AUTHOR) || b.startsWith(GIT_AUTHOR);
+        link(a, b, fromCommits ? 'commit-email' : 'email');
+      }
   }
   const records = new GraphRecords();
-  for (const [gitPerson, login] of noreply) {
-    const account = `${GITHUB_ACCOUNT}${login}`;
-    records.node('Person', account, { name: login });
-    link(gitPerson, account, 'github-noreply-email');
-  }
+  // The account's node is made by the link if GitHub has not been read (a stub, named by its key).
+  for (const [gitPerson, login] of noreply)
+    link(gitPerson, `${GITHUB_ACCOUNT}${login}`, 'github-noreply-email');
   for (const [account, repository] of contributions) {
     const login = account.slice(GITHUB_ACCOUNT.length);
     for (const pkg of packagesAt.get(repository) ?? [])

@@ -64,6 +64,7 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
     const blocked = streaks.blocked(repository);
     if (blocked !== undefined) {
       failures.push({ repository, reason: blocked });
+      options.onProgress?.(++done, keys.length);
       return undefined;
     }
     try {
@@ -77,7 +78,7 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ repository, reason });
-      streaks.failed(repository, reason);
+      streaks.failed(repository, reason, hostFailure(reason));
       logger.warn({ repository, reason }, 'a repository could not be read');
       return undefined;
     } finally {
@@ -143,10 +144,16 @@ function historyRecords(
   return records;
 }
 
+/** Whether git's message says the host, not the repository, failed: unreachable, refused, ... */
+export const hostFailure = (reason: string): boolean => HOST_DOWN.test(reason);
+const HOST_DOWN =
+  /Could not resolve host|Failed to connect|Connection (refused|timed out|reset)|Operation timed out|timed out after|transport '[^']*' not allowed|SSL|gnutls|returned error: 5\d\d|RPC failed|early EOF/i;
+
 /**
- * A host that keeps failing (unreachable, a firewall, a proxy asking for credentials) is not
- * asked for its other repositories: after `limit` failures in a row they are skipped, each with
- * the reason, instead of every one waiting for its own time-out.
+ * A host that keeps failing (unreachable, a firewall, a proxy, an outage) is not asked for its
+ * other repositories: after `limit` host failures in a row they are skipped, each with the
+ * reason, instead of every one waiting for its own time-out. A repository's own failure (not
+ * found, private, blocked) says the host answered, and ends the streak.
  */
 export class FailureStreaks {
   private readonly streaks = new Map<string, { count: number; last: string }>();
@@ -161,7 +168,11 @@ export class FailureStreaks {
       : `skipped: ${host} failed ${streak.count} times in a row (last: ${streak.last})`;
   }
 
-  failed(repository: string, reason: string): void {
+  failed(repository: string, reason: string, hostLevel: boolean): void {
+    if (!hostLevel) {
+      this.succeeded(repository);
+      return;
+    }
     const host = hostOf(repository);
     const streak = this.streaks.get(host) ?? { count: 0, last: '' };
     this.streaks.set(host, { count: streak.count + 1, last: reason.slice(0, 200) });

@@ -75,6 +75,9 @@ export class IngestJobs {
       throw new InvalidInputError(`${running} ingests are running already; wait for one to finish`);
     }
     let upload: string | undefined;
+    // Readers name the files they read; an uploaded file is named as the client named it.
+    const hideUpload = (message: string): string =>
+      upload === undefined ? message : message.replaceAll(`${upload}${path.sep}`, '');
     if (lockfile !== undefined) {
       if (!isRootFileName(lockfile.name))
         throw new InvalidInputError(
@@ -91,7 +94,8 @@ export class IngestJobs {
       try {
         fs.mkdirSync(folder, { mode: 0o700 });
         fs.writeFileSync(file, lockfile.content, { mode: 0o600 });
-        const root = parseRootSpec(file, folder);
+        // By its name, relative to the folder: messages name the file, not the server's folders.
+        const root = parseRootSpec(lockfile.name, folder);
         roots.push(root.kind === 'requirements' ? { ...root, confine: folder } : root);
       } catch (error) {
         fs.rmSync(upload, { recursive: true, force: true });
@@ -148,7 +152,7 @@ export class IngestJobs {
           emit({
             type: 'error',
             data: isTrustmapError(error)
-              ? { code: error.code, message: error.message }
+              ? { code: error.code, message: hideUpload(error.message) }
               : { code: 'INTERNAL', message: 'the ingest failed; see the server log' },
           });
         },

@@ -58,6 +58,7 @@ export function labelOf(key: string, name: string | null | undefined): string {
 
 const EVIDENCE: Record<string, string> = {
   email: 'the same email',
+  'commit-email': 'the same email in their commits',
   'github-noreply-email': "GitHub's private commit address of the account",
   'login-and-repository': 'the same login, and maintains a package of a repository they commit to',
 };

@@ -92,7 +92,7 @@ export class Neo4jStore extends CypherStore {
     });
     try {
       return await session.executeRead(async (tx: ManagedTransaction) => {
-        const result = await tx.run(statement, params);
+        const result = await tx.run(statement, readParams(params));
         return result.records.map(recordToRow);
       });
     } catch (error) {
@@ -118,7 +118,7 @@ export class Neo4jStore extends CypherStore {
         async (tx: ManagedTransaction) => {
           const rows: Row[] = [];
           let truncated = false;
-          const result = tx.run(cypher, params);
+          const result = tx.run(cypher, readParams(params));
           const columns = (await result.keys()).map(String);
           for await (const record of result) {
             if (rows.length === options.rowLimit) {
@@ -176,7 +176,8 @@ export class Neo4jStore extends CypherStore {
       fetchSize,
     });
     try {
-      for await (const record of session.run(statement, params)) yield recordToRow(record);
+      for await (const record of session.run(statement, readParams(params)))
+        yield recordToRow(record);
     } catch (error) {
       throw neo4jError(error, { userQuery: false });
     } finally {
@@ -187,4 +188,15 @@ export class Neo4jStore extends CypherStore {
   async close(): Promise<void> {
     await this.driver.close();
   }
+}
+
+/**
+ * Parameters of a read as Neo4j expects them: the driver sends every JavaScript number as a float,
+ * and `LIMIT $limit`, `SKIP` and list slices refuse a float, so whole numbers go as integers.
+ */
+export function readParams(params: Params): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params))
+    out[name] = typeof value === 'number' && Number.isSafeInteger(value) ? neo4j.int(value) : value;
+  return out;
 }

@@ -30,24 +30,25 @@ export function readRequirements(
 ): RequirementsFile {
   const out: RequirementsFile = { requirements: [], skipped: [], files: [] };
   const real = path.resolve(file);
+  // Inside an upload, files are named relative to it: never the server's own folders.
+  const shown = confine === undefined ? file : path.relative(confine, real);
   if (confine !== undefined) {
-    const relative = path.relative(confine, real);
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    if (shown === '' || shown.startsWith('..') || path.isAbsolute(shown))
       throw new InvalidInputError(
         `${path.basename(file)}: includes outside the upload are not read`,
       );
   }
   if (seen.has(real)) return out;
   seen.add(real);
-  if (!fs.existsSync(real)) throw new InvalidInputError(`${file}: no such file`);
+  if (!fs.existsSync(real)) throw new InvalidInputError(`${shown}: no such file`);
   if (fs.statSync(real).size > MAX_BYTES)
-    throw new InvalidInputError(`${file} is over ${MAX_BYTES} bytes`);
+    throw new InvalidInputError(`${shown} is over ${MAX_BYTES} bytes`);
   out.files.push(real);
   let parsed;
   try {
     parsed = parsePipRequirementsFile(fs.readFileSync(real, 'utf8'));
   } catch (error) {
-    throw new InvalidInputError(`${file} is not a requirements file pip would read`, {
+    throw new InvalidInputError(`${shown} is not a requirements file pip would read`, {
       cause: error,
     });
   }

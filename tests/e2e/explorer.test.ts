@@ -176,7 +176,7 @@ describe('the explorer', () => {
     await expect.poll(detailsHeading).toBe('Benjamin E. Coe (git author)');
     expect(
       await details.locator('h3:has-text("Also known as") + ul > li').allTextContents(),
-    ).toEqual(['bcoe (npm) (the same email, confidence 0.9)']);
+    ).toEqual(['bcoe (npm) (the same email in their commits, confidence 0.6)']);
     expect(
       await details.locator('h3:has-text("Contributes to") + ul > li').allTextContents(),
     ).toEqual(['github.com/yargs/cliui 2 commits, 2 in the last 12 months']);
@@ -187,7 +187,7 @@ describe('the explorer', () => {
     await expect.poll(detailsHeading).toBe('bcoe (npm)');
     expect(
       await details.locator('h3:has-text("Also known as") + ul > li').first().textContent(),
-    ).toBe('Benjamin E. Coe (git author) (the same email, confidence 0.9)');
+    ).toBe('Benjamin E. Coe (git author) (the same email in their commits, confidence 0.6)');
     expect(watch.problems).toEqual([]);
   });
 

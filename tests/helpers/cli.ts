@@ -1,7 +1,7 @@
 /**
  * Runs the built `trustmap` command as a user would: its own process, a clean environment. Git may
- * use only local (file) transports, so no test can reach a real git host: this machine may send
- * traffic to loopback only.
+ * use only local (file) transports, whatever the test says, and GitHub, OSV and PyPI default to a
+ * closed loopback port: this machine may send traffic to loopback only.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -26,8 +26,12 @@ export async function runCli(
       env: {
         PATH: process.env.PATH ?? '',
         TRUSTMAP_LOG_LEVEL: 'warn',
-        GIT_ALLOW_PROTOCOL: 'file',
+        // A test that sets GITHUB_TOKEN without its own API server reaches nothing but loopback.
+        GITHUB_API_URL: 'http://127.0.0.1:9',
+        OSV_URL: 'http://127.0.0.1:9',
+        PYPI_URL: 'http://127.0.0.1:9',
         ...env,
+        GIT_ALLOW_PROTOCOL: 'file',
       },
       timeout: 120_000,
     });

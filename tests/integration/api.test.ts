@@ -412,6 +412,9 @@ describe('the API', () => {
     });
     const brokenEvents = await (await fetch(`${base}${String(broken.body.events)}`)).text();
     expect(brokenEvents).toMatch(/^event: error/m);
+    // It names the file as uploaded, not where the server keeps it.
+    expect(brokenEvents).toContain('uploaded/package-lock.json');
+    expect(brokenEvents).not.toContain(os.tmpdir());
   });
 
   it('ingests an uploaded SBOM, uv.lock or requirements file, and never reads a server file for one', async () => {

@@ -137,13 +137,13 @@ describe('trustmap ingest, repositories from git history (no token)', () => {
       const brian = `person:git:${emailHash('brian.woodward@gmail.com')}`;
       expect(await sameAs(work.dir, gitEnv())).toEqual(
         [
-          { a: jon, b: 'person:npm:jonschlinkert', evidence: 'email', confidence: 0.9 },
-          { a: brian, b: 'person:npm:doowb', evidence: 'email', confidence: 0.9 },
+          { a: jon, b: 'person:npm:jonschlinkert', evidence: 'commit-email', confidence: 0.6 },
+          { a: brian, b: 'person:npm:doowb', evidence: 'commit-email', confidence: 0.6 },
           {
             a: jonWeb,
             b: 'person:github:jonschlinkert',
             evidence: 'github-noreply-email',
-            confidence: 0.95,
+            confidence: 0.6,
           },
         ].sort((x, y) => x.a.localeCompare(y.a) || x.b.localeCompare(y.b)),
       );

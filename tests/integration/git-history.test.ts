@@ -12,7 +12,7 @@ import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { emailHash } from '../../ingest/identity.js';
 import { enrichRepositories } from '../../ingest/enrich-repositories.js';
-import { ingestRepositories } from '../../ingest/repositories.js';
+import { FailureStreaks, hostFailure, ingestRepositories } from '../../ingest/repositories.js';
 import {
   busFactorFromHistory,
   readHistory,
@@ -167,7 +167,7 @@ describe('git history', () => {
       { rowLimit: 10, timeoutMs: 10_000 },
     );
     expect(links.rows).toEqual([
-      { git: alice, npm: 'person:npm:alice', evidence: 'email', confidence: 0.9 },
+      { git: alice, npm: 'person:npm:alice', evidence: 'commit-email', confidence: 0.6 },
     ]);
     expect((await store.node('pkg:npm/demo'))?.properties).toMatchObject({
       tagOverlap: 0.75,
@@ -215,6 +215,29 @@ describe('git history', () => {
     expect((await readHistory(dir, NOW)).commits).toBe(commits);
   });
 
+  it('skips a host after four host failures in a row, never for repositories that are gone', () => {
+    const streaks = new FailureStreaks();
+    const gone = "git clone failed: fatal: repository 'https://github.com/a/b.git/' not found";
+    const privateRepo =
+      "git clone failed: fatal: could not read Username for 'https://github.com': terminal prompts disabled";
+    const down =
+      "git clone failed: fatal: unable to access 'https://github.com/a/b.git/': Could not resolve host: github.com";
+    expect(
+      [gone, privateRepo, down, 'git clone failed: timed out after 300 s'].map(hostFailure),
+    ).toEqual([false, false, true, true]);
+    for (const i of [1, 2, 3, 4, 5])
+      streaks.failed(`repo:github.com/gone/r${String(i)}`, gone, hostFailure(gone));
+    expect(streaks.blocked('repo:github.com/a/b')).toBeUndefined();
+    for (const i of [1, 2, 3])
+      streaks.failed(`repo:github.com/a/r${String(i)}`, down, hostFailure(down));
+    expect(streaks.blocked('repo:github.com/a/b')).toBeUndefined();
+    streaks.failed('repo:github.com/a/r4', down, true);
+    expect(streaks.blocked('repo:github.com/a/b')).toMatch(
+      /^skipped: github\.com failed 4 times in a row \(last: git clone failed: fatal: unable to access/,
+    );
+    expect(streaks.blocked('repo:gitlab.com/a/b')).toBeUndefined();
+  });
+
   it('refuses URLs git should never be given, and reports a repository it cannot read', async () => {
     const cache = path.join(temp.dir, 'cache');
     await expect(syncRepository('ext::sh -c touch% /tmp/pwned', cache)).rejects.toBeInstanceOf(
@@ -224,6 +247,16 @@ describe('git history', () => {
       InvalidInputError,
     );
     expect(fs.existsSync('/tmp/pwned')).toBe(false);
+    // Hosts a registry document must not make this machine contact.
+    for (const url of [
+      'https://localhost/a/b.git',
+      'http://127.0.0.1:8080/a/b.git',
+      'https://169.254.169.254/latest/meta-data.git',
+      'https://10.0.0.5/a/b.git',
+      'git://[::1]/a/b.git',
+      'https://[fe80::1]/a/b.git',
+    ])
+      await expect(syncRepository(url, cache)).rejects.toThrow(/not a public host/);
     const summary = await ingestRepositories({
       store,
       cacheDir: cache,

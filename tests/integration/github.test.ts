@@ -26,6 +26,8 @@ let base: string;
 const seen: { path: string; auth: string | undefined; ifNoneMatch: string | undefined }[] = [];
 /** Paths whose next request gets this answer first. */
 const limits = new Map<string, 'primary' | 'secondary'>();
+/** A next-page link on another origin (another local server), which must not be followed. */
+let foreign = '';
 /** Paths GitHub is still computing: their next request is answered 202. */
 const computing = new Set<string>();
 /** When the statistics were recorded (the fixture's last week is 2013-11-10). */
@@ -59,6 +61,15 @@ beforeAll(async () => {
             }
           : { 'retry-after': '3' };
       response.writeHead(403, headers).end('{"message": "API rate limit exceeded"}');
+      return;
+    }
+    if (url.pathname === '/repos/evil/links/tags') {
+      response
+        .writeHead(200, {
+          'content-type': 'application/json',
+          link: `<${foreign}/steal?page=2>; rel="next"`,
+        })
+        .end('[{"name": "v1.0.0"}]');
       return;
     }
     if (computing.delete(url.pathname)) {
@@ -203,7 +214,32 @@ describe('GitHub', () => {
     const before = client.notModified;
     await ingestGitHub({ store, client, now: STATS_NOW });
     expect(client.notModified - before).toBeGreaterThanOrEqual(7);
+
+    // Years later the same statistics show a dormant repository: no commit in 12 months, so no
+    // bus factor from them (as from git history), not the all-time one.
+    await ingestGitHub({ store, client, now: new Date('2020-01-01T00:00:00Z') });
+    const dormant = (await store.node('repo:github.com/PyGithub/PyGithub'))?.properties;
+    expect(dormant).toMatchObject({ commitsLast90Days: 0, activeContributors12Months: 0 });
+    expect(dormant?.busFactor ?? null).toBeNull();
     expect(seen.filter((s) => s.ifNoneMatch !== undefined).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('follows next pages only on the API itself: the token goes nowhere else', async () => {
+    const stolen: (string | undefined)[] = [];
+    const other = http.createServer((request, response) => {
+      stolen.push(request.headers.authorization);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    other.listen(0, '127.0.0.1');
+    await new Promise((resolve) => other.once('listening', resolve));
+    foreign = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const client = new GitHubClient({ url: base, token: 'test-token-0123456789' });
+      expect(await client.list('/repos/evil/links/tags')).toEqual([{ name: 'v1.0.0' }]);
+      expect(stolen).toEqual([]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('fails a request whose limit resets later than allowed, and says so', async () => {

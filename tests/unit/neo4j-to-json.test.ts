@@ -1,6 +1,7 @@
 /** Neo4j's value types, built with the driver's own classes, come out as the same plain JSON as Grafeo's. */
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
+import { readParams } from '../../graph/neo4j/neo4j-store.js';
 import { neo4jToJson } from '../../graph/neo4j/to-json.js';
 import { grafeoToJson } from '../../graph/values.js';
 
@@ -108,5 +109,24 @@ describe('grafeoToJson', () => {
     expect(grafeoToJson(new Date('2026-11-24T00:00:00Z'))).toBe('2026-11-24T00:00:00.000Z');
     expect(grafeoToJson(Buffer.from('hi'))).toBe('aGk=');
     expect(grafeoToJson(Number.POSITIVE_INFINITY)).toBe('Infinity');
+  });
+});
+
+describe('readParams', () => {
+  it('sends whole numbers to Neo4j as integers (LIMIT and slices refuse floats), the rest as is', () => {
+    const params = readParams({
+      limit: 10,
+      key: 'pkg:npm/x',
+      share: 0.5,
+      ids: [1, 2],
+      big: 2 ** 60,
+    });
+    expect(neo4j.isInt(params.limit)).toBe(true);
+    expect(String(params.limit)).toBe('10');
+    expect(params.key).toBe('pkg:npm/x');
+    expect(params.share).toBe(0.5);
+    expect(params.ids).toEqual([1, 2]);
+    // Past 2^53 a JavaScript number is no longer a whole number it can vouch for: left alone.
+    expect(params.big).toBe(2 ** 60);
   });
 });

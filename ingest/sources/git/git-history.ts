@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import ipaddr from 'ipaddr.js';
 import { InvalidInputError, RegistryError } from '../../../errors.js';
 import { emailHash } from '../../identity.js';
 
@@ -75,7 +76,11 @@ function git(args: string[], options: { cwd?: string; timeoutMs: number }): Prom
   );
 }
 
-/** Refuses URLs git should not be pointed at (`ext::`, options, local paths that are not file:). */
+/**
+ * Refuses URLs git should not be pointed at: `ext::` and other transports, options, and hosts a
+ * registry document should not make this machine contact (localhost, loopback, private and
+ * link-local addresses, such as a cloud's metadata service).
+ */
 export function assertCloneUrl(url: string): void {
   let parsed: URL;
   try {
@@ -85,6 +90,14 @@ export function assertCloneUrl(url: string): void {
   }
   if (!['https:', 'http:', 'git:', 'file:'].includes(parsed.protocol))
     throw new InvalidInputError(`${parsed.protocol} URLs are not cloned (${url.slice(0, 200)})`);
+  if (parsed.protocol === 'file:') return;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const internal =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    (ipaddr.isValid(host) && ipaddr.process(host).range() !== 'unicast');
+  if (internal)
+    throw new InvalidInputError(`${host.slice(0, 100)} is not a public host: not cloned`);
 }
 
 /** Clones `url` bare and blobless into `cacheDir` (or fetches it again); returns the git dir. */

@@ -6,7 +6,7 @@
  * (`retry-after`). With `cacheDir`, the answers and their ETags are kept on disk, so a later run
  * asks again conditionally and a repository that has not changed costs no rate limit.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RegistryError } from '../../../errors.js';
@@ -153,12 +153,24 @@ export class GitHubClient {
       const body = JSON.parse(
         (await readCapped(response, MAX_BYTES, url)).toString('utf8'),
       ) as unknown;
-      const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+      const next = this.sameOrigin(
+        /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1],
+      );
       const page: Cached = { etag: response.headers.get('etag') ?? '', body, next };
       if (page.etag !== '') this.remember(url, page);
       return page;
     }
     throw new RegistryError(`${url}: still limited after 10 attempts`, { retriable: true });
+  }
+
+  /** A next-page URL only on GitHub's API itself: the token goes with every request. */
+  private sameOrigin(url: string | undefined): string | undefined {
+    if (url === undefined) return undefined;
+    try {
+      return new URL(url).origin === new URL(this.base).origin ? url : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The cache file of a URL; the token's hash is part of the name (answers depend on it). */
@@ -175,7 +187,9 @@ export class GitHubClient {
     const inMemory = this.cache.get(url);
     if (inMemory !== undefined) return inMemory;
     const file = this.cacheFile(url);
-    if (file === undefined || !fs.existsSync(file)) return undefined;
+    // Only a regular file of ours: not a link planted where an entry would be.
+    if (file === undefined || !fs.lstatSync(file, { throwIfNoEntry: false })?.isFile())
+      return undefined;
     try {
       const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Cached> & {
         url?: unknown;
@@ -185,7 +199,7 @@ export class GitHubClient {
       const page: Cached = {
         etag: entry.etag,
         body: entry.body,
-        next: typeof entry.next === 'string' ? entry.next : undefined,
+        next: this.sameOrigin(typeof entry.next === 'string' ? entry.next : undefined),
       };
       this.cache.set(url, page);
       return page;
@@ -203,8 +217,9 @@ export class GitHubClient {
     if (file === undefined) return;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      const partial = `${file}.${process.pid}.partial`;
-      fs.writeFileSync(partial, JSON.stringify({ url, ...page }), { mode: 0o600 });
+      // A new file of a random name ('wx' follows no link and replaces nothing), then renamed.
+      const partial = `${file}.${randomBytes(8).toString('hex')}.partial`;
+      fs.writeFileSync(partial, JSON.stringify({ url, ...page }), { mode: 0o600, flag: 'wx' });
       fs.renameSync(partial, file);
     } catch (error) {
       this.logger.warn({ file, error: String(error) }, 'GitHub cache entry not written');
