@@ -230,7 +230,7 @@ export function createApp(deps: AppDeps): Express {
             .string()
             .default('deps,people,repos,orgs')
             .transform((l) => l.split(',').map((x) => x.trim()))
-            .pipe(z.array(z.enum(['deps', 'people', 'repos', 'orgs']))),
+            .pipe(z.array(z.enum(['deps', 'people', 'repos', 'orgs', 'contributors']))),
           limit: limit(50_000, 5000),
         }),
         request.query,

@@ -1,12 +1,16 @@
 /**
  * A root's supply chain as graphology's serialization format (what `graph.import()` takes): the
  * resolved versions down to a depth, and the layers asked for (people, repositories,
- * organisations), with starting positions laid out by depth so the client can draw at once.
+ * organisations, and each repository's top contributors), with starting positions laid out by
+ * depth so the client can draw at once.
  */
 import { append } from '../collections.js';
 import type { TrustGraph } from '../trust/load.js';
 
-export type Layer = 'deps' | 'people' | 'repos' | 'orgs';
+export type Layer = 'deps' | 'people' | 'repos' | 'orgs' | 'contributors';
+
+/** Contributors shown per repository (by commits): enough to see who holds it, not a crowd. */
+export const TOP_CONTRIBUTORS = 5;
 
 export interface SerializedGraph {
   attributes: { root: string; truncated: boolean };
@@ -44,7 +48,13 @@ export function graphView(
     seen.set(key, depth);
     out.nodes.push({
       key,
-      attributes: { label: labelOf(key), kind, x: depth * 200, y: row * 40 - depth * 7, ...extra },
+      attributes: {
+        label: graph.personNames.get(key) ?? labelOf(key),
+        kind,
+        x: depth * 200,
+        y: row * 40 - depth * 7,
+        ...extra,
+      },
     });
     return true;
   };
@@ -78,6 +88,7 @@ export function graphView(
       }
     }
   }
+  const withContributors = new Set<string>();
   for (const key of versions) {
     const depth = seen.get(key) ?? 0;
     const pkg = graph.packageOf.get(key);
@@ -98,6 +109,20 @@ export function graphView(
       addNode(repo, 'repository', depth + 0.5)
     )
       addEdge(key, repo, 'HOSTED_AT');
+    if (
+      options.layers.includes('contributors') &&
+      repo !== undefined &&
+      seen.has(repo) &&
+      !withContributors.has(repo)
+    ) {
+      withContributors.add(repo);
+      const top = [...(graph.contributors.get(repo) ?? [])]
+        .sort((a, b) => b.commits - a.commits || a.person.localeCompare(b.person))
+        .slice(0, TOP_CONTRIBUTORS);
+      for (const { person } of top)
+        if (addNode(person, 'person', depth + 0.75, stored(person)))
+          addEdge(person, repo, 'CONTRIBUTES_TO');
+    }
     if (options.layers.includes('orgs')) {
       const owner = repo === undefined ? undefined : graph.ownedBy.get(repo);
       if (owner !== undefined && addNode(owner, 'organisation', depth + 0.75, stored(owner)))
@@ -115,7 +140,7 @@ function labelOf(key: string): string {
   return decodeURIComponent(
     key
       .replace(/^pkg:npm\//, '')
-      .replace(/^person:npm:/, '')
+      .replace(/^person:(npm|pypi|github):/, '')
       .replace(/^repo:/, '')
       .replace(/^org:/, ''),
   );

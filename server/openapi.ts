@@ -99,6 +99,8 @@ export function openApi(version: string): Record<string, unknown> {
             {
               name: 'layers',
               in: 'query',
+              description:
+                'any of deps, people, repos, orgs, contributors (the top 5 contributors of each repository shown)',
               schema: { type: 'string', default: 'deps,people,repos,orgs' },
             },
             {

@@ -2,6 +2,7 @@
  * The graph the trust engine needs, read from the store as a stream of batches (a large graph
  * never comes back as one query result) into plain maps keyed by node key.
  */
+import { append } from '../collections.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 
@@ -40,6 +41,10 @@ export interface TrustGraph {
     }
   >;
   persons: Set<string>;
+  /** Names of people whose key is a hash (git authors, PyPI metadata people), for views. */
+  personNames: Map<string, string>;
+  /** Repository -> its contributors with their commits (for views). */
+  contributors: Map<string, { person: string; commits: number }[]>;
   organisations: Map<string, { kind: string | undefined }>;
   /** Package -> its versions; version -> its package. */
   versionsOf: Map<string, string[]>;
@@ -80,6 +85,8 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
     versions: new Map(),
     packages: new Map(),
     persons: new Set(),
+    personNames: new Map(),
+    contributors: new Map(),
     organisations: new Map(),
     versionsOf: new Map(),
     packageOf: new Map(),
@@ -130,6 +137,11 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
         } else if (node.labels.includes('Person')) {
           graph.persons.add(node.key);
           if (typeof p.trust === 'number') graph.storedTrust.set(node.key, p.trust);
+          if (
+            typeof p.name === 'string' &&
+            (node.key.startsWith('person:git:') || node.key.startsWith('person:pypi-'))
+          )
+            graph.personNames.set(node.key, p.name);
         } else if (node.labels.includes('Organisation')) {
           graph.organisations.set(node.key, { kind: str(p.kind) });
           if (typeof p.trust === 'number') graph.storedTrust.set(node.key, p.trust);
@@ -190,6 +202,12 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
           break;
         case 'AFFECTED_BY':
           push(graph.affectedBy, r.from, r.to);
+          break;
+        case 'CONTRIBUTES_TO':
+          append(graph.contributors, r.to, {
+            person: r.from,
+            commits: num(r.properties.commits) ?? 0,
+          });
           break;
         default:
           break;

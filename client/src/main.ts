@@ -24,9 +24,11 @@ const PANEL_NAMES: Record<Panel, string> = {
   ingest: 'Ingest',
 };
 const LAYERS = [
-  ['people', 'People'],
-  ['repos', 'Repositories'],
-  ['orgs', 'Organisations'],
+  ['people', 'People', true],
+  ['repos', 'Repositories', true],
+  ['orgs', 'Organisations', true],
+  // Off at first: a repository's top five committers, for who holds the code, not who publishes.
+  ['contributors', 'Contributors', false],
 ] as const;
 
 const state: ViewState = readState();
@@ -205,9 +207,9 @@ mountIngest(byId('ingest'), (newRoots) => {
 
 // Layers and exports
 const layerBox = byId('layers');
-for (const [layer, words] of LAYERS) {
+for (const [layer, words, on] of LAYERS) {
   const box = h('input', { type: 'checkbox', id: `layer-${layer}`, name: layer });
-  box.checked = true;
+  box.checked = on;
   box.addEventListener('change', () => {
     if (box.checked) layers.add(layer);
     else layers.delete(layer);

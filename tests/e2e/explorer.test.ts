@@ -158,6 +158,16 @@ describe('the explorer', () => {
     const details = page.getByRole('complementary', { name: 'Details' });
     await expect.poll(detailsHeading).toBe('github.com/yargs/cliui');
     await expect(details.textContent()).resolves.toContain('Contributors (2)');
+    // The Contributors layer (off at first) adds the repository's two committers to the graph.
+    const size = (): Promise<string | null> => page.locator('.meta').first().textContent();
+    const before = await size();
+    await page.getByLabel('Contributors', { exact: true }).check();
+    await expect.poll(size).not.toBe(before);
+    const count = (text: string | null, what: string): number =>
+      Number(new RegExp(`(\\d+) ${what}`).exec(text ?? '')?.[1]);
+    const after = await size();
+    expect(count(after, 'nodes') - count(before, 'nodes')).toBe(2);
+    expect(count(after, 'edges') - count(before, 'edges')).toBe(2);
     const contributors = details.locator('h3:has-text("Contributors") + ul > li');
     expect(await contributors.allTextContents()).toEqual([
       'Benjamin E. Coe (git author) 2 commits, 2 in the last 12 months',
