@@ -25,7 +25,7 @@ let server: http.Server;
 let base: string;
 const seen: { path: string; auth: string | undefined; ifNoneMatch: string | undefined }[] = [];
 /** Paths whose next request gets this answer first. */
-const limits = new Map<string, 'primary' | 'secondary'>();
+const limits = new Map<string, 'primary' | 'secondary' | 'secondary-without-headers'>();
 /** A next-page link on another origin (another local server), which must not be followed. */
 let foreign = '';
 /** Paths GitHub is still computing: their next request is answered 202. */
@@ -51,6 +51,15 @@ beforeAll(async () => {
       ifNoneMatch: request.headers['if-none-match'],
     });
     const limit = limits.get(url.pathname);
+    if (limit === 'secondary-without-headers') {
+      limits.delete(url.pathname);
+      response
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(
+          '{"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}',
+        );
+      return;
+    }
     if (limit !== undefined) {
       limits.delete(url.pathname);
       const headers: Record<string, string> =
@@ -61,6 +70,10 @@ beforeAll(async () => {
             }
           : { 'retry-after': '3' };
       response.writeHead(403, headers).end('{"message": "API rate limit exceeded"}');
+      return;
+    }
+    if (url.pathname === '/repos/refused/here') {
+      response.writeHead(403).end('{"message": "Resource not accessible by integration"}');
       return;
     }
     if (url.pathname === '/repos/evil/links/tags') {
@@ -222,6 +235,23 @@ describe('GitHub', () => {
     expect(dormant).toMatchObject({ commitsLast90Days: 0, activeContributors12Months: 0 });
     expect(dormant?.busFactor ?? null).toBeNull();
     expect(seen.filter((s) => s.ifNoneMatch !== undefined).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('waits a minute for a secondary limit that comes without headers, then goes on', async () => {
+    const waits: number[] = [];
+    const client = new GitHubClient({
+      url: base,
+      token: 'test-token-0123456789',
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    limits.set('/users/PyGithub', 'secondary-without-headers');
+    expect(await client.get('/users/PyGithub')).toMatchObject({ login: 'PyGithub' });
+    expect(waits).toEqual([60_000]);
+    // A 403 that is no limit is a refusal: said, not waited for.
+    await expect(client.get('/repos/refused/here')).rejects.toThrow(/HTTP 403/);
   });
 
   it('follows next pages only on the API itself: the token goes nowhere else', async () => {

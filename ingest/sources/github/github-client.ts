@@ -85,6 +85,7 @@ export class GitHubClient {
   }
 
   private async request(url: string): Promise<Cached | undefined> {
+    let secondaryWaits = 0;
     for (let attempt = 0; attempt < 10; attempt++) {
       const cached = this.cached(url);
       const headers: Record<string, string> = {
@@ -120,7 +121,11 @@ export class GitHubClient {
       const remaining = response.headers.get('x-ratelimit-remaining');
       const retryAfter = response.headers.get('retry-after');
       if (response.status === 403 || response.status === 429) {
-        await response.body?.cancel();
+        // The message says whether a 403 is a secondary limit without headers (GitHub's advice:
+        // wait a minute, then longer each time) or a refusal.
+        const message = (await readCapped(response, 64 * 1024, url).catch(() => Buffer.alloc(0)))
+          .toString('utf8')
+          .slice(0, 2000);
         if (retryAfter !== null && /^\d+$/.test(retryAfter)) {
           await this.wait(Number(retryAfter) * 1000, url, 'secondary rate limit');
           continue;
@@ -132,6 +137,11 @@ export class GitHubClient {
             url,
             'rate limit',
           );
+          continue;
+        }
+        if (response.status === 429 || /secondary rate limit|abuse detection/i.test(message)) {
+          secondaryWaits++;
+          await this.wait(60_000 * 2 ** (secondaryWaits - 1), url, 'secondary rate limit');
           continue;
         }
         throw new RegistryError(
