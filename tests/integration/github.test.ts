@@ -254,6 +254,31 @@ describe('GitHub', () => {
     await expect(client.get('/repos/refused/here')).rejects.toThrow(/HTTP 403/);
   });
 
+  it('keeps answers on disk only in a private folder of its own', async () => {
+    const temp = tempDir();
+    try {
+      const own = path.join(temp.dir, 'own');
+      const client = new GitHubClient({ url: base, cacheDir: own });
+      await client.get('/users/PyGithub');
+      expect(fs.statSync(own).mode & 0o777).toBe(0o700);
+      const entries = fs.readdirSync(own);
+      expect(entries).toHaveLength(1);
+      expect(fs.statSync(path.join(own, entries[0] ?? '')).mode & 0o777).toBe(0o600);
+      // A new client (a later run) asks conditionally from that entry.
+      const later = new GitHubClient({ url: base, cacheDir: own });
+      await later.get('/users/PyGithub');
+      expect(later.notModified).toBe(1);
+
+      const shared = path.join(temp.dir, 'shared');
+      fs.mkdirSync(shared);
+      fs.chmodSync(shared, 0o777);
+      await new GitHubClient({ url: base, cacheDir: shared }).get('/users/PyGithub');
+      expect(fs.readdirSync(shared)).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
   it('follows next pages only on the API itself: the token goes nowhere else', async () => {
     const stolen: (string | undefined)[] = [];
     const other = http.createServer((request, response) => {

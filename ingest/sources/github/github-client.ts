@@ -173,6 +173,36 @@ export class GitHubClient {
     throw new RegistryError(`${url}: still limited after 10 attempts`, { retriable: true });
   }
 
+  private checkedDir: string | undefined | null = null;
+
+  /**
+   * The cache folder, made private (0700) when new; one that is a link, someone else's, or
+   * writable by others is not used (answers could be planted there): memory only, with a warning.
+   */
+  private cacheDir(): string | undefined {
+    if (this.checkedDir !== null) return this.checkedDir;
+    const dir = this.options.cacheDir;
+    this.checkedDir = undefined;
+    if (dir === undefined) return undefined;
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const stat = fs.lstatSync(dir);
+      const uid = process.getuid?.();
+      const ours = uid === undefined || stat.uid === uid;
+      if (!stat.isDirectory() || !ours || (stat.mode & 0o022) !== 0) {
+        this.logger.warn(
+          { dir },
+          'GitHub cache folder is a link, not ours, or writable by others: not used',
+        );
+        return undefined;
+      }
+      this.checkedDir = dir;
+    } catch (error) {
+      this.logger.warn({ dir, error: String(error) }, 'GitHub cache folder unusable: not used');
+    }
+    return this.checkedDir;
+  }
+
   /** A next-page URL only on GitHub's API itself: the token goes with every request. */
   private sameOrigin(url: string | undefined): string | undefined {
     if (url === undefined) return undefined;
@@ -185,7 +215,7 @@ export class GitHubClient {
 
   /** The cache file of a URL; the token's hash is part of the name (answers depend on it). */
   private cacheFile(url: string): string | undefined {
-    const dir = this.options.cacheDir;
+    const dir = this.cacheDir();
     if (dir === undefined) return undefined;
     const name = createHash('sha256')
       .update(`${this.options.token ?? ''}\u0000${url}`)
@@ -226,7 +256,6 @@ export class GitHubClient {
     const file = this.cacheFile(url);
     if (file === undefined) return;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       // A new file of a random name ('wx' follows no link and replaces nothing), then renamed.
       const partial = `${file}.${randomBytes(8).toString('hex')}.partial`;
       fs.writeFileSync(partial, JSON.stringify({ url, ...page }), { mode: 0o600, flag: 'wx' });
