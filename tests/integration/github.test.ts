@@ -125,6 +125,20 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** A client with the test token whose waits are recorded instead of slept. */
+function recordingClient(): { client: GitHubClient; waits: number[] } {
+  const waits: number[] = [];
+  const client = new GitHubClient({
+    url: base,
+    token: 'test-token-0123456789',
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  });
+  return { client, waits };
+}
+
 describe('GitHub', () => {
   let store: GraphStore;
   let temp: { dir: string; cleanup: () => void };
@@ -157,15 +171,7 @@ describe('GitHub', () => {
   });
 
   it('maps repository, contributors, organisation, tags and releases, waiting out the rate limits', async () => {
-    const waits: number[] = [];
-    const client = new GitHubClient({
-      url: base,
-      token: 'test-token-0123456789',
-      sleep: (ms) => {
-        waits.push(ms);
-        return Promise.resolve();
-      },
-    });
+    const { client, waits } = recordingClient();
     limits.set('/repos/PyGithub/PyGithub', 'primary');
     limits.set('/repos/PyGithub/PyGithub/releases', 'secondary');
     computing.add('/repos/PyGithub/PyGithub/stats/contributors');
@@ -238,15 +244,7 @@ describe('GitHub', () => {
   });
 
   it('waits a minute for a secondary limit that comes without headers, then goes on', async () => {
-    const waits: number[] = [];
-    const client = new GitHubClient({
-      url: base,
-      token: 'test-token-0123456789',
-      sleep: (ms) => {
-        waits.push(ms);
-        return Promise.resolve();
-      },
-    });
+    const { client, waits } = recordingClient();
     limits.set('/users/PyGithub', 'secondary-without-headers');
     expect(await client.get('/users/PyGithub')).toMatchObject({ login: 'PyGithub' });
     expect(waits).toEqual([60_000]);
