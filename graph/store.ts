@@ -6,6 +6,7 @@
 import type { StoreKind } from './cypher-loader.js';
 import type { NodeLabel, RelationshipType, ScoredLabel } from './model.js';
 import type { JsonValue } from './values.js';
+import type { Neighbour } from '../wire-types.js';
 
 /** A property value the stores keep: scalars and homogeneous lists of scalars. */
 export type PropertyValue = string | number | boolean | null | string[] | number[] | boolean[];
@@ -66,17 +67,7 @@ export interface StreamedNode {
   properties: Record<string, JsonValue>;
 }
 
-export interface Neighbour {
-  type: string;
-  /** True when the relationship points from the node asked about to this neighbour. */
-  outgoing: boolean;
-  key: string;
-  labels: string[];
-  /** The neighbour's name, when it has one. */
-  name: string | null;
-  /** The relationship's properties (commits of a contribution, evidence of a SAME_AS, ...). */
-  properties: Record<string, JsonValue>;
-}
+export type { Neighbour };
 
 export interface StreamedRelationship {
   type: string;

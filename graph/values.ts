@@ -13,8 +13,9 @@ import type {
   StreamedRelationship,
 } from './store.js';
 
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '../wire-types.js';
+
+export type { JsonValue };
 
 /** How a node, a relationship and a path look in query results, whichever store answered. */
 export interface JsonNode {

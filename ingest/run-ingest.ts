@@ -29,6 +29,7 @@ import {
   markerHolds,
   type PythonEnvironment,
 } from './sources/pypi/requirement.js';
+import type { Progress } from '../wire-types.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
@@ -47,14 +48,7 @@ export interface IngestOptions {
   client?: { timeoutMs?: number; retries?: number; backoffMs?: number; maxBytes?: number };
 }
 
-export interface Progress {
-  fetched: number;
-  queued: number;
-  resolved: number;
-  written: number;
-  failures: number;
-  elapsedMs: number;
-}
+export type { Progress };
 
 export interface Coverage {
   packages: number;

@@ -6,18 +6,14 @@
  */
 import { append } from '../collections.js';
 import type { TrustGraph } from '../trust/load.js';
+import type { SerializedGraph } from '../wire-types.js';
 
 export type Layer = 'deps' | 'people' | 'repos' | 'orgs' | 'contributors';
 
 /** Contributors shown per repository (by commits): enough to see who holds it, not a crowd. */
 export const TOP_CONTRIBUTORS = 5;
 
-export interface SerializedGraph {
-  attributes: { root: string; truncated: boolean };
-  options: { type: 'directed'; multi: true; allowSelfLoops: false };
-  nodes: { key: string; attributes: Record<string, string | number | boolean | null> }[];
-  edges: { key: string; source: string; target: string; attributes: { type: string } }[];
-}
+export type { SerializedGraph };
 
 export function graphView(
   graph: TrustGraph,

@@ -4,18 +4,9 @@ import { buildCsr } from './csr.js';
 import { findRoot, forwardGraph, pathsFrom, pathTo } from './closure.js';
 import type { ScoreResult } from './score.js';
 
-export interface ChokepointRow {
-  key: string;
-  reach: number;
-  maintainers: string[];
-  busFactor: number;
-  busFactorSource: string;
-  ownTrust: number;
-  trust: number;
-  fragility: number;
-  /** One dependency path from the root (or just the node, without a root). */
-  path: string[];
-}
+import type { ChokepointRow } from '../wire-types.js';
+
+export type { ChokepointRow };
 
 /** The index in `nodes` (resolved version keys) of a root spec; NotFoundError when not ingested. */
 export function rootIndex(nodes: readonly string[], spec: string): number {

@@ -13,25 +13,24 @@ export class ApiError extends Error {
   }
 }
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type {
+  ChokepointRow,
+  JsonValue,
+  Neighbour,
+  Progress,
+  SerializedGraph,
+} from '../../wire-types.js';
+
+export type { Neighbour, Progress, SerializedGraph };
+export type Json = JsonValue;
 export type Scalar = string | number | boolean | null;
+export type Chokepoint = ChokepointRow;
 
 export interface SearchResult {
   key: string;
   label: string;
   name: string;
   trust: number | null;
-}
-
-export interface Neighbour {
-  type: string;
-  outgoing: boolean;
-  key: string;
-  labels: string[];
-  /** The neighbour's name, when it has one (a git author's, whose key is a hash). */
-  name: string | null;
-  /** The relationship's properties: commits of a contribution, evidence of an identity link. */
-  properties: Record<string, Json>;
 }
 
 export interface NodeDetails {
@@ -46,25 +45,6 @@ export interface NodeDetails {
     truncated: boolean;
   };
   package: { key: string; neighbours: Neighbour[] } | null;
-}
-
-export interface SerializedGraph {
-  attributes: { root: string; truncated: boolean };
-  options: { type: 'directed'; multi: true; allowSelfLoops: false };
-  nodes: { key: string; attributes: Record<string, Scalar> }[];
-  edges: { key: string; source: string; target: string; attributes: { type: string } }[];
-}
-
-export interface Chokepoint {
-  key: string;
-  reach: number;
-  maintainers: string[];
-  busFactor: number;
-  busFactorSource: string;
-  ownTrust: number;
-  trust: number;
-  fragility: number;
-  path: string[];
 }
 
 export interface Investigation {
@@ -94,15 +74,6 @@ export interface Schema {
   labels: string[];
   relationshipTypes: string[];
   propertyKeys: string[];
-}
-
-export interface Progress {
-  fetched: number;
-  queued: number;
-  resolved: number;
-  written: number;
-  failures: number;
-  elapsedMs: number;
 }
 
 const TOKEN_KEY = 'trustmap.token';
