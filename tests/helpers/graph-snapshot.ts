@@ -17,3 +17,11 @@ export async function graphSnapshot(
   );
   return { nodes: nodes.rows, relationships: relationships.rows };
 }
+
+/** The identity links (SAME_AS) with their evidence, in a stable order. */
+export const IDENTITY_LINKS =
+  'MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN a.key AS a, b.key AS b, s.evidence AS evidence, s.confidence AS confidence ORDER BY a, b';
+
+export async function identityLinks(store: GraphStore): Promise<Record<string, unknown>[]> {
+  return (await store.query(IDENTITY_LINKS, {}, { rowLimit: 10_000, timeoutMs: 10_000 })).rows;
+}

@@ -16,6 +16,7 @@ import {
   type FixtureRegistry,
 } from '../helpers/fixture-registry.js';
 import { runCli } from '../helpers/cli.js';
+import { IDENTITY_LINKS } from '../helpers/graph-snapshot.js';
 import { makeBareRepository } from '../helpers/git-repo.js';
 import { tempDir } from '../helpers/temp.js';
 import { emailHash } from '../../ingest/identity.js';
@@ -39,15 +40,7 @@ interface Link {
 }
 
 async function sameAs(work: string, env: Record<string, string>): Promise<Link[]> {
-  const result = await runCli(
-    [
-      'query',
-      'MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN a.key AS a, b.key AS b, s.evidence AS evidence, s.confidence AS confidence ORDER BY a, b',
-      '--json',
-    ],
-    work,
-    env,
-  );
+  const result = await runCli(['query', IDENTITY_LINKS, '--json'], work, env);
   expect(result.code).toBe(0);
   return (JSON.parse(result.stdout) as { rows: Link[] }).rows;
 }

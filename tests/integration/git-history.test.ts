@@ -21,6 +21,7 @@ import {
 } from '../../ingest/sources/git/git-history.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
+import { identityLinks } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -161,13 +162,8 @@ describe('git history', () => {
     });
     const alice = `person:git:${emailHash('alice@example.org')}`;
     expect((await store.node(alice))?.properties.name).toBe('alice');
-    const links = await store.query(
-      'MATCH (g:Person)-[s:SAME_AS]->(n:Person) RETURN g.key AS git, n.key AS npm, s.evidence AS evidence, s.confidence AS confidence',
-      {},
-      { rowLimit: 10, timeoutMs: 10_000 },
-    );
-    expect(links.rows).toEqual([
-      { git: alice, npm: 'person:npm:alice', evidence: 'commit-email', confidence: 0.6 },
+    expect(await identityLinks(store)).toEqual([
+      { a: alice, b: 'person:npm:alice', evidence: 'commit-email', confidence: 0.6 },
     ]);
     expect((await store.node('pkg:npm/demo'))?.properties).toMatchObject({
       tagOverlap: 0.75,

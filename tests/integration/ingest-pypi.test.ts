@@ -20,6 +20,7 @@ import {
   markerHolds,
   parseRequirement,
 } from '../../ingest/sources/pypi/requirement.js';
+import { identityLinks } from '../helpers/graph-snapshot.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
@@ -59,33 +60,23 @@ async function run(
       pypiUrl: pypi.url,
       pythonEnvironment: environment,
     });
-    const options = { rowLimit: 10_000, timeoutMs: 10_000 };
-    const projects = await store.query(
+    const rows = async (cypher: string) =>
+      (await store.query(cypher, {}, { rowLimit: 10_000, timeoutMs: 10_000 })).rows;
+    const projects = await rows(
       "MATCH (p:Package)-[:HAS_VERSION]->(v:Version) WHERE p.ecosystem = 'pypi' RETURN DISTINCT p.key AS key ORDER BY key",
-      {},
-      options,
     );
-    const maintainers = await store.query(
+    const maintainers = await rows(
       "MATCH (m:Person)-[:MAINTAINS]->(p:Package {key: 'pkg:pypi/pytest'}) RETURN m.key AS key ORDER BY key",
-      {},
-      options,
     );
-    const edges = await store.query(
+    const edges = await rows(
       'MATCH (a)-[r:RESOLVES_TO]->(b) RETURN a.key AS a, b.key AS b ORDER BY a, b',
-      {},
-      options,
-    );
-    const links = await store.query(
-      'MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN a.key AS a, b.key AS b, s.evidence AS evidence, s.confidence AS confidence ORDER BY a, b',
-      {},
-      options,
     );
     return {
       summary,
-      links: links.rows,
-      projects: projects.rows.map((r) => text(r.key)),
-      maintainers: maintainers.rows.map((r) => text(r.key)),
-      edges: edges.rows.map((r) => `${text(r.a)} -> ${text(r.b)}`),
+      links: await identityLinks(store),
+      projects: projects.map((r) => text(r.key)),
+      maintainers: maintainers.map((r) => text(r.key)),
+      edges: edges.map((r) => `${text(r.a)} -> ${text(r.b)}`),
     };
   } finally {
     await store.close();
@@ -293,12 +284,7 @@ describe('identities across ecosystems', () => {
         },
       ]);
       expect(await linkIdentities(store)).toBe(1);
-      const links = await store.query(
-        'MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN a.key AS a, b.key AS b, s.evidence AS evidence, s.confidence AS confidence',
-        {},
-        { rowLimit: 10, timeoutMs: 10_000 },
-      );
-      expect(links.rows).toEqual([
+      expect(await identityLinks(store)).toEqual([
         {
           a: 'person:npm:dev',
           b: `person:pypi-author:${hash}`,
