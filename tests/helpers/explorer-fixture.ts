@@ -7,11 +7,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { enrichRepositories } from '../../ingest/enrich-repositories.js';
-import { ingest } from '../../ingest/run-ingest.js';
-import { parseRootSpec } from '../../ingest/spec.js';
 import { silentLogger } from '../../log.js';
 import { createApp } from '../../server/app.js';
 import { loadTrustGraph } from '../../trust/load.js';
@@ -19,7 +16,7 @@ import { computeScores } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { startFixtureRegistry, type FixtureRegistry } from './fixture-registry.js';
 import { makeBareRepository } from './git-repo.js';
-import { tempDir } from './temp.js';
+import { ingestedStore } from './fixture-store.js';
 
 export const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 export const EVIL_DESCRIPTION = '<img src=x onerror=alert(1)>';
@@ -54,15 +51,11 @@ export async function startExplorerFixture(
       },
     },
   });
-  const temp = tempDir();
-  const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-  await ingest({
-    roots: (options.roots ?? ['npm:yargs@16.1.0', 'npm:evil-description']).map((s) =>
-      parseRootSpec(s, '/'),
-    ),
-    store,
-    registry: registry.url,
-  });
+  const temp = await ingestedStore(
+    options.roots ?? ['npm:yargs@16.1.0', 'npm:evil-description'],
+    registry.url,
+  );
+  const store = temp.store;
   const cliui = makeBareRepository(
     path.join(temp.dir, 'repos', 'cliui.git'),
     CLIUI_AUTHORS.map((a) => ({

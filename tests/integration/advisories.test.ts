@@ -3,15 +3,11 @@
  * hit (checked against each record's ranges, not just taken from the server), malicious-package
  * advisories, paging, idempotence, and what the trust engine makes of them.
  */
-import path from 'node:path';
 import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { text } from '../../graph/values.js';
 import { ingestAdvisories } from '../../ingest/advisories.js';
-import { ingest } from '../../ingest/run-ingest.js';
-import { parseRootSpec } from '../../ingest/spec.js';
 import { affects } from '../../ingest/sources/osv/affected.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
@@ -19,6 +15,7 @@ import { runCli } from '../helpers/cli.js';
 import { startFixtureOsv, type FixtureOsv } from '../helpers/fixture-osv.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
+import { ingestedStore } from '../helpers/fixture-store.js';
 
 let registry: FixtureRegistry;
 let osv: FixtureOsv;
@@ -40,16 +37,12 @@ async function affectedBy(): Promise<Record<string, string[]>> {
 beforeAll(async () => {
   registry = await startFixtureRegistry();
   osv = await startFixtureOsv();
-  const temp = tempDir();
-  cleanup = temp.cleanup;
-  store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-  await ingest({
-    roots: ['npm:yargs@16.1.0', 'npm:rimraf@3.0.2'].map((s) => parseRootSpec(s, '/')),
-    store,
-    registry: registry.url,
-  });
+  ({ store, cleanup } = await ingestedStore(
+    ['npm:yargs@16.1.0', 'npm:rimraf@3.0.2'],
+    registry.url,
+  ));
   // Versions no fixture closure reaches: a fixed ansi-regex, the malicious packages, and the PyPI
-  // versions of the fixtures README (PyPI ingest is not built yet).
+  // versions of the fixtures README, written directly so this test needs no PyPI server.
   const versions = [
     'pkg:npm/ansi-regex@5.0.1',
     'pkg:npm/flatmap-stream@0.1.1',

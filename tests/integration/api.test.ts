@@ -9,10 +9,7 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
-import { ingest } from '../../ingest/run-ingest.js';
-import { parseRootSpec } from '../../ingest/spec.js';
 import { silentLogger } from '../../log.js';
 import { createApp } from '../../server/app.js';
 import { assertSafeBinding } from '../../server/auth.js';
@@ -22,7 +19,7 @@ import { writeScores } from '../../trust/write-scores.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { tempDir } from '../helpers/temp.js';
+import { ingestedStore } from '../helpers/fixture-store.js';
 
 let registry: FixtureRegistry;
 let pypi: FixturePyPi;
@@ -61,14 +58,10 @@ beforeAll(async () => {
     'dist-tags': { latest: '1.0.0' },
     versions: { '1.0.0': { name: 'evil-description', version: '1.0.0' } },
   });
-  const temp = tempDir();
-  cleanup = temp.cleanup;
-  store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-  await ingest({
-    roots: ['npm:yargs@16.1.0', 'npm:evil-description'].map((s) => parseRootSpec(s, '/')),
-    store,
-    registry: registry.url,
-  });
+  ({ store, cleanup } = await ingestedStore(
+    ['npm:yargs@16.1.0', 'npm:evil-description'],
+    registry.url,
+  ));
   await writeScores(
     store,
     computeScores(await loadTrustGraph(store), { anchors: ['org:github:yargs'] }),

@@ -3,19 +3,15 @@
  * registry: reach and maintainer reach against brute force over the stored graph, and scores that
  * survive a round trip through the store.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { text } from '../../graph/values.js';
 import { listInvestigations } from '../../graph/investigations.js';
-import { ingest } from '../../ingest/run-ingest.js';
-import { parseRootSpec } from '../../ingest/spec.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores, type ScoreResult } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { tempDir } from '../helpers/temp.js';
+import { ingestedStore } from '../helpers/fixture-store.js';
 
 let registry: FixtureRegistry;
 let store: GraphStore;
@@ -25,14 +21,10 @@ const Q = { rowLimit: 100_000, timeoutMs: 30_000 };
 
 beforeAll(async () => {
   registry = await startFixtureRegistry();
-  const temp = tempDir();
-  cleanup = temp.cleanup;
-  store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-  await ingest({
-    roots: ['npm:yargs@16.1.0', 'npm:rimraf@3.0.2'].map((s) => parseRootSpec(s, '/')),
-    store,
-    registry: registry.url,
-  });
+  ({ store, cleanup } = await ingestedStore(
+    ['npm:yargs@16.1.0', 'npm:rimraf@3.0.2'],
+    registry.url,
+  ));
   result = computeScores(await loadTrustGraph(store), {
     anchors: ['org:github:isaacs', 'org:github:yargs'],
     now: new Date('2026-11-24T00:00:00Z'),

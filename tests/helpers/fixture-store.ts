@@ -1,0 +1,17 @@
+/** An embedded store in a fresh temporary folder, with fixture roots ingested into it. */
+import path from 'node:path';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { tempDir } from './temp.js';
+
+/** Ingests `roots` (specs) from the registry at `registry`; close the store, then `cleanup`. */
+export async function ingestedStore(
+  roots: readonly string[],
+  registry: string,
+): Promise<{ store: EmbeddedStore; dir: string; cleanup: () => void }> {
+  const temp = tempDir();
+  const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  await ingest({ roots: roots.map((s) => parseRootSpec(s, '/')), store, registry });
+  return { store, dir: temp.dir, cleanup: temp.cleanup };
+}
