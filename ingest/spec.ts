@@ -105,15 +105,6 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
     };
   }
   if (input.startsWith('pypi:')) return pypiRoot(input);
-  if (input.startsWith('pkg:pypi/')) {
-    let purl: PackageURL;
-    try {
-      purl = PackageURL.fromString(input);
-    } catch (error) {
-      throw new InvalidInputError(`"${input}" is not a valid package URL`, { cause: error });
-    }
-    return pypiRoot(`pypi:${purl.name}${purl.version == null ? '' : `@${purl.version}`}`);
-  }
   if (input.startsWith('pkg:')) {
     let purl: PackageURL;
     try {
@@ -121,8 +112,12 @@ export function parseRootSpec(input: string, cwd: string): RootSpec {
     } catch (error) {
       throw new InvalidInputError(`"${input}" is not a valid package URL`, { cause: error });
     }
+    if (purl.type === 'pypi')
+      return pypiRoot(`pypi:${purl.name}${purl.version == null ? '' : `@${purl.version}`}`);
     if (purl.type !== 'npm') {
-      throw new InvalidInputError(`"${input}": only pkg:npm/ package URLs can be ingested so far`);
+      throw new InvalidInputError(
+        `"${input}": only pkg:npm/ and pkg:pypi/ package URLs can be ingested so far`,
+      );
     }
     const name = purl.namespace == null ? purl.name : `${purl.namespace}/${purl.name}`;
     return { kind: 'npm', input, name: assertNpmName(name), spec: purl.version ?? '*' };
