@@ -135,6 +135,8 @@ export function buildProgram(io: CliIo): Command {
       ...(options.allMarkers === true ? { pythonEnvironment: 'all' as const } : {}),
       maxDepth: options.depth,
       dev: options.dev === true,
+      // The repository stage that follows links identities once, at its end.
+      linkIdentities: options.repos === false,
       onProgress: (progress: Progress) => {
         display.update(progress);
       },
@@ -573,7 +575,10 @@ export function buildProgram(io: CliIo): Command {
       )
       .option('--no-repos', "do not read the closure's repositories"),
   ).action(async (specs: string[], options: { host?: string; port?: number; repos: boolean }) => {
-    const { code, roots, summary } = await runIngest(specs, { concurrency: 16 });
+    const { code, roots, summary } = await runIngest(specs, {
+      concurrency: 16,
+      repos: options.repos,
+    });
     if (code !== EXIT.ok && roots.length === 0) throw new ExitCode(code);
     if (options.repos) await runRepositories(false, summary.resolved);
     io.out(await withStore((store) => scoreStore(store, io.cwd)));

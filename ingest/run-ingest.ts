@@ -44,6 +44,11 @@ export interface IngestOptions {
   pypiUrl?: string;
   /** The environment PEP 508 markers are evaluated for, or 'all' to take every marker. */
   pythonEnvironment?: PythonEnvironment | 'all';
+  /**
+   * Link identities across registries when PyPI roots were ingested (default true); off when the
+   * caller reads repositories next, which links them all once at its end.
+   */
+  linkIdentities?: boolean;
   /** Registry client settings, for tests (timeouts, backoff). */
   client?: { timeoutMs?: number; retries?: number; backoffMs?: number; maxBytes?: number };
 }
@@ -274,7 +279,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
   await writer.flush();
   // People of different registries (and git) with one email are linked, with the evidence.
-  if (fatal === undefined && pypiRoots.length > 0) await linkIdentities(options.store);
+  if (fatal === undefined && pypiRoots.length > 0 && options.linkIdentities !== false)
+    await linkIdentities(options.store);
   if (fatal !== undefined)
     throw fatal instanceof Error ? fatal : new Error('the ingest failed', { cause: fatal });
   report();
