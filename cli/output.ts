@@ -1,4 +1,5 @@
 /** How the CLI prints for people: aligned tables, values shortened to fit a terminal. */
+import { toCsv } from '../csv.js';
 import { text as jsonText, type JsonValue } from '../graph/values.js';
 import type { Coverage, IngestSummary } from '../ingest/run-ingest.js';
 
@@ -76,19 +77,14 @@ export function csv(
   columns: readonly string[],
   rows: readonly Record<string, JsonValue>[],
 ): string {
-  const field = (value: JsonValue | undefined): string => {
-    let text =
-      value === undefined || value === null
-        ? ''
-        : typeof value === 'string'
-          ? value
-          : JSON.stringify(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return (
-    [columns.map(field), ...rows.map((row) => columns.map((c) => field(row[c])))]
-      .map((r) => r.join(','))
-      .join('\r\n') + '\r\n'
+  const text = (value: JsonValue | undefined): string =>
+    value === undefined || value === null
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
+  return toCsv(
+    columns,
+    rows.map((row) => columns.map((c) => text(row[c]))),
   );
 }

@@ -7,7 +7,7 @@ import { api, ApiError, type QueryResult, type SearchResult, type SerializedGrap
 import { renderChokepoints, mountWhatIf } from './chokepoints.js';
 import { SHAPES, TRUST_BANDS, UNSCORED } from './colours.js';
 import { mountConsole } from './console.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../../csv.js';
 import { detailsEmpty, renderDetails } from './details.js';
 import { byId, download, fill, h, note } from './dom.js';
 import { GraphCanvas } from './graph-canvas.js';

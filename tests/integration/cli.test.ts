@@ -95,6 +95,17 @@ describe('trustmap (built)', () => {
     });
   });
 
+  it('prints CSV with RFC 4180 quoting and formula-looking cells neutralised', () => {
+    const result = trustmap([
+      'query',
+      `UNWIND ['=HYPERLINK("x")', 'a,b', 'plain'] AS v RETURN v`,
+      '--format',
+      'csv',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('v\r\n"\'=HYPERLINK(""x"")"\r\n"a,b"\r\nplain\r\n');
+  });
+
   it('refuses a write with exit code 1 and a message with its code', () => {
     const write = trustmap(['query', 'CREATE (:Package {key: "x"})']);
     expect(write.code).toBe(1);

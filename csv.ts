@@ -1,6 +1,8 @@
 /**
- * Tables as CSV (RFC 4180 quoting). A cell that a spreadsheet would run as a formula (starting
- * with =, +, -, @, tab or carriage return) is prefixed with a quote: registry text is hostile.
+ * Tables as CSV (RFC 4180 quoting), for `trustmap query --format csv` and the explorer's export
+ * alike (no imports: the client's build reads this file too). A cell that a spreadsheet would run
+ * as a formula (starting with =, +, -, @, tab or carriage return) is prefixed with a quote:
+ * registry text is hostile.
  */
 export function toCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (raw: string): string => {
