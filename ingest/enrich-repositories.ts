@@ -36,6 +36,8 @@ export interface EnrichOptions {
 }
 
 export interface EnrichSummary extends RepositorySummary {
+  /** Identity links in the graph after the stage. */
+  linked: number;
   /** How many were read through GitHub's API, and how many from git. */
   through: { github: number; git: number };
 }

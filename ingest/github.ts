@@ -174,7 +174,6 @@ export async function ingestGitHub(options: {
     read,
     failures,
     contributors,
-    linked: 0,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -24,7 +24,6 @@ export interface RepositorySummary {
   read: number;
   failures: { repository: string; reason: string }[];
   contributors: number;
-  linked: number;
   elapsedMs: number;
 }
 
@@ -104,7 +103,6 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
     read,
     failures,
     contributors,
-    linked: 0,
     elapsedMs: Math.round(performance.now() - started),
   };
 }
