@@ -30,6 +30,13 @@ export interface Config {
   /** Limits of ad-hoc (user-written) Cypher queries. */
   queryTimeoutMs: number;
   queryRowLimit: number;
+  /** Memory an ad-hoc query may take (the query host's resident size), in MiB. */
+  queryMemoryMb: number;
+  /**
+   * The address people open the explorer at (scheme, host, port), when it is not the bind
+   * address: an https URL turns on `upgrade-insecure-requests` and HSTS.
+   */
+  publicUrl: string | undefined;
   /** How long an ingest job stays locked to a worker that stopped answering. */
   workerLockMs: number;
   logLevel: LogLevel;
@@ -64,6 +71,16 @@ export const SETTINGS = [
   ['TRUSTMAP_TOKEN', 'Bearer token the server requires (required off loopback)', 'unset'],
   ['TRUSTMAP_QUERY_TIMEOUT_MS', 'time limit of an ad-hoc Cypher query', '30000'],
   ['TRUSTMAP_QUERY_ROW_LIMIT', 'row limit of an ad-hoc Cypher query', '10000'],
+  [
+    'TRUSTMAP_QUERY_MEMORY_MB',
+    'memory limit of an ad-hoc Cypher query, in MiB (embedded store)',
+    '2048',
+  ],
+  [
+    'TRUSTMAP_PUBLIC_URL',
+    'address people open the explorer at; https turns on HSTS and upgrade-insecure-requests',
+    'unset: http on the bind address',
+  ],
   ['TRUSTMAP_WORKER_LOCK_MS', 'how long a stopped worker keeps its ingest jobs locked', '30000'],
   ['TRUSTMAP_LOG_LEVEL', `log level (${LOG_LEVELS.join(', ')})`, 'info'],
 ] as const;
@@ -140,6 +157,13 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       1,
       1_000_000,
     ),
+    queryMemoryMb: integer(
+      'TRUSTMAP_QUERY_MEMORY_MB',
+      read('TRUSTMAP_QUERY_MEMORY_MB') ?? '2048',
+      64,
+      1_048_576,
+    ),
+    publicUrl: publicUrl(read('TRUSTMAP_PUBLIC_URL')),
     workerLockMs: integer(
       'TRUSTMAP_WORKER_LOCK_MS',
       read('TRUSTMAP_WORKER_LOCK_MS') ?? '30000',
@@ -174,6 +198,25 @@ function baseUrl(setting: string, value: string): string {
     throw new ConfigError(setting, `"${value}" must be a base URL without a query or fragment`);
   }
   return value.replace(/\/+$/, '') + '/';
+}
+
+/** The explorer's public address: an http(s) origin, kept without a trailing slash. */
+function publicUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  url('TRUSTMAP_PUBLIC_URL', value, HTTP_SCHEMES);
+  const parsed = new URL(value);
+  if (
+    parsed.username !== '' ||
+    parsed.password !== '' ||
+    parsed.search !== '' ||
+    parsed.hash !== ''
+  ) {
+    throw new ConfigError(
+      'TRUSTMAP_PUBLIC_URL',
+      `"${value}" must be a plain address (scheme, host, port, path), without credentials, query or fragment`,
+    );
+  }
+  return parsed.href.replace(/\/+$/, '');
 }
 
 function integer(setting: string, value: string, min: number, max: number): number {

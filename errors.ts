@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'QUERY_INVALID'
   | 'QUERY_NOT_READ_ONLY'
   | 'QUERY_TIMEOUT'
+  | 'QUERY_TOO_LARGE'
   | 'REGISTRY_FAILED'
   | 'PACKAGE_INVALID'
   | 'NO_MATCHING_VERSION'
@@ -124,6 +125,20 @@ export class QueryTimeoutError extends TrustmapError {
     );
     this.name = 'QueryTimeoutError';
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A query took more memory than its limit and was stopped. */
+export class QueryTooLargeError extends TrustmapError {
+  readonly limitMb: number;
+  constructor(limitMb: number, options: TrustmapErrorOptions = {}) {
+    super(
+      'QUERY_TOO_LARGE',
+      `the query took more than its memory limit of ${limitMb} MiB (TRUSTMAP_QUERY_MEMORY_MB) and was stopped; narrow it (a LIMIT, fewer paths) or raise the limit`,
+      options,
+    );
+    this.name = 'QueryTooLargeError';
+    this.limitMb = limitMb;
   }
 }
 
