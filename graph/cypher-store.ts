@@ -139,7 +139,7 @@ export abstract class CypherStore implements GraphStore {
     if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
       throw new InvalidInputError('timeoutMs must be a positive number');
     }
-    assertReadOnly(cypher);
+    assertReadOnly(cypher, params);
     return this.runQuery(cypher, checkParams(params), options);
   }
 

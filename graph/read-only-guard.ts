@@ -1,36 +1,22 @@
 /**
- * The first line of defence for user-written Cypher: a lexical check that rejects clauses that
- * write or administer before a query reaches a store, with an error that says which clause. It is
- * not the only line: Neo4j runs ad-hoc queries in READ access mode, and the embedded store runs them
- * in a transaction that is always rolled back and rejects any query whose counters show a write.
+ * The first layer of defence for user-written Cypher: Neo4j's own parser reads the query, and the
+ * query is accepted only if its parse tree holds nothing but read clauses, procedures from a short
+ * allow-list and functions of the built-in namespaces. The decision is made on the parser's tree,
+ * not on a scan of words, so a query the parser reads one way cannot pass as another.
+ *
+ * It is not the only layer (docs/security.md): the embedded store runs what passes in a host
+ * process of its own over a read-only copy of the graph, checks Grafeo's own plan of the query
+ * against an allow-list of read operators, and checks the schema after each query; Neo4j runs it
+ * in a READ access-mode transaction.
  */
-import { ReadOnlyViolationError } from '../errors.js';
+import { getDebugTree, lintCypherQuery, type SimpleTree } from '@neo4j-cypher/language-support';
+import { QueryError, ReadOnlyViolationError } from '../errors.js';
 
-/** Clauses that change data or schema, or leave the database the query was sent to. */
-const FORBIDDEN = new Map<string, string>([
-  ['CREATE', 'CREATE writes'],
-  ['MERGE', 'MERGE writes'],
-  ['SET', 'SET writes'],
-  ['DELETE', 'DELETE writes'],
-  ['DETACH', 'DETACH DELETE writes'],
-  ['REMOVE', 'REMOVE writes'],
-  ['DROP', 'DROP changes the schema'],
-  ['ALTER', 'ALTER changes the database'],
-  ['FOREACH', 'FOREACH is only for writes'],
-  ['LOAD', 'LOAD CSV reads files and URLs'],
-  ['INSERT', 'INSERT writes'],
-  ['GRANT', 'GRANT administers'],
-  ['DENY', 'DENY administers'],
-  ['REVOKE', 'REVOKE administers'],
-  ['RENAME', 'RENAME administers'],
-  ['USE', 'USE leaves the configured database'],
-  ['START', 'START administers'],
-  ['STOP', 'STOP administers'],
-  ['TERMINATE', 'TERMINATE administers'],
-]);
+/** Longer queries are refused before parsing: a console query is written by a person. */
+export const MAX_QUERY_LENGTH = 64 * 1024;
 
-/** Procedures a read-only query may call. Everything else could write or reach outside the graph. */
-export const ALLOWED_PROCEDURES = new Set([
+/** Procedures a read-only query may call (compared without case). */
+export const ALLOWED_PROCEDURES: ReadonlySet<string> = new Set([
   'db.labels',
   'db.relationshiptypes',
   'db.propertykeys',
@@ -39,126 +25,156 @@ export const ALLOWED_PROCEDURES = new Set([
   'db.schema.reltypeproperties',
 ]);
 
-export interface Token {
-  text: string;
-  /** Offset of the token in the query. */
-  offset: number;
-  kind: 'word' | 'symbol' | 'string' | 'quoted';
+/** Namespaces of functions a query may call; a function without a namespace is a built-in. */
+const ALLOWED_FUNCTION_NAMESPACES: ReadonlySet<string> = new Set([
+  'date',
+  'datetime',
+  'localdatetime',
+  'localtime',
+  'time',
+  'duration',
+  'point',
+]);
+
+/**
+ * The parse-tree rules that are clauses or commands and may appear in a read-only query. Every
+ * other rule whose name ends in `Clause`, `Clauses` or `Command`, or that is listed in GATED, is
+ * refused: new clauses in a later grammar are refused until someone decides they only read.
+ */
+const READ_CLAUSES: ReadonlySet<string> = new Set([
+  'statementOrCommand', // the grammar's wrapper of every statement, not a clause
+  'matchClause',
+  'whereClause',
+  'withClause',
+  'returnClause',
+  'unwindClause',
+  'orderBySkipLimitClause',
+  'subqueryClause',
+  'callClause',
+  'finishClause',
+]);
+
+/** Rules that do not end like a clause but change what a query does. */
+const GATED: Readonly<Record<string, string>> = {
+  preparserOption: 'EXPLAIN, PROFILE and CYPHER options are not available in the console',
+  consoleCommand: 'console commands (:param, :use, ...) are not Cypher',
+  subqueryInTransactionsParameters: 'CALL ... IN TRANSACTIONS is only for writes',
+};
+
+/** What a refused clause does, for the message. */
+const REASONS: Readonly<Record<string, string>> = {
+  createClause: 'CREATE writes',
+  insertClause: 'INSERT writes',
+  mergeClause: 'MERGE writes',
+  setClause: 'SET writes',
+  removeClause: 'REMOVE writes',
+  deleteClause: 'DELETE writes',
+  foreachClause: 'FOREACH is only for writes',
+  loadCSVClause: 'LOAD CSV reads files and URLs',
+  useClause: 'USE leaves the configured database',
+};
+
+/** Characters both parsers must read alike: no format, control or unusual separator characters. */
+const UNREADABLE =
+  /[\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+
+/** The text of a subtree: its leaves (tokens) joined. */
+function textOf(tree: SimpleTree): string {
+  const children = tree.children ?? [];
+  if (children.length === 0) return tree.name;
+  return children.map(textOf).join(' ');
 }
 
-/** Splits a query into words, symbols, string literals and backticked names; drops comments. */
-export function tokenize(query: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  const n = query.length;
-  while (i < n) {
-    const c = query.charAt(i);
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '/' && query.charAt(i + 1) === '/') {
-      const end = query.indexOf('\n', i);
-      i = end === -1 ? n : end + 1;
-    } else if (c === '/' && query.charAt(i + 1) === '*') {
-      const end = query.indexOf('*/', i + 2);
-      i = end === -1 ? n : end + 2;
-    } else if (c === "'" || c === '"') {
-      const start = i;
-      i++;
-      while (i < n && query.charAt(i) !== c) i += query.charAt(i) === '\\' ? 2 : 1;
-      i++;
-      tokens.push({ text: query.slice(start, Math.min(i, n)), offset: start, kind: 'string' });
-    } else if (c === '`') {
-      const start = i;
-      i++;
-      while (i < n) {
-        if (query.charAt(i) === '`' && query.charAt(i + 1) === '`') i += 2;
-        else if (query.charAt(i) === '`') break;
-        else i++;
-      }
-      i++;
-      tokens.push({ text: query.slice(start, Math.min(i, n)), offset: start, kind: 'quoted' });
-    } else if (/[A-Za-z_\p{L}]/u.test(c)) {
-      const start = i;
-      while (i < n && /[A-Za-z0-9_\p{L}\p{N}]/u.test(query.charAt(i))) i++;
-      tokens.push({ text: query.slice(start, i), offset: start, kind: 'word' });
-    } else {
-      tokens.push({ text: c, offset: i, kind: 'symbol' });
-      i++;
+/** A procedure or function name as the database reads it: backticks removed, parts joined. */
+function qualifiedName(tree: SimpleTree): string {
+  const leaves: string[] = [];
+  const walk = (node: SimpleTree): void => {
+    const children = node.children ?? [];
+    if (children.length === 0) leaves.push(node.name);
+    else children.forEach(walk);
+  };
+  // The tree is a rule: an empty one (a function without a namespace) has no leaves at all.
+  (tree.children ?? []).forEach(walk);
+  return leaves
+    .map((leaf) =>
+      leaf.length >= 2 && leaf.startsWith('`') && leaf.endsWith('`')
+        ? leaf.slice(1, -1).replace(/``/g, '`')
+        : leaf,
+    )
+    .join('');
+}
+
+function child(tree: SimpleTree, name: string): SimpleTree | undefined {
+  return (tree.children ?? []).find((c) => c.name === name);
+}
+
+function refuse(message: string): never {
+  throw new ReadOnlyViolationError(
+    `this query is not allowed: ${message}; ad-hoc queries may only read`,
+  );
+}
+
+function checkTree(tree: SimpleTree): void {
+  const name = tree.name;
+  const gated = GATED[name];
+  if (gated !== undefined) refuse(gated);
+  if (/(Clause|Clauses|Command)$/.test(name) && !READ_CLAUSES.has(name)) {
+    refuse(REASONS[name] ?? `the clause ${textOf(tree).slice(0, 40)} is not a read`);
+  }
+  if (name === 'callClause') {
+    const procedure = child(tree, 'procedureName');
+    const called = procedure === undefined ? '' : qualifiedName(procedure);
+    if (!ALLOWED_PROCEDURES.has(called.toLowerCase())) {
+      refuse(`it calls the procedure ${called}; allowed: ${[...ALLOWED_PROCEDURES].join(', ')}`);
     }
   }
-  return tokens;
+  if (name === 'functionName') {
+    const namespace = child(tree, 'namespace');
+    const prefix = namespace === undefined ? '' : qualifiedName(namespace).replace(/\.$/, '');
+    if (prefix !== '' && !ALLOWED_FUNCTION_NAMESPACES.has(prefix.toLowerCase())) {
+      refuse(`it calls the function ${qualifiedName(tree)}, outside the built-in functions`);
+    }
+  }
+  for (const c of tree.children ?? []) checkTree(c);
+}
+
+/** Whether a top-level child of the tree holds a statement (a trailing `;` leaves an empty one). */
+function holdsStatement(tree: SimpleTree): boolean {
+  if (tree.name === 'preparsedStatement' || tree.name === 'consoleCommand') return true;
+  return (tree.children ?? []).some(holdsStatement);
 }
 
 /**
- * Throws `ReadOnlyViolationError` when the query has a clause that writes, administers or calls a
- * procedure outside the allow-list. Words used as names (after `.`, `:` or `$`, or as map keys
- * before `:`) are not clauses.
+ * Throws unless the query is one read-only Cypher statement: `QueryError` when Neo4j's parser
+ * refuses it (with the parser's message and position), `ReadOnlyViolationError` when it parses but
+ * holds a clause, procedure or function that ad-hoc queries may not use.
  */
-export function assertReadOnly(query: string): void {
-  const tokens = tokenize(query);
-  tokens.forEach((token, i) => {
-    if (token.kind !== 'word') return;
-    const previous = tokens[i - 1];
-    const next = tokens[i + 1];
-    const isName =
-      (previous?.kind === 'symbol' && ['.', ':', '$'].includes(previous.text)) ||
-      (next?.kind === 'symbol' && next.text === ':' && tokens[i + 2]?.text !== ':');
-    if (isName) return;
-    const word = token.text.toUpperCase();
-    const reason = FORBIDDEN.get(word);
-    if (reason !== undefined) {
-      if (word === 'START' || word === 'STOP') {
-        // Only START/STOP DATABASE is a clause; `start` is otherwise an ordinary variable name.
-        if (next?.text.toUpperCase() !== 'DATABASE') return;
-      }
-      if (word === 'LOAD' && next?.text.toUpperCase() !== 'CSV') return;
-      // USE is a clause only at the start of a query or a subquery.
-      if (word === 'USE' && i !== 0 && !(previous?.kind === 'symbol' && previous.text === '{'))
-        return;
-      throw new ReadOnlyViolationError(
-        `this query is not read-only: ${reason} (at offset ${token.offset}); ad-hoc queries may only read`,
-      );
-    }
-    if (word === 'IN' && next?.text.toUpperCase() === 'TRANSACTIONS') {
-      throw new ReadOnlyViolationError(
-        'this query is not read-only: CALL ... IN TRANSACTIONS is only for writes',
-      );
-    }
-    if (word === 'SHOW') {
-      const what = tokens
-        .slice(i + 1, i + 4)
-        .map((t) => t.text.toUpperCase())
-        .find((t) => /^(INDEX|INDEXES|CONSTRAINT|CONSTRAINTS)$/.test(t));
-      if (what === undefined) {
-        throw new ReadOnlyViolationError(
-          'this query uses SHOW for more than indexes and constraints, which ad-hoc queries may not',
-        );
-      }
-    }
-    if (word === 'CALL') {
-      if (next?.kind === 'symbol' && (next.text === '{' || next.text === '(')) return; // a subquery
-      if (next === undefined || (next.kind !== 'word' && next.kind !== 'quoted')) {
-        throw new ReadOnlyViolationError(
-          'CALL must be followed by a subquery or an allowed procedure',
-        );
-      }
-      // A procedure name, in plain or backticked parts: `db`.`labels`, `db.labels`, db.labels.
-      const part = (t: Token): string =>
-        t.kind === 'quoted' ? t.text.slice(1, -1).replace(/``/g, '`') : t.text;
-      let name = part(next);
-      let j = i + 2;
-      while (
-        tokens[j]?.text === '.' &&
-        (tokens[j + 1]?.kind === 'word' || tokens[j + 1]?.kind === 'quoted')
-      ) {
-        name += '.' + part(tokens[j + 1] as Token);
-        j += 2;
-      }
-      if (!ALLOWED_PROCEDURES.has(name.toLowerCase())) {
-        throw new ReadOnlyViolationError(
-          `this query calls the procedure ${name}, which ad-hoc queries may not call; allowed: ${[...ALLOWED_PROCEDURES].join(', ')}`,
-        );
-      }
-    }
-  });
+export function assertReadOnly(
+  query: string,
+  params: Readonly<Record<string, unknown>> = {},
+): void {
+  if (query.length > MAX_QUERY_LENGTH) {
+    throw new QueryError(`the query is longer than ${MAX_QUERY_LENGTH} characters`);
+  }
+  const odd = UNREADABLE.exec(query);
+  if (odd !== null) {
+    const code = odd[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '?';
+    throw new QueryError(
+      `the query holds the invisible or unusual character U+${code} at offset ${odd.index}; write it with an escape inside a string if you need it`,
+    );
+  }
+  const { diagnostics } = lintCypherQuery(query, { parameters: { ...params } });
+  const error = diagnostics.find((d) => d.severity === 1);
+  if (error !== undefined) {
+    const { line, character } = error.range.start;
+    throw new QueryError(
+      `Neo4j's parser refused this query: ${error.message} (line ${line + 1}, column ${character + 1})`,
+    );
+  }
+  const tree = getDebugTree(query);
+  const statements = (tree.children ?? []).filter(holdsStatement);
+  if (statements.length !== 1) {
+    throw new QueryError(`send one statement at a time (this query holds ${statements.length})`);
+  }
+  checkTree(tree);
 }
