@@ -76,7 +76,7 @@ const REASONS: Readonly<Record<string, string>> = {
 
 /** Characters both parsers must read alike: no format, control or unusual separator characters. */
 const UNREADABLE =
-  /[\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+  /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
 
 /** The text of a subtree: its leaves (tokens) joined. */
 function textOf(tree: SimpleTree): string {
@@ -168,7 +168,7 @@ export function assertReadOnly(
   if (error !== undefined) {
     const { line, character } = error.range.start;
     throw new QueryError(
-      `Neo4j's parser refused this query: ${error.message} (line ${line + 1}, column ${character + 1})`,
+      `Neo4j's parser refused this query: ${typeof error.message === 'string' ? error.message : error.message.value} (line ${line + 1}, column ${character + 1})`,
     );
   }
   const tree = getDebugTree(query);
