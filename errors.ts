@@ -152,6 +152,18 @@ export class RegistryError extends TrustmapError {
   }
 }
 
+/**
+ * An answer's body ended before it was complete: the connection closed before the chunked
+ * terminator or Content-Length, the stream broke (reset, timed out), or a body framed only by the
+ * connection's end breaks off inside its JSON. Transient: the request is sent again.
+ */
+export class TruncatedBodyError extends RegistryError {
+  constructor(message: string, options: TrustmapErrorOptions = {}) {
+    super(message, { ...options, retriable: true });
+    this.name = 'TruncatedBodyError';
+  }
+}
+
 /** A registry document is not JSON, too large, or not shaped like one. */
 export class InvalidPackageError extends TrustmapError {
   constructor(message: string, options: TrustmapErrorOptions = {}) {

@@ -2,9 +2,17 @@
  * JSON over HTTP for every source (npm, OSV, ...): a timeout per request, retries with
  * exponential backoff and full jitter on 429, 5xx, network errors, stalls and cut-off bodies
  * (honouring Retry-After), and a response size cap. A 404 is an answer (`missing`), not an error.
+ * A body that ended early is a TruncatedBodyError (retried); a complete one that is not JSON is
+ * an InvalidPackageError (not retried).
  */
-import { InvalidPackageError, RegistryError } from '../../errors.js';
+import {
+  InvalidPackageError,
+  RegistryError,
+  TrustmapError,
+  TruncatedBodyError,
+} from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { endsInsideJson } from './json-prefix.js';
 
 export interface HttpJsonOptions {
   timeoutMs: number;
@@ -51,12 +59,19 @@ export async function requestJson(
     try {
       onAttempt();
       return await requestOnce(url, request, options);
-    } catch (error) {
+    } catch (caught) {
+      // Classified where it was seen: a status or network failure here, a cut body in readCapped.
+      const error =
+        caught instanceof TrustmapError && caught.retriable
+          ? new Retry(caught.message, undefined, undefined, caught)
+          : caught;
       if (!(error instanceof Retry)) throw error;
       if (attempt >= options.retries) {
-        throw new RegistryError(`${url}: ${error.reason}, still after ${attempt + 1} attempts`, {
+        const reason = error.cause === undefined ? `${url}: ${error.reason}` : error.reason;
+        throw new RegistryError(`${reason}, still after ${attempt + 1} attempts`, {
           retriable: true,
           ...(error.status === undefined ? {} : { status: error.status }),
+          ...(error.cause === undefined ? {} : { cause: error.cause }),
         });
       }
       const backoff = Math.random() * options.backoffMs * 2 ** attempt;
@@ -87,7 +102,7 @@ async function requestOnce(
       signal,
     });
   } catch (error) {
-    throw new Retry(`request failed (${describe(error)})`, undefined);
+    throw new Retry(`request failed (${describe(error)})`, undefined, undefined, error);
   }
   if (response.status === 404) {
     await response.body?.cancel();
@@ -105,31 +120,19 @@ async function requestOnce(
     await response.body?.cancel();
     throw new RegistryError(`${url}: HTTP ${response.status}`, { status: response.status });
   }
-  let body: Buffer;
-  try {
-    body = await readCapped(response, options.maxBytes, url);
-  } catch (error) {
-    if (error instanceof Retry || error instanceof InvalidPackageError) throw error;
-    throw new Retry(`reading the body failed (${describe(error)})`, undefined);
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new InvalidPackageError(`${url} did not return JSON: ${describe(error)}`, {
-      cause: error,
-    });
-  }
-  return { status: 'found', document, bytes: body.length };
+  const body = await readCapped(response, options.maxBytes, url);
+  return { status: 'found', document: parseJsonBody(response, body, url), bytes: body.length };
 }
 
+/** A transient failure seen in this file (a status, the request itself): sent again. */
 class Retry extends Error {
   constructor(
     readonly reason: string,
     readonly retryAfterMs: number | undefined,
     readonly status?: number,
+    cause?: unknown,
   ) {
-    super(reason);
+    super(reason, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -157,7 +160,17 @@ export async function readCapped(
   let total = 0;
   const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch (error) {
+      // The stream broke while the body came in: the connection closed before the chunked
+      // terminator or the declared length ("terminated"), was reset, or the timeout fired.
+      throw new TruncatedBodyError(`the body of ${url} ended early (${describe(error)})`, {
+        cause: error,
+      });
+    }
+    const { done, value } = read;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
@@ -170,12 +183,36 @@ export async function readCapped(
   // Content-Length counts the bytes on the wire; fetch hands over the decompressed body.
   const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
   if (Number.isFinite(declared) && !encoded && body.length !== declared) {
-    throw new Retry(
+    throw new TruncatedBodyError(
       `the body of ${url} was cut off (${body.length} of ${declared} bytes)`,
-      undefined,
     );
   }
   return body;
+}
+
+/**
+ * The JSON document in a body read whole by readCapped. A body framed by a length or chunks came
+ * whole (readCapped checked), so one that does not parse is not JSON. A body framed only by the
+ * connection's end may have been cut: one that breaks off inside its JSON is a TruncatedBodyError.
+ */
+export function parseJsonBody(response: Response, body: Buffer, url: string): unknown {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const framed =
+      response.headers.has('content-length') ||
+      /\bchunked\b/i.test(response.headers.get('transfer-encoding') ?? '');
+    if (!framed && endsInsideJson(text)) {
+      throw new TruncatedBodyError(
+        `the body of ${url} ended early (the connection closed after ${body.length} bytes, inside the JSON)`,
+        { cause: error },
+      );
+    }
+    throw new InvalidPackageError(`${url} did not return JSON: ${describe(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 function describe(error: unknown): string {

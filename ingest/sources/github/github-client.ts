@@ -9,9 +9,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RegistryError } from '../../../errors.js';
+import { RegistryError, TruncatedBodyError } from '../../../errors.js';
 import { silentLogger, type Logger } from '../../../log.js';
-import { readCapped } from '../http-json.js';
+import { parseJsonBody, readCapped } from '../http-json.js';
 
 export interface GitHubClientOptions {
   url: string;
@@ -160,9 +160,15 @@ export class GitHubClient {
         await response.body?.cancel();
         throw new RegistryError(`${url}: HTTP ${response.status}`, { status: response.status });
       }
-      const body = JSON.parse(
-        (await readCapped(response, MAX_BYTES, url)).toString('utf8'),
-      ) as unknown;
+      let body: unknown;
+      try {
+        body = parseJsonBody(response, await readCapped(response, MAX_BYTES, url), url);
+      } catch (error) {
+        // A body that ended early is sent for again, as a 5xx is; one that is not JSON is not.
+        if (!(error instanceof TruncatedBodyError) || attempt >= 4) throw error;
+        await this.wait(1000 * 2 ** attempt, url, 'body cut off');
+        continue;
+      }
       const next = this.sameOrigin(
         /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1],
       );
