@@ -4,7 +4,7 @@
  * records what it found, and returns the jobs for the dependencies to follow. The same handler
  * runs on the in-process queue and in BullMQ workers.
  */
-import { isTrustmapError } from '../errors.js';
+import { InvalidPackageError, isTrustmapError } from '../errors.js';
 import { npmVersionKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {
@@ -90,6 +90,30 @@ export class MemorySeenSet implements SeenSet {
   }
 }
 
+/**
+ * A packument as the client keeps it: read and mapped once, when it arrives, so a document that
+ * cannot be mapped fails the same way for every job that asks for it (in any worker). The
+ * records are taken by the first job to write them and dropped by the others.
+ */
+interface MappedPackument {
+  packument: Packument;
+  records: GraphRecords | undefined;
+}
+
+function readAndMap(document: unknown, name: string): MappedPackument {
+  try {
+    const packument = readPackument(document, name);
+    return { packument, records: mapPackument(packument) };
+  } catch (error) {
+    if (isTrustmapError(error)) throw error;
+    // A fault of ours the document brought out: still this package's failure, and said so.
+    const why = error instanceof Error ? error.message : String(error);
+    throw new InvalidPackageError(`pkg:npm/${name}: the packument cannot be read: ${why}`, {
+      cause: error,
+    });
+  }
+}
+
 function failure(job: VisitJob, error: unknown): Failure {
   return {
     name: job.name,
@@ -108,17 +132,17 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
     failure: undefined,
     packument: undefined,
   };
-  // A failure of the package (missing, not JSON, no matching version) is a result; a failure of
-  // the store (the sink) is thrown, so the run stops or the job is retried.
-  let packument: Packument | undefined;
+  // A failure of the package (missing, not JSON, not mappable, no matching version) is a result;
+  // a failure of the store (the sink) is thrown, so the run stops or the job is retried.
+  let mapped: MappedPackument | undefined;
   try {
-    const fetched = await context.client.parsed(job.name, readPackument);
-    if (fetched.status === 'found') packument = fetched.value;
+    const fetched = await context.client.parsed(job.name, readAndMap);
+    if (fetched.status === 'found') mapped = fetched.value;
   } catch (error) {
     result.failure = failure(job, error);
     return result;
   }
-  if (packument === undefined) {
+  if (mapped === undefined) {
     if (await context.seen.add(`package:${job.name}`))
       await context.sink(mapMissingPackage(job.name));
     result.failure = {
@@ -127,8 +151,13 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
     };
     return result;
   }
-  if (await context.seen.add(`package:${job.name}`)) {
-    await context.sink(mapPackument(packument));
+  const { packument } = mapped;
+  const records = mapped.records;
+  const first = await context.seen.add(`package:${job.name}`);
+  mapped.records = undefined;
+  if (first) {
+    // (Mapped again only if another job of this process dropped the records: it mapped once.)
+    await context.sink(records ?? mapPackument(packument));
     result.packument = {
       name: packument.name,
       maintainersKnown: packument.maintainers !== undefined,

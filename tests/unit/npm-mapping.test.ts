@@ -221,12 +221,21 @@ describe('parseRepository', () => {
   ])('%s -> %s', (raw, key) => {
     expect(parseRepository(raw)?.key).toBe(key);
   });
-  it.each([['not a url'], ['file:///etc/passwd'], ['https://example.org/../..']])(
-    '%s is no repository',
-    (raw) => {
-      expect(parseRepository(raw)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['not a url'],
+    ['file:///etc/passwd'],
+    ['https://example.org/../..'],
+    // Forge shortcuts without an owner (hosted-git-info gives user null), and other non-URLs.
+    ['github:x'],
+    ['gitlab:x'],
+    ['github:'],
+    [':'],
+    ['git+ssh://'],
+    ['https://example.org/team/%E0%A4%A'],
+    [`https://github.com/a/${'b'.repeat(2 ** 20)}`],
+  ])('%s is no repository', (raw) => {
+    expect(parseRepository(raw)).toBeUndefined();
+  });
 });
 
 describe('people and organisations', () => {

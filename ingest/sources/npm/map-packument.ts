@@ -3,7 +3,10 @@
  * published version with its publisher, maintainers, the repository and the organisations behind
  * the scope, the repository and company email domains. Dependencies are mapped separately, only for
  * the versions resolved into a closure. What the document does not say is recorded as unknown.
+ * The document is untrusted: if a part of it still cannot be mapped, the error names the package
+ * and the field (an `InvalidPackageError`), so the run lists it as that package's failure.
  */
+import { InvalidPackageError } from '../../../errors.js';
 import {
   domainOrgKey,
   emailHash,
@@ -16,7 +19,13 @@ import {
 import { GraphRecords } from '../../records.js';
 import { companyDomain } from '../email-domain.js';
 import { parseRepository, repositoryOwnerKey } from '../repository-url.js';
-import type { Dependency, DependencyKind, NpmPerson, Packument } from './packument.js';
+import type {
+  Dependency,
+  DependencyKind,
+  NpmPerson,
+  Packument,
+  RepositoryField,
+} from './packument.js';
 import { parseDependencySpec } from './spec.js';
 
 /**
@@ -37,6 +46,22 @@ function addPerson(records: GraphRecords, person: NpmPerson): string {
 
 function emailOf(person: NpmPerson): { emailHash?: string } {
   return person.email === undefined ? {} : { emailHash: emailHash(person.email) };
+}
+
+/** A value of the document as a short quote for an error message. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+}
+
+/** Maps one part of a packument; an error in it becomes the package's, naming the part. */
+function part(packageKey: string, what: string, work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    const message = `${packageKey}: the packument's ${what} cannot be mapped: ${why}`;
+    throw new InvalidPackageError(message, { cause: error });
+  }
 }
 
 export function mapPackument(packument: Packument): GraphRecords {
@@ -62,36 +87,40 @@ export function mapPackument(packument: Packument): GraphRecords {
   });
 
   for (const manifest of packument.versions.values()) {
-    const versionKey = npmVersionKey(packument.name, manifest.version);
-    records.node('Version', versionKey, {
-      version: manifest.version,
-      publishedAt: packument.times?.get(manifest.version) ?? null,
-      license: manifest.license ?? null,
-      deprecated: manifest.deprecated ?? null,
-      hasInstallScripts: manifest.hasInstallScripts,
-      provenance: manifest.provenance,
-      signed: manifest.signed,
-      integrity: manifest.integrity ?? null,
-      publisherKnown: manifest.publisher !== undefined,
+    part(packageKey, `version ${quote(manifest.version)}`, () => {
+      const versionKey = npmVersionKey(packument.name, manifest.version);
+      records.node('Version', versionKey, {
+        version: manifest.version,
+        publishedAt: packument.times?.get(manifest.version) ?? null,
+        license: manifest.license ?? null,
+        deprecated: manifest.deprecated ?? null,
+        hasInstallScripts: manifest.hasInstallScripts,
+        provenance: manifest.provenance,
+        signed: manifest.signed,
+        integrity: manifest.integrity ?? null,
+        publisherKnown: manifest.publisher !== undefined,
+      });
+      records.relationship('HAS_VERSION', packageKey, versionKey);
+      if (manifest.publisher !== undefined) {
+        records.relationship(
+          'PUBLISHED',
+          addPerson(records, manifest.publisher),
+          versionKey,
+          emailOf(manifest.publisher),
+        );
+      }
     });
-    records.relationship('HAS_VERSION', packageKey, versionKey);
-    if (manifest.publisher !== undefined) {
-      records.relationship(
-        'PUBLISHED',
-        addPerson(records, manifest.publisher),
-        versionKey,
-        emailOf(manifest.publisher),
-      );
-    }
   }
 
   for (const maintainer of packument.maintainers ?? []) {
-    records.relationship(
-      'MAINTAINS',
-      addPerson(records, maintainer),
-      packageKey,
-      emailOf(maintainer),
-    );
+    part(packageKey, `maintainer ${quote(maintainer.name)}`, () => {
+      records.relationship(
+        'MAINTAINS',
+        addPerson(records, maintainer),
+        packageKey,
+        emailOf(maintainer),
+      );
+    });
   }
 
   const { namespace } = splitNpmName(packument.name);
@@ -101,12 +130,25 @@ export function mapPackument(packument: Packument): GraphRecords {
   }
 
   const repository = packument.repository ?? latestManifest?.repository;
-  const ref = repository === undefined ? undefined : parseRepository(repository.url);
+  if (repository !== undefined)
+    part(packageKey, `repository field ${quote(repository.url)}`, () => {
+      mapRepository(records, packageKey, repository);
+    });
+  return records;
+}
+
+/** HOSTED_AT and OWNED_BY for the repository a packument names, when it names one. */
+function mapRepository(
+  records: GraphRecords,
+  packageKey: string,
+  repository: RepositoryField,
+): void {
+  const ref = parseRepository(repository.url);
   if (ref !== undefined) {
     records.node('Repository', ref.key, { url: ref.url, host: ref.host, name: ref.name });
     records.relationship('HOSTED_AT', packageKey, ref.key, {
       verified: false,
-      ...(repository?.directory === undefined ? {} : { directory: repository.directory }),
+      ...(repository.directory === undefined ? {} : { directory: repository.directory }),
     });
     const owner = repositoryOwnerKey(ref);
     if (owner !== undefined && ref.owner !== undefined) {
@@ -114,7 +156,6 @@ export function mapPackument(packument: Packument): GraphRecords {
       records.relationship('OWNED_BY', ref.key, owner);
     }
   }
-  return records;
 }
 
 /** A package that the registry does not have (404): recorded, flagged, never invented further. */
