@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, watchPage, type PageWatch } from '../helpers/browser.js';
+import { colouredPixels, launchChromium, watchPage, type PageWatch } from '../helpers/browser.js';
 import {
   EVIL_DESCRIPTION,
   startExplorerFixture,
@@ -59,44 +59,6 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-/** Pixels of a PNG that have a trust colour, counted in the page (it can decode PNGs). */
-async function colouredPixels(png: Buffer): Promise<number> {
-  return page.evaluate(
-    async (dataUrl) => {
-      const image = new Image();
-      image.src = dataUrl;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext('2d');
-      if (context === null) return 0;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(0, 0, image.width, image.height);
-      const palette = [
-        [0x00, 0x72, 0xb2],
-        [0x56, 0xb4, 0xe9],
-        [0xc9, 0xa8, 0x00],
-        [0xe6, 0x9f, 0x00],
-        [0xd5, 0x5e, 0x00],
-      ];
-      let count = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
-        if (
-          palette.some(
-            ([pr, pg, pb]) =>
-              Math.abs(r - (pr ?? 0)) + Math.abs(g - (pg ?? 0)) + Math.abs(b - (pb ?? 0)) < 30,
-          )
-        )
-          count++;
-      }
-      return count;
-    },
-    `data:image/png;base64,${png.toString('base64')}`,
-  );
-}
-
 describe('the explorer', () => {
   it('draws the root graph coloured by trust, with a legend, and can export it as PNG', async () => {
     await openExplorer();
@@ -104,7 +66,7 @@ describe('the explorer', () => {
       timeout: 30_000,
     });
     await shot('01-graph');
-    const drawn = await colouredPixels(await page.locator('#graph').screenshot());
+    const drawn = await colouredPixels(page, await page.locator('#graph').screenshot());
     expect(drawn).toBeGreaterThan(500);
     await expect(page.getByLabel('Legend').textContent()).resolves.toContain('Effective trust');
     await expect(page.getByLabel('Root').inputValue()).resolves.toBe(ROOT);
@@ -116,7 +78,7 @@ describe('the explorer', () => {
     const file = await download.path();
     const png = fs.readFileSync(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(await colouredPixels(png)).toBeGreaterThan(500);
+    expect(await colouredPixels(page, png)).toBeGreaterThan(500);
     expect(watch.problems).toEqual([]);
   });
 

@@ -35,7 +35,12 @@ export interface ExplorerFixture {
 }
 
 export async function startExplorerFixture(
-  options: { roots?: string[]; clientDir?: string } = {},
+  options: {
+    roots?: string[];
+    clientDir?: string;
+    /** TRUSTMAP_TOKEN, as a server bound off loopback has it. */
+    token?: string;
+  } = {},
 ): Promise<ExplorerFixture> {
   const registry = await startFixtureRegistry();
   registry.overrides.set('evil-description', {
@@ -78,7 +83,7 @@ export async function startExplorerFixture(
   const app = createApp({
     store,
     config: {
-      token: undefined,
+      token: options.token,
       queryRowLimit: 1000,
       queryTimeoutMs: 5000,
       npmRegistry: registry.url,
