@@ -536,14 +536,17 @@ export function buildProgram(io: CliIo): Command {
       });
       const address = server.address();
       const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-      const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+      const listening = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+      // People open the public address (TRUSTMAP_PUBLIC_URL, e.g. TLS in front) when one is set.
+      const base = settings.publicUrl ?? listening;
+      const via = settings.publicUrl === undefined ? '' : ` (listening on ${listening})`;
       if (client === undefined)
         io.out(
-          `trustmap API on ${base}/api/health (the explorer is not built: run npm run build)\n`,
+          `trustmap API on ${base}/api/health${via} (the explorer is not built: run npm run build)\n`,
         );
       else
         io.out(
-          `trustmap explorer on ${base}/${root === undefined ? '' : `?root=${encodeURIComponent(root)}`}\n`,
+          `trustmap explorer on ${base}/${root === undefined ? '' : `?root=${encodeURIComponent(root)}`}${via}\n`,
         );
       await new Promise<void>((resolve) => {
         const stop = (): void => {

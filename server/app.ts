@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
@@ -23,11 +22,14 @@ import { graphView } from './graph-view.js';
 import { IngestJobs, PROJECT_NAME, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   store: GraphStore;
   config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs' | 'npmRegistry'> & {
     pypiUrl?: string;
+    /** TRUSTMAP_PUBLIC_URL: an https one turns on HSTS and `upgrade-insecure-requests`. */
+    publicUrl?: string | undefined;
   };
   logger: Logger;
   cwd: string;
@@ -87,21 +89,7 @@ export function createApp(deps: AppDeps): Express {
   const { store, config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders(config.publicUrl));
   app.use(requireLocalHost(config.token));
   app.use('/api', requireToken(config.token));
   // Uploaded lockfiles are bigger than any other request body.
