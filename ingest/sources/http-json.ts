@@ -160,7 +160,7 @@ export async function readCapped(
   let total = 0;
   const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   for (;;) {
-    let read: ReadableStreamReadResult<Uint8Array>;
+    let read: Awaited<ReturnType<typeof reader.read>>;
     try {
       read = await reader.read();
     } catch (error) {
