@@ -3,6 +3,33 @@ import { toCsv } from '../csv.js';
 import { text as jsonText, type JsonValue } from '../graph/values.js';
 import type { Coverage, IngestSummary } from '../ingest/run-ingest.js';
 
+export interface PipeOutput {
+  write: (text: string) => void;
+  /** A write failure other than a closed pipe (a full disk...), once seen. */
+  failure: () => NodeJS.ErrnoException | undefined;
+}
+
+/**
+ * Output to stdout or stderr whose reader may go away (`trustmap stats | head -1`). A closed pipe
+ * (EPIPE) ends the output quietly, as it does for other Unix tools: this and later writes are
+ * dropped, and the command goes on to finish, close its store and exit with its own code. Any
+ * other write error is kept for the exit code. Handled once, here, for every command.
+ */
+export function pipeOutput(stream: NodeJS.WritableStream): PipeOutput {
+  let closed = false;
+  let failure: NodeJS.ErrnoException | undefined;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    closed = true;
+    if (error.code !== 'EPIPE') failure ??= error;
+  });
+  return {
+    write: (text) => {
+      if (!closed) stream.write(text);
+    },
+    failure: () => failure,
+  };
+}
+
 // C0 and C1 control characters, escape included: matching them is the point.
 // eslint-disable-next-line no-control-regex
 const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]', 'g');
