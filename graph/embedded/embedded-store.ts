@@ -1,34 +1,28 @@
 /**
  * The embedded store: a Grafeo database file, owned by a host process (./host.ts) that this class
- * starts and talks to over IPC. When a user's query runs past its time limit, the host is killed,
- * which is the only way to stop a query inside Grafeo, and a new host opens the file again.
- * Requests that were in flight on the killed host are sent again to the new one: every statement
- * the store sends is idempotent (MERGE writes, reads, and user queries that are rolled back).
+ * starts and talks to over IPC, for our own reads and writes. If the host dies, a new one opens the
+ * file again and the requests that were in flight are sent again: every statement the store sends
+ * there is idempotent (MERGE writes and reads). Users' queries run elsewhere, in a query host over
+ * a read-only copy (./query-runner.ts), so a runaway query never stops the host that writes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  QueryTimeoutError,
-  StoreError,
-  StoreUnavailableError,
-  TrustmapError,
-  type ErrorCode,
-} from '../../errors.js';
+import { StoreError, StoreUnavailableError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
 import type { CypherLoader } from '../cypher-loader.js';
 import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';
+import { forkHost } from './fork-host.js';
 import type {
   FromHost,
   HostRequest,
   ScanResult,
-  SerializedError,
+  Snapshot,
   StatementResult,
   ToHost,
 } from './protocol.js';
+import { QueryRunner, revive } from './query-runner.js';
 import type { StreamedNode, StreamedRelationship } from '../store.js';
 
 export interface EmbeddedStoreOptions {
@@ -36,6 +30,8 @@ export interface EmbeddedStoreOptions {
   loader?: CypherLoader;
   /** How long the host may take to open the file (default 60 s). */
   openTimeoutMs?: number;
+  /** Memory an ad-hoc query may take, in MiB (default 2048: TRUSTMAP_QUERY_MEMORY_MB). */
+  queryMemoryMb?: number;
 }
 
 interface Pending {
@@ -44,47 +40,26 @@ interface Pending {
   reject: (error: Error) => void;
   /** Times this request was sent again after its host died. */
   resent: number;
-  timer: NodeJS.Timeout | undefined;
-  /** The host it was last sent to: the one to kill when it runs past its limit. */
+  /** The host it was last sent to. */
   host: ChildProcess | undefined;
 }
 
 const MAX_RESENDS = 2;
-
-function hostEntry(): { file: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    // Running from the TypeScript sources (tests, tsx): the host needs tsx's loader too.
-    const tsx = createRequire(import.meta.url).resolve('tsx');
-    return {
-      file: path.join(path.dirname(here), 'host.ts'),
-      execArgv: ['--import', pathToFileURL(tsx).href],
-    };
-  }
-  return { file: path.join(path.dirname(here), 'host.js'), execArgv: [] };
-}
-
-function revive(error: SerializedError): TrustmapError {
-  const revived = new TrustmapError(error.code as ErrorCode, error.message, {
-    retriable: error.retriable,
-  });
-  revived.name = error.name;
-  return revived;
-}
 
 export class EmbeddedStore extends CypherStore {
   readonly kind = 'embedded' as const;
   readonly location: string;
   private host: ChildProcess | undefined;
   private starting: Promise<ChildProcess> | undefined;
-  /** Hosts killed and not yet gone: a new one waits for them (they hold the file's lock). */
-  private dying: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
   private readonly logger: Logger;
   private readonly openTimeoutMs: number;
-  /** How many times a host was killed or died and replaced; for tests and diagnostics. */
+  private readonly queries: QueryRunner;
+  /** Where the read-only copies for users' queries are written: beside the file, ours only. */
+  private readonly snapshotDir: string;
+  /** How many times the host died and was replaced; for tests and diagnostics. */
   restarts = 0;
 
   private constructor(file: string, options: EmbeddedStoreOptions) {
@@ -92,6 +67,17 @@ export class EmbeddedStore extends CypherStore {
     this.location = file;
     this.logger = options.logger ?? silentLogger;
     this.openTimeoutMs = options.openTimeoutMs ?? 60_000;
+    this.snapshotDir = `${file}.snapshots`;
+    this.queries = new QueryRunner({
+      logger: this.logger,
+      memoryMb: options.queryMemoryMb ?? 2048,
+      openTimeoutMs: this.openTimeoutMs,
+      schema: {
+        indexes: this.statement('read/schema-indexes'),
+        constraints: this.statement('read/schema-constraints'),
+      },
+      snapshot: () => this.call<Snapshot>({ op: 'snapshot', dir: this.snapshotDir }),
+    });
   }
 
   /** Opens (creating it if needed) the store file and applies the schema. */
@@ -99,8 +85,16 @@ export class EmbeddedStore extends CypherStore {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const store = new EmbeddedStore(file, options);
     await store.ensureHost();
+    // The file is ours now (the host holds its lock): copies left by a process that died go.
+    fs.rmSync(store.snapshotDir, { recursive: true, force: true });
+    fs.mkdirSync(store.snapshotDir, { mode: 0o700 });
     await store.applySchema();
     return store;
+  }
+
+  /** Query hosts stopped because a query broke its time or memory limit. */
+  get queryHostsStopped(): number {
+    return this.queries.stopped;
   }
 
   // --- the host process -------------------------------------------------------------------
@@ -111,21 +105,14 @@ export class EmbeddedStore extends CypherStore {
         new StoreUnavailableError('the embedded store is closed', { retriable: false }),
       );
     if (this.host !== undefined) return Promise.resolve(this.host);
-    this.starting ??= this.dying
-      .then(() => this.startHost())
-      .finally(() => {
-        this.starting = undefined;
-      });
+    this.starting ??= this.startHost().finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
   private startHost(): Promise<ChildProcess> {
-    const { file, execArgv } = hostEntry();
-    const child = fork(file, [this.location], {
-      execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = forkHost('host', [this.location]);
     return new Promise<ChildProcess>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -165,7 +152,7 @@ export class EmbeddedStore extends CypherStore {
           clearTimeout(timer);
           child.off('exit', onEarlyExit);
           reject(revive(message.error));
-        } else {
+        } else if (message.type === 'result' || message.type === 'error') {
           this.onReply(message);
         }
       });
@@ -176,7 +163,6 @@ export class EmbeddedStore extends CypherStore {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return; // answered by a host we gave up on
     this.pending.delete(message.id);
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
     if (message.type === 'result') pending.resolve(message.value);
     else pending.reject(revive(message.error));
   }
@@ -200,7 +186,6 @@ export class EmbeddedStore extends CypherStore {
       if (pending.host !== child) continue;
       if (pending.resent >= MAX_RESENDS) {
         this.pending.delete(id);
-        if (pending.timer !== undefined) clearTimeout(pending.timer);
         pending.reject(
           new StoreError(
             'the embedded store host stopped while running this statement, repeatedly',
@@ -221,14 +206,13 @@ export class EmbeddedStore extends CypherStore {
         for (const [id, pending] of this.pending) {
           if (pending.host !== child) continue;
           this.pending.delete(id);
-          if (pending.timer !== undefined) clearTimeout(pending.timer);
           pending.reject(error instanceof Error ? error : new Error(String(error)));
         }
       },
     );
   }
 
-  private async call<T>(request: HostRequest, timeoutMs?: number): Promise<T> {
+  private async call<T>(request: HostRequest): Promise<T> {
     const host = await this.ensureHost();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -237,22 +221,8 @@ export class EmbeddedStore extends CypherStore {
         resolve: resolve as (value: unknown) => void,
         reject,
         resent: 0,
-        timer: undefined,
         host,
       };
-      if (timeoutMs !== undefined) {
-        pending.timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new QueryTimeoutError(timeoutMs));
-          this.logger.warn(
-            { timeoutMs },
-            'a query ran past its time limit; restarting the embedded store host',
-          );
-          // The only way to stop a query inside Grafeo: the host it runs on goes, and a new one
-          // opens the file. The request may have been re-sent to a newer host than the first.
-          if (pending.host !== undefined) this.kill(pending.host);
-        }, timeoutMs);
-      }
       this.pending.set(id, pending);
       this.send(host, id, pending);
     });
@@ -269,20 +239,6 @@ export class EmbeddedStore extends CypherStore {
           'a request could not reach the store host; it will be re-sent',
         );
     });
-  }
-
-  private kill(host: ChildProcess): void {
-    if (host.exitCode !== null || host.signalCode !== null) return;
-    // Forget it at once, so no request is sent to a host that is going away; the next host
-    // starts once this one has exited and let go of the file's lock.
-    if (this.host === host) this.host = undefined;
-    const exited = new Promise<void>((resolve) =>
-      host.once('exit', () => {
-        resolve();
-      }),
-    );
-    this.dying = Promise.all([this.dying, exited]).then(() => undefined);
-    host.kill('SIGKILL');
   }
 
   // --- primitives -------------------------------------------------------------------------
@@ -315,7 +271,7 @@ export class EmbeddedStore extends CypherStore {
     options: QueryOptions,
   ): Promise<QueryResult> {
     const started = performance.now();
-    const result = await this.call<StatementResult>(
+    const result = await this.queries.run(
       { op: 'query', statement: cypher, params: { ...params }, rowLimit: options.rowLimit },
       options.timeoutMs,
     );
@@ -368,9 +324,10 @@ export class EmbeddedStore extends CypherStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.queries.close();
+    fs.rmSync(this.snapshotDir, { recursive: true, force: true });
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
-      if (pending.timer !== undefined) clearTimeout(pending.timer);
       pending.reject(
         new StoreUnavailableError(
           'the embedded store was closed before this request was answered',

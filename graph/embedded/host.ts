@@ -1,21 +1,25 @@
 /**
- * The embedded store's host process: it owns the Grafeo database file and runs what the parent
- * (graph/embedded/embedded-store.ts) asks over IPC. The parent kills it when a user's query runs
- * past its time limit and starts a new one; committed writes survive in Grafeo's WAL.
+ * The embedded store's host process: it owns the Grafeo database file and runs our own reads and
+ * writes that the parent (graph/embedded/embedded-store.ts) asks for over IPC. Users' queries never
+ * run here: the host writes a read-only copy of the database (a snapshot) on request, and the query
+ * host (./query-host.ts) runs them over that copy. If this host dies, the parent starts a new one;
+ * committed writes survive in Grafeo's WAL.
  *
  * Started as `node host.js <database path>` with an IPC channel.
  */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import grafeo from '@grafeo-db/js';
-import type { QueryResult } from '@grafeo-db/js';
-import { TrustmapError, ReadOnlyViolationError } from '../../errors.js';
+import { StoreError } from '../../errors.js';
 import { grafeoToJson, type JsonValue } from '../values.js';
 import { openError, statementError } from './grafeo-errors.js';
+import { countersOf, rowsOf, serialize } from './host-shared.js';
 import type {
-  Counters,
   FromHost,
   HostRequest,
   ScanResult,
-  SerializedError,
+  Snapshot,
   StatementResult,
   ToHost,
 } from './protocol.js';
@@ -27,46 +31,6 @@ type Database = InstanceType<typeof GrafeoDB>;
 function send(message: FromHost): void {
   process.send?.(message);
 }
-
-function serialize(error: unknown): SerializedError {
-  if (error instanceof TrustmapError) {
-    return {
-      name: error.name,
-      code: error.code,
-      message: error.message,
-      retriable: error.retriable,
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { name: 'StoreError', code: 'STORE_FAILED', message, retriable: false };
-}
-
-function rowsOf(result: QueryResult, limit: number): Pick<StatementResult, 'rows' | 'truncated'> {
-  const count = Math.min(result.length, limit);
-  const rows: Record<string, JsonValue>[] = [];
-  for (let i = 0; i < count; i++) {
-    const row = result.get(i);
-    const plain = Object.create(null) as Record<string, JsonValue>;
-    for (const column of result.columns) plain[column] = grafeoToJson(row[column]);
-    rows.push(plain);
-  }
-  return { rows, truncated: result.length > limit };
-}
-
-function countersOf(result: QueryResult): Counters {
-  const c = result.counters;
-  return {
-    nodesCreated: c.nodesCreated,
-    nodesDeleted: c.nodesDeleted,
-    edgesCreated: c.edgesCreated,
-    edgesDeleted: c.edgesDeleted,
-    propertiesSet: c.propertiesSet,
-    labelsAdded: c.labelsAdded,
-    labelsRemoved: c.labelsRemoved,
-  };
-}
-
-const wrote = (c: Counters): boolean => Object.values(c).some((n) => n > 0);
 
 /** Writes run one at a time, so two MERGEs of one key never race each other. */
 let writeChain: Promise<unknown> = Promise.resolve();
@@ -83,6 +47,7 @@ async function write(
   params: Record<string, JsonValue>,
 ): Promise<StatementResult> {
   return serialWrite(async () => {
+    snapshot = undefined;
     const tx = db.beginTransaction();
     try {
       const result = await tx.executeCypher(statement, params);
@@ -116,29 +81,28 @@ async function read(
   }
 }
 
-/** A user's query: in a transaction that is always rolled back; a query that wrote is an error. */
-async function query(
-  db: Database,
-  statement: string,
-  params: Record<string, JsonValue>,
-  rowLimit: number,
-): Promise<StatementResult> {
-  const tx = db.beginTransaction();
-  let result: QueryResult;
-  try {
-    result = await tx.executeCypher(statement, params);
-  } catch (error) {
-    throw statementError(error, true);
-  } finally {
-    if (tx.isActive) tx.rollback();
-  }
-  const counters = countersOf(result);
-  if (wrote(counters)) {
-    throw new ReadOnlyViolationError(
-      'this query tried to change the graph; it was rolled back and nothing was changed',
-    );
-  }
-  return { columns: result.columns, ...rowsOf(result, rowLimit), counters };
+/** The snapshot the last request wrote, while no write has happened since. */
+let snapshot: Snapshot | undefined;
+
+/**
+ * A read-only copy of the database for users' queries, written between two writes (so it is a
+ * committed state) and reused until the next write.
+ */
+async function takeSnapshot(db: Database, dir: string): Promise<Snapshot> {
+  return serialWrite(() => {
+    if (snapshot !== undefined && fs.existsSync(snapshot.path)) return Promise.resolve(snapshot);
+    const epoch = db.currentEpoch().toString();
+    const file = path.join(dir, `${epoch}-${randomUUID()}.grafeo`);
+    try {
+      db.save(file);
+    } catch (error) {
+      throw new StoreError('the embedded store could not write a copy for queries', {
+        cause: error,
+      });
+    }
+    snapshot = { path: file, epoch };
+    return Promise.resolve(snapshot);
+  });
 }
 
 function scanNodes(
@@ -203,8 +167,8 @@ async function handle(db: Database, request: HostRequest): Promise<unknown> {
       return write(db, request.statement, request.params);
     case 'read':
       return read(db, request.statement, request.params);
-    case 'query':
-      return query(db, request.statement, request.params, request.rowLimit);
+    case 'snapshot':
+      return takeSnapshot(db, request.dir);
     case 'scanNodes':
       return scanNodes(db, request.fromId, request.limit, request.labels, request.maxId);
     case 'scanEdges':

@@ -1,7 +1,9 @@
 /**
- * Messages between the embedded store (in the trustmap process) and its host process, which owns
- * the Grafeo database. The host exists so that a runaway query can be stopped: Grafeo has no query
- * timeout, and a query running inside Grafeo cannot be cancelled, but its process can be killed.
+ * Messages between the embedded store (in the trustmap process) and its two kinds of host process:
+ * the host that owns the Grafeo database (./host.ts: our own reads and writes) and the query host
+ * (./query-host.ts: users' queries, over a read-only copy). Hosts exist so that a runaway query
+ * can be stopped: Grafeo has no query timeout or memory cap, and a query running inside Grafeo
+ * cannot be cancelled, but its process can be killed.
  */
 import type { JsonValue } from '../values.js';
 
@@ -18,7 +20,7 @@ export interface Counters {
 export type HostRequest =
   | { op: 'write'; statement: string; params: Record<string, JsonValue> }
   | { op: 'read'; statement: string; params: Record<string, JsonValue> }
-  | { op: 'query'; statement: string; params: Record<string, JsonValue>; rowLimit: number }
+  | { op: 'snapshot'; dir: string }
   | { op: 'scanNodes'; fromId: number; maxId: number; limit: number; labels: string[] | null }
   | { op: 'scanEdges'; fromId: number; maxId: number; limit: number; types: string[] | null };
 
@@ -42,12 +44,41 @@ export interface SerializedError {
   retriable: boolean;
 }
 
+/** A read-only copy of the database, written by the host for the query host. */
+export interface Snapshot {
+  path: string;
+  /** Grafeo's epoch when it was written, for diagnostics. */
+  epoch: string;
+}
+
+/** The query host's exit code when a query grew it past its memory limit. */
+export const TOO_LARGE_EXIT_CODE = 75;
+
+/** Parent -> query host. */
+export interface QueryRequest {
+  op: 'query';
+  statement: string;
+  params: Record<string, JsonValue>;
+  rowLimit: number;
+}
+
+/** The statements the query host reads the schema with, before and after each query. */
+export interface SchemaStatements {
+  indexes: string;
+  constraints: string;
+}
+
 /** Parent -> host. */
 export type ToHost = { id: number; request: HostRequest } | { id: 0; close: true };
+
+export type ToQueryHost = { id: number; request: QueryRequest } | { id: 0; close: true };
 
 /** Host -> parent. */
 export type FromHost =
   | { type: 'ready' }
   | { type: 'fatal'; error: SerializedError }
   | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; error: SerializedError };
+  /** `discard`: the query host's copy is not to be used again (the query changed its schema). */
+  | { type: 'error'; id: number; error: SerializedError; discard?: true }
+  /** Query host only: it grew past its memory limit and is exiting. */
+  | { type: 'too-large'; rssMb: number };

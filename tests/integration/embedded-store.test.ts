@@ -1,9 +1,18 @@
 /** What only the embedded store has: a file that persists, a lock, and a host that can be replaced. */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { tempDir } from '../helpers/temp.js';
+
+/** The `ps` lines of the query hosts running over copies of `location`. */
+function queryHosts(location: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'])
+    .toString()
+    .split('\n')
+    .filter((line) => line.includes('embedded/query-host') && line.includes(location));
+}
 
 describe('EmbeddedStore', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -45,7 +54,7 @@ describe('EmbeddedStore', () => {
     expect(await first.counts()).toEqual({ nodes: {}, relationships: {} });
   });
 
-  it('replaces its host after a timeout, and the data written before is all there', async () => {
+  it('stops a query past its time limit without stopping the host that writes; the data is all there', async () => {
     const store = await EmbeddedStore.open(file());
     cleanups.push(() => store.close());
     const keys = Array.from({ length: 20 }, (_, i) => ({ key: `pkg:npm/p${i}`, props: {} }));
@@ -58,7 +67,8 @@ describe('EmbeddedStore', () => {
       ),
     ).rejects.toMatchObject({ name: 'QueryTimeoutError' });
     expect((await store.counts()).nodes).toEqual({ Package: 20 });
-    expect(store.restarts).toBe(1);
+    expect(store.queryHostsStopped).toBe(1);
+    expect(store.restarts).toBe(0);
   });
 
   it('answers other queries while a slow one runs', async () => {
@@ -68,6 +78,8 @@ describe('EmbeddedStore', () => {
       'Package',
       Array.from({ length: 20 }, (_, i) => ({ key: `pkg:npm/p${i}`, props: {} })),
     );
+    // The first query starts the query host; the test is about the ones after it.
+    await store.query('RETURN 1 AS one', {}, { rowLimit: 1, timeoutMs: 20_000 });
     const slow = store.query(
       'MATCH (a), (b), (c), (d), (e), (f), (g), (h) RETURN count(*)',
       {},
@@ -84,7 +96,7 @@ describe('EmbeddedStore', () => {
     await expect(slow).rejects.toMatchObject({ name: 'QueryTimeoutError' });
   });
 
-  it('stops every runaway query, even one re-sent to a new host by another timeout', async () => {
+  it('stops a runaway query and never sends it again; the query beside it is asked to run again', async () => {
     const store = await EmbeddedStore.open(file());
     cleanups.push(() => store.close());
     const slow = 'UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS c';
@@ -92,20 +104,57 @@ describe('EmbeddedStore', () => {
       [500, 1500].map((timeoutMs) =>
         store
           .query(slow, {}, { rowLimit: 1, timeoutMs })
-          .catch((error: unknown) => (error as Error).name),
+          .catch(
+            (error: unknown) =>
+              `${(error as Error).name} ${(error as { retriable: boolean }).retriable}`,
+          ),
       ),
     );
-    expect(results).toEqual(['QueryTimeoutError', 'QueryTimeoutError']);
-    // No host is left running either query: a host busy with one would still be counting.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const hosts = execFileSync('ps', ['-eo', 'pid,args'])
-      .toString()
-      .split('\n')
-      .filter((line) => line.includes('embedded/host') && line.includes(store.location));
-    expect(hosts).toEqual([]);
+    expect(results).toEqual(['QueryTimeoutError false', 'StoreUnavailableError true']);
+    expect(store.queryHostsStopped).toBe(1);
+    // No query host is left running either query: one busy with it would still be counting.
+    expect(queryHosts(store.location)).toEqual([]);
     expect(
-      (await store.query('RETURN 1 AS one', {}, { rowLimit: 1, timeoutMs: 5000 })).rows,
+      (await store.query('RETURN 1 AS one', {}, { rowLimit: 1, timeoutMs: 20_000 })).rows,
     ).toEqual([{ one: 1 }]);
+  });
+
+  it('stops a query that grows past its memory limit, says which limit, and never sends it again (finding 4)', async () => {
+    const store = await EmbeddedStore.open(file(), { queryMemoryMb: 256 });
+    cleanups.push(() => store.close());
+    await store.upsertNodes('Package', [{ key: 'pkg:npm/a', props: {} }]);
+    const started = performance.now();
+    const error = await store
+      .query(
+        'UNWIND range(1, 2000000000) AS x RETURN count(x)',
+        {},
+        { rowLimit: 1, timeoutMs: 60_000 },
+      )
+      .catch((e: unknown) => e as Error & { code: string });
+    expect(error).toMatchObject({ name: 'QueryTooLargeError', code: 'QUERY_TOO_LARGE' });
+    expect(error.message).toMatch(/memory limit of 256 MiB \(TRUSTMAP_QUERY_MEMORY_MB\)/);
+    // Stopped at the limit (about half a second of growth), long before the time limit.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(store.queryHostsStopped).toBe(1);
+    expect(store.restarts).toBe(0);
+    expect(queryHosts(store.location)).toEqual([]);
+    expect((await store.counts()).nodes).toEqual({ Package: 1 });
+  });
+
+  it("runs users' queries in a process whose environment holds no secret", async () => {
+    const store = await EmbeddedStore.open(file());
+    cleanups.push(() => store.close());
+    await store.query('RETURN 1 AS one', {}, { rowLimit: 1, timeoutMs: 20_000 });
+    const [host] = queryHosts(store.location);
+    expect(host).toBeDefined();
+    const pid = (host ?? '').trim().split(/\s+/)[0] ?? '';
+    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+    // The test's own environment (PATH, HOME and whatever secrets it holds) is not there.
+    expect(process.env.PATH).toBeDefined();
+    expect(environ).not.toContain('PATH=');
+    // Only what Node sets up for the IPC channel itself.
+    const entries = environ.split('\0').filter((entry) => entry !== '');
+    expect(entries.filter((entry) => !entry.startsWith('NODE_CHANNEL_'))).toEqual([]);
   });
 
   it('keeps answering reads sent while a host is being replaced', async () => {

@@ -1,0 +1,2 @@
+// Grafeo's SHOW CONSTRAINTS takes no YIELD.
+SHOW CONSTRAINTS

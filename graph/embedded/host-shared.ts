@@ -1,0 +1,48 @@
+/** What the embedded store's two host processes share: errors on the wire, rows and counters. */
+import type { QueryResult } from '@grafeo-db/js';
+import { TrustmapError } from '../../errors.js';
+import { grafeoToJson, type JsonValue } from '../values.js';
+import type { Counters, SerializedError, StatementResult } from './protocol.js';
+
+export function serialize(error: unknown): SerializedError {
+  if (error instanceof TrustmapError) {
+    return {
+      name: error.name,
+      code: error.code,
+      message: error.message,
+      retriable: error.retriable,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: 'StoreError', code: 'STORE_FAILED', message, retriable: false };
+}
+
+export function rowsOf(
+  result: QueryResult,
+  limit: number,
+): Pick<StatementResult, 'rows' | 'truncated'> {
+  const count = Math.min(result.length, limit);
+  const rows: Record<string, JsonValue>[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = result.get(i);
+    const plain = Object.create(null) as Record<string, JsonValue>;
+    for (const column of result.columns) plain[column] = grafeoToJson(row[column]);
+    rows.push(plain);
+  }
+  return { rows, truncated: result.length > limit };
+}
+
+export function countersOf(result: QueryResult): Counters {
+  const c = result.counters;
+  return {
+    nodesCreated: c.nodesCreated,
+    nodesDeleted: c.nodesDeleted,
+    edgesCreated: c.edgesCreated,
+    edgesDeleted: c.edgesDeleted,
+    propertiesSet: c.propertiesSet,
+    labelsAdded: c.labelsAdded,
+    labelsRemoved: c.labelsRemoved,
+  };
+}
+
+export const wrote = (c: Counters): boolean => Object.values(c).some((n) => n > 0);
