@@ -103,7 +103,17 @@ interface MappedPackument {
 function readAndMap(document: unknown, name: string): MappedPackument {
   try {
     const packument = readPackument(document, name);
-    return { packument, records: mapPackument(packument) };
+    const records = mapPackument(packument);
+    try {
+      records.check();
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new InvalidPackageError(
+        `pkg:npm/${name}: the packument holds a value the graph store refuses: ${why}`,
+        { cause: error },
+      );
+    }
+    return { packument, records };
   } catch (error) {
     if (isTrustmapError(error)) throw error;
     // A fault of ours the document brought out: still this package's failure, and said so.

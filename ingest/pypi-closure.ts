@@ -6,6 +6,7 @@
  * the resolved tree, as the npm closure does.
  */
 import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
+import { isTrustmapError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Failure } from './npm-closure.js';
 import { GraphRecords } from './records.js';
@@ -124,12 +125,29 @@ export async function pypiClosure(options: {
       fail('NOT_FOUND', 'PyPI does not have this project');
       return undefined;
     }
-    const version = pickVersion(
-      index.versions,
-      index.yanked,
-      requirement.specifier,
-      python === undefined ? undefined : { version: python, requires: index.requiresPython },
+    // What PyPI sent is untrusted: a step over it that throws is this project's failure (a
+    // store write, outside these steps, still stops the run).
+    const pure = <T>(what: string, work: () => T): T | Error => {
+      try {
+        return work();
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        fail(
+          isTrustmapError(error) ? error.code : 'PACKAGE_INVALID',
+          `${pypiPackageKey(requirement.name)}: ${what}: ${why}`,
+        );
+        return error instanceof Error ? error : new Error(why);
+      }
+    };
+    const version = pure('its versions cannot be compared', () =>
+      pickVersion(
+        index.versions,
+        index.yanked,
+        requirement.specifier,
+        python === undefined ? undefined : { version: python, requires: index.requiresPython },
+      ),
     );
+    if (version instanceof Error) return undefined;
     if (version === undefined) {
       fail('NO_MATCHING_VERSION', `no release satisfies ${requirement.specifier || 'any version'}`);
       return undefined;
@@ -158,7 +176,10 @@ export async function pypiClosure(options: {
       fail('NOT_FOUND', `PyPI has no document for ${version}`);
       return key;
     }
-    const mapped = mapRelease(requirement.name, version, document, index);
+    const mapped = pure(`the release document of ${version} cannot be mapped`, () =>
+      mapRelease(requirement.name, version, document, index),
+    );
+    if (mapped instanceof Error) return key;
     if (mapped.maintainersKnown) ownersKnown.add(index.name);
     if (mapped.timeKnown) timesKnown.add(index.name);
     await options.sink(mapped.records);

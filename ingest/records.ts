@@ -10,6 +10,7 @@ import {
   type RelationshipType,
 } from '../graph/model.js';
 import type { NodeRow, Properties, PropertyValue, RelationshipRow } from '../graph/store.js';
+import { checkNodeRows, checkRelationshipRows } from '../graph/values.js';
 
 type Mutable = Record<string, PropertyValue>;
 
@@ -58,6 +59,20 @@ export class GraphRecords {
 
   relationshipRows(type: RelationshipType): RelationshipRow[] {
     return [...(this.relationships.get(type)?.values() ?? [])];
+  }
+
+  /**
+   * Checks every row as the store will (key and string lengths, property names and types), so a
+   * mapper can refuse one document's records before they join a batch: a row the store refuses
+   * fails the whole batch it is in. Throws `InvalidInputError` naming the row.
+   */
+  check(): this {
+    for (const label of this.nodes.keys()) checkNodeRows(this.nodeRows(label), label);
+    for (const type of this.relationships.keys()) {
+      const spec: RelationshipSpec = RELATIONSHIPS[type];
+      checkRelationshipRows(this.relationshipRows(type), type, spec.identity);
+    }
+    return this;
   }
 
   get size(): number {

@@ -174,7 +174,8 @@ export function readPackument(document: unknown, expectedName: string): Packumen
   if (isRecord(tags)) {
     for (const tag of Object.keys(tags)) {
       const version = tags[tag];
-      if (typeof version === 'string') distTags.set(tag, version);
+      if (typeof version === 'string' && tag.length <= 256 && version.length <= 256)
+        distTags.set(tag, version);
     }
   }
   const time = own(document, 'time');
