@@ -176,9 +176,11 @@ export async function pypiClosure(options: {
       fail('NOT_FOUND', `PyPI has no document for ${version}`);
       return key;
     }
-    const mapped = pure(`the release document of ${version} cannot be mapped`, () =>
-      mapRelease(requirement.name, version, document, index),
-    );
+    const mapped = pure(`the release document of ${version} cannot be mapped`, () => {
+      const release = mapRelease(requirement.name, version, document, index);
+      release.records.check(); // a row the store refuses fails this project, not the batch
+      return release;
+    });
     if (mapped instanceof Error) return key;
     if (mapped.maintainersKnown) ownersKnown.add(index.name);
     if (mapped.timeKnown) timesKnown.add(index.name);
