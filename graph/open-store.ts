@@ -8,5 +8,5 @@ import type { GraphStore } from './store.js';
 export async function openStore(config: Config, logger?: Logger): Promise<GraphStore> {
   const options = logger === undefined ? {} : { logger };
   if (config.neo4j !== undefined) return Neo4jStore.open(config.neo4j, options);
-  return EmbeddedStore.open(config.dbPath, options);
+  return EmbeddedStore.open(config.dbPath, { ...options, queryMemoryMb: config.queryMemoryMb });
 }

@@ -9,6 +9,7 @@ import neo4j, {
   type Record as Neo4jRecord,
 } from 'neo4j-driver';
 import type { Neo4jConfig } from '../../config.js';
+import { ReadOnlyViolationError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
 import type { CypherLoader } from '../cypher-loader.js';
@@ -108,13 +109,15 @@ export class Neo4jStore extends CypherStore {
     options: QueryOptions,
   ): Promise<QueryResult> {
     const started = performance.now();
+    const schemaBefore = await this.schema();
     const session = this.driver.session({
       database: this.config.database,
       defaultAccessMode: neo4j.session.READ,
       fetchSize: Math.min(options.rowLimit + 1, 10_000),
     });
+    let answer: QueryResult;
     try {
-      return await session.executeRead(
+      answer = await session.executeRead(
         async (tx: ManagedTransaction) => {
           const rows: Row[] = [];
           let truncated = false;
@@ -136,6 +139,21 @@ export class Neo4jStore extends CypherStore {
     } finally {
       await session.close();
     }
+    // READ access mode refuses schema changes; this checks that it did, after every query.
+    if ((await this.schema()) !== schemaBefore) {
+      this.logger.error('an ad-hoc query changed the schema in a READ transaction');
+      throw new ReadOnlyViolationError(
+        'this query changed the schema (indexes or constraints) although it ran read-only; tell the operators',
+      );
+    }
+    return answer;
+  }
+
+  /** The indexes and constraints, as text to compare before and after a user's query. */
+  private async schema(): Promise<string> {
+    const indexes = await this.runRead(this.statement('read/schema-indexes'), {});
+    const constraints = await this.runRead(this.statement('read/schema-constraints'), {});
+    return JSON.stringify([indexes, constraints]);
   }
 
   async *stream(filter: GraphFilter = {}): AsyncIterable<GraphBatch> {

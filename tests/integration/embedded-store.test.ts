@@ -130,7 +130,10 @@ describe('EmbeddedStore', () => {
         {},
         { rowLimit: 1, timeoutMs: 60_000 },
       )
-      .catch((e: unknown) => e as Error & { code: string });
+      .then(
+        () => new Error('answered'),
+        (e: unknown) => e as Error,
+      );
     expect(error).toMatchObject({ name: 'QueryTooLargeError', code: 'QUERY_TOO_LARGE' });
     expect(error.message).toMatch(/memory limit of 256 MiB \(TRUSTMAP_QUERY_MEMORY_MB\)/);
     // Stopped at the limit (about half a second of growth), long before the time limit.
