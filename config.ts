@@ -32,6 +32,9 @@ export interface Config {
   queryRowLimit: number;
   /** Memory an ad-hoc query may take (the query host's resident size), in MiB. */
   queryMemoryMb: number;
+  /** Caps of what-if, chokepoint and investigation answers: size in KiB, path length in hops. */
+  answerLimitKb: number;
+  pathHopLimit: number;
   /**
    * The address people open the explorer at (scheme, host, port), when it is not the bind
    * address: an https URL turns on `upgrade-insecure-requests` and HSTS.
@@ -41,6 +44,9 @@ export interface Config {
   workerLockMs: number;
   logLevel: LogLevel;
 }
+
+/** Defaults of the answer caps (issue 11), for the settings below and for callers without a Config. */
+export const ANSWER_DEFAULTS = { answerLimitKb: 512, pathHopLimit: 50 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -75,6 +81,16 @@ export const SETTINGS = [
     'TRUSTMAP_QUERY_MEMORY_MB',
     'memory limit of an ad-hoc Cypher query, in MiB (embedded store)',
     '2048',
+  ],
+  [
+    'TRUSTMAP_ANSWER_LIMIT_KB',
+    'largest what-if, chokepoints or investigation answer, in KiB (rows past it are cut, saying so)',
+    String(ANSWER_DEFAULTS.answerLimitKb),
+  ],
+  [
+    'TRUSTMAP_PATH_HOP_LIMIT',
+    'longest path those answers carry, in hops (longer paths are cut, saying so)',
+    String(ANSWER_DEFAULTS.pathHopLimit),
   ],
   [
     'TRUSTMAP_PUBLIC_URL',
@@ -162,6 +178,18 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
       read('TRUSTMAP_QUERY_MEMORY_MB') ?? '2048',
       64,
       1_048_576,
+    ),
+    answerLimitKb: integer(
+      'TRUSTMAP_ANSWER_LIMIT_KB',
+      read('TRUSTMAP_ANSWER_LIMIT_KB') ?? String(ANSWER_DEFAULTS.answerLimitKb),
+      1,
+      1_048_576,
+    ),
+    pathHopLimit: integer(
+      'TRUSTMAP_PATH_HOP_LIMIT',
+      read('TRUSTMAP_PATH_HOP_LIMIT') ?? String(ANSWER_DEFAULTS.pathHopLimit),
+      1,
+      100_000,
     ),
     publicUrl: publicUrl(read('TRUSTMAP_PUBLIC_URL')),
     workerLockMs: integer(

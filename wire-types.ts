@@ -20,8 +20,37 @@ export interface Neighbour {
   properties: Record<string, JsonValue>;
 }
 
-/** One chokepoint of a ranking (`GET /api/chokepoints`, `trustmap chokepoints --json`). */
-export interface ChokepointRow {
+/**
+ * The caps a what-if, chokepoints or investigation answer was built under (issue 11: answers that
+ * carry a path per row would otherwise grow with the square of the chain's depth).
+ */
+export interface AnswerLimits {
+  /** Most rows listed: the request's `limit`. */
+  rows: number;
+  /** Longest path carried, in hops; a longer path is cut after this many and says so. */
+  pathHops: number;
+  /** Largest answer, in bytes of JSON; rows past it are left out and the answer says so. */
+  bytes: number;
+}
+
+/** One shortest path of an answer, cut at `AnswerLimits.pathHops`. */
+export interface BoundedPath {
+  /**
+   * The path's first nodes (all of them unless `pathTruncated`): version keys from where the
+   * question starts (the root, or a version the person publishes) to the row's version.
+   */
+  path: string[];
+  /** Hops of the whole shortest path, also when it was cut. */
+  hops: number;
+  /** True when the path was longer than the cap: `path` holds only its first `pathHops` hops. */
+  pathTruncated: boolean;
+}
+
+/**
+ * One chokepoint of a ranking. Its `path` is the shortest dependency path from the root, or just
+ * the version without a root.
+ */
+export interface ChokepointRow extends BoundedPath {
   key: string;
   reach: number;
   maintainers: string[];
@@ -30,8 +59,42 @@ export interface ChokepointRow {
   ownTrust: number;
   trust: number;
   fragility: number;
-  /** One dependency path from the root (or just the node, without a root). */
-  path: string[];
+}
+
+/** A ranking of chokepoints (`GET /api/chokepoints`, `trustmap chokepoints --json`). */
+export interface ChokepointsAnswer {
+  root: string | null;
+  chokepoints: ChokepointRow[];
+  /** How many versions the ranking has before any cut. */
+  total: number;
+  /** True when anything was left out: rows past a limit, or a path cut (which says so). */
+  truncated: boolean;
+  limits: AnswerLimits;
+}
+
+/**
+ * A version a compromised account reaches. `path` is the shortest dependency path from the root
+ * when one was given; without a root, the shortest way the publish spreads: from a version the
+ * person publishes, each next version depending on the one before, to this one.
+ */
+export interface ReachedVersion extends BoundedPath {
+  key: string;
+}
+
+/** What one compromised account reaches (`GET /api/whatif`, `trustmap whatif --json`). */
+export interface WhatIfAnswer {
+  person: string;
+  /** Resolved versions the person can publish (as a maintainer or a publisher), first ones. */
+  publishesInto: string[];
+  /** How many versions the person can publish (`publishesInto` may list fewer). */
+  publishes: number;
+  /** How many versions a malicious publish would reach (`reached` may list fewer). */
+  reaches: number;
+  rootsReached: string[];
+  reached: ReachedVersion[];
+  /** True when anything was left out: rows past a limit, or a path cut (which says so). */
+  truncated: boolean;
+  limits: AnswerLimits;
 }
 
 /** How far an ingest has got (the `progress` events of `POST /api/ingest`). */

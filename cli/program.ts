@@ -524,6 +524,7 @@ export function buildProgram(io: CliIo): Command {
       const app = createApp({
         store,
         config: settings,
+        answers: settings,
         logger,
         cwd: io.cwd,
         version: packageVersion(),
@@ -596,7 +597,7 @@ export function buildProgram(io: CliIo): Command {
 
   addTrustCommands(program, {
     io,
-    withStore: (work) => withStore((store) => work(store)),
+    withStore: (work) => withStore(work),
     positiveInt,
   });
 

@@ -1,9 +1,10 @@
 /** `trustmap score`, `chokepoints`, `explain` and `whatif`: the trust engine for people. */
 import type { Command } from 'commander';
+import type { Config } from '../config.js';
 import { NotFoundError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
-import { chokepoints, compromise } from '../trust/report.js';
+import { answerLimits, chokepoints, compromise } from '../trust/report.js';
 import { scoreFromStore } from '../trust/score-store.js';
 import { writeScores } from '../trust/write-scores.js';
 import { cell, table } from './output.js';
@@ -11,7 +12,7 @@ import type { CliIo } from './program.js';
 
 export interface TrustCommandDeps {
   io: CliIo;
-  withStore: <T>(work: (store: GraphStore) => Promise<T>) => Promise<T>;
+  withStore: <T>(work: (store: GraphStore, config: Config) => Promise<T>) => Promise<T>;
   positiveInt: (value: string) => number;
 }
 
@@ -69,14 +70,18 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
     )
     .option('--limit <n>', 'how many', deps.positiveInt, 20)
     .option('--anchor <key...>', 'reputation anchors')
-    .option('--json', 'print a JSON array')
+    .option('--json', 'print JSON: {root, chokepoints, total, truncated, limits}, as the API')
     .action(
       async (options: { root?: string; limit: number; anchor?: string[]; json?: boolean }) => {
-        await withStore(async (store) => {
+        await withStore(async (store, config) => {
           const { result } = await scoreFromStore(store, io.cwd, options.anchor);
-          const top = chokepoints(result, { root: options.root, limit: options.limit });
+          const answer = chokepoints(result, {
+            root: options.root,
+            limits: answerLimits(config, options.limit),
+          });
+          const top = answer.chokepoints;
           if (options.json === true) {
-            io.out(JSON.stringify(top, null, 2) + '\n');
+            io.out(JSON.stringify(answer, null, 2) + '\n');
             return;
           }
           if (top.length === 0) {
@@ -93,12 +98,14 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
                     ? 'unknown'
                     : r.maintainers.map((m) => m.replace(/^person:npm:/, '')).join(' '),
                 path:
-                  r.path.length > 4
-                    ? `${r.path.slice(0, 2).join(' > ')} > … > ${r.path.slice(-1).join('')}`
+                  r.pathTruncated || r.path.length > 4
+                    ? `${r.path.slice(0, 2).join(' > ')} > … > ${r.key} (${r.hops} hops)`
                     : r.path.join(' > '),
               })),
             ) + '\n',
           );
+          if (answer.chokepoints.length < answer.total)
+            io.out(`${answer.chokepoints.length} of ${answer.total} listed${cutBy(answer)}\n`);
         });
       },
     );
@@ -142,24 +149,42 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
     .description('what one compromised account could reach')
     .requiredOption('--compromise <person>', 'a person key, e.g. person:npm:someone')
     .option('--root <spec>', 'only within the closure of this root')
-    .option('--json', 'print JSON')
-    .action(async (options: { compromise: string; root?: string; json?: boolean }) => {
-      await withStore(async (store) => {
-        const { result } = await scoreFromStore(store, io.cwd);
-        const report = compromise(result, options.compromise, options.root);
-        const { reached, rootsReached } = report;
-        const root = options.root;
-        if (options.json === true) {
-          io.out(JSON.stringify(report, null, 2) + '\n');
-          return;
-        }
-        io.out(
-          `${options.compromise} can publish ${report.publishesInto.length} resolved versions; a compromised account reaches ${reached.length}${root === undefined ? '' : ` under ${options.root ?? ''}`}:\n`,
-        );
-        if (rootsReached.length > 0) io.out(`roots it reaches: ${rootsReached.join(', ')}\n`);
-        for (const r of reached.slice(0, 50))
-          io.out(`  ${r.key}${r.path === undefined ? '' : `  via ${r.path.join(' > ')}`}\n`);
-        if (reached.length > 50) io.out(`  ... and ${reached.length - 50} more (--json for all)\n`);
-      });
-    });
+    .option('--limit <n>', 'how many reached versions to list', deps.positiveInt, 10_000)
+    .option('--json', "print JSON (the API's answer: each path cut at the hop limit, saying so)")
+    .action(
+      async (options: { compromise: string; root?: string; limit: number; json?: boolean }) => {
+        await withStore(async (store, config) => {
+          const { result } = await scoreFromStore(store, io.cwd);
+          const report = compromise(result, options.compromise, {
+            root: options.root,
+            limits: answerLimits(config, options.limit),
+          });
+          const { reached, rootsReached } = report;
+          const root = options.root;
+          if (options.json === true) {
+            io.out(JSON.stringify(report, null, 2) + '\n');
+            return;
+          }
+          io.out(
+            `${options.compromise} can publish ${report.publishes} resolved versions; a compromised account reaches ${report.reaches}${root === undefined ? '' : ` under ${root}`}:\n`,
+          );
+          if (rootsReached.length > 0) io.out(`roots it reaches: ${rootsReached.join(', ')}\n`);
+          for (const r of reached.slice(0, 50))
+            io.out(
+              `  ${r.key}${r.path.length < 2 ? '' : `  via ${r.path.join(' > ')}${r.pathTruncated ? ` > … (${r.hops} hops)` : ''}`}\n`,
+            );
+          if (report.reaches > 50)
+            io.out(
+              `  ... and ${report.reaches - Math.min(50, reached.length)} more (--json lists ${reached.length}${cutBy(report)})\n`,
+            );
+        });
+      },
+    );
+}
+
+/** Why an answer lists fewer rows than it found, for people. */
+function cutBy(answer: { truncated: boolean; limits: { rows: number; bytes: number } }): string {
+  return answer.truncated
+    ? `; answers are cut at --limit ${answer.limits.rows} and ${Math.round(answer.limits.bytes / 1024)} KiB (TRUSTMAP_ANSWER_LIMIT_KB)`
+    : '';
 }

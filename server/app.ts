@@ -6,7 +6,8 @@
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { ByteBudget } from '../answer-budget.js';
+import { ANSWER_DEFAULTS, type Config } from '../config.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { listInvestigations } from '../graph/investigations.js';
 import { NODE_LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES } from '../graph/model.js';
@@ -15,7 +16,7 @@ import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../log.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
-import { chokepoints, compromise, rootIndex } from '../trust/report.js';
+import { answerLimits, chokepoints, compromise, rootIndex } from '../trust/report.js';
 import { requireLocalHost, requireToken } from './auth.js';
 import { TrustGraphCache } from './graph-cache.js';
 import { graphView } from './graph-view.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   version: string;
   /** The built browser client (dist/client) to serve beside the API; none serves the API only. */
   clientDir?: string | undefined;
+  /** The answer caps (TRUSTMAP_ANSWER_LIMIT_KB, TRUSTMAP_PATH_HOP_LIMIT); config.ts's defaults. */
+  answers?: Pick<Config, 'answerLimitKb' | 'pathHopLimit'> | undefined;
 }
 
 /** The largest lockfile the API takes (characters of JSON string). */
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '256kb' }));
 
   const cache = new TrustGraphCache(store, deps.cwd);
+  const answers = deps.answers ?? ANSWER_DEFAULTS;
 
   app.get('/api/health', (_request, response) => {
     response.json({ status: 'ok', store: store.kind, version: deps.version });
@@ -178,10 +182,9 @@ export function createApp(deps: AppDeps): Express {
         'query',
       );
       const result = await cache.scores();
-      response.json({
-        root: query.root ?? null,
-        chokepoints: chokepoints(result, { root: query.root, limit: query.limit }),
-      });
+      response.json(
+        chokepoints(result, { root: query.root, limits: answerLimits(answers, query.limit) }),
+      );
     }),
   );
 
@@ -198,12 +201,12 @@ export function createApp(deps: AppDeps): Express {
         'query',
       );
       const result = await cache.scores();
-      const report = compromise(result, query.person, query.root);
-      response.json({
-        ...report,
-        truncated: report.reached.length > query.limit,
-        reached: report.reached.slice(0, query.limit),
-      });
+      response.json(
+        compromise(result, query.person, {
+          root: query.root,
+          limits: answerLimits(answers, query.limit),
+        }),
+      );
     }),
   );
 
@@ -288,7 +291,10 @@ export function createApp(deps: AppDeps): Express {
         rowLimit: config.queryRowLimit,
         timeoutMs: config.queryTimeoutMs,
       });
-      response.json(result);
+      // Rows past the size cap are left out, and `truncated` says so.
+      const budget = new ByteBudget(answers.answerLimitKb * 1024, { ...result, rows: [] });
+      const rows = budget.takeAll(result.rows);
+      response.json({ ...result, rows, truncated: result.truncated || budget.cut });
     }),
   );
 

@@ -7,28 +7,56 @@ export function forwardGraph(result: ScoreResult): Csr {
   return buildCsr(result.nodes.length, result.dependencies);
 }
 
-/** Shortest dependency path from `root` to every node it reaches (parent pointers, −1 for none). */
-export function pathsFrom(graph: Csr, root: number): Int32Array {
+/**
+ * Shortest paths from `sources` to every node they reach, as a breadth-first tree: the parent of
+ * each node (−1 for a source, −2 for a node not reached) and its hops from the nearest source.
+ */
+export interface PathTree {
+  parent: Int32Array;
+  hops: Int32Array;
+}
+
+export function shortestPaths(graph: Csr, sources: readonly number[]): PathTree {
   const parent = new Int32Array(graph.n).fill(-2);
-  parent[root] = -1;
-  const queue = [root];
+  const hops = new Int32Array(graph.n).fill(-1);
+  const queue: number[] = [];
+  for (const source of sources) {
+    if ((parent[source] as number) !== -2) continue;
+    parent[source] = -1;
+    hops[source] = 0;
+    queue.push(source);
+  }
   for (let head = 0; head < queue.length; head++) {
     const v = queue[head] as number;
     for (let e = graph.offsets[v] as number; e < (graph.offsets[v + 1] as number); e++) {
       const w = graph.targets[e] as number;
       if ((parent[w] as number) !== -2) continue;
       parent[w] = v;
+      hops[w] = (hops[v] as number) + 1;
       queue.push(w);
     }
   }
-  return parent;
+  return { parent, hops };
 }
 
-export function pathTo(parent: Int32Array, node: number): number[] | undefined {
-  if ((parent[node] as number) === -2) return undefined;
-  const path = [node];
-  for (let at = parent[node] as number; at >= 0; at = parent[at] as number) path.push(at);
-  return path.reverse();
+/**
+ * The shortest path from the tree's sources to `node`, cut after `maxHops` hops: its first
+ * `maxHops + 1` nodes, source first; undefined when `node` is not reached. Only the walk up to the
+ * cut costs anything beyond the path itself, so a deep chain does not make every path long.
+ */
+export function boundedPathTo(
+  tree: PathTree,
+  node: number,
+  maxHops: number,
+): { path: number[]; hops: number; pathTruncated: boolean } | undefined {
+  const hops = tree.hops[node] as number;
+  if (hops < 0) return undefined;
+  let at = node;
+  // Climb to the last node the cut path keeps, then collect from there to the source.
+  for (let h = hops; h > maxHops; h--) at = tree.parent[at] as number;
+  const path = [at];
+  for (let up = tree.parent[at] as number; up >= 0; up = tree.parent[up] as number) path.push(up);
+  return { path: path.reverse(), hops, pathTruncated: hops > maxHops };
 }
 
 /**

@@ -1,12 +1,33 @@
-/** Chokepoint rankings from a score result, shared by the CLI and the API. */
+/**
+ * Chokepoint rankings and what-if answers from a score result, shared by the CLI and the API.
+ * Both are bounded (issue 11): one shortest path per row, cut at `limits.pathHops`, and at most
+ * `limits.rows` rows in at most `limits.bytes` bytes of JSON; the answer says what was cut.
+ */
+import { ByteBudget } from '../answer-budget.js';
+import type { Config } from '../config.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { buildCsr } from './csr.js';
-import { findRoot, forwardGraph, pathsFrom, pathTo } from './closure.js';
+import { boundedPathTo, findRoot, forwardGraph, shortestPaths, type PathTree } from './closure.js';
 import type { ScoreResult } from './score.js';
 
-import type { ChokepointRow } from '../wire-types.js';
+import type {
+  AnswerLimits,
+  BoundedPath,
+  ChokepointRow,
+  ChokepointsAnswer,
+  ReachedVersion,
+  WhatIfAnswer,
+} from '../wire-types.js';
 
-export type { ChokepointRow };
+export type { AnswerLimits, ChokepointRow, ChokepointsAnswer, ReachedVersion, WhatIfAnswer };
+
+/** The caps of an answer of `rows` rows under the configured path and size caps. */
+export function answerLimits(
+  config: Pick<Config, 'pathHopLimit' | 'answerLimitKb'>,
+  rows: number,
+): AnswerLimits {
+  return { rows, pathHops: config.pathHopLimit, bytes: config.answerLimitKb * 1024 };
+}
 
 /** The index in `nodes` (resolved version keys) of a root spec; NotFoundError when not ingested. */
 export function rootIndex(nodes: readonly string[], spec: string): number {
@@ -20,20 +41,60 @@ export function rootIndex(nodes: readonly string[], spec: string): number {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+function keyedPath(
+  result: ScoreResult,
+  tree: PathTree,
+  node: number,
+  maxHops: number,
+): BoundedPath | undefined {
+  const bounded = boundedPathTo(tree, node, maxHops);
+  if (bounded === undefined) return undefined;
+  return { ...bounded, path: bounded.path.map((j) => result.nodes[j] as string) };
+}
+
 /** Versions with dependents, most fragile first, within a root's closure when one is given. */
 export function chokepoints(
   result: ScoreResult,
-  options: { root?: string | undefined; limit: number },
-): ChokepointRow[] {
+  options: { root?: string | undefined; limits: AnswerLimits },
+): ChokepointsAnswer {
+  const { limits } = options;
   const root = options.root === undefined ? undefined : rootIndex(result.nodes, options.root);
-  const parents = root === undefined ? undefined : pathsFrom(forwardGraph(result), root);
-  const rows: ChokepointRow[] = [];
+  const tree = root === undefined ? undefined : shortestPaths(forwardGraph(result), [root]);
+  const ranked: number[] = [];
   result.nodes.forEach((key, i) => {
     const score = result.versions.get(key);
     if (score === undefined || score.reach === 0) return;
-    const path = parents === undefined ? [i] : pathTo(parents, i);
-    if (path === undefined) return;
-    rows.push({
+    if (tree !== undefined && (tree.hops[i] as number) < 0) return;
+    ranked.push(i);
+  });
+  const scoreOf = (i: number) => result.versions.get(result.nodes[i] as string);
+  ranked.sort((a, b) => {
+    const sa = scoreOf(a);
+    const sb = scoreOf(b);
+    return (
+      round(sb?.fragility ?? 0) - round(sa?.fragility ?? 0) ||
+      (sb?.reach ?? 0) - (sa?.reach ?? 0) ||
+      (result.nodes[a] as string).localeCompare(result.nodes[b] as string)
+    );
+  });
+  const answer: ChokepointsAnswer = {
+    root: options.root ?? null,
+    chokepoints: [],
+    total: ranked.length,
+    truncated: false,
+    limits,
+  };
+  const budget = new ByteBudget(limits.bytes, answer);
+  let pathCut = false;
+  for (const i of ranked.slice(0, limits.rows)) {
+    const key = result.nodes[i] as string;
+    const score = result.versions.get(key);
+    if (score === undefined) continue;
+    const path =
+      tree === undefined
+        ? { path: [key], hops: 0, pathTruncated: false }
+        : (keyedPath(result, tree, i, limits.pathHops) as BoundedPath);
+    const row: ChokepointRow = {
       key,
       reach: score.reach,
       maintainers: score.maintainers,
@@ -42,65 +103,77 @@ export function chokepoints(
       ownTrust: round(score.ownTrust),
       trust: round(score.trust),
       fragility: round(score.fragility),
-      path: path.map((j) => result.nodes[j] as string),
-    });
-  });
-  rows.sort((a, b) => b.fragility - a.fragility || b.reach - a.reach || a.key.localeCompare(b.key));
-  return rows.slice(0, options.limit);
+      ...path,
+    };
+    if (!budget.take(row)) break;
+    answer.chokepoints.push(row);
+    pathCut ||= path.pathTruncated;
+  }
+  answer.truncated = pathCut || answer.chokepoints.length < ranked.length;
+  return answer;
 }
 
-export interface CompromiseReport {
-  person: string;
-  /** Resolved versions the person can publish (as a maintainer or a publisher). */
-  publishesInto: string[];
-  reaches: number;
-  rootsReached: string[];
-  /** Every version a malicious publish would reach, with one path from the root when given. */
-  reached: { key: string; path: string[] | undefined }[];
-}
-
-/** What one compromised account reaches: its versions and everything that depends on them. */
+/**
+ * What one compromised account reaches: the versions it can publish and everything that depends
+ * on them, each with its shortest path (from the root when one is given, else from the nearest
+ * version the person publishes), sorted by key.
+ */
 export function compromise(
   result: ScoreResult,
   person: string,
-  rootSpec: string | undefined,
-): CompromiseReport {
+  options: { root?: string | undefined; limits: AnswerLimits },
+): WhatIfAnswer {
+  const { limits } = options;
   if (!result.persons.has(person))
     throw new InvalidInputError(`${person} is not a person in the graph`);
-  const reversed = buildCsr(result.nodes.length, result.dependencies, true);
-  const owned = result.nodes
-    .map((key, i) => [key, i] as const)
-    .filter(([key]) => result.versions.get(key)?.maintainers.includes(person) === true);
-  const hit = new Set<number>(owned.map(([, i]) => i));
-  const stack = owned.map(([, i]) => i);
-  while (stack.length > 0) {
-    const q = stack.pop() as number;
-    for (let e = reversed.offsets[q] as number; e < (reversed.offsets[q + 1] as number); e++) {
-      const p = reversed.targets[e] as number;
-      if (!hit.has(p)) {
-        hit.add(p);
-        stack.push(p);
-      }
-    }
+  const owned: number[] = [];
+  result.nodes.forEach((key, i) => {
+    if (result.versions.get(key)?.maintainers.includes(person) === true) owned.push(i);
+  });
+  // Spreading from the person's versions to their dependents: the reached set, with the shortest
+  // way a publish gets to each (the tree's paths run from a published version to a dependent).
+  const spread = shortestPaths(buildCsr(result.nodes.length, result.dependencies, true), owned);
+  const root = options.root === undefined ? undefined : rootIndex(result.nodes, options.root);
+  const fromRoot = root === undefined ? undefined : shortestPaths(forwardGraph(result), [root]);
+  const tree = fromRoot ?? spread;
+  const reached: number[] = [];
+  for (let i = 0; i < result.nodes.length; i++) {
+    if ((spread.hops[i] as number) < 0) continue;
+    if (fromRoot !== undefined && (fromRoot.hops[i] as number) < 0) continue;
+    reached.push(i);
   }
-  const root = rootSpec === undefined ? undefined : rootIndex(result.nodes, rootSpec);
-  const parents = root === undefined ? undefined : pathsFrom(forwardGraph(result), root);
-  const reached = [...hit]
-    .map((i) => ({
-      key: result.nodes[i] as string,
-      path:
-        parents === undefined
-          ? undefined
-          : pathTo(parents, i)?.map((j) => result.nodes[j] as string),
-    }))
-    .filter((r) => parents === undefined || r.path !== undefined)
-    .sort((a, b) => a.key.localeCompare(b.key));
-  const reachedKeys = new Set(reached.map((r) => r.key));
-  return {
+  reached.sort((a, b) => (result.nodes[a] as string).localeCompare(result.nodes[b] as string));
+  const reachedKeys = new Set(reached.map((i) => result.nodes[i] as string));
+  const rootsReached = result.roots.filter((r) => reachedKeys.has(r));
+  const publishesInto = owned.map((i) => result.nodes[i] as string);
+
+  const answer: WhatIfAnswer = {
     person,
-    publishesInto: owned.map(([key]) => key),
+    publishesInto: [],
+    publishes: publishesInto.length,
     reaches: reached.length,
-    rootsReached: result.roots.filter((r) => reachedKeys.has(r)),
-    reached,
+    rootsReached: [],
+    reached: [],
+    truncated: false,
+    limits,
   };
+  const budget = new ByteBudget(limits.bytes, answer);
+  answer.publishesInto = budget.takeAll(publishesInto.slice(0, limits.rows));
+  answer.rootsReached = budget.takeAll(rootsReached.slice(0, limits.rows));
+  let pathCut = false;
+  for (const i of reached.slice(0, limits.rows)) {
+    const row: ReachedVersion = {
+      key: result.nodes[i] as string,
+      ...(keyedPath(result, tree, i, limits.pathHops) as BoundedPath),
+    };
+    if (!budget.take(row)) break;
+    answer.reached.push(row);
+    pathCut ||= row.pathTruncated;
+  }
+  answer.truncated =
+    pathCut ||
+    answer.reached.length < reached.length ||
+    answer.publishesInto.length < publishesInto.length ||
+    answer.rootsReached.length < rootsReached.length;
+  return answer;
 }

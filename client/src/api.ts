@@ -15,13 +15,15 @@ export class ApiError extends Error {
 
 import type {
   ChokepointRow,
+  ChokepointsAnswer,
   JsonValue,
   Neighbour,
   Progress,
   SerializedGraph,
+  WhatIfAnswer,
 } from '../../wire-types.js';
 
-export type { Neighbour, Progress, SerializedGraph };
+export type { ChokepointsAnswer, Neighbour, Progress, SerializedGraph };
 export type Json = JsonValue;
 export type Scalar = string | number | boolean | null;
 export type Chokepoint = ChokepointRow;
@@ -61,14 +63,7 @@ export interface QueryResult {
   elapsedMs: number;
 }
 
-export interface WhatIf {
-  person: string;
-  publishesInto: string[];
-  reaches: number;
-  rootsReached: string[];
-  reached: { key: string; path?: string[] }[];
-  truncated: boolean;
-}
+export type WhatIf = WhatIfAnswer;
 
 export interface Schema {
   labels: string[];
@@ -132,11 +127,10 @@ export const api = {
   graph: (root: string, layers: readonly string[], limit = 50_000) =>
     request<SerializedGraph>(`/api/graph?${query({ root, layers: layers.join(','), limit })}`),
   chokepoints: (root: string | undefined, limit = 50) =>
-    request<{ root: string | null; chokepoints: Chokepoint[] }>(
-      `/api/chokepoints?${query({ root, limit })}`,
-    ),
-  whatIf: (person: string, root: string | undefined) =>
-    request<WhatIf>(`/api/whatif?${query({ person, root })}`),
+    request<ChokepointsAnswer>(`/api/chokepoints?${query({ root, limit })}`),
+  /** At most `limit` reached versions: the panel lists no more than that. */
+  whatIf: (person: string, root: string | undefined, limit = 200) =>
+    request<WhatIf>(`/api/whatif?${query({ person, root, limit })}`),
   investigations: () => request<{ investigations: Investigation[] }>('/api/investigations'),
   runInvestigation: (name: string, params: Record<string, Json>) =>
     request<QueryResult>(`/api/investigations/${encodeURIComponent(name)}`, { params }),

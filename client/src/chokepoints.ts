@@ -2,6 +2,7 @@
  * The chokepoints list for the current root, and the what-if panel: choose a person and see what
  * their compromised account would reach. Both bring their nodes out in the graph.
  */
+import type { ReachedVersion } from '../../wire-types.js';
 import { api, ApiError, type Chokepoint } from './api.js';
 import { trustWords } from './colours.js';
 import { fill, h, note } from './dom.js';
@@ -24,7 +25,8 @@ export async function renderChokepoints(
     return [];
   }
   try {
-    const { chokepoints } = await api.chokepoints(root, 50);
+    const answer = await api.chokepoints(root, 50);
+    const { chokepoints } = answer;
     const list = h(
       'ol',
       { class: 'ranked', 'aria-label': 'Chokepoints, most fragile first' },
@@ -40,7 +42,8 @@ export async function renderChokepoints(
           ),
         );
         button.addEventListener('click', () => {
-          actions.highlight(c.path, c.key);
+          // A cut path ends before the chokepoint: bring that out too.
+          actions.highlight([...c.path, c.key], c.key);
           actions.select(c.key);
         });
         return h('li', {}, button);
@@ -55,6 +58,9 @@ export async function renderChokepoints(
         'Versions whose compromise reaches most of this root, weighted by how few people can publish them and how little they are trusted. Choose one to see its path from the root.',
       ),
       chokepoints.length > 0 ? list : note('No version in this root has dependents.'),
+      chokepoints.length < answer.total
+        ? note(`The ${chokepoints.length} most fragile of ${answer.total} are listed.`)
+        : null,
     );
     return chokepoints;
   } catch (error) {
@@ -65,6 +71,20 @@ export async function renderChokepoints(
 
 const message = (error: unknown): string =>
   error instanceof ApiError ? `${error.message} (${error.code})` : 'Something went wrong.';
+
+/** How many reached versions the what-if panel lists (and asks the server for). */
+const SHOWN = 200;
+
+/** "via a › b" for a reached version's path (its own key left out); a cut path says how long. */
+function via(r: ReachedVersion): HTMLElement | null {
+  const shown = r.pathTruncated ? r.path : r.path.slice(0, -1);
+  if (shown.length === 0 || (!r.pathTruncated && r.path.length < 2)) return null;
+  return h(
+    'span',
+    { class: 'meta' },
+    ` via ${shown.map(displayName).join(' › ')}${r.pathTruncated ? ` › … (${r.hops} hops in all)` : ''}`,
+  );
+}
 
 export function mountWhatIf(
   host: HTMLElement,
@@ -94,12 +114,9 @@ export function mountWhatIf(
     select.value = person;
     fill(out, note('Working out what this account reaches…'));
     try {
-      const report = await api.whatIf(person, root());
+      const report = await api.whatIf(person, root(), SHOWN);
       const reached = report.reached.map((r) => r.key);
-      actions.highlight(
-        [person, ...reached, ...report.reached.flatMap((r) => r.path ?? [])],
-        person,
-      );
+      actions.highlight([person, ...reached, ...report.reached.flatMap((r) => r.path)], person);
       fill(
         out,
         h(
@@ -114,26 +131,13 @@ export function mountWhatIf(
           ? h(
               'ul',
               { class: 'keys' },
-              ...report.reached
-                .slice(0, 200)
-                .map((r) =>
-                  h(
-                    'li',
-                    {},
-                    displayName(r.key),
-                    r.path === undefined || r.path.length < 2
-                      ? null
-                      : h(
-                          'span',
-                          { class: 'meta' },
-                          ` via ${r.path.slice(0, -1).map(displayName).join(' › ')}`,
-                        ),
-                  ),
-                ),
+              ...report.reached.map((r) => h('li', {}, displayName(r.key), via(r))),
             )
           : note('Nothing depends on what this person publishes here.'),
-        report.truncated || report.reached.length > 200
-          ? note('The list is cut; use trustmap whatif --json for all.')
+        report.reached.length < report.reaches
+          ? note(
+              `${report.reached.length} of the ${report.reaches} are listed; trustmap whatif --json lists more.`,
+            )
           : null,
       );
     } catch (error) {

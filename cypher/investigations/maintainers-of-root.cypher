@@ -5,8 +5,7 @@
 MATCH (root:Version {key: $root})-[:RESOLVES_TO*0..]->(v:Version)
 WITH collect(DISTINCT v) AS closure
 UNWIND closure AS v
-MATCH (p:Package)-[:HAS_VERSION]->(v)
-MATCH (m:Person)-[:MAINTAINS]->(p)
+MATCH (v)<-[:HAS_VERSION]-(p:Package)<-[:MAINTAINS]-(m:Person)
 WITH m, count(DISTINCT v) AS versions, size(closure) AS total
 RETURN m.key AS maintainer, versions, total, toFloat(versions) / total AS share
 ORDER BY versions DESC, maintainer

@@ -36,16 +36,26 @@ describe('trustmap trust commands', () => {
   it('ranks chokepoints under a root, with the fields a CI gate reads', async () => {
     const result = await trustmap(['chokepoints', '--root', 'npm:yargs', '--limit', '3', '--json']);
     expect(result.code).toBe(0);
-    const rows = JSON.parse(result.stdout) as {
-      key: string;
-      reach: number;
-      maintainers: string[];
-      busFactor: number;
-      ownTrust: number;
-      fragility: number;
-      path: string[];
-    }[];
+    // The API's answer: the rows, how many were ranked, and whether anything was cut.
+    const answer = JSON.parse(result.stdout) as {
+      chokepoints: {
+        key: string;
+        reach: number;
+        maintainers: string[];
+        busFactor: number;
+        ownTrust: number;
+        fragility: number;
+        path: string[];
+        pathTruncated: boolean;
+      }[];
+      total: number;
+      truncated: boolean;
+      limits: { rows: number; pathHops: number; bytes: number };
+    };
+    const rows = answer.chokepoints;
     expect(rows).toHaveLength(3);
+    expect(answer.total).toBeGreaterThan(3);
+    expect(answer).toMatchObject({ truncated: true, limits: { rows: 3 } });
     expect(rows[0]).toMatchObject({
       key: 'pkg:npm/color-name@1.1.4',
       reach: 5,
@@ -55,6 +65,7 @@ describe('trustmap trust commands', () => {
     for (const row of rows) {
       expect(row.path[0]).toBe('pkg:npm/yargs@16.1.0');
       expect(row.path.at(-1)).toBe(row.key);
+      expect(row.pathTruncated).toBe(false);
       expect(row.fragility).toBeGreaterThan(0);
     }
     expect(rows.map((r) => r.fragility)).toEqual(
