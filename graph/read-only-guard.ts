@@ -110,7 +110,7 @@ function child(tree: SimpleTree, name: string): SimpleTree | undefined {
 
 function refuse(message: string): never {
   throw new ReadOnlyViolationError(
-    `this query is not allowed: ${message}; ad-hoc queries may only read`,
+    `this query is not read-only: ${message}; ad-hoc queries may only read`,
   );
 }
 

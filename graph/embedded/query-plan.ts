@@ -53,12 +53,12 @@ export function checkPlan(plan: string): void {
   for (const { operator, detail } of operators) {
     if (!READ_OPERATORS.has(operator)) {
       throw new ReadOnlyViolationError(
-        `this query is not allowed: the embedded store would run it with the operator ${operator}, which is not a read; ad-hoc queries may only read`,
+        `this query is not read-only: the embedded store would run it with the operator ${operator}, which is not a read; ad-hoc queries may only read`,
       );
     }
     if (operator === 'CallProcedure' && !ALLOWED_PROCEDURES.has(detail.trim().toLowerCase())) {
       throw new ReadOnlyViolationError(
-        `this query is not allowed: the embedded store would call the procedure ${detail.trim()}; allowed: ${[...ALLOWED_PROCEDURES].join(', ')}`,
+        `this query is not read-only: the embedded store would call the procedure ${detail.trim()}; allowed: ${[...ALLOWED_PROCEDURES].join(', ')}`,
       );
     }
   }

@@ -20,6 +20,7 @@ import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { ingestedStore } from '../helpers/fixture-store.js';
+import { tempDir } from '../helpers/temp.js';
 
 let registry: FixtureRegistry;
 let pypi: FixturePyPi;
@@ -237,6 +238,33 @@ describe('the API', () => {
     expect(limited.body).toMatchObject({ truncated: true });
     expect((limited.body.rows as unknown[]).length).toBe(100);
   }, 30_000);
+
+  it('refuses, by the parser, a query that walked around the old guard, and reads no file (finding 1)', async () => {
+    const { dir, cleanup } = tempDir();
+    const canary = path.join(dir, 'canary.csv');
+    fs.writeFileSync(canary, 'canary-5d1b2e8f\n');
+    try {
+      const glued = await post(`${base}/api/cypher`, {
+        query: `WITH 1 AS x WHERE x < 1e9LOAD CSV FROM '${canary}' AS r RETURN r`,
+      });
+      expect(glued.status).toBe(400);
+      expect(glued.body).toMatchObject({ error: { code: 'QUERY_INVALID' } });
+      expect((glued.body as { error: { message: string } }).error.message).toMatch(
+        /^Neo4j's parser refused this query: .*\(line 1, column \d+\)$/,
+      );
+      for (const query of [
+        `LOAD CSV FROM '${canary}' AS r RETURN r`,
+        'CALL grafeo.procedures() YIELD name RETURN name',
+        'CALL `grafeo`.`pagerank`() YIELD node_id RETURN node_id',
+      ]) {
+        const refused = await post(`${base}/api/cypher`, { query });
+        expect(refused.status).toBe(403);
+        expect(JSON.stringify(refused.body)).not.toContain('canary-5d1b2e8f');
+      }
+    } finally {
+      cleanup();
+    }
+  });
 
   it('refuses bad bodies with a code', async () => {
     expect((await post(`${base}/api/cypher`, '{not json')).status).toBe(400);

@@ -112,6 +112,21 @@ describe('trustmap (built)', () => {
     expect(write.stderr).toMatch(/not read-only.*\[QUERY_NOT_READ_ONLY\]/);
   });
 
+  it('refuses a query that walked around the old guard (a number glued to LOAD CSV) and reads no file (finding 1)', () => {
+    const canary = path.join(work.dir, 'canary.csv');
+    fs.writeFileSync(canary, 'canary-7f3a9c1e\n');
+    for (const query of [
+      `WITH 1 AS x WHERE x < 1e9LOAD CSV FROM '${canary}' AS r RETURN r`,
+      `WITH 1 AS x WHERE x < 1E+9LOAD CSV FROM '${canary}' AS r RETURN r`,
+      'CALL grafeo.procedures() YIELD name RETURN name',
+    ]) {
+      const refused = trustmap(['query', query]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/\[QUERY_(INVALID|NOT_READ_ONLY)\]/);
+      expect(refused.stdout + refused.stderr).not.toContain('canary-7f3a9c1e');
+    }
+  });
+
   it('stops a runaway query at --timeout', () => {
     const slow = trustmap([
       'query',
