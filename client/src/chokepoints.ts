@@ -75,14 +75,24 @@ const message = (error: unknown): string =>
 /** How many reached versions the what-if panel lists (and asks the server for). */
 const SHOWN = 200;
 
-/** "via a › b" for a reached version's path (its own key left out); a cut path says how long. */
+/**
+ * "via a › b" for a reached version's path (its own key left out). A long path shows its first
+ * and last two steps and how long it is; a cut one (the server sent only its first hops), its
+ * first two.
+ */
 function via(r: ReachedVersion): HTMLElement | null {
-  const shown = r.pathTruncated ? r.path : r.path.slice(0, -1);
-  if (shown.length === 0 || (!r.pathTruncated && r.path.length < 2)) return null;
+  const steps = (r.pathTruncated ? r.path : r.path.slice(0, -1)).map(displayName);
+  if (steps.length === 0) return null;
+  const long = steps.length > 5;
+  const shown = r.pathTruncated
+    ? [...steps.slice(0, 2), '…']
+    : long
+      ? [...steps.slice(0, 2), '…', ...steps.slice(-2)]
+      : steps;
   return h(
     'span',
     { class: 'meta' },
-    ` via ${shown.map(displayName).join(' › ')}${r.pathTruncated ? ` › … (${r.hops} hops in all)` : ''}`,
+    ` via ${shown.join(' › ')}${long || r.pathTruncated ? ` (${r.hops} hops)` : ''}`,
   );
 }
 
