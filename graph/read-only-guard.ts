@@ -163,6 +163,10 @@ export function assertReadOnly(
       `the query holds the invisible or unusual character U+${code} at offset ${odd.index}; write it with an escape inside a string if you need it`,
     );
   }
+  // The clauses first, on the parse tree (fast); then Neo4j's full check of the query (syntax and
+  // semantics), which refuses whatever the tree walk could not read as written.
+  const tree = getDebugTree(query);
+  checkTree(tree);
   const { diagnostics } = lintCypherQuery(query, { parameters: { ...params } });
   const error = diagnostics.find((d) => d.severity === 1);
   if (error !== undefined) {
@@ -171,10 +175,8 @@ export function assertReadOnly(
       `Neo4j's parser refused this query: ${typeof error.message === 'string' ? error.message : error.message.value} (line ${line + 1}, column ${character + 1})`,
     );
   }
-  const tree = getDebugTree(query);
   const statements = (tree.children ?? []).filter(holdsStatement);
   if (statements.length !== 1) {
     throw new QueryError(`send one statement at a time (this query holds ${statements.length})`);
   }
-  checkTree(tree);
 }

@@ -40,6 +40,18 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty('neo4j-data');
   });
 
+  it("keeps users' Cypher from files, unlisted procedures and unbounded memory on Neo4j", () => {
+    const env = neo4j?.environment ?? {};
+    expect(env.NEO4J_dbms_security_allow__csv__import__from__file__urls).toBe('false');
+    expect(env.NEO4J_dbms_security_procedures_allowlist?.split(',')).toEqual([
+      'db.labels',
+      'db.relationshipTypes',
+      'db.propertyKeys',
+      'db.schema.*',
+    ]);
+    expect(env.NEO4J_db_memory_transaction_max).toMatch(/^\$\{NEO4J_TRANSACTION_MAX:-\d+[GM]\}$/);
+  });
+
   it('runs Redis 7 with persistence on, a health check and a named volume', () => {
     expect(redis?.image).toMatch(/^redis:7/);
     expect(redis?.command?.join(' ')).toMatch(/--appendonly yes/);
