@@ -3,7 +3,7 @@
  * (`// title:`, `// description:`, `// param: <name> <integer|string> <example> <meaning>`)
  * that the explorer lists as a menu with inputs.
  */
-import { cypher as defaultLoader, type CypherLoader } from './cypher-loader.js';
+import { cypher as defaultLoader, type CypherLoader, type StoreKind } from './cypher-loader.js';
 import type { JsonValue } from './values.js';
 
 export interface InvestigationParam {
@@ -41,10 +41,14 @@ export function parseInvestigation(name: string, text: string): Investigation {
   return { name, title: header('title'), description: header('description'), params, cypher: text };
 }
 
-export function listInvestigations(loader: CypherLoader = defaultLoader): Investigation[] {
+/** The investigations, each as the store of `kind` runs it (its sibling file where it has one). */
+export function listInvestigations(
+  kind: StoreKind = 'embedded',
+  loader: CypherLoader = defaultLoader,
+): Investigation[] {
   return loader
-    .names('investigations', 'neo4j')
+    .names('investigations', kind)
     .map((name) =>
-      parseInvestigation(name.replace(/^investigations\//, ''), loader.statement(name, 'embedded')),
+      parseInvestigation(name.replace(/^investigations\//, ''), loader.statement(name, kind)),
     );
 }

@@ -256,7 +256,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/api/investigations', (_request, response) => {
     response.json({
-      investigations: listInvestigations().map((i) => ({
+      investigations: listInvestigations(store.kind).map((i) => ({
         name: i.name,
         title: i.title,
         description: i.description,
@@ -268,7 +268,9 @@ export function createApp(deps: AppDeps): Express {
   app.post(
     '/api/investigations/:name',
     route(async (request, response) => {
-      const investigation = listInvestigations().find((i) => i.name === request.params.name);
+      const investigation = listInvestigations(store.kind).find(
+        (i) => i.name === request.params.name,
+      );
       if (investigation === undefined)
         throw new NotFoundError(`no investigation ${String(request.params.name)}`);
       const body = parse(z.object({ params }).default({ params: {} }), request.body ?? {}, 'body');
