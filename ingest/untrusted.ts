@@ -37,3 +37,9 @@ export function stringEntries(record: Json, fields: readonly string[]): [string,
   }
   return out;
 }
+
+/** A string, number or boolean as text (a version field may be any); undefined for anything else. */
+export function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}

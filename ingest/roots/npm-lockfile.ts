@@ -5,7 +5,7 @@
  */
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
+import { isRecord, own, scalarText, stringEntries, type Json } from '../untrusted.js';
 
 function locked(path: string, name: string, version: string, entry: Json): LockedPackage {
   return {
@@ -71,7 +71,7 @@ function readV2(doc: Json, entries: Json): Lockfile {
     }
   }
   return {
-    format: `npm lockfileVersion ${String(own(doc, 'lockfileVersion'))}`,
+    format: `npm lockfileVersion ${scalarText(own(doc, 'lockfileVersion'))?.slice(0, 32) ?? 'unknown'}`,
     project: {
       name: text(own(root, 'name')) ?? text(own(doc, 'name')),
       version: text(own(root, 'version')) ?? text(own(doc, 'version')),

@@ -6,7 +6,7 @@
 import { parse } from 'yaml';
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
-import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
+import { isRecord, own, scalarText, stringEntries, type Json } from '../untrusted.js';
 
 /** `/@scope/name@1.2.3(peer@1)` -> name `@scope/name`, version `1.2.3`. */
 export function splitPnpmKey(key: string): { name: string; version: string } | undefined {
@@ -33,10 +33,10 @@ export function readPnpmLockfile(content: string, file: string): Lockfile {
   } catch (error) {
     throw new InvalidInputError(`${file} is not YAML`, { cause: error });
   }
-  if (!isRecord(doc) || own(doc, 'lockfileVersion') === undefined) {
-    throw new InvalidInputError(`${file} is not a pnpm-lock.yaml`);
+  const version = isRecord(doc) ? scalarText(own(doc, 'lockfileVersion'))?.slice(0, 32) : undefined;
+  if (!isRecord(doc) || version === undefined) {
+    throw new InvalidInputError(`${file} is not a pnpm-lock.yaml (no lockfileVersion)`);
   }
-  const version = String(own(doc, 'lockfileVersion'));
   const importers = own(doc, 'importers');
   const rootImporter =
     isRecord(importers) && isRecord(own(importers, '.')) ? (own(importers, '.') as Json) : doc;
@@ -78,11 +78,9 @@ export function readPnpmLockfile(content: string, file: string): Lockfile {
     for (const name of Object.keys(map)) {
       const spec = map[name];
       const reference = isRecord(spec) ? own(spec, 'version') : spec;
-      const range =
-        isRecord(spec) && typeof own(spec, 'specifier') === 'string'
-          ? (own(spec, 'specifier') as string)
-          : String(reference);
       if (typeof reference !== 'string') continue;
+      const specifier = isRecord(spec) ? own(spec, 'specifier') : undefined;
+      const range = typeof specifier === 'string' ? specifier : reference;
       const to = target(name, reference);
       if (!nodes.has(to)) continue;
       edges.push({ from: '', to, range });

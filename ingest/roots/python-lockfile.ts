@@ -36,14 +36,18 @@ export function readPythonLockfile(file: string): PythonLock {
     if (base === 'poetry.lock') return readPoetryLock(doc, path.dirname(file));
     if (base === 'uv.lock') return readUvLock(doc);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
+    if (error instanceof InvalidInputError) {
+      // Named here: the readers below say what is wrong, not where.
+      const named = error.message.startsWith(file) ? error.message : `${file}: ${error.message}`;
+      throw new InvalidInputError(named, { cause: error });
+    }
     throw new InvalidInputError(`${file} is not a ${base} trustmap can read`, { cause: error });
   }
   throw new InvalidInputError(`${file}: not a Python lockfile (${PYTHON_LOCKFILES.join(', ')})`);
 }
 
 function readPipfileLock(doc: unknown): PythonLock {
-  if (!isRecord(doc)) throw new InvalidInputError('Pipfile.lock is not a JSON object');
+  if (!isRecord(doc)) throw new InvalidInputError('not a JSON object');
   const packages: PythonLock['packages'] = [];
   for (const [section, dev] of [
     ['default', false],
@@ -75,7 +79,7 @@ function dependencyNames(value: unknown): string[] {
 }
 
 function readPoetryLock(doc: unknown, dir: string): PythonLock {
-  if (!isRecord(doc)) throw new InvalidInputError('poetry.lock is not a TOML table');
+  if (!isRecord(doc)) throw new InvalidInputError('not a TOML table');
   const packages: PythonLock['packages'] = [];
   const edges: PythonLock['edges'] = [];
   for (const entry of list(own(doc, 'package'))) {
@@ -113,7 +117,12 @@ function readPyProject(dir: string): {
 } {
   const file = path.join(dir, 'pyproject.toml');
   if (!fs.existsSync(file)) return { dependencies: [] };
-  const doc = parseToml(fs.readFileSync(file, 'utf8')) as unknown;
+  let doc: unknown;
+  try {
+    doc = parseToml(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InvalidInputError(`${file} (beside the lockfile) is not TOML`, { cause: error });
+  }
   const projectTable = isRecord(doc) ? own(doc, 'project') : undefined;
   const tool = isRecord(doc) ? own(doc, 'tool') : undefined;
   const poetry = isRecord(tool) ? own(tool, 'poetry') : undefined;
@@ -134,7 +143,7 @@ function readPyProject(dir: string): {
 }
 
 function readUvLock(doc: unknown): PythonLock {
-  if (!isRecord(doc)) throw new InvalidInputError('uv.lock is not a TOML table');
+  if (!isRecord(doc)) throw new InvalidInputError('not a TOML table');
   const packages: PythonLock['packages'] = [];
   const edges: PythonLock['edges'] = [];
   const devNames = new Set<string>();

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError } from '../../errors.js';
+import { MAX_KEY_LENGTH } from '../../graph/values.js';
 import { assertNpmName, npmPackageKey, npmVersionKey } from '../identity.js';
 import type { VisitJob } from '../npm-closure.js';
 import { GraphRecords } from '../records.js';
@@ -42,7 +43,22 @@ function withProject(lockfile: Lockfile, manifest: ProjectManifest | undefined):
 
 const MAX_LOCKFILE_BYTES = 256 * 2 ** 20;
 
+/**
+ * Reads a lockfile or SBOM. Whatever is wrong with it is an `InvalidInputError` naming the file:
+ * the readers say what they refuse, and any other fault of ours the file brings out is named so
+ * too (with its cause), never a bare TypeError.
+ */
 export function readLockfile(file: string): Lockfile {
+  try {
+    return readAnyLockfile(file);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new InvalidInputError(`${file} cannot be read: ${why}`, { cause: error });
+  }
+}
+
+function readAnyLockfile(file: string): Lockfile {
   const size = fs.statSync(file).size;
   if (size > MAX_LOCKFILE_BYTES)
     throw new InvalidInputError(`${file} is over ${MAX_LOCKFILE_BYTES} bytes`);
@@ -78,7 +94,14 @@ function validName(name: string | undefined): name is string {
 /** The key of the project a lockfile locks: its package URL, or the folder's name when it has none. */
 export function projectKey(lockfile: Lockfile, file: string): string {
   const name = lockfile.project.name;
-  if (validName(name)) return npmVersionKey(name, lockfile.project.version ?? '0.0.0-unversioned');
+  const version = lockfile.project.version ?? '0.0.0-unversioned';
+  if (validName(name) && version.length <= 256) {
+    try {
+      return npmVersionKey(name, version);
+    } catch {
+      // a version no package URL can hold (a lone surrogate): named by its folder instead
+    }
+  }
   return `project:${path.basename(path.dirname(file))}`;
 }
 
@@ -88,8 +111,18 @@ export function lockfileRecords(
   dev: boolean,
 ): { records: GraphRecords; jobs: VisitJob[] } {
   const records = new GraphRecords();
+  // Entries are the lockfile's: one whose name or version cannot be a key gets no edge here (its
+  // job fails as that package's), and long text is cut to what the store keeps.
+  const keyOf = (p: { name: string; version: string }): string | undefined => {
+    try {
+      const key = npmVersionKey(p.name, p.version);
+      return key.length <= MAX_KEY_LENGTH ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   records.node('Version', project, {
-    version: lockfile.project.version ?? null,
+    version: lockfile.project.version?.slice(0, 256) ?? null,
     project: true,
     lockfile: lockfile.format,
   });
@@ -106,14 +139,14 @@ export function lockfileRecords(
     const to = wanted.get(edge.to);
     const from = edge.from === '' ? undefined : wanted.get(edge.from);
     if (to === undefined || (edge.from !== '' && from === undefined)) continue;
-    const fromKey = from === undefined ? project : npmVersionKey(from.name, from.version);
-    records.relationship('RESOLVES_TO', fromKey, npmVersionKey(to.name, to.version), {
-      root: project,
-      range: edge.range,
-    });
+    const fromKey = from === undefined ? project : keyOf(from);
+    const toKey = keyOf(to);
+    if (fromKey === undefined || toKey === undefined) continue;
+    const range = edge.range.slice(0, 1000);
+    records.relationship('RESOLVES_TO', fromKey, toKey, { root: project, range });
     if (from === undefined) {
       records.relationship('DEPENDS_ON', project, npmPackageKey(to.name), {
-        range: edge.range,
+        range,
         kind: to.dev ? 'dev' : to.optional ? 'optional' : 'prod',
       });
     }

@@ -1,12 +1,13 @@
 /**
  * yarn.lock, classic (v1, its own format, read by @yarnpkg/lockfile) and berry (YAML, read by
- * @yarnpkg/parsers). Entries are keyed by the descriptors (`name@range`) they satisfy; a
+ * the yaml package with the failsafe schema, every scalar a string, as @yarnpkg/parsers reads it;
+ * that parser's fallback took a minute and then failed on a file that opens with a stray quote). Entries are keyed by the descriptors (`name@range`) they satisfy; a
  * dependency is found by its descriptor. The project's own dependencies, and which are dev, come
  * from the package.json beside the lockfile when there is one.
  */
 import { createRequire } from 'node:module';
 import type { ParseResult } from '@yarnpkg/lockfile';
-import { parseSyml } from '@yarnpkg/parsers';
+import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../../errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
 import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
@@ -41,6 +42,25 @@ export interface ProjectManifest {
   optionalDependencies: Record<string, string>;
 }
 
+/**
+ * The first line (1-based) with a string that does not end on it. @yarnpkg/lockfile reads an
+ * unterminated string (and a last-line comment) on past the end of the file until memory runs
+ * out (a minute, then a RangeError), so such a file is refused before it is parsed; no lockfile
+ * string spans lines.
+ */
+function unterminatedString(content: string): number | undefined {
+  const lines = content.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n] ?? '';
+    if (line.trimStart().startsWith('#')) continue;
+    let quotes = 0;
+    for (let i = 0; i < line.length; i++)
+      if (line[i] === '"' && !(line[i - 1] === '\\' && line[i - 2] !== '\\')) quotes++;
+    if (quotes % 2 === 1) return n + 1;
+  }
+  return undefined;
+}
+
 export function readYarnLockfile(
   content: string,
   file: string,
@@ -49,14 +69,21 @@ export function readYarnLockfile(
   const berry = /^__metadata:/m.test(content);
   let entries: Json;
   try {
-    if (berry) entries = parseSyml(content);
-    else {
-      const parsed = yarnClassic.parse(content);
+    if (berry) {
+      const doc: unknown = parseYaml(content, { schema: 'failsafe', maxAliasCount: 1000 });
+      if (!isRecord(doc)) throw new Error('not a YAML mapping');
+      entries = doc;
+    } else {
+      const line = unterminatedString(content);
+      if (line !== undefined) throw new Error(`line ${line} has a string that does not end`);
+      // It reads a comment to the next newline, past the end of a file that has none.
+      const parsed = yarnClassic.parse(content.endsWith('\n') ? content : `${content}\n`);
       if (parsed.type !== 'success') throw new Error(`parse ${parsed.type}`);
       entries = parsed.object;
     }
   } catch (error) {
-    throw new InvalidInputError(`${file} is not a yarn.lock`, { cause: error });
+    const why = error instanceof Error ? error.message : String(error);
+    throw new InvalidInputError(`${file} is not a yarn.lock: ${why}`, { cause: error });
   }
   const byDescriptor = new Map<string, string>();
   const nodes = new Map<string, { name: string; version: string; deps: [string, string][] }>();
