@@ -13,11 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { silentLogger } from '../../log.js';
 import { createApp } from '../../server/app.js';
-import { loadTrustGraph } from '../../trust/load.js';
-import { computeScores } from '../../trust/score.js';
-import { writeScores } from '../../trust/write-scores.js';
 import { launchChromium, watchPage, type PageWatch } from '../helpers/browser.js';
-import { writeDeepChain, type DeepChain } from '../helpers/deep-chain.js';
+import { writeScoredDeepChain, type DeepChain } from '../helpers/deep-chain.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -38,12 +35,7 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   temp = tempDir('trustmap-deep-chain-e2e-');
   store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-  chain = await writeDeepChain(store, 5000);
-  await writeScores(
-    store,
-    computeScores(await loadTrustGraph(store), { anchors: [] }),
-    new Date().toISOString(),
-  );
+  chain = await writeScoredDeepChain(store, 5000);
   const app = createApp({
     store,
     config: {

@@ -7,6 +7,9 @@
  * a path per reached version grow with the square of the depth on it.
  */
 import type { GraphStore } from '../../graph/store.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores } from '../../trust/score.js';
+import { writeScores } from '../../trust/write-scores.js';
 
 export interface DeepChain {
   depth: number;
@@ -78,4 +81,15 @@ export async function writeDeepChain(store: GraphStore, depth = 5000): Promise<D
     versions: indexes.map(versionKey),
     deepest: personKey(depth - 1),
   };
+}
+
+/** The chain written and scored (no anchors), as the explorer and the API see it. */
+export async function writeScoredDeepChain(store: GraphStore, depth = 5000): Promise<DeepChain> {
+  const chain = await writeDeepChain(store, depth);
+  await writeScores(
+    store,
+    computeScores(await loadTrustGraph(store), { anchors: [] }),
+    new Date().toISOString(),
+  );
+  return chain;
 }

@@ -1,4 +1,4 @@
-/** An embedded store in a fresh temporary folder, with fixture roots ingested into it. */
+/** Embedded stores in fresh temporary folders: empty, or with fixture roots ingested into them. */
 import path from 'node:path';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { ingest } from '../../ingest/run-ingest.js';
@@ -14,4 +14,22 @@ export async function ingestedStore(
   const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
   await ingest({ roots: roots.map((s) => parseRootSpec(s, '/')), store, registry });
   return { store, dir: temp.dir, cleanup: temp.cleanup };
+}
+
+/** An empty embedded store in a fresh temporary folder; `close` closes it and removes the folder. */
+export async function tempStore(): Promise<{
+  store: EmbeddedStore;
+  dir: string;
+  close: () => Promise<void>;
+}> {
+  const temp = tempDir();
+  const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  return {
+    store,
+    dir: temp.dir,
+    close: async () => {
+      await store.close();
+      temp.cleanup();
+    },
+  };
 }

@@ -12,11 +12,8 @@ import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { listInvestigations } from '../../graph/investigations.js';
 import { silentLogger } from '../../log.js';
 import { createApp } from '../../server/app.js';
-import { loadTrustGraph } from '../../trust/load.js';
-import { computeScores } from '../../trust/score.js';
-import { writeScores } from '../../trust/write-scores.js';
 import type { ChokepointsAnswer, WhatIfAnswer } from '../../wire-types.js';
-import { writeDeepChain, type DeepChain } from '../helpers/deep-chain.js';
+import { writeScoredDeepChain, type DeepChain } from '../helpers/deep-chain.js';
 import { tempDir } from '../helpers/temp.js';
 
 const DEPTH = 5000;
@@ -32,12 +29,7 @@ let chain: DeepChain;
 beforeAll(async () => {
   temp = tempDir('trustmap-deep-chain-');
   store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-  chain = await writeDeepChain(store, DEPTH);
-  await writeScores(
-    store,
-    computeScores(await loadTrustGraph(store), { anchors: [] }),
-    new Date().toISOString(),
-  );
+  chain = await writeScoredDeepChain(store, DEPTH);
   const app = createApp({
     store,
     config: {

@@ -22,7 +22,7 @@ import {
   type FixtureRegistry,
 } from '../helpers/fixture-registry.js';
 import { applyMutations, mutationsArb, prototypePolluted, type Path } from '../helpers/mutate.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempStore } from '../helpers/fixture-store.js';
 
 const MAPPING_RUNS = 300;
 const INGEST_RUNS = 30;
@@ -70,15 +70,13 @@ async function storedVersions(store: EmbeddedStore, key: string): Promise<string
 }
 
 describe('a packument damaged at random', () => {
-  let temp: { dir: string; cleanup: () => void };
   let store: EmbeddedStore;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    temp = tempDir();
-    store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    ({ store, close } = await tempStore());
   });
   afterAll(async () => {
-    await store.close();
-    temp.cleanup();
+    await close();
   });
 
   it(`is mapped and written, or refused naming the package (${MAPPING_RUNS} runs)`, async () => {
@@ -148,8 +146,7 @@ describe('an ingest with damaged packuments among good ones', () => {
               applyMutations(JSON.parse(text) as unknown, mutations[i] ?? []),
             );
           });
-          const temp = tempDir();
-          const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+          const { store, close: closeStore } = await tempStore();
           try {
             const summary = await ingest({
               roots: [...ROOTS].map(([n, v]) => parseRootSpec(`npm:${n}@${v}`, '/')),
@@ -169,8 +166,7 @@ describe('an ingest with damaged packuments among good ones', () => {
               expect(await storedVersions(store, `pkg:npm/${name}`)).toContain(key);
             }
           } finally {
-            await store.close();
-            temp.cleanup();
+            await closeStore();
           }
         },
       ),

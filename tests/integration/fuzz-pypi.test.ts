@@ -17,7 +17,7 @@ import { BatchWriter } from '../../ingest/writer.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { FIXTURES } from '../helpers/fixture-registry.js';
 import { applyMutations, mutationsArb, prototypePolluted, type Path } from '../helpers/mutate.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempStore } from '../helpers/fixture-store.js';
 
 const MAPPING_RUNS = 300;
 const INGEST_RUNS = 25;
@@ -67,15 +67,13 @@ const INDEX_TARGETS: Path[] = [
 ];
 
 describe('a PyPI release document damaged at random', () => {
-  let temp: { dir: string; cleanup: () => void };
   let store: EmbeddedStore;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    temp = tempDir();
-    store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    ({ store, close } = await tempStore());
   });
   afterAll(async () => {
-    await store.close();
-    temp.cleanup();
+    await close();
   });
 
   it(`is mapped to records the store takes (${MAPPING_RUNS} runs)`, async () => {
@@ -124,8 +122,7 @@ describe('a PyPI ingest with damaged documents among good ones', () => {
           const text = document === 'release' ? release(name) : simple(name);
           pypi.overrides.set(url, applyMutations(JSON.parse(text) as unknown, mutations));
         }
-        const temp = tempDir();
-        const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+        const { store, close: closeStore } = await tempStore();
         try {
           const summary = await ingest({
             roots: [...RELEASES].map(([n, v]) => parseRootSpec(`pypi:${n}==${v}`, '/')),
@@ -144,8 +141,7 @@ describe('a PyPI ingest with damaged documents among good ones', () => {
             expect(versions).toContain(key);
           }
         } finally {
-          await store.close();
-          temp.cleanup();
+          await closeStore();
         }
       }),
       { numRuns: INGEST_RUNS },
