@@ -153,7 +153,8 @@ describe('an ingest with damaged packuments among good ones', () => {
               store,
               registry: registry.url,
               concurrency: 4,
-              client: { timeoutMs: 5000, retries: 0 },
+              // Generous: the machine may be busy with other tests; a damaged document fails at once anyway.
+              client: { timeoutMs: 30_000, retries: 2 },
             });
             for (const failure of summary.failures) expect(failure.code).not.toBe('UNEXPECTED');
             for (const [name, version] of ROOTS) {
