@@ -74,9 +74,16 @@ const REASONS: Readonly<Record<string, string>> = {
   useClause: 'USE leaves the configured database',
 };
 
-/** Characters both parsers must read alike: no format, control or unusual separator characters. */
+/**
+ * Text both parsers must read alike. Neo4j's lexer and Grafeo's disagree on a few things, and a
+ * query that holds one could mean one thing to the parser that judges it and another to the store
+ * that runs it, so it is refused before either sees it:
+ *  - format, control and unusual space characters (zero-width, bidi, no-break space, ...);
+ *  - a carriage return not followed by a line feed: it ends a `//` comment for Neo4j, not Grafeo;
+ *  - a doubled backtick: an escaped backtick inside a name for Neo4j, two names for Grafeo.
+ */
 const UNREADABLE =
-  /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+  /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]|\r(?!\n)|``/u;
 
 /** The text of a subtree: its leaves (tokens) joined. */
 function textOf(tree: SimpleTree): string {
@@ -158,9 +165,12 @@ export function assertReadOnly(
   }
   const odd = UNREADABLE.exec(query);
   if (odd !== null) {
-    const code = odd[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '?';
+    const what =
+      odd[0] === '``'
+        ? 'a doubled backtick (``)'
+        : `the ${odd[0] === '\r' ? 'lone carriage return' : 'invisible or unusual character'} U+${odd[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '?'}`;
     throw new QueryError(
-      `the query holds the invisible or unusual character U+${code} at offset ${odd.index}; write it with an escape inside a string if you need it`,
+      `the query holds ${what} at offset ${odd.index}, which Neo4j's parser and the store read differently; write it another way (an escape inside a string, a name without backticks)`,
     );
   }
   // The clauses first, on the parse tree (fast); then Neo4j's full check of the query (syntax and

@@ -65,6 +65,7 @@ describe('assertReadOnly: Neo4j parser, clause and procedure allow-lists', () =>
     ["MATCH (n) WHERE n.summary CONTAINS 'merge conflict' RETURN n", {}],
     ["MATCH (n) WHERE n.name = 'LOAD CSV FROM \\'/etc/passwd\\'' RETURN n", {}],
     ['MATCH (n:`Create`) RETURN n', {}],
+    ['MATCH (n)\r\nRETURN n', {}],
     ['MATCH (n)-[:MERGE]->(m) RETURN m', {}],
     ['RETURN {create: 1, set: 2, delete: 3} AS m', {}],
     ['MATCH (n) RETURN $set AS x', { set: 1 }],
@@ -92,6 +93,16 @@ describe('assertReadOnly: Neo4j parser, clause and procedure allow-lists', () =>
       expect(error?.name).toBe('QueryError');
       expect(error?.message).toMatch(/Neo4j's parser refused this query: .*\(line 1, column \d+\)/);
     }
+  });
+
+  it('refuses text the two parsers read differently: a lone carriage return, a doubled backtick', () => {
+    // Neo4j ends a // comment at \r, Grafeo only at \n: the second column is code to Grafeo only.
+    const hidden = `RETURN 1 AS x // \r, ' AS y\nUNION LOAD CSV FROM '/etc/passwd' AS r RETURN r[0] AS x // '`;
+    expect(refusal(hidden)?.message).toMatch(/lone carriage return U\+000D at offset 17/);
+    expect(refusal('MATCH (n) RETURN n.key AS x // \r, 5 AS z')).toBeDefined();
+    expect(refusal('RETURN 1 AS `a``b`, 2 AS y')?.message).toMatch(/doubled backtick/);
+    // A Windows line end is read alike by both.
+    expect(refusal('MATCH (n)\r\nRETURN count(n) AS c // a comment\r\n')).toBeUndefined();
   });
 
   it('says what made the query a write, or which procedure it called', () => {
