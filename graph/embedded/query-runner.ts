@@ -84,14 +84,21 @@ export class QueryRunner {
       if (this.current?.snapshot === snapshot) this.current = undefined;
       host = await this.hostFor(snapshot);
     }
-    if (this.closed || host.gone) throw closedError();
+    if (this.closed) throw closedError();
+    if (host.gone || !host.process.connected) throw goneError();
     return new Promise<StatementResult>((resolve, reject) => {
       const id = this.nextId++;
       const timer = setTimeout(() => {
         this.stop(host, id, new QueryTimeoutError(timeoutMs));
       }, timeoutMs);
       host.running.set(id, { resolve, reject, timer });
-      host.process.send({ id, request } satisfies ToQueryHost);
+      host.process.send({ id, request } satisfies ToQueryHost, (error) => {
+        // The host went away before it had the query (it died on its own): nothing ran.
+        if (error === null || !host.running.has(id)) return;
+        host.running.delete(id);
+        clearTimeout(timer);
+        reject(goneError());
+      });
     });
   }
 
@@ -122,10 +129,12 @@ export class QueryRunner {
         },
         () => undefined,
       );
-      // A host that failed to start is not kept: the next query tries again.
+      // A host that failed to start is not kept, nor is its copy: the next query tries again
+      // (the main host writes a new copy when the last one is gone).
       const started = this.current;
       started.host.catch(() => {
         if (this.current === started) this.current = undefined;
+        this.removeCopy(snapshot);
       });
     }
     return this.current.host;
@@ -147,6 +156,14 @@ export class QueryRunner {
     this.hosts.add(host);
     child.on('exit', (code, signal) => {
       this.onExit(host, code, signal);
+    });
+    // A channel that breaks (the host died on its own) is seen here, not thrown at the server.
+    child.on('error', (error) => {
+      this.options.logger.warn({ err: error }, 'the query host channel failed');
+      host.gone = true;
+    });
+    child.on('disconnect', () => {
+      host.gone = true;
     });
     return new Promise<QueryHost>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -282,6 +299,10 @@ export class QueryRunner {
   private removeCopy(snapshot: string): void {
     fs.rmSync(snapshot, { force: true });
   }
+}
+
+function goneError(): StoreUnavailableError {
+  return new StoreUnavailableError('the query host stopped before it had this query; run it again');
 }
 
 function closedError(): StoreUnavailableError {

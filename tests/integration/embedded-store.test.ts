@@ -160,7 +160,40 @@ describe('EmbeddedStore', () => {
     expect(entries.filter((entry) => !entry.startsWith('NODE_CHANNEL_'))).toEqual([]);
   });
 
-  it('keeps answering reads sent while a host is being replaced', async () => {
+  it('sends again what was in flight when the host that writes dies, and loses nothing', async () => {
+    const store = await EmbeddedStore.open(file());
+    cleanups.push(() => store.close());
+    const [main] = execFileSync('ps', ['-eo', 'pid,args'])
+      .toString()
+      .split('\n')
+      .filter((line) => /embedded\/host\.(ts|js)/.test(line) && line.includes(store.location));
+    const pid = Number((main ?? '').trim().split(/\s+/)[0]);
+    expect(pid).toBeGreaterThan(0);
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      store.upsertNodes(
+        'Package',
+        Array.from({ length: 500 }, (_, j) => ({ key: `pkg:npm/p${i}-${j}`, props: { i, j } })),
+      ),
+    );
+    const reads = Array.from({ length: 20 }, () => store.counts());
+    // Killed while the writes are queued in it (they run one at a time).
+    process.kill(pid, 'SIGKILL');
+    const settled = await Promise.allSettled([...writes, ...reads]);
+    expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(store.restarts).toBe(1);
+    expect((await store.counts()).nodes).toEqual({ Package: 10_000 });
+    expect(
+      (
+        await store.query(
+          'MATCH (n:Package) RETURN count(n) AS c',
+          {},
+          { rowLimit: 1, timeoutMs: 20_000 },
+        )
+      ).rows,
+    ).toEqual([{ c: 10_000 }]);
+  });
+
+  it('keeps answering reads sent while a query host is being replaced', async () => {
     const store = await EmbeddedStore.open(file());
     cleanups.push(() => store.close());
     // The outcome is taken at once: the rejection comes while the loop below still runs.
