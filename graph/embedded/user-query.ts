@@ -15,12 +15,31 @@ import { checkPlan } from './query-plan.js';
 
 type Database = InstanceType<typeof grafeo.GrafeoDB>;
 
+/** Grafeo's GQLSTATUS for a write in a read-only transaction (the query host's copy). */
+const READ_ONLY_TRANSACTION = '25G03';
+
+/**
+ * A write that got past the parser and the plan check and was stopped by the read-only copy or
+ * the write counters. Users see `QUERY_NOT_READ_ONLY` as for any write; the class says that the
+ * layers above let it through (the fuzz test fails on it).
+ */
+export class WriteAttemptError extends ReadOnlyViolationError {
+  constructor(options: { cause?: unknown } = {}) {
+    super(
+      'this query tried to change the graph; it ran on a read-only copy in a transaction that was rolled back, and nothing was changed',
+      options,
+    );
+    this.name = 'WriteAttemptError';
+  }
+}
+
 /** A query changed the schema: it is refused, and the query host's copy is discarded. */
 export class SchemaChangedError extends ReadOnlyViolationError {
   constructor() {
     super(
       'this query changed the schema of the copy it ran on; the copy is discarded and the graph is unchanged',
     );
+    this.name = 'SchemaChangedError';
   }
 }
 
@@ -53,16 +72,15 @@ export async function runRolledBack(db: Database, request: QueryRequest): Promis
   try {
     result = await tx.executeCypher(request.statement, request.params);
   } catch (error) {
+    if ((error as { gqlStatus?: unknown }).gqlStatus === READ_ONLY_TRANSACTION) {
+      throw new WriteAttemptError({ cause: error });
+    }
     throw statementError(error, true);
   } finally {
     if (tx.isActive) tx.rollback();
   }
   const counters = countersOf(result);
-  if (wrote(counters)) {
-    throw new ReadOnlyViolationError(
-      'this query tried to change the graph; it was rolled back and nothing was changed',
-    );
-  }
+  if (wrote(counters)) throw new WriteAttemptError();
   return { columns: result.columns, ...rowsOf(result, request.rowLimit), counters };
 }
 

@@ -22,6 +22,10 @@ export function cypherQueries(canaryPath: string): fc.Arbitrary<string> {
     '\u2028',
     '\ufeff',
     '\u0085',
+    '\r',
+    '\r\n',
+    '// c\r',
+    '/* c */\r',
   );
   const number = fc.constantFrom(
     '1e9',
@@ -134,6 +138,9 @@ export function cypherQueries(canaryPath: string): fc.Arbitrary<string> {
   const load = fc.constantFrom(
     `LOAD CSV FROM '${canaryPath}' AS r`,
     `LOAD CSV FROM 'file://${canaryPath}' AS r`,
+    `load csv from '${canaryPath}' as r`,
+    `LoAd CsV FrOm "${canaryPath}" AS r`,
+    `LOAD CSV FROM $path AS r`,
     `LOAD CSV WITH HEADERS FROM "${canaryPath}" AS r`,
     `LOAD CSV FROM '${canaryPath}' AS r FIELDTERMINATOR ','`,
     `LOAD DATA FROM '${canaryPath}' FORMAT CSV AS r`,
@@ -148,6 +155,7 @@ export function cypherQueries(canaryPath: string): fc.Arbitrary<string> {
     "'unclosed",
     '`CREATE`',
     '`a``b`',
+    '`a``, 2 AS y, `',
     '`LOAD CSV`',
     "'LOAD CSV FROM \\'/etc/passwd\\''",
     '$a',

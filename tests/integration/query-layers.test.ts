@@ -150,7 +150,7 @@ describe('layer 4: the rolled-back transaction, its counters and the schema chec
           params: {},
           rowLimit: 10,
         }),
-      ).rejects.toMatchObject({ name: 'ReadOnlyViolationError' });
+      ).rejects.toMatchObject({ name: 'WriteAttemptError', code: 'QUERY_NOT_READ_ONLY' });
       expect((await db.executeCypher('MATCH (n) RETURN count(n) AS c')).toArray()).toEqual([
         { c: 0 },
       ]);
@@ -168,7 +168,8 @@ describe('layer 4: the rolled-back transaction, its counters and the schema chec
       tx.rollback();
       expect(Object.values(created.counters).every((n) => n === 0)).toBe(true);
       await expect(assertSchemaUnchanged(db, schema, before)).rejects.toMatchObject({
-        name: 'ReadOnlyViolationError',
+        name: 'SchemaChangedError',
+        code: 'QUERY_NOT_READ_ONLY',
         message: expect.stringMatching(/changed the schema/) as unknown,
       });
     } finally {
