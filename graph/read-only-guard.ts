@@ -2,7 +2,8 @@
  * The first layer of defence for user-written Cypher: Neo4j's own parser reads the query, and the
  * query is accepted only if its parse tree holds nothing but read clauses, procedures from a short
  * allow-list and functions of the built-in namespaces. The decision is made on the parser's tree,
- * not on a scan of words, so a query the parser reads one way cannot pass as another.
+ * not on a scan of words. Text that Neo4j's lexer and Grafeo's are known to read differently is
+ * refused before parsing (see UNREADABLE); the store's plan check judges what Grafeo would run.
  *
  * It is not the only layer (docs/security.md): the embedded store runs what passes in a host
  * process of its own over a read-only copy of the graph, checks Grafeo's own plan of the query
