@@ -39,8 +39,11 @@ export function planOperators(plan: string): { operator: string; detail: string 
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const match = /^\s*([A-Za-z]\w*)\s*(?:\((.*)\))?/.exec(line);
-      return { operator: match?.[1] ?? line.trim(), detail: match?.[2] ?? '' };
+      const match = /^\s*([A-Z][A-Za-z]*)\b[^(]*(?:\((.*)\))?/.exec(line);
+      // A line that is not an operator (a name with a line break in it splits one): unreadable.
+      return match === null
+        ? { operator: '', detail: line.trim() }
+        : { operator: match[1] ?? '', detail: match[2] ?? '' };
     });
 }
 
@@ -51,6 +54,11 @@ export function checkPlan(plan: string): void {
     throw new ReadOnlyViolationError('the embedded store gave no plan for this query');
   }
   for (const { operator, detail } of operators) {
+    if (operator === '') {
+      throw new ReadOnlyViolationError(
+        `the embedded store's plan of this query could not be read at "${detail.slice(0, 40)}" (a name with a line break in it?), so it is not run`,
+      );
+    }
     if (!READ_OPERATORS.has(operator)) {
       throw new ReadOnlyViolationError(
         `this query is not read-only: the embedded store would run it with the operator ${operator}, which is not a read; ad-hoc queries may only read`,

@@ -101,6 +101,15 @@ describe("layer 2: Grafeo's plan must hold only read operators (the query host, 
     expect(() => {
       checkPlan('');
     }).toThrow(/no plan/);
+    // Grafeo prints a backticked name as it is: a line break in it splits the operator's line.
+    expect(() => {
+      checkPlan('Return (1 AS a\nb)\n  Empty\n');
+    }).toThrow(/plan of this query could not be read at "b\)"/);
+    expect(() => {
+      checkPlan(
+        'Return DISTINCT (a.key AS a)\n  Filter (n.key Eq "a") [index: key]\n    NodeScan (n:Package)\n',
+      );
+    }).not.toThrow();
   });
 });
 
