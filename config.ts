@@ -45,162 +45,227 @@ export interface Config {
   logLevel: LogLevel;
 }
 
-/** Defaults of the answer caps (issue 11), for the settings below and for callers without a Config. */
-export const ANSWER_DEFAULTS = { answerLimitKb: 512, pathHopLimit: 50 } as const;
-
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** Every environment variable trustmap reads, with its meaning and default, for docs and `--help`. */
-export const SETTINGS = [
-  ['TRUSTMAP_DB', 'embedded store file', './.trustmap/graph.grafeo'],
-  [
-    'NEO4J_URI',
-    'Neo4j to use instead of the embedded store (neo4j://, bolt://, +s, +ssc)',
-    'unset',
-  ],
-  ['NEO4J_USER', 'Neo4j user', 'neo4j'],
-  ['NEO4J_PASSWORD', 'Neo4j password (required with NEO4J_URI)', 'unset'],
-  ['NEO4J_DATABASE', 'Neo4j database name', 'neo4j'],
-  [
-    'REDIS_URL',
-    'Redis for the BullMQ ingest queue (redis:// or rediss://)',
-    'unset: in-process queue',
-  ],
-  ['NPM_REGISTRY', 'npm registry base URL', 'https://registry.npmjs.org/'],
-  ['PYPI_URL', 'PyPI base URL', 'https://pypi.org'],
-  ['GITHUB_API_URL', 'GitHub REST API base URL', 'https://api.github.com'],
-  ['GITHUB_TOKEN', 'GitHub token (optional; without it git history is read instead)', 'unset'],
-  ['OSV_URL', 'OSV API base URL', 'https://api.osv.dev'],
-  ['TRUSTMAP_HOST', 'address the server binds', '127.0.0.1'],
-  ['TRUSTMAP_PORT', 'port the server listens on', '8470'],
-  ['TRUSTMAP_TOKEN', 'Bearer token the server requires (required off loopback)', 'unset'],
-  ['TRUSTMAP_QUERY_TIMEOUT_MS', 'time limit of an ad-hoc Cypher query', '30000'],
-  ['TRUSTMAP_QUERY_ROW_LIMIT', 'row limit of an ad-hoc Cypher query', '10000'],
-  [
-    'TRUSTMAP_QUERY_MEMORY_MB',
-    'memory limit of an ad-hoc Cypher query, in MiB (embedded store)',
-    '2048',
-  ],
-  [
-    'TRUSTMAP_ANSWER_LIMIT_KB',
-    'largest what-if, chokepoints or investigation answer, in KiB (rows past it are cut, saying so)',
-    String(ANSWER_DEFAULTS.answerLimitKb),
-  ],
-  [
-    'TRUSTMAP_PATH_HOP_LIMIT',
-    'longest path those answers carry, in hops (longer paths are cut, saying so)',
-    String(ANSWER_DEFAULTS.pathHopLimit),
-  ],
-  [
-    'TRUSTMAP_PUBLIC_URL',
-    'address people open the explorer at; https turns on HSTS and upgrade-insecure-requests',
-    'unset: http on the bind address',
-  ],
-  ['TRUSTMAP_WORKER_LOCK_MS', 'how long a stopped worker keeps its ingest jobs locked', '30000'],
-  ['TRUSTMAP_LOG_LEVEL', `log level (${LOG_LEVELS.join(', ')})`, 'info'],
-] as const;
-
-export type SettingName = (typeof SETTINGS)[number][0];
-export type Environment = Readonly<Partial<Record<string, string | undefined>>>;
 
 const NEO4J_SCHEMES = ['neo4j:', 'neo4j+s:', 'neo4j+ssc:', 'bolt:', 'bolt+s:', 'bolt+ssc:'];
 const REDIS_SCHEMES = ['redis:', 'rediss:'];
 const HTTP_SCHEMES = ['http:', 'https:'];
+
+/** One setting: its meaning, its default (as text, read as a set value is), and its validator. */
+export interface SettingSpec<T> {
+  description: string;
+  /** The value when the setting is unset; without one the setting is optional. */
+  default?: string;
+  /** What `--help` and the README say when there is no default. */
+  whenUnset?: string;
+  /** Reads a set (non-empty, trimmed) value; throws a ConfigError naming the setting. */
+  parse: (setting: string, value: string) => T;
+}
+
+const text = (_setting: string, value: string): string => value;
+const integerIn =
+  (min: number, max: number) =>
+  (setting: string, value: string): number =>
+    integer(setting, value, min, max);
+const urlWith =
+  (schemes: readonly string[]) =>
+  (setting: string, value: string): string =>
+    url(setting, value, schemes);
+
+/**
+ * Every environment variable trustmap reads: the one table that `loadConfig`, `--help` and the
+ * README's configuration table (checked by tests/unit/config.test.ts) come from.
+ */
+export const SETTINGS = {
+  TRUSTMAP_DB: {
+    description: 'embedded store file',
+    default: './.trustmap/graph.grafeo',
+    parse: text,
+  },
+  NEO4J_URI: {
+    description: 'Neo4j to use instead of the embedded store (neo4j://, bolt://, +s, +ssc)',
+    parse: urlWith(NEO4J_SCHEMES),
+  },
+  NEO4J_USER: { description: 'Neo4j user', default: 'neo4j', parse: text },
+  NEO4J_PASSWORD: { description: 'Neo4j password (required with NEO4J_URI)', parse: text },
+  NEO4J_DATABASE: { description: 'Neo4j database name', default: 'neo4j', parse: name },
+  REDIS_URL: {
+    description: 'Redis for the BullMQ ingest queue (redis:// or rediss://)',
+    whenUnset: 'unset: in-process queue',
+    parse: urlWith(REDIS_SCHEMES),
+  },
+  NPM_REGISTRY: {
+    description: 'npm registry base URL',
+    default: 'https://registry.npmjs.org/',
+    parse: baseUrl,
+  },
+  PYPI_URL: { description: 'PyPI base URL', default: 'https://pypi.org', parse: baseUrl },
+  GITHUB_API_URL: {
+    description: 'GitHub REST API base URL',
+    default: 'https://api.github.com',
+    parse: baseUrl,
+  },
+  GITHUB_TOKEN: {
+    description: 'GitHub token (optional; without it git history is read instead)',
+    parse: text,
+  },
+  OSV_URL: { description: 'OSV API base URL', default: 'https://api.osv.dev', parse: baseUrl },
+  TRUSTMAP_HOST: { description: 'address the server binds', default: '127.0.0.1', parse: text },
+  TRUSTMAP_PORT: {
+    description: 'port the server listens on',
+    default: '8470',
+    parse: integerIn(0, 65535),
+  },
+  TRUSTMAP_TOKEN: {
+    description: 'Bearer token the server requires (required off loopback)',
+    parse: (setting: string, value: string): string => {
+      if (value.length < 16) throw new ConfigError(setting, 'must be at least 16 characters long');
+      return value;
+    },
+  },
+  TRUSTMAP_QUERY_TIMEOUT_MS: {
+    description: 'time limit of an ad-hoc Cypher query',
+    default: '30000',
+    parse: integerIn(100, 3_600_000),
+  },
+  TRUSTMAP_QUERY_ROW_LIMIT: {
+    description: 'row limit of an ad-hoc Cypher query',
+    default: '10000',
+    parse: integerIn(1, 1_000_000),
+  },
+  TRUSTMAP_QUERY_MEMORY_MB: {
+    description: 'memory limit of an ad-hoc Cypher query, in MiB (embedded store)',
+    default: '2048',
+    parse: integerIn(64, 1_048_576),
+  },
+  TRUSTMAP_ANSWER_LIMIT_KB: {
+    description:
+      'largest what-if, chokepoints or investigation answer, in KiB (rows past it are cut, saying so)',
+    default: '512',
+    parse: integerIn(1, 1_048_576),
+  },
+  TRUSTMAP_PATH_HOP_LIMIT: {
+    description: 'longest path those answers carry, in hops (longer paths are cut, saying so)',
+    default: '50',
+    parse: integerIn(1, 100_000),
+  },
+  TRUSTMAP_PUBLIC_URL: {
+    description:
+      'address people open the explorer at; https turns on HSTS and upgrade-insecure-requests',
+    whenUnset: 'unset: http on the bind address',
+    parse: publicUrl,
+  },
+  TRUSTMAP_WORKER_LOCK_MS: {
+    description: 'how long a stopped worker keeps its ingest jobs locked',
+    default: '30000',
+    parse: integerIn(1000, 3_600_000),
+  },
+  TRUSTMAP_LOG_LEVEL: {
+    description: `log level (${LOG_LEVELS.join(', ')})`,
+    default: 'info',
+    parse: (setting: string, value: string): LogLevel => {
+      if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+        throw new ConfigError(setting, `must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
+      }
+      return value as LogLevel;
+    },
+  },
+} as const satisfies Record<string, SettingSpec<unknown>>;
+
+export type SettingName = keyof typeof SETTINGS;
+type SettingValue<K extends SettingName> = ReturnType<(typeof SETTINGS)[K]['parse']>;
+export type Environment = Readonly<Partial<Record<string, string | undefined>>>;
+
+/** The settings as `--help` and the README list them: name, meaning, default. */
+export function settingRows(): { name: SettingName; description: string; default: string }[] {
+  return (Object.entries(SETTINGS) as [SettingName, SettingSpec<unknown>][]).map(
+    ([settingName, spec]) => ({
+      name: settingName,
+      description: spec.description,
+      default: spec.default ?? spec.whenUnset ?? 'unset',
+    }),
+  );
+}
+
+/** Defaults of the answer caps, for callers without a Config (from the table). */
+export const ANSWER_DEFAULTS = {
+  answerLimitKb: integer(
+    'TRUSTMAP_ANSWER_LIMIT_KB',
+    SETTINGS.TRUSTMAP_ANSWER_LIMIT_KB.default,
+    1,
+    1_048_576,
+  ),
+  pathHopLimit: integer(
+    'TRUSTMAP_PATH_HOP_LIMIT',
+    SETTINGS.TRUSTMAP_PATH_HOP_LIMIT.default,
+    1,
+    1e5,
+  ),
+} as const;
 
 /**
  * Builds the configuration from an environment (by default the process's) and a working directory.
  * Throws a `ConfigError` naming the first bad setting.
  */
 export function loadConfig(env: Environment = process.env, cwd: string = process.cwd()): Config {
-  const read = (name: SettingName): string | undefined => {
-    const value = env[name];
-    if (value === undefined) return undefined;
-    const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
+  /** A setting as set, validated; undefined when unset (empty counts as unset). */
+  const optional = <K extends SettingName>(key: K): SettingValue<K> | undefined => {
+    const trimmed = env[key]?.trim();
+    if (trimmed === undefined || trimmed === '') return undefined;
+    return SETTINGS[key].parse(key, trimmed) as SettingValue<K>;
   };
+  /** A setting with a default: as set, or its default, validated the same way. */
+  const value = <K extends SettingName & keyof typeof DEFAULTED>(key: K): SettingValue<K> =>
+    optional(key) ?? (SETTINGS[key].parse(key, DEFAULTED[key]) as SettingValue<K>);
 
-  const neo4jUri = read('NEO4J_URI');
+  const neo4jUri = optional('NEO4J_URI');
   let neo4j: Neo4jConfig | undefined;
   if (neo4jUri !== undefined) {
-    const uri = url('NEO4J_URI', neo4jUri, NEO4J_SCHEMES);
-    const password = read('NEO4J_PASSWORD');
+    const password = optional('NEO4J_PASSWORD');
     if (password === undefined) {
       throw new ConfigError('NEO4J_PASSWORD', 'is required when NEO4J_URI is set');
     }
     neo4j = {
-      uri,
-      user: read('NEO4J_USER') ?? 'neo4j',
+      uri: neo4jUri,
+      user: value('NEO4J_USER'),
       password,
-      database: name('NEO4J_DATABASE', read('NEO4J_DATABASE') ?? 'neo4j'),
+      database: value('NEO4J_DATABASE'),
     };
   }
 
-  const redis = read('REDIS_URL');
-  const logLevel = read('TRUSTMAP_LOG_LEVEL') ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new ConfigError(
-      'TRUSTMAP_LOG_LEVEL',
-      `must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`,
-    );
-  }
-  const token = read('TRUSTMAP_TOKEN');
-  if (token !== undefined && token.length < 16) {
-    throw new ConfigError('TRUSTMAP_TOKEN', 'must be at least 16 characters long');
-  }
-
   return {
-    dbPath: path.resolve(cwd, read('TRUSTMAP_DB') ?? path.join('.trustmap', 'graph.grafeo')),
+    dbPath: path.resolve(cwd, value('TRUSTMAP_DB')),
     neo4j,
-    redisUrl: redis === undefined ? undefined : url('REDIS_URL', redis, REDIS_SCHEMES),
-    npmRegistry: baseUrl('NPM_REGISTRY', read('NPM_REGISTRY') ?? 'https://registry.npmjs.org/'),
-    pypiUrl: baseUrl('PYPI_URL', read('PYPI_URL') ?? 'https://pypi.org'),
-    githubApiUrl: baseUrl('GITHUB_API_URL', read('GITHUB_API_URL') ?? 'https://api.github.com'),
-    githubToken: read('GITHUB_TOKEN'),
-    osvUrl: baseUrl('OSV_URL', read('OSV_URL') ?? 'https://api.osv.dev'),
-    host: read('TRUSTMAP_HOST') ?? '127.0.0.1',
-    port: integer('TRUSTMAP_PORT', read('TRUSTMAP_PORT') ?? '8470', 0, 65535),
-    token,
-    queryTimeoutMs: integer(
-      'TRUSTMAP_QUERY_TIMEOUT_MS',
-      read('TRUSTMAP_QUERY_TIMEOUT_MS') ?? '30000',
-      100,
-      3_600_000,
-    ),
-    queryRowLimit: integer(
-      'TRUSTMAP_QUERY_ROW_LIMIT',
-      read('TRUSTMAP_QUERY_ROW_LIMIT') ?? '10000',
-      1,
-      1_000_000,
-    ),
-    queryMemoryMb: integer(
-      'TRUSTMAP_QUERY_MEMORY_MB',
-      read('TRUSTMAP_QUERY_MEMORY_MB') ?? '2048',
-      64,
-      1_048_576,
-    ),
-    answerLimitKb: integer(
-      'TRUSTMAP_ANSWER_LIMIT_KB',
-      read('TRUSTMAP_ANSWER_LIMIT_KB') ?? String(ANSWER_DEFAULTS.answerLimitKb),
-      1,
-      1_048_576,
-    ),
-    pathHopLimit: integer(
-      'TRUSTMAP_PATH_HOP_LIMIT',
-      read('TRUSTMAP_PATH_HOP_LIMIT') ?? String(ANSWER_DEFAULTS.pathHopLimit),
-      1,
-      100_000,
-    ),
-    publicUrl: publicUrl(read('TRUSTMAP_PUBLIC_URL')),
-    workerLockMs: integer(
-      'TRUSTMAP_WORKER_LOCK_MS',
-      read('TRUSTMAP_WORKER_LOCK_MS') ?? '30000',
-      1000,
-      3_600_000,
-    ),
-    logLevel: logLevel as LogLevel,
+    redisUrl: optional('REDIS_URL'),
+    npmRegistry: value('NPM_REGISTRY'),
+    pypiUrl: value('PYPI_URL'),
+    githubApiUrl: value('GITHUB_API_URL'),
+    githubToken: optional('GITHUB_TOKEN'),
+    osvUrl: value('OSV_URL'),
+    host: value('TRUSTMAP_HOST'),
+    port: value('TRUSTMAP_PORT'),
+    token: optional('TRUSTMAP_TOKEN'),
+    queryTimeoutMs: value('TRUSTMAP_QUERY_TIMEOUT_MS'),
+    queryRowLimit: value('TRUSTMAP_QUERY_ROW_LIMIT'),
+    queryMemoryMb: value('TRUSTMAP_QUERY_MEMORY_MB'),
+    answerLimitKb: value('TRUSTMAP_ANSWER_LIMIT_KB'),
+    pathHopLimit: value('TRUSTMAP_PATH_HOP_LIMIT'),
+    publicUrl: optional('TRUSTMAP_PUBLIC_URL'),
+    workerLockMs: value('TRUSTMAP_WORKER_LOCK_MS'),
+    logLevel: value('TRUSTMAP_LOG_LEVEL'),
   };
 }
+
+/** The settings that have a default, with it. */
+type Defaulted = {
+  [K in SettingName as (typeof SETTINGS)[K] extends { default: string } ? K : never]: string;
+};
+const DEFAULTED = Object.fromEntries(
+  Object.entries(SETTINGS).flatMap(([key, spec]) =>
+    'default' in spec ? [[key, spec.default]] : [],
+  ),
+) as Defaulted;
 
 function url(setting: string, value: string, schemes: readonly string[]): string {
   let parsed: URL;
@@ -229,9 +294,8 @@ function baseUrl(setting: string, value: string): string {
 }
 
 /** The explorer's public address: an http(s) origin, kept without a trailing slash. */
-function publicUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  url('TRUSTMAP_PUBLIC_URL', value, HTTP_SCHEMES);
+function publicUrl(setting: string, value: string): string {
+  url(setting, value, HTTP_SCHEMES);
   const parsed = new URL(value);
   if (
     parsed.username !== '' ||
@@ -240,7 +304,7 @@ function publicUrl(value: string | undefined): string | undefined {
     parsed.hash !== ''
   ) {
     throw new ConfigError(
-      'TRUSTMAP_PUBLIC_URL',
+      setting,
       `"${value}" must be a plain address (scheme, host, port, path), without credentials, query or fragment`,
     );
   }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, SETTINGS, type Config, type Environment } from '../config.js';
+import { loadConfig, settingRows, type Config, type Environment } from '../config.js';
 import { ConfigError, isTrustmapError } from '../errors.js';
 import { openStore } from '../graph/open-store.js';
 import type { GraphStore } from '../graph/store.js';
@@ -99,8 +99,8 @@ function parseParam(value: string, previous: Record<string, JsonValue>): Record<
 const ENVIRONMENT_HELP = [
   '',
   'Environment:',
-  ...SETTINGS.map(
-    ([name, meaning, fallback]) => `  ${name.padEnd(26)} ${meaning} (default: ${fallback})`,
+  ...settingRows().map(
+    (row) => `  ${row.name.padEnd(26)} ${row.description} (default: ${row.default})`,
   ),
 ].join('\n');
 

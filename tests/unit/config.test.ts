@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import fs from 'node:fs';
+import { loadConfig, settingRows } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 
 function failure(env: Record<string, string>): ConfigError {
@@ -95,5 +96,34 @@ describe('loadConfig', () => {
 
   it('treats an empty setting as unset', () => {
     expect(loadConfig({ NEO4J_URI: '', TRUSTMAP_PORT: ' ' }, '/').neo4j).toBeUndefined();
+  });
+
+  it("is the one table: the README's configuration table lists every setting, in order, with its default", () => {
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
+    );
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => {
+        const [, variable = '', , fallback = ''] = line.split('|').map((cell) => cell.trim());
+        return { name: variable.replace(/`/g, ''), default: fallback.replace(/`/g, '') };
+      });
+    expect(rows).toEqual(settingRows().map((row) => ({ name: row.name, default: row.default })));
+  });
+
+  it('applies each default through the same validator as a set value', () => {
+    const defaults = loadConfig({}, '/');
+    const explicit = loadConfig(
+      Object.fromEntries(
+        settingRows()
+          .filter((row) => !row.default.startsWith('unset'))
+          .map((row) => [row.name, row.default]),
+      ),
+      '/',
+    );
+    expect(explicit).toEqual(defaults);
   });
 });
