@@ -61,6 +61,13 @@ export interface ChokepointRow extends BoundedPath {
   fragility: number;
 }
 
+/** The scoring run an answer's numbers come from (`trustmap score`, stored on the nodes). */
+export interface ScoringRunInfo {
+  scoredAt: string;
+  /** The anchors the scores were computed with (those of the run that were in the graph). */
+  anchors: string[];
+}
+
 /** A ranking of chokepoints (`GET /api/chokepoints`, `trustmap chokepoints --json`). */
 export interface ChokepointsAnswer {
   root: string | null;
@@ -70,6 +77,7 @@ export interface ChokepointsAnswer {
   /** True when anything was left out: rows past a limit, or a path cut (which says so). */
   truncated: boolean;
   limits: AnswerLimits;
+  scoring: ScoringRunInfo;
 }
 
 /**
@@ -95,6 +103,7 @@ export interface WhatIfAnswer {
   /** True when anything was left out: rows past a limit, or a path cut (which says so). */
   truncated: boolean;
   limits: AnswerLimits;
+  scoring: ScoringRunInfo;
 }
 
 /** How far an ingest has got (the `progress` events of `POST /api/ingest`). */

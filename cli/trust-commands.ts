@@ -4,8 +4,10 @@ import type { Config } from '../config.js';
 import { NotFoundError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
+import { loadTrustGraph } from '../trust/load.js';
 import { answerLimits, chokepoints, compromise } from '../trust/report.js';
 import { scoreFromStore } from '../trust/score-store.js';
+import { requireStoredAnchors, storedScores } from '../trust/stored-scores.js';
 import { writeScores } from '../trust/write-scores.js';
 import { cell, table } from './output.js';
 import type { CliIo } from './program.js';
@@ -69,12 +71,19 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
       'only the closure of this root (npm:express, npm:express@^4, or a version key)',
     )
     .option('--limit <n>', 'how many', deps.positiveInt, 20)
-    .option('--anchor <key...>', 'reputation anchors')
-    .option('--json', 'print JSON: {root, chokepoints, total, truncated, limits}, as the API')
+    .option(
+      '--anchor <key...>',
+      'check that the stored scores were computed with these anchors (rescore with "trustmap score --anchor")',
+    )
+    .option(
+      '--json',
+      'print JSON: {root, chokepoints, total, truncated, limits, scoring}, as the API',
+    )
     .action(
       async (options: { root?: string; limit: number; anchor?: string[]; json?: boolean }) => {
         await withStore(async (store, config) => {
-          const { result } = await scoreFromStore(store, io.cwd, options.anchor);
+          const result = storedScores(await loadTrustGraph(store));
+          requireStoredAnchors(result.scoring, options.anchor);
           const answer = chokepoints(result, {
             root: options.root,
             limits: answerLimits(config, options.limit),
@@ -88,6 +97,7 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
             io.out('no package in the scored graph has dependents: ingest a root first\n');
             return;
           }
+          io.out(scoredWith(answer.scoring));
           io.out(
             table(
               ['key', 'reach', 'fragility', 'ownTrust', 'busFactor', 'maintainers', 'path'],
@@ -154,7 +164,7 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
     .action(
       async (options: { compromise: string; root?: string; limit: number; json?: boolean }) => {
         await withStore(async (store, config) => {
-          const { result } = await scoreFromStore(store, io.cwd);
+          const result = storedScores(await loadTrustGraph(store));
           const report = compromise(result, options.compromise, {
             root: options.root,
             limits: answerLimits(config, options.limit),
@@ -180,6 +190,11 @@ export function addTrustCommands(program: Command, deps: TrustCommandDeps): void
         });
       },
     );
+}
+
+/** Which run the numbers come from, for people. */
+function scoredWith(scoring: { scoredAt: string; anchors: string[] }): string {
+  return `scores of ${scoring.scoredAt}, anchors ${scoring.anchors.join(', ') || 'none in the graph'}\n`;
 }
 
 /** Why an answer lists fewer rows than it found, for people. */

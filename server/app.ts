@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/ingest', express.json({ limit: MAX_LOCKFILE_CHARS + 64 * 1024 }));
   app.use(express.json({ limit: '256kb' }));
 
-  const cache = new TrustGraphCache(store, deps.cwd);
+  const cache = new TrustGraphCache(store);
   const answers = deps.answers ?? ANSWER_DEFAULTS;
 
   app.get('/api/health', (_request, response) => {

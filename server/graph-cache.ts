@@ -1,13 +1,13 @@
 /**
- * The trust graph and its scores, loaded once and shared by the views that need the whole graph
- * (graph, roots, chokepoints, what-if): streaming a 250,000-item graph out of the store takes
+ * The trust graph and its stored scores, loaded once and shared by the views that need the whole
+ * graph (graph, roots, chokepoints, what-if): streaming a 250,000-item graph out of the store takes
  * seconds, and the explorer asks for several views at once. An API ingest clears it; writes from
- * elsewhere (CLI workers on Neo4j) show after at most `maxAgeMs`.
+ * elsewhere (`trustmap score`, CLI workers on Neo4j) show after at most `maxAgeMs`. Nothing here
+ * scores: every view shows the scores the last run stored, with that run's anchors.
  */
 import type { GraphStore } from '../graph/store.js';
-import { resolveAnchors } from '../trust/anchors.js';
 import { loadTrustGraph, type TrustGraph } from '../trust/load.js';
-import { computeScores, type ScoreResult } from '../trust/score.js';
+import { storedScores, type ScoredGraph } from '../trust/stored-scores.js';
 
 interface Entry<T> {
   at: number;
@@ -16,11 +16,10 @@ interface Entry<T> {
 
 export class TrustGraphCache {
   private graphEntry: Entry<TrustGraph> | undefined;
-  private scoresEntry: Entry<ScoreResult> | undefined;
+  private scoresEntry: Entry<ScoredGraph> | undefined;
 
   constructor(
     private readonly store: GraphStore,
-    private readonly cwd: string,
     private readonly maxAgeMs = 30_000,
   ) {}
 
@@ -35,11 +34,11 @@ export class TrustGraphCache {
     return this.graphEntry.value;
   }
 
-  scores(): Promise<ScoreResult> {
+  /** The stored scores over the stored graph; NotFoundError when nothing is scored yet. */
+  scores(): Promise<ScoredGraph> {
     this.scoresEntry = this.fresh(
       this.scoresEntry,
-      async () =>
-        computeScores(await this.graph(), { anchors: resolveAnchors(this.cwd, undefined).anchors }),
+      async () => storedScores(await this.graph()),
       () => {
         this.scoresEntry = undefined;
       },

@@ -1,9 +1,9 @@
-/** Questions about the resolved dependency graph of a score result: closures and paths. */
+/** Questions about the resolved dependency graph: closures and paths. */
 import semver from 'semver';
-import { buildCsr, type Csr } from './csr.js';
-import type { ScoreResult } from './score.js';
+import { buildCsr, type Csr, type EdgeList } from './csr.js';
 
-export function forwardGraph(result: ScoreResult): Csr {
+/** The resolved dependency graph, edges from a dependent to its dependency. */
+export function forwardGraph(result: { nodes: readonly string[]; dependencies: EdgeList }): Csr {
   return buildCsr(result.nodes.length, result.dependencies);
 }
 

@@ -17,6 +17,26 @@ export interface VersionNode {
   /** Stored scores of the last run, if any (for views; the engine recomputes its own). */
   trust: number | undefined;
   reach: number | undefined;
+  /** The rest of the stored scores the views show; undefined when this version is not scored. */
+  stored?: StoredVersionScore | undefined;
+}
+
+/** A version's scores as the last scoring run stored them. */
+export interface StoredVersionScore {
+  trust: number;
+  ownTrust: number;
+  reach: number;
+  busFactor: number;
+  fragility: number;
+  /** From the stored explanation, read only for versions with dependents (the chokepoints). */
+  busFactorSource: string | undefined;
+}
+
+/** The last scoring run: when it ran and the anchors its scores were computed with. */
+export interface ScoringRun {
+  scoredAt: string;
+  /** The anchors that were in the graph (the others do not change any score). */
+  anchors: string[];
 }
 
 export interface TrustGraph {
@@ -65,6 +85,8 @@ export interface TrustGraph {
   advisoriesKnown: boolean;
   /** Stored trust of people, organisations and repositories from the last run (for views). */
   storedTrust: Map<string, number>;
+  /** The last scoring run, read from its scored nodes; undefined when nothing is scored. */
+  scoring?: ScoringRun | undefined;
 }
 
 const str = (v: JsonValue | undefined): string | undefined =>
@@ -78,6 +100,60 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else if (!list.includes(value)) list.push(value);
+}
+
+/** The stored explanation's JSON, or undefined when it is missing or not an object. */
+function explanationOf(p: Record<string, JsonValue>): Record<string, JsonValue> | undefined {
+  if (typeof p.explanation !== 'string') return undefined;
+  try {
+    const doc = JSON.parse(p.explanation) as JsonValue;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The run a scored node belongs to, if it is newer than `run`: a run writes its anchors into
+ * every explanation, so one explanation per run is read, not one per node.
+ */
+function latestRun(
+  run: ScoringRun | undefined,
+  p: Record<string, JsonValue>,
+): ScoringRun | undefined {
+  const scoredAt = str(p.scoredAt);
+  if (scoredAt === undefined || (run !== undefined && run.scoredAt >= scoredAt)) return run;
+  const anchors = explanationOf(p)?.anchors;
+  if (!Array.isArray(anchors)) return run;
+  return { scoredAt, anchors: anchors.filter((a): a is string => typeof a === 'string') };
+}
+
+function storedVersionScore(p: Record<string, JsonValue>): StoredVersionScore | undefined {
+  const [trust, ownTrust, reach, busFactor, fragility] = [
+    num(p.trust),
+    num(p.ownTrust),
+    num(p.reach),
+    num(p.busFactor),
+    num(p.fragility),
+  ];
+  if (
+    trust === undefined ||
+    ownTrust === undefined ||
+    reach === undefined ||
+    busFactor === undefined ||
+    fragility === undefined
+  )
+    return undefined;
+  let busFactorSource: string | undefined;
+  if (reach > 0) {
+    const chokepoint = explanationOf(p)?.chokepoint;
+    const source =
+      typeof chokepoint === 'object' && chokepoint !== null && !Array.isArray(chokepoint)
+        ? chokepoint.busFactorSource
+        : undefined;
+    busFactorSource = str(source);
+  }
+  return { trust, ownTrust, reach, busFactor, fragility, busFactorSource };
 }
 
 export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
@@ -103,11 +179,13 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
     advisoriesKnown: false,
     storedTrust: new Map(),
     repositories: new Map(),
+    scoring: undefined,
   };
   for await (const batch of store.stream({ batchSize: 10_000 })) {
     if (batch.kind === 'nodes') {
       for (const node of batch.nodes) {
         const p = node.properties;
+        graph.scoring = latestRun(graph.scoring, p);
         if (node.labels.includes('Version')) {
           graph.versions.set(node.key, {
             key: node.key,
@@ -119,6 +197,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             project: p.project === true,
             trust: typeof p.trust === 'number' ? p.trust : undefined,
             reach: typeof p.reach === 'number' ? p.reach : undefined,
+            stored: storedVersionScore(p),
           });
         } else if (node.labels.includes('Package')) {
           graph.packages.set(node.key, {

@@ -1,5 +1,6 @@
 /**
- * Chokepoint rankings and what-if answers from a score result, shared by the CLI and the API.
+ * Chokepoint rankings and what-if answers from the stored scores (trust/stored-scores.ts), shared
+ * by the CLI and the API, each saying which scoring run and anchors its numbers come from.
  * Both are bounded (issue 11): one shortest path per row, cut at `limits.pathHops`, and at most
  * `limits.rows` rows in at most `limits.bytes` bytes of JSON; the answer says what was cut.
  */
@@ -8,7 +9,7 @@ import type { Config } from '../config.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { buildCsr } from './csr.js';
 import { boundedPathTo, findRoot, forwardGraph, shortestPaths, type PathTree } from './closure.js';
-import type { ScoreResult } from './score.js';
+import type { ScoredGraph } from './stored-scores.js';
 
 import type {
   AnswerLimits,
@@ -42,7 +43,7 @@ export function rootIndex(nodes: readonly string[], spec: string): number {
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function keyedPath(
-  result: ScoreResult,
+  result: ScoredGraph,
   tree: PathTree,
   node: number,
   maxHops: number,
@@ -54,7 +55,7 @@ function keyedPath(
 
 /** Versions with dependents, most fragile first, within a root's closure when one is given. */
 export function chokepoints(
-  result: ScoreResult,
+  result: ScoredGraph,
   options: { root?: string | undefined; limits: AnswerLimits },
 ): ChokepointsAnswer {
   const { limits } = options;
@@ -83,6 +84,7 @@ export function chokepoints(
     total: ranked.length,
     truncated: false,
     limits,
+    scoring: result.scoring,
   };
   const budget = new ByteBudget(limits.bytes, answer);
   let pathCut = false;
@@ -119,7 +121,7 @@ export function chokepoints(
  * version the person publishes), sorted by key.
  */
 export function compromise(
-  result: ScoreResult,
+  result: ScoredGraph,
   person: string,
   options: { root?: string | undefined; limits: AnswerLimits },
 ): WhatIfAnswer {
@@ -156,6 +158,7 @@ export function compromise(
     reached: [],
     truncated: false,
     limits,
+    scoring: result.scoring,
   };
   const budget = new ByteBudget(limits.bytes, answer);
   answer.publishesInto = budget.takeAll(publishesInto.slice(0, limits.rows));

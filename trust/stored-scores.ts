@@ -1,0 +1,100 @@
+/**
+ * The scores of the last scoring run, as stored on the nodes, over the stored resolved graph: what
+ * every view (chokepoints, what-if, the CLI's and the API's) ranks and answers from, so that none
+ * of them shows numbers other than the graph's colours and the node details. Nothing here scores.
+ */
+import { NotFoundError, InvalidInputError } from '../errors.js';
+import type { EdgeList } from './csr.js';
+import type { ScoringRun, TrustGraph } from './load.js';
+
+/** A version's stored scores, as the reports read them. */
+export interface ReportScore {
+  reach: number;
+  /** Who maintains its package (MAINTAINS in the stored graph): who can publish it. */
+  maintainers: string[];
+  busFactor: number;
+  busFactorSource: string;
+  ownTrust: number;
+  trust: number;
+  fragility: number;
+}
+
+/** The resolved graph with the stored scores of its versions: what trust/report.ts answers from. */
+export interface ScoredGraph {
+  /** The resolved versions, by index. */
+  nodes: string[];
+  dependencies: EdgeList;
+  /** The roots the graph was ingested for. */
+  roots: string[];
+  /** The versions the last run scored. */
+  versions: Map<string, ReportScore>;
+  persons: ReadonlySet<string>;
+  scoring: ScoringRun;
+}
+
+/** The resolved dependency graph (RESOLVES_TO), nodes indexed in the order the scorer uses. */
+export function resolvedGraph(graph: TrustGraph): { nodes: string[]; dependencies: EdgeList } {
+  const index = new Map<string, number>();
+  const nodes: string[] = [];
+  const at = (key: string): number => {
+    let i = index.get(key);
+    if (i === undefined) {
+      i = nodes.length;
+      index.set(key, i);
+      nodes.push(key);
+    }
+    return i;
+  };
+  const dependencies = { from: [] as number[], to: [] as number[] };
+  for (const edge of graph.resolves.values()) {
+    dependencies.from.push(at(edge.from));
+    dependencies.to.push(at(edge.to));
+  }
+  return { nodes, dependencies };
+}
+
+/** The stored scores of `graph`; NotFoundError when no scoring run has stored any. */
+export function storedScores(graph: TrustGraph): ScoredGraph {
+  const scoring = graph.scoring;
+  if (scoring === undefined)
+    throw new NotFoundError(
+      'nothing is scored yet: run "trustmap score" (an ingest from the explorer scores too)',
+    );
+  const { nodes, dependencies } = resolvedGraph(graph);
+  const versions = new Map<string, ReportScore>();
+  for (const key of nodes) {
+    const stored = graph.versions.get(key)?.stored;
+    if (stored === undefined) continue;
+    const pkg = graph.packageOf.get(key);
+    versions.set(key, {
+      reach: stored.reach,
+      maintainers: pkg === undefined ? [] : (graph.maintainers.get(pkg) ?? []),
+      busFactor: stored.busFactor,
+      busFactorSource: stored.busFactorSource ?? 'unknown',
+      ownTrust: stored.ownTrust,
+      trust: stored.trust,
+      fragility: stored.fragility,
+    });
+  }
+  const roots = [...new Set([...graph.resolves.values()].flatMap((e) => [...e.roots]))].sort();
+  return { nodes, dependencies, roots, versions, persons: graph.persons, scoring };
+}
+
+/**
+ * Refuses anchors other than the stored run's: a view shows the stored scores, and quietly
+ * recomputing them with other anchors would make it disagree with every other view.
+ */
+export function requireStoredAnchors(
+  scoring: ScoringRun,
+  anchors: readonly string[] | undefined,
+): void {
+  if (anchors === undefined || anchors.length === 0) return;
+  const stored = new Set(scoring.anchors);
+  const given = new Set(anchors);
+  const same = given.size === stored.size && [...given].every((a) => stored.has(a));
+  if (same) return;
+  throw new InvalidInputError(
+    `the stored scores (${scoring.scoredAt}) were computed with the anchors ${scoring.anchors.join(', ') || '(none in the graph)'}: ` +
+      `run "trustmap score --anchor ${anchors.join(' ')}" first to rank with others`,
+  );
+}
