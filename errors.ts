@@ -3,22 +3,40 @@
  * branch on `name` or `code`, never on message text. Every error keeps the `cause` it wraps.
  */
 
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'INVALID_INPUT'
-  | 'NOT_FOUND'
-  | 'STATEMENT_UNKNOWN'
-  | 'STORE_UNAVAILABLE'
-  | 'STORE_LOCKED'
-  | 'STORE_FAILED'
-  | 'QUERY_INVALID'
-  | 'QUERY_NOT_READ_ONLY'
-  | 'QUERY_TIMEOUT'
-  | 'QUERY_TOO_LARGE'
-  | 'REGISTRY_FAILED'
-  | 'PACKAGE_INVALID'
-  | 'NO_MATCHING_VERSION'
-  | 'UNAUTHORIZED';
+/** Every code an error of trustmap carries: stable, for callers, tests and the API. */
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'STATEMENT_UNKNOWN',
+  'STORE_UNAVAILABLE',
+  'STORE_LOCKED',
+  'STORE_FAILED',
+  'QUERY_INVALID',
+  'QUERY_NOT_READ_ONLY',
+  'QUERY_TIMEOUT',
+  'QUERY_TOO_LARGE',
+  'REGISTRY_FAILED',
+  'PACKAGE_INVALID',
+  'NO_MATCHING_VERSION',
+  'UNAUTHORIZED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The code of a failure an ingest records in its summary (a package it could not read): an
+ * error's own code, or one of the few outcomes that no error class throws.
+ * - `PACKAGE_MISSING`: the registry answered 404 for the package;
+ * - `JOB_FAILED`: a queue job that failed for good on a failure that is not a TrustmapError;
+ * - `UNEXPECTED`: an error that is not a TrustmapError (a bug), recorded rather than thrown.
+ */
+export type FailureCode = ErrorCode | 'PACKAGE_MISSING' | 'JOB_FAILED' | 'UNEXPECTED';
+
+/** The failure code of any error: its own code when it is ours, else `fallback`. */
+export function failureCode(error: unknown, fallback: FailureCode = 'UNEXPECTED'): FailureCode {
+  return error instanceof TrustmapError ? error.code : fallback;
+}
 
 export interface TrustmapErrorOptions {
   cause?: unknown;
@@ -188,6 +206,129 @@ export class UnauthorizedError extends TrustmapError {
   }
 }
 
+/**
+ * How git failed, classified once where git's exit is seen (ingest/sources/git/git-history.ts):
+ * - `host`: the host did not answer as a git host (unreachable, refused, TLS, a 5xx, broken off);
+ * - `timeout`: git ran past its time limit and was stopped;
+ * - `no-revision`: the revision asked for names no commit (an empty repository, a missing HEAD);
+ * - `repository`: the host answered, and the repository cannot be read (gone, private, ...).
+ */
+export type GitFailureKind = 'host' | 'timeout' | 'no-revision' | 'repository';
+
+/** A git command failed. Retriable when the host, not the repository, failed (or timed out). */
+export class GitError extends RegistryError {
+  readonly kind: GitFailureKind;
+  constructor(kind: GitFailureKind, message: string, options: TrustmapErrorOptions = {}) {
+    super(message, { ...options, retriable: kind === 'host' || kind === 'timeout' });
+    this.name = 'GitError';
+    this.kind = kind;
+  }
+}
+
 export function isTrustmapError(error: unknown): error is TrustmapError {
   return error instanceof TrustmapError;
+}
+
+/**
+ * Every class above by its `name`, so an error that crossed a process boundary as plain data
+ * (the embedded store's hosts send `{name, code, message, retriable, details}`) is rebuilt as
+ * the class it was thrown as: `instanceof QueryTimeoutError` holds on both sides.
+ */
+export const ERROR_CLASSES = {
+  TrustmapError,
+  ConfigError,
+  InvalidInputError,
+  NotFoundError,
+  UnknownStatementError,
+  StoreUnavailableError,
+  StoreLockedError,
+  StoreError,
+  QueryError,
+  ReadOnlyViolationError,
+  QueryTimeoutError,
+  QueryTooLargeError,
+  RegistryError,
+  TruncatedBodyError,
+  InvalidPackageError,
+  NoMatchingVersionError,
+  UnauthorizedError,
+  GitError,
+} satisfies ErrorClasses;
+
+/** Error classes by name. */
+export type ErrorClasses = Record<string, abstract new (...args: never[]) => TrustmapError>;
+
+const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export const isErrorCode = (code: string): code is ErrorCode => CODES.has(code);
+
+/** An error as plain data, for a process boundary. */
+export interface ErrorData {
+  name: string;
+  code: string;
+  message: string;
+  retriable: boolean;
+  /** The class's own fields (`timeoutMs`, `limitMb`, `status`, `kind`, ...). */
+  details?: Record<string, string | number | boolean>;
+  /** What the error wrapped, as text (the cause itself cannot cross). */
+  cause?: string;
+}
+
+const causeText = (cause: unknown): string =>
+  cause instanceof Error
+    ? `${cause.name}: ${cause.message}`
+    : typeof cause === 'string'
+      ? cause
+      : typeof cause === 'number' || typeof cause === 'boolean'
+        ? String(cause)
+        : Object.prototype.toString.call(cause);
+
+const BASE_FIELDS = new Set(['name', 'code', 'message', 'retriable', 'stack', 'cause']);
+
+/** An error as data (see `errorFromData`); anything not ours becomes a StoreError's. */
+export function errorToData(error: unknown, fallback: Omit<ErrorData, 'message'>): ErrorData {
+  if (!(error instanceof TrustmapError)) {
+    return { ...fallback, message: error instanceof Error ? error.message : String(error) };
+  }
+  const details: Record<string, string | number | boolean> = {};
+  for (const [field, value] of Object.entries(error)) {
+    if (BASE_FIELDS.has(field)) continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      details[field] = value;
+  }
+  const cause = error.cause;
+  return {
+    name: error.name,
+    code: error.code,
+    message: error.message,
+    retriable: error.retriable,
+    ...(Object.keys(details).length > 0 ? { details } : {}),
+    ...(cause === undefined ? {} : { cause: causeText(cause) }),
+  };
+}
+
+/**
+ * Rebuilds an error from `errorToData`'s data as its own class (one of ERROR_CLASSES, or of
+ * `more`: a module's own subclasses), with its message, code, `retriable` and fields as they
+ * were. An unknown name or code (a newer host?) gives the base class with the code STORE_FAILED,
+ * keeping the name.
+ */
+export function errorFromData(data: ErrorData, more: ErrorClasses = {}): TrustmapError {
+  const classes: ErrorClasses = { ...ERROR_CLASSES, ...more };
+  const known = Object.hasOwn(classes, data.name) ? classes[data.name] : undefined;
+  const code = isErrorCode(data.code) ? data.code : 'STORE_FAILED';
+  // The base constructor with the class's prototype: the subclass constructors build their
+  // messages from their arguments, and this message was built already.
+  const error = Reflect.construct(
+    TrustmapError,
+    [
+      code,
+      data.message,
+      { retriable: data.retriable, ...(data.cause === undefined ? {} : { cause: data.cause }) },
+    ],
+    known ?? TrustmapError,
+  ) as TrustmapError;
+  Object.assign(error, data.details ?? {});
+  error.name = data.name;
+  return error;
 }

@@ -1,20 +1,12 @@
 /** What the embedded store's two host processes share: errors on the wire, rows and counters. */
 import type { QueryResult } from '@grafeo-db/js';
-import { TrustmapError } from '../../errors.js';
+import { errorToData } from '../../errors.js';
 import { grafeoToJson, type JsonValue } from '../values.js';
 import type { Counters, SerializedError, StatementResult } from './protocol.js';
 
+/** An error for the parent: ours as they are, anything else as a StoreError's. */
 export function serialize(error: unknown): SerializedError {
-  if (error instanceof TrustmapError) {
-    return {
-      name: error.name,
-      code: error.code,
-      message: error.message,
-      retriable: error.retriable,
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { name: 'StoreError', code: 'STORE_FAILED', message, retriable: false };
+  return errorToData(error, { name: 'StoreError', code: 'STORE_FAILED', retriable: false });
 }
 
 export function rowsOf(

@@ -5,6 +5,7 @@
  * can be stopped: Grafeo has no query timeout or memory cap, and a query running inside Grafeo
  * cannot be cancelled, but its process can be killed.
  */
+import type { ErrorData } from '../../errors.js';
 import type { JsonValue } from '../values.js';
 
 export interface Counters {
@@ -37,12 +38,8 @@ export interface ScanResult<T> {
   nextId: number;
 }
 
-export interface SerializedError {
-  name: string;
-  code: string;
-  message: string;
-  retriable: boolean;
-}
+/** An error on the wire: rebuilt as its own class by the parent (errors.ts `errorFromData`). */
+export type SerializedError = ErrorData;
 
 /** A read-only copy of the database, written by the host for the query host. */
 export interface Snapshot {

@@ -13,11 +13,12 @@ import {
   QueryTooLargeError,
   StoreError,
   StoreUnavailableError,
-  TrustmapError,
-  type ErrorCode,
+  errorFromData,
+  type TrustmapError,
 } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { forkHost } from './fork-host.js';
+import { SchemaChangedError, WriteAttemptError } from './user-query.js';
 import {
   TOO_LARGE_EXIT_CODE,
   type FromHost,
@@ -58,12 +59,9 @@ interface QueryHost {
   retiring: boolean;
 }
 
+/** A host's error, rebuilt as the class it was thrown as (`instanceof` holds in the parent). */
 export function revive(error: SerializedError): TrustmapError {
-  const revived = new TrustmapError(error.code as ErrorCode, error.message, {
-    retriable: error.retriable,
-  });
-  revived.name = error.name;
-  return revived;
+  return errorFromData(error, { WriteAttemptError, SchemaChangedError });
 }
 
 export class QueryRunner {
