@@ -7,6 +7,7 @@
  * Identities are linked afterwards by enrich-repositories.ts, never merged.
  */
 import { append } from '../collections.js';
+import { GitError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
 import { GraphRecords } from './records.js';
@@ -77,7 +78,7 @@ export async function ingestRepositories(options: RepositoryOptions): Promise<Re
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ repository, reason });
-      streaks.failed(repository, reason, hostFailure(reason));
+      streaks.failed(repository, reason, hostFailure(error));
       logger.warn({ repository, reason }, 'a repository could not be read');
       return undefined;
     } finally {
@@ -142,10 +143,12 @@ function historyRecords(
   return records;
 }
 
-/** Whether git's message says the host, not the repository, failed: unreachable, refused, ... */
-export const hostFailure = (reason: string): boolean => HOST_DOWN.test(reason);
-const HOST_DOWN =
-  /Could not resolve host|Failed to connect|Connection (refused|timed out|reset)|Operation timed out|timed out after|transport '[^']*' not allowed|SSL|gnutls|returned error: 5\d\d|RPC failed|early EOF/i;
+/**
+ * Whether the host, not the repository, failed (unreachable, refused, a 5xx, timed out), as git's
+ * boundary classified it (git-history.ts): such a failure is retriable, a repository's is not.
+ */
+export const hostFailure = (error: unknown): boolean =>
+  error instanceof GitError && error.retriable;
 
 /**
  * A host that keeps failing (unreachable, a firewall, a proxy, an outage) is not asked for its

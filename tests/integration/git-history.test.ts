@@ -5,9 +5,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../errors.js';
+import { GitError, InvalidInputError } from '../../errors.js';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { emailHash } from '../../ingest/identity.js';
@@ -16,6 +18,7 @@ import { FailureStreaks, hostFailure, ingestRepositories } from '../../ingest/re
 import {
   busFactorFromHistory,
   readHistory,
+  runGit,
   syncRepository,
   tagOverlap,
 } from '../../ingest/sources/git/git-history.js';
@@ -211,23 +214,65 @@ describe('git history', () => {
     expect((await readHistory(dir, NOW)).commits).toBe(commits);
   });
 
+  it('git failures are classified where git fails: the host (retriable) or the repository', async () => {
+    // A loopback git host: 503 for /down/, 404 for anything else.
+    const server = http.createServer((request, response) => {
+      response.statusCode = request.url?.startsWith('/down/') === true ? 503 : 404;
+      response.end('no');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const failure = (url: string) =>
+      runGit(['ls-remote', '--', url], { timeoutMs: 30_000 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    // The tests let git use file:// only (vitest.config.ts); that refusal is a host-level one.
+    const refused = await failure(`http://127.0.0.1:${String(port)}/gone/a.git`);
+    const allowed = process.env.GIT_ALLOW_PROTOCOL;
+    process.env.GIT_ALLOW_PROTOCOL = 'file:http';
+    try {
+      const down = await failure(`http://127.0.0.1:${String(port)}/down/a.git`);
+      const gone = await failure(`http://127.0.0.1:${String(port)}/gone/a.git`);
+      expect(refused).toMatchObject({ name: 'GitError', kind: 'host', retriable: true });
+      const missing = await failure(`file://${path.join(temp.dir, 'no-such.git')}`);
+      expect(down).toBeInstanceOf(GitError);
+      expect(down).toMatchObject({ name: 'GitError', kind: 'host', retriable: true });
+      expect(gone).toMatchObject({ name: 'GitError', kind: 'repository', retriable: false });
+      expect(missing).toMatchObject({ name: 'GitError', kind: 'repository', retriable: false });
+      expect([down, gone, missing].map(hostFailure)).toEqual([true, false, false]);
+    } finally {
+      if (allowed === undefined) delete process.env.GIT_ALLOW_PROTOCOL;
+      else process.env.GIT_ALLOW_PROTOCOL = allowed;
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('skips a host after four host failures in a row, never for repositories that are gone', () => {
     const streaks = new FailureStreaks();
-    const gone = "git clone failed: fatal: repository 'https://github.com/a/b.git/' not found";
-    const privateRepo =
-      "git clone failed: fatal: could not read Username for 'https://github.com': terminal prompts disabled";
-    const down =
-      "git clone failed: fatal: unable to access 'https://github.com/a/b.git/': Could not resolve host: github.com";
-    expect(
-      [gone, privateRepo, down, 'git clone failed: timed out after 300 s'].map(hostFailure),
-    ).toEqual([false, false, true, true]);
+    const gone = new GitError(
+      'repository',
+      "git clone failed: fatal: repository 'https://github.com/a/b.git/' not found",
+    );
+    const privateRepo = new GitError(
+      'repository',
+      "git clone failed: fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+    );
+    const down = new GitError(
+      'host',
+      "git clone failed: fatal: unable to access 'https://github.com/a/b.git/': Could not resolve host: github.com",
+    );
+    const slow = new GitError('timeout', 'git clone failed: timed out after 300 s');
+    expect([gone, privateRepo, down, slow].map(hostFailure)).toEqual([false, false, true, true]);
+    // Not a git failure at all (a bug, a store write): never the host's.
+    expect(hostFailure(new Error('Could not resolve host: github.com'))).toBe(false);
     for (const i of [1, 2, 3, 4, 5])
-      streaks.failed(`repo:github.com/gone/r${String(i)}`, gone, hostFailure(gone));
+      streaks.failed(`repo:github.com/gone/r${String(i)}`, gone.message, hostFailure(gone));
     expect(streaks.blocked('repo:github.com/a/b')).toBeUndefined();
     for (const i of [1, 2, 3])
-      streaks.failed(`repo:github.com/a/r${String(i)}`, down, hostFailure(down));
+      streaks.failed(`repo:github.com/a/r${String(i)}`, down.message, hostFailure(down));
     expect(streaks.blocked('repo:github.com/a/b')).toBeUndefined();
-    streaks.failed('repo:github.com/a/r4', down, true);
+    streaks.failed('repo:github.com/a/r4', down.message, true);
     expect(streaks.blocked('repo:github.com/a/b')).toMatch(
       /^skipped: github\.com failed 4 times in a row \(last: git clone failed: fatal: unable to access/,
     );
@@ -261,5 +306,6 @@ describe('git history', () => {
     });
     expect(summary.read).toBe(0);
     expect(summary.failures[0]?.reason).toMatch(/git clone failed/);
+    expect(summary.failures).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ipaddr from 'ipaddr.js';
-import { InvalidInputError, RegistryError } from '../../../errors.js';
+import { GitError, InvalidInputError, type GitFailureKind } from '../../../errors.js';
 import { emailHash } from '../../identity.js';
 
 const run = promisify(execFile);
@@ -42,7 +42,11 @@ const MAX_COMMITS = 50_000;
 const NOREPLY = /^(?:\d+\+)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))@users\.noreply\.github\.com$/i;
 const DAY = 24 * 3600 * 1000;
 
-function git(args: string[], options: { cwd?: string; timeoutMs: number }): Promise<string> {
+/** Runs git safely; a failure is a GitError classified by its `kind` (exported for its tests). */
+export function runGit(
+  args: string[],
+  options: { cwd?: string; timeoutMs: number },
+): Promise<string> {
   // No prompt for credentials (an askpass that answers nothing), no credential helpers, and no
   // ext:: transport, whatever the user's git configuration says.
   const safe = [
@@ -60,20 +64,41 @@ function git(args: string[], options: { cwd?: string; timeoutMs: number }): Prom
   }).then(
     (result) => result.stdout,
     (error: unknown) => {
-      // What git said (its last line: `fatal: ...`), not the command line Node reports first.
-      const failed = error as { stderr?: unknown; killed?: boolean; message?: unknown };
-      const said =
-        typeof failed.stderr === 'string' ? failed.stderr.trim().split('\n').at(-1) : undefined;
-      const why =
-        failed.killed === true
-          ? `timed out after ${Math.round(options.timeoutMs / 1000)} s`
-          : said !== undefined && said !== ''
-            ? said.slice(0, 300)
-            : String(failed.message ?? error).split('\n')[0];
-      const command = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--git-dir');
-      throw new RegistryError(`git ${command ?? ''} failed: ${why ?? ''}`, { cause: error });
+      throw gitFailure(args, options.timeoutMs, error);
     },
   );
+}
+
+/**
+ * What git said when it failed, read once here: git's exit status is 128 for every fatal error,
+ * so its stderr is all there is to tell a host that did not answer from a repository that is not
+ * there. Nothing above this function reads git's text: it branches on the GitError's `kind`.
+ */
+const HOST_DOWN =
+  /Could not resolve host|Failed to connect|Connection (refused|timed out|reset)|Operation timed out|transport '[^']*' not allowed|SSL|gnutls|returned error: 5\d\d|RPC failed|early EOF/i;
+const NO_REVISION = /does not have any commits|unknown revision|bad revision/;
+
+function gitFailure(args: readonly string[], timeoutMs: number, error: unknown): GitError {
+  const failed = error as { stderr?: unknown; killed?: boolean; message?: unknown };
+  const stderr = typeof failed.stderr === 'string' ? failed.stderr : '';
+  // What git said (its last line: `fatal: ...`), not the command line Node reports first.
+  const said = stderr.trim().split('\n').at(-1) ?? '';
+  const kind: GitFailureKind =
+    failed.killed === true
+      ? 'timeout'
+      : HOST_DOWN.test(stderr)
+        ? 'host'
+        : NO_REVISION.test(stderr)
+          ? 'no-revision'
+          : 'repository';
+  const why =
+    kind === 'timeout'
+      ? `timed out after ${Math.round(timeoutMs / 1000)} s`
+      : said !== ''
+        ? said.slice(0, 300)
+        : String(failed.message ?? error).split('\n')[0];
+  const command = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--git-dir');
+  return new GitError(kind, `git ${command ?? ''} failed: ${why ?? ''}`, { cause: error });
 }
 
 /**
@@ -112,7 +137,7 @@ export async function syncRepository(
     `${createHash('sha256').update(url).digest('hex').slice(0, 24)}.git`,
   );
   if (fs.existsSync(path.join(dir, 'HEAD'))) {
-    await git(
+    await runGit(
       [
         '--git-dir',
         dir,
@@ -132,12 +157,15 @@ export async function syncRepository(
   fs.mkdirSync(cacheDir, { recursive: true });
   const partial = `${dir}.partial-${process.pid}`;
   fs.rmSync(partial, { recursive: true, force: true });
-  await git(['clone', '--quiet', '--bare', '--filter=blob:none', '--no-tags', '--', url, partial], {
-    timeoutMs,
-  });
+  await runGit(
+    ['clone', '--quiet', '--bare', '--filter=blob:none', '--no-tags', '--', url, partial],
+    {
+      timeoutMs,
+    },
+  );
   // The branches and tags by name: a bare clone has no fetch refspec, and a bare `fetch` asks for
   // the remote's HEAD, which a repository may not have.
-  await git(
+  await runGit(
     ['--git-dir', partial, 'fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/heads/*'],
     { timeoutMs },
   );
@@ -152,7 +180,7 @@ export async function readHistory(
   timeoutMs = 120_000,
 ): Promise<RepositoryHistory> {
   const logOf = (revision: string): Promise<string> =>
-    git(
+    runGit(
       [
         '--git-dir',
         gitDir,
@@ -166,15 +194,11 @@ export async function readHistory(
       { timeoutMs },
     );
   const log = await logOf('HEAD').catch(async (error: unknown) => {
-    if (
-      !(error instanceof RegistryError) ||
-      !/does not have any commits|unknown revision|bad revision/.test(String(error.cause))
-    )
-      throw error;
+    if (!(error instanceof GitError) || error.kind !== 'no-revision') throw error;
     // HEAD names no commit: an empty repository, or a default branch that does not exist. Then
     // the main branch (main, master, else the first), or nothing.
     const heads = (
-      await git(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname)', 'refs/heads'], {
+      await runGit(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname)', 'refs/heads'], {
         timeoutMs,
       })
     )
@@ -215,7 +239,7 @@ export async function readHistory(
     byAuthor.set(hash, entry);
   }
   const tags = (
-    await git(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname:short)', 'refs/tags'], {
+    await runGit(['--git-dir', gitDir, 'for-each-ref', '--format=%(refname:short)', 'refs/tags'], {
       timeoutMs,
     })
   )
