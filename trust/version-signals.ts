@@ -1,0 +1,67 @@
+/**
+ * The raw local signals of a version (TRUST-MODEL.md 2.1), gathered from the graph: its
+ * repository's activity and tag overlap, release recency, provenance, install scripts, licence,
+ * advisories, and the overrides (known malicious, provenance regression, first-time publisher).
+ * A signal the graph does not hold is left out, so that `localScore` imputes it.
+ */
+import { isOsiLicence } from './licences.js';
+import type { TrustGraph } from './load.js';
+import type { VersionSignals } from './local.js';
+import type { ReleaseHistory } from './release-history.js';
+
+function monthsBetween(from: string | undefined, now: Date): number | undefined {
+  if (from === undefined) return undefined;
+  const at = Date.parse(from);
+  return Number.isNaN(at)
+    ? undefined
+    : Math.max(0, (now.getTime() - at) / (30.4375 * 24 * 3600 * 1000));
+}
+
+/** The local signals of the version with this key, as known at `now`. */
+export function versionSignals(
+  graph: TrustGraph,
+  key: string,
+  history: ReleaseHistory,
+  now: Date,
+): VersionSignals {
+  const version = graph.versions.get(key);
+  const pkg = graph.packageOf.get(key);
+  const previous = history.previousVersion(key);
+  const advisories = graph.advisoriesKnown
+    ? (graph.affectedBy.get(key) ?? []).map(
+        (v) => graph.vulnerabilities.get(v)?.severity ?? 'moderate',
+      )
+    : undefined;
+  const repository = pkg === undefined ? undefined : graph.hostedAt.get(pkg);
+  const repoHistory = repository === undefined ? undefined : graph.repositories.get(repository);
+  const overlap = pkg === undefined ? undefined : graph.packages.get(pkg)?.tagOverlap;
+  const lastRelease = pkg === undefined ? undefined : history.lastRelease(pkg);
+  const osiLicence = isOsiLicence(version?.license);
+  const firstTimePublisher = history.firstTimePublisher(key);
+  return {
+    ...(repoHistory?.commitsLast90Days === undefined
+      ? {}
+      : { commitsLast90Days: repoHistory.commitsLast90Days }),
+    ...(repoHistory?.activeContributors12Months === undefined
+      ? {}
+      : { activeContributors12Months: repoHistory.activeContributors12Months }),
+    ...(overlap === undefined ? {} : { tagOverlap: overlap }),
+    ...(lastRelease !== undefined
+      ? { monthsSinceRelease: monthsBetween(lastRelease, now) as number }
+      : {}),
+    ...(version?.provenance === undefined ? {} : { attested: version.provenance }),
+    ...(version?.hasInstallScripts === undefined
+      ? {}
+      : { hasInstallScripts: version.hasInstallScripts }),
+    ...(osiLicence === undefined ? {} : { osiLicence }),
+    ...(advisories === undefined ? {} : { advisories }),
+    malicious: (graph.affectedBy.get(key) ?? []).some(
+      (v) => graph.vulnerabilities.get(v)?.malicious === true,
+    ),
+    provenanceRegression:
+      previous !== undefined &&
+      graph.versions.get(previous)?.provenance === true &&
+      version?.provenance !== true,
+    ...(firstTimePublisher === undefined ? {} : { firstTimePublisher }),
+  };
+}
