@@ -29,8 +29,3 @@ export function versionEcosystem(key: string): VersionEcosystem {
 export function versionCompare(key: string): VersionCompare {
   return COMPARE[versionEcosystem(key)];
 }
-
-/** Whether the ecosystem of this key can order this version string. */
-export function isOrderable(key: string, version: string): boolean {
-  return versionCompare(key)(version, version) !== undefined;
-}
