@@ -5,13 +5,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { tempDir } from '../helpers/temp.js';
+import { processes } from '../helpers/wait.js';
 
 /** The `ps` lines of the query hosts running over copies of `location`. */
 function queryHosts(location: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'])
-    .toString()
-    .split('\n')
-    .filter((line) => line.includes('embedded/query-host') && line.includes(location));
+  return processes('embedded/query-host', location);
 }
 
 describe('EmbeddedStore', () => {
@@ -207,13 +205,25 @@ describe('EmbeddedStore', () => {
         () => 'answered',
         (error: unknown) => (error as Error).name,
       );
+    // Reads are sent a few at a time from before the query host starts until the one that was
+    // stopped has exited (it is gone from `ps`), and once more after that.
     const reads: Promise<unknown>[] = [];
-    const until = performance.now() + 1200;
-    while (performance.now() < until) {
-      reads.push(store.counts());
-      await new Promise((resolve) => setTimeout(resolve, 2));
+    let sentAfterStop = 0;
+    const deadline = performance.now() + 20_000;
+    for (;;) {
+      const stopped = store.queryHostsStopped > 0;
+      const gone = stopped && queryHosts(store.location).length === 0;
+      const batch = Array.from({ length: 4 }, () => store.counts());
+      reads.push(...batch);
+      if (stopped) sentAfterStop += batch.length;
+      await Promise.allSettled(batch);
+      if (gone) break;
+      if (performance.now() > deadline)
+        throw new Error('the query host was not stopped and gone within 20 s');
     }
     expect(await slow).toBe('QueryTimeoutError');
+    expect(store.queryHostsStopped).toBe(1);
+    expect(sentAfterStop).toBeGreaterThan(0);
     const settled = await Promise.allSettled(reads);
     expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
   });
@@ -230,9 +240,15 @@ describe('EmbeddedStore', () => {
         () => 'answered',
         (error: unknown) => (error as Error).name,
       );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A quick query sent after it goes to the same query host, after it, and is answered while
+    // it runs: once that answer is in, the slow one is running in the query host.
+    expect(
+      (await store.query('RETURN 1 AS one', {}, { rowLimit: 1, timeoutMs: 20_000 })).rows,
+    ).toEqual([{ one: 1 }]);
+    expect(queryHosts(store.location)).toHaveLength(1);
     await store.close();
     expect(await slow).toBe('StoreUnavailableError');
+    expect(queryHosts(store.location)).toEqual([]);
   });
 
   it('is closed for good after close()', async () => {
