@@ -23,6 +23,11 @@ export interface FixtureRegistry {
   overrides: Map<string, unknown>;
   /** Milliseconds to wait before answering each request (to make a run last). */
   delayMs: number;
+  /**
+   * Called with each request's package name as it arrives, before it is answered: a test acts at
+   * a point it observes (kills a client that has had some of its packuments) instead of a time.
+   */
+  onRequest: ((name: string) => void) | undefined;
   close: () => Promise<void>;
 }
 
@@ -31,8 +36,12 @@ export async function startFixtureRegistry(): Promise<FixtureRegistry> {
   const faults = new Map<string, Fault[]>();
   const overrides = new Map<string, unknown>();
   const sockets = new Set<import('node:net').Socket>();
-  const registry = { delayMs: 0 };
+  const registry: Pick<FixtureRegistry, 'delayMs' | 'onRequest'> = {
+    delayMs: 0,
+    onRequest: undefined,
+  };
   const server = http.createServer((request, response) => {
+    registry.onRequest?.(packageName(request));
     if (registry.delayMs > 0) {
       setTimeout(() => {
         answer(request, response);
@@ -42,7 +51,7 @@ export async function startFixtureRegistry(): Promise<FixtureRegistry> {
     answer(request, response);
   });
   const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-    const name = decodeURIComponent((request.url ?? '/').slice(1).split('?')[0] ?? '');
+    const name = packageName(request);
     requests.set(name, (requests.get(name) ?? 0) + 1);
     const fault = faults.get(name)?.shift();
     if (fault === 'rate-limit') {
@@ -99,4 +108,8 @@ export async function startFixtureRegistry(): Promise<FixtureRegistry> {
         });
       }),
   });
+}
+
+function packageName(request: http.IncomingMessage): string {
+  return decodeURIComponent((request.url ?? '/').slice(1).split('?')[0] ?? '');
 }
