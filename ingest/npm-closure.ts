@@ -4,7 +4,7 @@
  * records what it found, and returns the jobs for the dependencies to follow. The same handler
  * runs on the in-process queue and in BullMQ workers.
  */
-import { InvalidPackageError, isTrustmapError } from '../errors.js';
+import { failureCode, InvalidPackageError, isTrustmapError, type FailureCode } from '../errors.js';
 import { npmVersionKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {
@@ -38,7 +38,7 @@ export interface Failure {
   name: string;
   spec: string;
   parent: string | undefined;
-  code: string;
+  code: FailureCode;
   reason: string;
   optional: boolean;
 }
@@ -129,7 +129,7 @@ function failure(job: VisitJob, error: unknown): Failure {
     name: job.name,
     spec: job.spec,
     parent: job.parent,
-    code: isTrustmapError(error) ? error.code : 'UNEXPECTED',
+    code: failureCode(error),
     reason: error instanceof Error ? error.message : String(error),
     optional: job.optional === true,
   };

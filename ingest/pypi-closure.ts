@@ -6,7 +6,7 @@
  * the resolved tree, as the npm closure does.
  */
 import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
-import { isTrustmapError } from '../errors.js';
+import { failureCode, type FailureCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Failure } from './npm-closure.js';
 import { GraphRecords } from './records.js';
@@ -103,7 +103,7 @@ export async function pypiClosure(options: {
     python: string | undefined,
     follow = true,
   ): Promise<string | undefined> => {
-    const fail = (code: string, reason: string): void => {
+    const fail = (code: FailureCode, reason: string): void => {
       failures.push({
         name: requirement.name,
         spec: requirement.specifier || '*',
@@ -133,7 +133,7 @@ export async function pypiClosure(options: {
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         fail(
-          isTrustmapError(error) ? error.code : 'PACKAGE_INVALID',
+          failureCode(error, 'PACKAGE_INVALID'),
           `${pypiPackageKey(requirement.name)}: ${what}: ${why}`,
         );
         return error instanceof Error ? error : new Error(why);

@@ -2,13 +2,14 @@
  * The ingest on BullMQ: the process that starts a run enqueues the root jobs and waits; `trustmap
  * worker` processes run the same closure handler as the in-process queue, write what they find to
  * the configured store, and enqueue the jobs it returns. Jobs are small (a package and a spec),
- * with deterministic ids; a job that throws (a store failure, say) is retried with exponential
- * backoff, and one that fails for good is recorded with its reason.
+ * with deterministic ids; a job that throws a retriable failure (the store restarting, Redis) is
+ * retried with exponential backoff, one that throws a failure no retry fixes (the error says
+ * `retriable: false`) fails at once, and one that fails for good is recorded with its reason.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, isTrustmapError } from '../../errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { visit, type VisitJob } from '../npm-closure.js';
@@ -28,6 +29,18 @@ export interface IngestJobData {
   visit: VisitJob;
   /** Set on a root job: the spec the user typed. */
   rootSpec?: string;
+}
+
+/**
+ * What a job throws to BullMQ: a TrustmapError that says no retry fixes it becomes BullMQ's
+ * UnrecoverableError (the job fails at once, its cause kept); anything else is thrown as it is
+ * and retried (a Redis hiccup, a store that restarts, a bug BullMQ's attempts then bound).
+ */
+export function jobError(error: unknown): unknown {
+  if (!isTrustmapError(error) || error.retriable) return error;
+  const final = new UnrecoverableError(`${error.message} [${error.code}]`);
+  final.cause = error;
+  return final;
 }
 
 export function redisConnection(url: string): Redis {
@@ -130,7 +143,7 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
       await writer.flush();
     } catch (error) {
       await state.remove(marked);
-      throw error;
+      throw jobError(error);
     }
     if (result.resolved !== undefined) await state.resolved(result.resolved, data.rootSpec);
     if (result.failure !== undefined) await state.failed(result.failure);
@@ -166,7 +179,8 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
       { job: job.id, attempt: job.attemptsMade, error: error.message },
       'an ingest job failed',
     );
-    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const attempts = job.opts.attempts ?? 1;
+    if (!(error instanceof UnrecoverableError) && job.attemptsMade < attempts) return;
     const state = new RunState(redis, job.data.runId);
     void state
       .failed({
@@ -174,7 +188,7 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
         spec: job.data.visit.spec,
         parent: job.data.visit.parent,
         code: 'JOB_FAILED',
-        reason: `${error.message} (after ${job.attemptsMade} attempts)`,
+        reason: `${error.message} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})`,
         optional: job.data.visit.optional === true,
       })
       .then(() => state.jobDone());
