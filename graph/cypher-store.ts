@@ -18,8 +18,10 @@ import {
   type ScoredLabel,
 } from './model.js';
 import type {
+  DirectionCounts,
   GraphBatch,
   GraphCounts,
+  GraphCoverage,
   GraphFilter,
   GraphStore,
   Neighbour,
@@ -29,6 +31,7 @@ import type {
   RelationshipRow,
   Row,
   ScoreRow,
+  SearchHit,
   StreamedNode,
   WriteSummary,
 } from './store.js';
@@ -116,8 +119,7 @@ export abstract class CypherStore implements GraphStore {
   }
 
   async neighbours(key: string, limit: number): Promise<Neighbour[]> {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new InvalidInputError('limit must be a positive whole number');
+    positiveLimit(limit);
     const rows = await this.read('neighbours', { key, limit });
     return rows.map((row) => ({
       type: text(row.type),
@@ -166,6 +168,38 @@ export abstract class CypherStore implements GraphStore {
     return { nodes, relationships };
   }
 
+  async search(phrase: string, limit: number): Promise<SearchHit[]> {
+    positiveLimit(limit);
+    const rows = await this.read('search', { q: phrase.toLowerCase(), limit });
+    return rows.map((row) => ({
+      key: text(row.key),
+      label: text(row.label),
+      name: text(row.name),
+      trust: typeof row.trust === 'number' ? row.trust : null,
+    }));
+  }
+
+  async neighbourCounts(key: string): Promise<Record<string, DirectionCounts>> {
+    const byType = emptyRecord<DirectionCounts>();
+    for (const row of await this.read('neighbour-counts', { key })) {
+      const entry = (byType[text(row.type)] ??= { outgoing: 0, incoming: 0 });
+      entry[row.outgoing === true ? 'outgoing' : 'incoming'] = count(row.count);
+    }
+    return byType;
+  }
+
+  async coverage(): Promise<GraphCoverage> {
+    const [packages] = await this.read('package-coverage');
+    const [versions] = await this.read('version-coverage');
+    return {
+      packages: count(packages?.packages),
+      maintainersKnown: count(packages?.maintainersKnown),
+      timesKnown: count(packages?.timesKnown),
+      versions: count(versions?.versions),
+      publishersKnown: count(versions?.publishersKnown),
+    };
+  }
+
   private async writeBatches(name: string, rows: readonly object[]): Promise<WriteSummary> {
     const statement = this.statement(name);
     const summary: WriteSummary = { rows: 0, nodesCreated: 0, relationshipsCreated: 0 };
@@ -177,4 +211,14 @@ export abstract class CypherStore implements GraphStore {
     }
     return summary;
   }
+}
+
+/** A count column: a number, or a string past 2^53 from Neo4j; absent (no rows) is 0. */
+function count(value: JsonValue | undefined): number {
+  return value === undefined || value === null ? 0 : Number(value);
+}
+
+function positiveLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new InvalidInputError('limit must be a positive whole number');
 }

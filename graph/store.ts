@@ -81,6 +81,39 @@ export type GraphBatch =
   | { kind: 'nodes'; nodes: StreamedNode[] }
   | { kind: 'relationships'; relationships: StreamedRelationship[] };
 
+/** A node that `search` found (`cypher/read/search.cypher`). */
+export interface SearchHit {
+  key: string;
+  /** Package, Person, Organisation or Repository. */
+  label: string;
+  /** The node's name, or its key when it has none. */
+  name: string;
+  /** The stored trust score; null before a scoring run has reached the node. */
+  trust: number | null;
+}
+
+/** How many relationships of one type a node has, in each direction. */
+export interface DirectionCounts {
+  outgoing: number;
+  incoming: number;
+}
+
+/**
+ * How much of what the trust model needs is known (`cypher/read/package-coverage.cypher`,
+ * `version-coverage.cypher`): over the packages fetched from a registry (not stubs, not missing)
+ * and their registry versions (projects read from lockfiles left out).
+ */
+export interface GraphCoverage {
+  packages: number;
+  /** Packages whose maintainers the registry told us. */
+  maintainersKnown: number;
+  /** Packages whose release times the registry told us. */
+  timesKnown: number;
+  versions: number;
+  /** Versions whose publisher is known. */
+  publishersKnown: number;
+}
+
 export interface GraphCounts {
   nodes: Record<string, number>;
   relationships: Record<string, number>;
@@ -107,7 +140,11 @@ export interface GraphStore {
     rows: readonly RelationshipRow[],
   ): Promise<WriteSummary>;
 
-  /** Runs the named read statement `read/<name>` (or another folder's, e.g. `investigations/x`). */
+  /**
+   * Runs the named read statement `read/<name>` (or another folder's, e.g. `investigations/x`) and
+   * returns its untyped rows: for the saved investigations and generic uses. The graph's own
+   * questions have typed methods below (node, neighbours, search, neighbourCounts, coverage).
+   */
   read(name: string, params?: Readonly<Record<string, JsonValue>>): Promise<Row[]>;
 
   /** One node by key, or undefined. */
@@ -140,6 +177,21 @@ export interface GraphStore {
   clearScores(label: ScoredLabel, scoredAt: string): Promise<number>;
 
   counts(): Promise<GraphCounts>;
+
+  /**
+   * Packages, people, organisations and repositories (not stubs) whose key or name contains `phrase`,
+   * whatever the case: names starting with it first, then shorter names; at most `limit`.
+   */
+  search(phrase: string, limit: number): Promise<SearchHit[]>;
+
+  /**
+   * How many relationships the node with `key` has, by type (in type order) and direction; a type
+   * it has none of is absent, and an unknown key has none.
+   */
+  neighbourCounts(key: string): Promise<Record<string, DirectionCounts>>;
+
+  /** How much of what the trust model needs is known, over the whole graph. */
+  coverage(): Promise<GraphCoverage>;
 
   close(): Promise<void>;
 }

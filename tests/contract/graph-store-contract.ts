@@ -303,6 +303,112 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
       });
     });
 
+    it('searches packages, people, organisations and repositories by key or name, whatever the case: names starting with it first, then shorter ones', async () => {
+      await store.upsertNodes('Package', [
+        { key: 'pkg:npm/cliui', props: { name: 'cliui' } },
+        { key: 'pkg:npm/yargs-cli', props: { name: 'yargs-cli' } },
+        { key: 'pkg:npm/cli', props: { name: 'CLI' } },
+      ]);
+      await store.upsertNodes('Person', [
+        { key: 'person:npm:clint', props: { name: 'Clint' } },
+        { key: 'person:npm:nobody', props: {} },
+      ]);
+      await store.upsertNodes('Organisation', [
+        { key: 'org:github:acme', props: { name: 'ACME' } },
+      ]);
+      // A version, and a stub the search must leave out.
+      await store.upsertNodes('Version', [
+        { key: 'pkg:npm/cli@1.0.0', props: { version: '1.0.0' } },
+      ]);
+      await store.upsertRelationships('MAINTAINS', [
+        { from: 'person:npm:clinton', to: 'pkg:npm/cli', props: {} },
+      ]);
+      await store.writeScores('Package', [
+        { key: 'pkg:npm/cliui', scores: { trust: 0.75, scoredAt: '2026-11-24T00:00:00.000Z' } },
+      ]);
+
+      const hits = await store.search('CLI', 10);
+      expect(hits).toEqual([
+        { key: 'pkg:npm/cli', label: 'Package', name: 'CLI', trust: null },
+        { key: 'person:npm:clint', label: 'Person', name: 'Clint', trust: null },
+        { key: 'pkg:npm/cliui', label: 'Package', name: 'cliui', trust: 0.75 },
+        { key: 'pkg:npm/yargs-cli', label: 'Package', name: 'yargs-cli', trust: null },
+      ]);
+      expect(await store.search('cli', 2)).toEqual(hits.slice(0, 2));
+      // A node without a name is found by its key and named by it.
+      expect(await store.search('NOBODY', 10)).toEqual([
+        { key: 'person:npm:nobody', label: 'Person', name: 'person:npm:nobody', trust: null },
+      ]);
+      expect(await store.search('acme', 10)).toMatchObject([{ label: 'Organisation' }]);
+      expect(await store.search('no such thing', 10)).toEqual([]);
+      await expect(store.search('cli', 0)).rejects.toMatchObject({ name: 'InvalidInputError' });
+    });
+
+    it("counts a node's relationships by type and direction; an unknown key has none", async () => {
+      const older = { key: 'pkg:npm/express@3.0.0', props: { version: '3.0.0' } };
+      await store.upsertNodes('Package', [express]);
+      await store.upsertNodes('Version', [expressVersion, older]);
+      await store.upsertRelationships('HAS_VERSION', [
+        { from: express.key, to: expressVersion.key, props: {} },
+        { from: express.key, to: older.key, props: {} },
+      ]);
+      await store.upsertRelationships('MAINTAINS', [
+        { from: 'person:npm:dougwilson', to: express.key, props: {} },
+        { from: 'person:npm:wesleytodd', to: express.key, props: {} },
+      ]);
+      await store.upsertRelationships('DEPENDS_ON', [
+        { from: expressVersion.key, to: express.key, props: { kind: 'dev', range: '*' } },
+      ]);
+      const counts = await store.neighbourCounts(express.key);
+      expect(counts).toEqual({
+        DEPENDS_ON: { outgoing: 0, incoming: 1 },
+        HAS_VERSION: { outgoing: 2, incoming: 0 },
+        MAINTAINS: { outgoing: 0, incoming: 2 },
+      });
+      expect(Object.keys(counts)).toEqual(['DEPENDS_ON', 'HAS_VERSION', 'MAINTAINS']);
+      expect(await store.neighbourCounts(expressVersion.key)).toEqual({
+        DEPENDS_ON: { outgoing: 1, incoming: 0 },
+        HAS_VERSION: { outgoing: 0, incoming: 1 },
+      });
+      expect(await store.neighbourCounts('pkg:npm/nothing')).toEqual({});
+    });
+
+    it('reports coverage over fetched packages and registry versions, leaving out stubs, missing packages and lockfile projects', async () => {
+      expect(await store.coverage()).toEqual({
+        packages: 0,
+        maintainersKnown: 0,
+        timesKnown: 0,
+        versions: 0,
+        publishersKnown: 0,
+      });
+      await store.upsertNodes('Package', [
+        { key: 'pkg:npm/a', props: { name: 'a', maintainersKnown: true, timesKnown: true } },
+        { key: 'pkg:npm/b', props: { name: 'b', maintainersKnown: true, timesKnown: false } },
+        { key: 'pkg:npm/c', props: { name: 'c' } },
+        { key: 'pkg:npm/gone', props: { name: 'gone', missing: true, maintainersKnown: true } },
+      ]);
+      await store.upsertNodes('Version', [
+        { key: 'pkg:npm/a@1.0.0', props: { version: '1.0.0', publisherKnown: true } },
+        { key: 'pkg:npm/a@2.0.0', props: { version: '2.0.0', publisherKnown: false } },
+        { key: 'pkg:npm/b@1.0.0', props: { version: '1.0.0' } },
+        {
+          key: 'project:app@0.0.0',
+          props: { version: '0.0.0', project: true, publisherKnown: true },
+        },
+      ]);
+      // A dependency on a package never fetched leaves a stub, which is not counted.
+      await store.upsertRelationships('DEPENDS_ON', [
+        { from: 'pkg:npm/a@1.0.0', to: 'pkg:npm/stub', props: { kind: 'prod', range: '^1' } },
+      ]);
+      expect(await store.coverage()).toEqual({
+        packages: 3,
+        maintainersKnown: 2,
+        timesKnown: 1,
+        versions: 3,
+        publishersKnown: 1,
+      });
+    });
+
     it('runs every statement of cypher/ that this store has', async () => {
       const loader = new CypherLoader();
       for (const label of NODE_LABELS) {
