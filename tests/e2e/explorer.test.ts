@@ -15,6 +15,7 @@ import {
   type ExplorerFixture,
 } from '../helpers/explorer-fixture.js';
 import { PACKUMENTS } from '../helpers/fixture-registry.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
 const ROOT = 'pkg:npm/yargs@16.1.0';
@@ -218,6 +219,18 @@ describe('the explorer', () => {
   });
 
   it('shows a hostile description as text: no element, no dialog', async () => {
+    // Requests in flight, and every URL asked for: an <img src=x> would ask for /x.
+    let inFlight = 0;
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      inFlight++;
+      asked.push(new URL(request.url()).pathname);
+    });
+    const answered = (): void => {
+      inFlight--;
+    };
+    page.on('requestfinished', answered);
+    page.on('requestfailed', answered);
     await openExplorer();
     await page.getByRole('combobox', { name: 'Search' }).fill('evil-desc');
     await page
@@ -231,7 +244,12 @@ describe('the explorer', () => {
     await expect(description.textContent()).resolves.toBe(EVIL_DESCRIPTION);
     expect(await details.locator('img').count()).toBe(0);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
-    await page.waitForTimeout(300);
+    expect(await description.locator('*').count()).toBe(0);
+    // A dialog would come from an element's handler (an image's onerror once /x has failed):
+    // none was asked for, every request is answered and a frame has been drawn since.
+    await waitUntil('the page to have no request in flight', () => inFlight === 0);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(asked).not.toContain('/x');
     expect(watch.dialogs).toEqual([]);
     await shot('07-hostile-text');
     expect(watch.problems).toEqual([]);
