@@ -118,15 +118,7 @@ export function createApp(deps: AppDeps): Express {
         request.query,
         'query',
       );
-      const rows = await store.read('search', { q: query.q.toLowerCase(), limit: query.limit });
-      response.json({
-        results: rows.map((row) => ({
-          key: row.key,
-          label: row.label,
-          name: row.name,
-          trust: row.trust,
-        })),
-      });
+      response.json({ results: await store.search(query.q, query.limit) });
     }),
   );
 
@@ -147,12 +139,7 @@ export function createApp(deps: AppDeps): Express {
         pkg === undefined
           ? []
           : (await store.neighbours(pkg.key, 100)).filter((n) => n.type !== 'HAS_VERSION');
-      const byType: Record<string, { outgoing: number; incoming: number }> = {};
-      for (const row of await store.read('neighbour-counts', { key })) {
-        if (typeof row.type !== 'string') continue;
-        const entry = (byType[row.type] ??= { outgoing: 0, incoming: 0 });
-        entry[row.outgoing === true ? 'outgoing' : 'incoming'] = Number(row.count);
-      }
+      const byType = await store.neighbourCounts(key);
       const raw = node.properties.explanation;
       const explanation = typeof raw === 'string' ? (JSON.parse(raw) as JsonValue) : null;
       response.json({
