@@ -44,3 +44,10 @@ export type Kind = keyof typeof SHAPES;
 export function shapeOf(kind: unknown): string {
   return typeof kind === 'string' && kind in SHAPES ? SHAPES[kind as Kind].shape : 'circle';
 }
+
+/** A node's size: versions by their reach, everything else the same. */
+export function sizeFor(kind: unknown, reach: unknown): number {
+  if (kind !== 'version') return 5;
+  const r = typeof reach === 'number' && reach > 0 ? reach : 0;
+  return 4 + 3 * Math.log10(1 + r);
+}

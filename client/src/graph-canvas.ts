@@ -5,12 +5,14 @@
  * through the node and edge reducers, never by changing the graph.
  */
 import Graph from 'graphology';
-import { write as writeGexf } from 'graphology-gexf/browser';
 import Sigma, { DEFAULT_STYLES } from 'sigma';
 import { layerFill, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from 'sigma/rendering';
 import type { NodeDisplayData, EdgeDisplayData } from 'sigma/types';
 import type { SerializedGraph } from './api.js';
-import { DIMMED, shapeOf, trustColour } from './colours.js';
+import { DIMMED, shapeOf, sizeFor, trustColour } from './colours.js';
+import { cameraMove } from './camera-keys.js';
+import { gexfOf, graphmlOf, pngOf } from './graph-export.js';
+import { layoutInput } from './layout-input.js';
 import type { LayoutPositions, LayoutStart } from './layout-worker.js';
 
 type Attributes = Record<string, unknown>;
@@ -24,14 +26,6 @@ const HIDE_EDGES_ON_MOVE_ABOVE = 20_000;
 export const EDGES_ON_DEMAND_ABOVE = 50_000;
 /** Past this many nodes and edges together, hover and selection redraw only what they touch. */
 const LARGE = 50_000;
-/** Attributes the view derives from the data; exports leave them out. */
-const VIEW_ONLY = new Set(['color', 'size', 'shape']);
-
-export function sizeFor(kind: unknown, reach: unknown): number {
-  if (kind !== 'version') return 5;
-  const r = typeof reach === 'number' && reach > 0 ? reach : 0;
-  return 4 + 3 * Math.log10(1 + r);
-}
 
 function newGraph(): Graph {
   return new Graph({ type: 'directed', multi: true, allowSelfLoops: true });
@@ -320,22 +314,9 @@ export class GraphCanvas {
   }
 
   private onKey(event: KeyboardEvent): void {
-    const camera = this.sigma.getCamera();
-    const step = 0.1 * camera.ratio;
-    const moves: Record<string, () => void> = {
-      ArrowLeft: () => void camera.animate({ x: camera.x - step }, { duration: 100 }),
-      ArrowRight: () => void camera.animate({ x: camera.x + step }, { duration: 100 }),
-      ArrowUp: () => void camera.animate({ y: camera.y + step }, { duration: 100 }),
-      ArrowDown: () => void camera.animate({ y: camera.y - step }, { duration: 100 }),
-      '+': () => void camera.zoomIn({ duration: 150 }),
-      '=': () => void camera.zoomIn({ duration: 150 }),
-      '-': () => void camera.zoomOut({ duration: 150 }),
-      '0': () => void camera.reset({ duration: 200 }),
-      Escape: () => {
-        this.clearHighlight();
-      },
-    };
-    const move = moves[event.key];
+    const move = cameraMove(this.sigma.getCamera(), event.key, () => {
+      this.clearHighlight();
+    });
     if (move === undefined) return;
     event.preventDefault();
     move();
@@ -343,20 +324,8 @@ export class GraphCanvas {
 
   startLayout(iterations = this.graph.order > 20_000 ? 60 : 300): void {
     this.stopLayout();
-    this.order = this.graph.nodes();
-    const index = new Map(this.order.map((key, i) => [key, i]));
-    const positions = new Float32Array(this.order.length * 2);
-    this.order.forEach((key, i) => {
-      const a = this.graph.getNodeAttributes(key);
-      positions[2 * i] = typeof a.x === 'number' ? a.x : Math.random() * 100;
-      positions[2 * i + 1] = typeof a.y === 'number' ? a.y : Math.random() * 100;
-    });
-    const edges = new Uint32Array(this.graph.size * 2);
-    let e = 0;
-    this.graph.forEachEdge((_edge, _attributes, source, target) => {
-      edges[e++] = index.get(source) ?? 0;
-      edges[e++] = index.get(target) ?? 0;
-    });
+    const { order, index, positions, edges } = layoutInput(this.graph);
+    this.order = order;
     const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
     this.worker = worker;
     let applied = 0;
@@ -394,41 +363,17 @@ export class GraphCanvas {
     return this.worker !== undefined;
   }
 
-  /** The view as a PNG on a white background (sigma draws into one WebGL canvas). */
-  async png(): Promise<Blob> {
-    this.sigma.refresh();
-    const source = this.sigma.getStageCanvas();
-    const out = document.createElement('canvas');
-    out.width = source.width;
-    out.height = source.height;
-    const context = out.getContext('2d');
-    if (context === null) throw new Error('this browser cannot draw a PNG');
-    context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, out.width, out.height);
-    context.drawImage(source, 0, 0);
-    return new Promise((resolve, reject) => {
-      out.toBlob((blob) => {
-        if (blob === null) reject(new Error('the PNG could not be made'));
-        else resolve(blob);
-      }, 'image/png');
-    });
+  /** The view as a PNG on a white background. */
+  png(): Promise<Blob> {
+    return pngOf(this.sigma);
   }
 
   gexf(): string {
-    return writeGexf(this.exportable(), { formatNode: (_key, a) => a, formatEdge: (_key, a) => a });
+    return gexfOf(this.graph);
   }
 
   graphml(): string {
-    return graphmlOf(this.exportable());
-  }
-
-  /** The graph's data without the view-only attributes (colour, size and shape are derived). */
-  private exportable(): Graph {
-    const copy = this.graph.copy();
-    copy.updateEachNodeAttributes((_key, a) =>
-      Object.fromEntries(Object.entries(a).filter(([name]) => !VIEW_ONLY.has(name))),
-    );
-    return copy;
+    return graphmlOf(this.graph);
   }
 
   get size(): { nodes: number; edges: number } {
@@ -447,58 +392,4 @@ export class GraphCanvas {
   get element(): HTMLElement {
     return this.container;
   }
-}
-
-/**
- * GraphML through the browser's XML DOM (graphology-graphml only parses): every name and value is
- * set as DOM data, and the serializer escapes it.
- */
-function graphmlOf(graph: Graph): string {
-  const ns = 'http://graphml.graphdrawing.org/xmlns';
-  const doc = document.implementation.createDocument(ns, 'graphml', null);
-  const root = doc.documentElement;
-  const keys = new Map<string, string>();
-  const typeOf = (v: unknown): string =>
-    typeof v === 'number' ? 'double' : typeof v === 'boolean' ? 'boolean' : 'string';
-  const declare = (domain: 'node' | 'edge', name: string, value: unknown): string => {
-    const id = `${domain}-${name}`;
-    if (!keys.has(id)) {
-      const key = doc.createElementNS(ns, 'key');
-      key.setAttribute('id', `k${keys.size}`);
-      key.setAttribute('for', domain);
-      key.setAttribute('attr.name', name);
-      key.setAttribute('attr.type', typeOf(value));
-      root.appendChild(key);
-      keys.set(id, `k${keys.size}`);
-    }
-    return keys.get(id) as string;
-  };
-  const data = (parent: Element, domain: 'node' | 'edge', attributes: Attributes): void => {
-    for (const [name, value] of Object.entries(attributes)) {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-        continue;
-      const d = doc.createElementNS(ns, 'data');
-      d.setAttribute('key', declare(domain, name, value));
-      d.textContent = String(value);
-      parent.appendChild(d);
-    }
-  };
-  const body = doc.createElementNS(ns, 'graph');
-  body.setAttribute('edgedefault', 'directed');
-  graph.forEachNode((key, attributes) => {
-    const node = doc.createElementNS(ns, 'node');
-    node.setAttribute('id', key);
-    data(node, 'node', attributes);
-    body.appendChild(node);
-  });
-  graph.forEachEdge((key, attributes, source, target) => {
-    const edge = doc.createElementNS(ns, 'edge');
-    edge.setAttribute('id', key);
-    edge.setAttribute('source', source);
-    edge.setAttribute('target', target);
-    data(edge, 'edge', attributes);
-    body.appendChild(edge);
-  });
-  root.appendChild(body);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(doc)}`;
 }

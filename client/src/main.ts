@@ -5,13 +5,13 @@
 import './styles.css';
 import { api, ApiError, type QueryResult, type SearchResult, type SerializedGraph } from './api.js';
 import { renderChokepoints, mountWhatIf } from './chokepoints.js';
-import { SHAPES, TRUST_BANDS, UNSCORED } from './colours.js';
 import { mountConsole } from './console.js';
 import { toCsv } from '../../csv.js';
 import { detailsEmpty, renderDetails } from './details.js';
 import { byId, download, fill, h, note } from './dom.js';
 import { GraphCanvas } from './graph-canvas.js';
 import { mountIngest } from './ingest.js';
+import { renderLegend } from './legend.js';
 import { displayName } from './names.js';
 import { mountSearch } from './search.js';
 import { PANELS, readState, writeState, type Panel, type ViewState } from './url-state.js';
@@ -263,27 +263,7 @@ for (const [format, run] of exporters) {
 }
 
 // Legend
-fill(
-  byId('legend'),
-  h('h2', {}, 'Effective trust'),
-  h(
-    'ul',
-    {},
-    ...[...TRUST_BANDS, { colour: UNSCORED.colour, words: UNSCORED.words }].map((band) => {
-      const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-      swatch.style.background = band.colour;
-      return h('li', {}, swatch, band.words);
-    }),
-  ),
-  h(
-    'ul',
-    { class: 'shapes' },
-    ...Object.values(SHAPES).map((s) =>
-      h('li', {}, h('span', { class: `shape ${s.shape}`, 'aria-hidden': 'true' }), s.words),
-    ),
-  ),
-  h('p', {}, 'Size: reach (how many versions depend on it).'),
-);
+renderLegend(byId('legend'));
 
 // Roots and the graph
 const rootLine = byId('root-line');
