@@ -42,6 +42,9 @@ export interface Config {
   publicUrl: string | undefined;
   /** How long an ingest job stays locked to a worker that stopped answering. */
   workerLockMs: number;
+  /** Stages a visitor's ingest through the API runs besides the roots and the scores. */
+  apiRepositories: boolean;
+  apiAdvisories: boolean;
   logLevel: LogLevel;
 }
 
@@ -64,6 +67,11 @@ export interface SettingSpec<T> {
 }
 
 const text = (_setting: string, value: string): string => value;
+const onOff = (setting: string, value: string): boolean => {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(setting, `must be on or off, not "${value.slice(0, 40)}"`);
+};
 const integerIn =
   (min: number, max: number) =>
   (setting: string, value: string): number =>
@@ -161,6 +169,17 @@ export const SETTINGS = {
     default: '30000',
     parse: integerIn(1000, 3_600_000),
   },
+  TRUSTMAP_API_REPOS: {
+    description: "whether an ingest started through the API reads the closure's repositories",
+    default: 'off',
+    parse: onOff,
+  },
+  TRUSTMAP_API_ADVISORIES: {
+    description:
+      "whether an ingest started through the API asks OSV (sends the graph's version list to OSV)",
+    default: 'off',
+    parse: onOff,
+  },
   TRUSTMAP_LOG_LEVEL: {
     description: `log level (${LOG_LEVELS.join(', ')})`,
     default: 'info',
@@ -253,6 +272,8 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
     pathHopLimit: value('TRUSTMAP_PATH_HOP_LIMIT'),
     publicUrl: optional('TRUSTMAP_PUBLIC_URL'),
     workerLockMs: value('TRUSTMAP_WORKER_LOCK_MS'),
+    apiRepositories: value('TRUSTMAP_API_REPOS'),
+    apiAdvisories: value('TRUSTMAP_API_ADVISORIES'),
     logLevel: value('TRUSTMAP_LOG_LEVEL'),
   };
 }

@@ -10,7 +10,7 @@ import { scoreFromStore } from '../trust/score-store.js';
 import { requireStoredAnchors, storedScores } from '../trust/stored-scores.js';
 import { writeScores } from '../trust/write-scores.js';
 import { cell, table } from './output.js';
-import type { CliIo } from './program.js';
+import type { CliIo } from './io.js';
 
 export interface TrustCommandDeps {
   io: CliIo;

@@ -33,6 +33,11 @@ export interface EnrichOptions {
   now?: Date;
   /** Called as repositories are done (GitHub's and git's together), read or not. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Link identities at the end (default true); off when the caller links them itself (the
+   * pipeline's identities stage), and `linked` is then 0.
+   */
+  linkIdentities?: boolean;
 }
 
 export interface EnrichSummary extends RepositorySummary {
@@ -76,7 +81,7 @@ export async function enrichRepositories(options: EnrichOptions): Promise<Enrich
           client: github,
           onProgress: progress(viaGit.length),
         });
-  const linked = await linkIdentities(options.store);
+  const linked = options.linkIdentities === false ? 0 : await linkIdentities(options.store);
   return {
     repositories: keys.length,
     read: (fromGit?.read ?? 0) + (fromGitHub?.read ?? 0),

@@ -20,18 +20,19 @@ import { answerLimits, chokepoints, compromise, rootIndex } from '../trust/repor
 import { requireLocalHost, requireToken } from './auth.js';
 import { TrustGraphCache } from './graph-cache.js';
 import { graphView } from './graph-view.js';
-import { IngestJobs, PROJECT_NAME, type JobEvent } from './ingest-jobs.js';
+import { IngestJobs, PROJECT_NAME, type IngestJobSettings, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   store: GraphStore;
-  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs' | 'npmRegistry'> & {
-    pypiUrl?: string;
-    /** TRUSTMAP_PUBLIC_URL: an https one turns on HSTS and `upgrade-insecure-requests`. */
-    publicUrl?: string | undefined;
-  };
+  /** The ingest settings (IngestJobSettings) are the ones an API ingest runs under. */
+  config: Pick<Config, 'token' | 'queryRowLimit' | 'queryTimeoutMs'> &
+    IngestJobSettings & {
+      /** TRUSTMAP_PUBLIC_URL: an https one turns on HSTS and `upgrade-insecure-requests`. */
+      publicUrl?: string | undefined;
+    };
   logger: Logger;
   cwd: string;
   version: string;
@@ -303,16 +304,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const jobs = new IngestJobs(
-    store,
-    config.npmRegistry,
-    logger,
-    deps.cwd,
-    () => {
-      cache.invalidate();
-    },
-    config.pypiUrl,
-  );
+  const jobs = new IngestJobs(store, config, logger, deps.cwd, () => {
+    cache.invalidate();
+  });
 
   app.post('/api/ingest', (request, response) => {
     const body = parse(

@@ -1,6 +1,8 @@
 /**
- * Ingests started from the API: each runs in this process against the server's store, and its
- * progress is kept so that any number of clients can follow it as server-sent events, late ones
+ * Ingests started from the API: each runs the pipeline (pipeline/run-pipeline.ts) in this process
+ * against the server's store, with the stages the server's configuration lets a visitor trigger
+ * (TRUSTMAP_API_REPOS, TRUSTMAP_API_ADVISORIES; docs/decisions/008-pipeline.md), and its progress
+ * is kept so that any number of clients can follow it as server-sent events, late ones
  * included (they get the latest state, then what follows).
  */
 import { randomUUID } from 'node:crypto';
@@ -11,16 +13,49 @@ import { EventEmitter } from 'node:events';
 import { InvalidInputError, isTrustmapError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import type { Logger } from '../log.js';
-import { ingest, type IngestSummary, type Progress } from '../ingest/run-ingest.js';
+import type { IngestSummary, Progress } from '../ingest/run-ingest.js';
 import { PYTHON_LOCKFILES } from '../ingest/roots/python-lockfile.js';
 import { isRootFileName, LOCKFILE_NAMES, parseRootSpec } from '../ingest/spec.js';
-import { scoreStore } from '../trust/score-store.js';
+import {
+  ingestPlan,
+  visitorStages,
+  type PlanSettings,
+  type VisitorStages,
+} from '../pipeline/plan.js';
+import type { AdvisoriesSummary } from '../pipeline/read-advisories.js';
+import type { RepositoriesSummary } from '../pipeline/read-repositories.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { describeScores } from '../pipeline/score.js';
+import { openedStore } from '../pipeline/stage-types.js';
+import type { Config } from '../config.js';
+
+/** What an API ingest ends with: the roots' summary, the other stages' when they ran, the scores. */
+export type JobSummary = IngestSummary & {
+  repositories?: RepositoriesSummary;
+  advisories?: AdvisoriesSummary;
+  scored: string;
+};
 
 export type JobEvent =
   | { type: 'progress'; data: Progress }
   | { type: 'scoring'; data: Record<string, never> }
-  | { type: 'done'; data: IngestSummary & { scored: string } }
+  | { type: 'done'; data: JobSummary }
   | { type: 'error'; data: { code: string; message: string } };
+
+/** The server's settings an API ingest runs under. */
+export type IngestJobSettings = Pick<Config, 'npmRegistry'> &
+  Partial<
+    Pick<
+      Config,
+      | 'pypiUrl'
+      | 'osvUrl'
+      | 'githubApiUrl'
+      | 'githubToken'
+      | 'dbPath'
+      | 'apiRepositories'
+      | 'apiAdvisories'
+    >
+  >;
 
 export interface IngestJob {
   id: string;
@@ -46,16 +81,27 @@ export const MAX_RUNNING = 2;
 
 export class IngestJobs {
   private readonly jobs = new Map<string, IngestJob>();
+  private readonly settings: PlanSettings;
+  /** What a visitor's ingest runs besides the roots and the scores. */
+  readonly stages: VisitorStages;
 
   constructor(
     private readonly store: GraphStore,
-    private readonly registry: string,
+    settings: IngestJobSettings,
     private readonly logger: Logger,
     private readonly cwd: string,
     /** Called when an ingest ends, whichever way: the graph may have changed. */
     private readonly onFinished: () => void = () => undefined,
-    private readonly pypiUrl?: string,
-  ) {}
+  ) {
+    // The same defaults as the CLI's (config.ts) for what a caller's partial settings leave out.
+    this.settings = {
+      pypiUrl: 'https://pypi.org',
+      osvUrl: 'https://api.osv.dev',
+      githubApiUrl: 'https://api.github.com',
+      ...settings,
+    };
+    this.stages = visitorStages(settings);
+  }
 
   /**
    * Starts an ingest of registry specs (never server file paths: the API reads no server files)
@@ -120,21 +166,30 @@ export class IngestJobs {
       job.events.push(event);
       job.emitter.emit('event', event);
     };
-    const run = async (): Promise<IngestSummary & { scored: string }> => {
-      const summary = await ingest({
-        roots,
-        store: this.store,
-        registry: this.registry,
-        ...(this.pypiUrl === undefined ? {} : { pypiUrl: this.pypiUrl }),
-        logger: this.logger,
-        onProgress: (progress) => {
+    const plan = ingestPlan(
+      this.settings,
+      { roots, ...this.stages, score: { cwd: this.cwd } },
+      this.logger,
+    );
+    const run = async (): Promise<JobSummary> => {
+      const summary = await runPipeline(plan, openedStore(this.store), {
+        stage: (stage) => {
+          if (stage === 'score') emit({ type: 'scoring', data: {} });
+        },
+        roots: (progress) => {
           if (progress.elapsedMs - lastProgress < 200) return;
           lastProgress = progress.elapsedMs;
           emit({ type: 'progress', data: progress });
         },
       });
-      emit({ type: 'scoring', data: {} });
-      return { ...summary, scored: (await scoreStore(this.store, this.cwd)).trim() };
+      if (summary.roots === undefined || summary.score === undefined)
+        throw new Error('an API ingest plans its roots and its scores');
+      return {
+        ...summary.roots,
+        ...(summary.repositories === undefined ? {} : { repositories: summary.repositories }),
+        ...(summary.advisories === undefined ? {} : { advisories: summary.advisories }),
+        scored: describeScores(summary.score).trim(),
+      };
     };
     run()
       .finally(() => {

@@ -1,0 +1,131 @@
+/** `trustmap ingest`: roots, then their repositories (unless --no-repos) and advisories (if asked). */
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_QUEUE } from '../ingest/queue/distributed.js';
+import type { IngestSummary } from '../ingest/run-ingest.js';
+import { parseRootSpec } from '../ingest/spec.js';
+import { createLogger } from '../log.js';
+import { ingestPlan, type IngestOptions } from '../pipeline/plan.js';
+import type { CommandContext } from './context.js';
+import { EXIT, ExitCode, positiveInt, wholeNumber } from './io.js';
+import { showStatus } from './ingest-status.js';
+import { describeSummary } from './output.js';
+import { describeAdvisories, describeRepositories, runWithProgress } from './stage-output.js';
+
+interface IngestCliOptions {
+  workers?: boolean;
+  queue?: string;
+  status?: string | true;
+  depth?: number;
+  dev?: boolean;
+  registry?: string;
+  concurrency: number;
+  json?: boolean;
+  advisories?: boolean;
+  repos?: boolean;
+  allMarkers?: boolean;
+}
+
+/** The CLI's options as the pipeline's ingest options (`explore` takes the same defaults). */
+export function ingestOptions(
+  context: CommandContext,
+  settings: Config,
+  specs: string[],
+  options: IngestCliOptions,
+): IngestOptions {
+  let workers: IngestOptions['workers'];
+  if (options.workers === true) {
+    if (settings.redisUrl === undefined)
+      throw new ConfigError('REDIS_URL', 'is required with --workers');
+    workers = { redisUrl: settings.redisUrl, queueName: options.queue ?? DEFAULT_QUEUE };
+  }
+  return {
+    roots: specs.map((spec) => parseRootSpec(spec, context.io.cwd)),
+    repositories: options.repos !== false,
+    advisories: options.advisories === true,
+    registry:
+      options.registry === undefined
+        ? undefined
+        : loadConfig({ NPM_REGISTRY: options.registry }, context.io.cwd).npmRegistry,
+    ...(options.allMarkers === true ? { pythonEnvironment: 'all' as const } : {}),
+    maxDepth: options.depth,
+    dev: options.dev === true,
+    concurrency: options.concurrency,
+    workers,
+  };
+}
+
+/** Non-optional failures of the roots fail the command; a repository or advisory does not. */
+export function exitCodeOf(summary: IngestSummary): number {
+  return summary.failures.some((f) => !f.optional) ? EXIT.failed : EXIT.ok;
+}
+
+export function addIngestCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
+  program
+    .command('ingest')
+    .description('load packages, versions, people, repositories and organisations into the graph')
+    .argument(
+      '<spec...>',
+      'npm:<name>[@<version|range|tag>], pypi:<name>[@<version|specifier>], a package URL, or a lockfile, requirements file or SBOM path',
+    )
+    .addOption(
+      new Option(
+        '--depth <n>',
+        'levels of dependencies to follow (default: the whole closure)',
+      ).argParser(wholeNumber),
+    )
+    .option('--dev', "follow the roots' devDependencies too")
+    .option('--registry <url>', 'npm registry base URL (default: NPM_REGISTRY)')
+    .addOption(
+      new Option('--concurrency <n>', 'requests and jobs at once')
+        .argParser(positiveInt)
+        .default(16),
+    )
+    .option('--json', 'print a JSON summary on stdout')
+    .option(
+      '--workers',
+      'enqueue on BullMQ at REDIS_URL and let "trustmap worker" processes do the work',
+    )
+    .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
+    .option('--status [runId]', 'list recent distributed runs, or one run, with their failures')
+    .option(
+      '--advisories',
+      'then ask OSV (OSV_URL) about every version in the graph (sends the version list to OSV)',
+    )
+    .option(
+      '--no-repos',
+      "do not read the closure's repositories (by default: through GitHub's API with GITHUB_TOKEN, else their git history, cloned into .trustmap/git)",
+    )
+    .option(
+      '--all-markers',
+      'follow PyPI requirements whatever their environment markers (default: CPython 3.12 on Linux)',
+    )
+    .action(async (specs: string[], options: IngestCliOptions) => {
+      const json = options.json === true;
+      if (options.status !== undefined) {
+        await showStatus(context, options.status === true ? undefined : options.status, json);
+        return;
+      }
+      if (specs.length === 0)
+        throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
+      const summary = await context.withStoreSource(async (store, settings) => {
+        const logger = createLogger(settings.logLevel);
+        const plan = ingestPlan(settings, ingestOptions(context, settings, specs, options), logger);
+        return runWithProgress(plan, store, json);
+      });
+      const roots = summary.roots;
+      if (roots === undefined) throw new Error('an ingest plans its roots');
+      const { repositories, advisories } = summary;
+      if (json) io.out(JSON.stringify({ ...roots, repositories, advisories }, null, 2) + '\n');
+      else {
+        io.out(describeSummary(roots));
+        const withToken = context.config().githubToken !== undefined;
+        if (repositories !== undefined) io.out(describeRepositories(repositories, withToken));
+        if (advisories !== undefined) io.out(describeAdvisories(advisories));
+      }
+      const code = exitCodeOf(roots);
+      if (code !== EXIT.ok) throw new ExitCode(code);
+    });
+}

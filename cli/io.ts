@@ -1,0 +1,51 @@
+/** What every command shares: the process it talks to, its exit codes, its argument parsers. */
+import { InvalidArgumentError } from 'commander';
+import type { Environment } from '../config.js';
+import type { JsonValue } from '../graph/values.js';
+
+export interface CliIo {
+  /** The environment to configure from; config.ts reads the process's when this is absent. */
+  env?: Environment;
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Exit codes: 0 done, 1 done with failures or a runtime error, 2 a usage or configuration error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Thrown by a command to end with this exit code (after its output). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+  return Number(value);
+}
+
+export function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('must be a positive whole number');
+  return Number(value);
+}
+
+export function parseParam(
+  value: string,
+  previous: Record<string, JsonValue>,
+): Record<string, JsonValue> {
+  const eq = value.indexOf('=');
+  if (eq < 1)
+    throw new InvalidArgumentError('must be name=value (value is JSON, or else a string)');
+  const name = value.slice(0, eq);
+  const raw = value.slice(eq + 1);
+  let parsed: JsonValue;
+  try {
+    parsed = JSON.parse(raw) as JsonValue;
+  } catch {
+    parsed = raw;
+  }
+  return { ...previous, [name]: parsed };
+}

@@ -1,0 +1,47 @@
+/** `trustmap worker`: BullMQ ingest jobs processed into the configured store until a signal. */
+import { Option, type Command } from 'commander';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_QUEUE, startIngestWorker } from '../ingest/queue/distributed.js';
+import { createLogger } from '../log.js';
+import type { CommandContext } from './context.js';
+import { positiveInt } from './io.js';
+import { untilSignal } from './signals.js';
+
+export function addWorkerCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
+  program
+    .command('worker')
+    .description(
+      'process ingest jobs queued on BullMQ at REDIS_URL, writing to the configured store',
+    )
+    .addOption(new Option('--concurrency <n>', 'jobs at once').argParser(positiveInt).default(8))
+    .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
+    .action(async (options: { concurrency: number; queue: string }) => {
+      const settings = context.config();
+      if (settings.redisUrl === undefined)
+        throw new ConfigError('REDIS_URL', 'is required for trustmap worker');
+      const redisUrl = settings.redisUrl;
+      const logger = createLogger(settings.logLevel);
+      await context.withStore(async (store) => {
+        const worker = startIngestWorker({
+          redisUrl,
+          queueName: options.queue,
+          store,
+          concurrency: options.concurrency,
+          lockDurationMs: settings.workerLockMs,
+          logger,
+        });
+        await worker.worker.waitUntilReady();
+        io.err(
+          `trustmap worker: processing ${options.queue} with ${options.concurrency} at once; Ctrl-C to stop\n`,
+        );
+        // The first signal lets running jobs finish; a second one abandons them (BullMQ re-queues them).
+        await untilSignal((signal, count) => {
+          io.err(
+            `trustmap worker: ${signal}, ${count > 1 ? 'abandoning running jobs' : 'finishing running jobs'}\n`,
+          );
+          return worker.close(count > 1);
+        });
+      });
+    });
+}

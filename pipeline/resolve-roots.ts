@@ -1,0 +1,52 @@
+/**
+ * Stage 1, resolve roots: npm and PyPI specs, lockfiles, requirements files and SBOMs resolved to
+ * their closures and written, in process or (npm roots only) by BullMQ workers.
+ */
+import type { Logger } from '../log.js';
+import { ingestWithWorkers } from '../ingest/queue/distributed.js';
+import { ingest, type IngestSummary } from '../ingest/run-ingest.js';
+import type { RootSpec } from '../ingest/spec.js';
+import type { PythonEnvironment } from '../ingest/sources/pypi/requirement.js';
+import type { PipelineProgress, StoreSource } from './stage-types.js';
+
+export interface RootsInput {
+  roots: RootSpec[];
+  registry: string;
+  pypiUrl: string;
+  pythonEnvironment?: PythonEnvironment | 'all' | undefined;
+  maxDepth?: number | undefined;
+  dev: boolean;
+  concurrency?: number | undefined;
+  /** Enqueue on BullMQ and let workers write; without it the closure is resolved here. */
+  workers?: { redisUrl: string; queueName: string } | undefined;
+  logger: Logger;
+}
+
+export type RootsSummary = IngestSummary;
+
+export async function resolveRoots(
+  input: RootsInput,
+  store: StoreSource,
+  progress: PipelineProgress,
+): Promise<RootsSummary> {
+  const common = {
+    roots: input.roots,
+    registry: input.registry,
+    pypiUrl: input.pypiUrl,
+    ...(input.pythonEnvironment === undefined
+      ? {}
+      : { pythonEnvironment: input.pythonEnvironment }),
+    maxDepth: input.maxDepth,
+    dev: input.dev,
+    // Identities are linked once, by the pipeline's identities stage.
+    linkIdentities: false,
+    ...(progress.roots === undefined ? {} : { onProgress: progress.roots }),
+  };
+  if (input.workers !== undefined) return ingestWithWorkers({ ...common, ...input.workers });
+  return ingest({
+    ...common,
+    store: await store.get(),
+    logger: input.logger,
+    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+  });
+}
