@@ -21,6 +21,7 @@ import { parseRootSpec } from '../../ingest/spec.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
+import { processes, waitUntil } from '../helpers/wait.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let registry: FixtureRegistry;
@@ -159,21 +160,27 @@ describe('ingest on BullMQ workers', () => {
         runId = id;
       },
     });
-    // Kill the first worker once it has done part of the run.
+    // Kill the first worker once the run's row count in Redis says it has done part of the run.
+    // (Killed right at a BullMQ `completed` event, the run is lost most times: enqueue's seen
+    // mark, counter and queue.add, and a job's seen marks before its write, are separate steps.)
     const redis = redisConnection(REDIS_URL);
     cleanups.push(() => {
       redis.disconnect();
     });
-    let resolvedAtKill = 0;
-    for (let i = 0; i < 200 && resolvedAtKill < 3; i++) {
-      resolvedAtKill = runId === '' ? 0 : await redis.scard(`trustmap:run:${runId}:resolved`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const resolvedAtKill = await waitUntil(
+      'the first worker to resolve 3 versions',
+      async () => {
+        const resolved = runId === '' ? 0 : await redis.scard(`trustmap:run:${runId}:resolved`);
+        return resolved >= 3 && resolved;
+      },
+      { everyMs: 50, timeoutMs: 30_000 },
+    );
     first.kill('SIGKILL');
     expect(resolvedAtKill).toBeGreaterThanOrEqual(3);
     expect(resolvedAtKill).toBeLessThan(16); // killed midway, not after the run
     await new Promise((resolve) => first.once('exit', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 500)); // its store host lets go of the file
+    // Its store host sees it gone and lets go of the file.
+    await waitUntil("the killed worker's store host to exit", () => processes(file).length === 0);
     const second = startWorker();
     const summary = await run;
     second.kill('SIGTERM');
