@@ -232,18 +232,21 @@ export class QueryRunner {
       { code: error.code, running: host.running.size },
       'an ad-hoc query broke its limit; stopping the query host',
     );
-    for (const [id, running] of host.running) {
-      clearTimeout(running.timer);
-      running.reject(
-        culprit === undefined || id === culprit
-          ? error
-          : new StoreUnavailableError(
-              'another query on the query host broke its limit and the host was stopped; run this query again',
-            ),
-      );
-    }
+    const stopped = [...host.running];
     host.running.clear();
-    void this.kill(host);
+    for (const [, running] of stopped) clearTimeout(running.timer);
+    // The answers go once the host has exited: a query said to be stopped is no longer running.
+    void this.kill(host).then(() => {
+      for (const [id, running] of stopped) {
+        running.reject(
+          culprit === undefined || id === culprit
+            ? error
+            : new StoreUnavailableError(
+                'another query on the query host broke its limit and the host was stopped; run this query again',
+              ),
+        );
+      }
+    });
   }
 
   private retire(host: QueryHost): void {
