@@ -170,7 +170,7 @@ export function openApi(version: string): Record<string, unknown> {
       '/api/ingest': {
         post: {
           summary:
-            'start an ingest of specs and/or an uploaded lockfile, requirements file or SBOM, scored when it ends; follow it at the returned events URL',
+            'start an ingest of specs and/or an uploaded lockfile, requirements file or SBOM (repositories and advisories too when the server enables them: TRUSTMAP_API_REPOS, TRUSTMAP_API_ADVISORIES), scored when it ends; follow it at the returned events URL',
           requestBody: {
             required: true,
             content: {
