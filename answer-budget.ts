@@ -1,5 +1,5 @@
 /**
- * Bounded answers (issue 11): an answer's size in bytes of JSON, and a budget that list items are
+ * Bounded answers: an answer's size in bytes of JSON, and a budget that list items are
  * taken against until it runs out, so what-if, chokepoint and investigation answers stay under
  * their byte cap whatever the graph's shape. No imports.
  */

@@ -21,7 +21,7 @@ export interface Neighbour {
 }
 
 /**
- * The caps a what-if, chokepoints or investigation answer was built under (issue 11: answers that
+ * The caps a what-if, chokepoints or investigation answer was built under (answers that
  * carry a path per row would otherwise grow with the square of the chain's depth).
  */
 export interface AnswerLimits {

@@ -1,5 +1,5 @@
 /**
- * The trust model's defaults (../shared/TRUST-MODEL.md, section 2): every weight and constant in
+ * The trust model's defaults (docs/trust-model.md): every weight and constant in
  * one place, versioned with the formulas that use them.
  */
 export const TRUST_PARAMS = {

@@ -1,7 +1,7 @@
 /**
  * Chokepoint rankings and what-if answers from the stored scores (trust/stored-scores.ts), shared
  * by the CLI and the API, each saying which scoring run and anchors its numbers come from.
- * Both are bounded (issue 11): one shortest path per row, cut at `limits.pathHops`, and at most
+ * Both are bounded: one shortest path per row, cut at `limits.pathHops`, and at most
  * `limits.rows` rows in at most `limits.bytes` bytes of JSON; the answer says what was cut.
  */
 import { ByteBudget } from '../answer-budget.js';
