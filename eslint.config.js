@@ -21,6 +21,25 @@ export default tseslint.config(
     },
   },
   {
+    // shared/ is isomorphic; its tsconfig has neither Node's nor the DOM's types, and this rule
+    // keeps its imports to its own files.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                'shared/ runs in the browser and on the server: it imports only its own files (no Node module, no package, nothing outside shared/)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -6,6 +6,7 @@
  */
 import { append } from '../collections.js';
 import type { TrustGraph } from '../trust/load.js';
+import { displayName } from '../shared/names.js';
 import type { SerializedGraph } from '../wire-types.js';
 
 export type Layer = 'deps' | 'people' | 'repos' | 'orgs' | 'contributors';
@@ -45,7 +46,7 @@ export function graphView(
     out.nodes.push({
       key,
       attributes: {
-        label: graph.personNames.get(key) ?? labelOf(key),
+        label: graph.personNames.get(key) ?? displayName(key),
         kind,
         x: depth * 200,
         y: row * 40 - depth * 7,
@@ -130,14 +131,4 @@ export function graphView(
     }
   }
   return out;
-}
-
-function labelOf(key: string): string {
-  return decodeURIComponent(
-    key
-      .replace(/^pkg:npm\//, '')
-      .replace(/^person:(npm|pypi|github):/, '')
-      .replace(/^repo:/, '')
-      .replace(/^org:/, ''),
-  );
 }

@@ -1,17 +1,5 @@
-/** Display names for graph keys (purls, person:npm:…, repo:…, org:…). */
-export function displayName(key: string): string {
-  let rest = key;
-  for (const prefix of ['pkg:npm/', 'pkg:pypi/', 'person:npm:', 'person:', 'repo:', 'org:'])
-    if (rest.startsWith(prefix)) {
-      rest = rest.slice(prefix.length);
-      break;
-    }
-  try {
-    return decodeURIComponent(rest);
-  } catch {
-    return rest;
-  }
-}
+/** Names and words for what the explorer shows; display names come from shared/names.ts. */
+export { displayName } from '../../shared/names.js';
 
 /** The package key of a version key (`pkg:npm/a@1.0.0` → `pkg:npm/a`). */
 export function packageOf(key: string): string {
