@@ -7,7 +7,7 @@
 import { RegistryError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
-import { forgeOrgKey } from './identity.js';
+import { forgeOrgKey, githubPersonKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {
   FailureStreaks,
@@ -103,7 +103,7 @@ export async function ingestGitHub(options: {
         byLogin.set(login.toLowerCase(), { ...entry, last12: author.last12 });
       }
       for (const [login, entry] of byLogin) {
-        const personKey = `person:github:${login}`;
+        const personKey = githubPersonKey(login);
         records.node('Person', personKey, { name: entry.name });
         records.relationship('CONTRIBUTES_TO', personKey, key, {
           commits: entry.commits ?? null,

@@ -14,6 +14,7 @@
  */
 import { append } from '../collections.js';
 import type { GraphStore } from '../graph/store.js';
+import { KEY_PREFIX } from './identity.js';
 import { GraphRecords } from './records.js';
 import { BatchWriter } from './writer.js';
 
@@ -27,8 +28,8 @@ export const CONFIDENCE = {
 export type Evidence = keyof typeof CONFIDENCE;
 
 const REGISTRY_ACCOUNT = /^person:(npm|pypi):(.+)$/;
-const GITHUB_ACCOUNT = 'person:github:';
-const GIT_AUTHOR = 'person:git:';
+const GITHUB_ACCOUNT = KEY_PREFIX.githubPerson;
+const GIT_AUTHOR = KEY_PREFIX.gitAuthor;
 
 export async function linkIdentities(store: GraphStore): Promise<number> {
   const byEmail = new Map<string, Set<string>>();
@@ -50,7 +51,7 @@ export async function linkIdentities(store: GraphStore): Promise<number> {
       for (const node of batch.nodes) {
         addEmail(node.properties.emailHash, node.key);
         const login = node.properties.githubLogin;
-        if (typeof login === 'string' && node.key.startsWith('person:git:'))
+        if (typeof login === 'string' && node.key.startsWith(GIT_AUTHOR))
           noreply.push([node.key, login]);
       }
       continue;

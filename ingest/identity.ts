@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
 import { InvalidInputError } from '../errors.js';
+import { normaliseName } from './sources/pypi/requirement.js';
 
 /** `@babel/core` -> namespace `@babel`, name `core`. */
 export function splitNpmName(name: string): { namespace: string | undefined; name: string } {
@@ -65,3 +66,40 @@ export function forgeOrgKey(forge: string, owner: string): string {
 export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
+
+/** `pkg:pypi/<name>`, the name normalised as PEP 503 says. */
+export function pypiPackageKey(name: string): string {
+  return `pkg:pypi/${normaliseName(name)}`;
+}
+
+export function pypiVersionKey(name: string, version: string): string {
+  return `pkg:pypi/${normaliseName(name)}@${encodeURIComponent(version)}`;
+}
+
+/** A PyPI account with a role on a project. */
+export function pypiPersonKey(user: string): string {
+  return `${KEY_PREFIX.pypiPerson}${user.toLowerCase()}`;
+}
+
+/** A release's author or maintainer field: a person known by email hash or by name only. */
+export function pypiNamedPersonKey(field: 'author' | 'maintainer', id: string): string {
+  return `${KEY_PREFIX.pypiNamedPerson}${field}:${id}`;
+}
+
+/** A git commit author, known only by the hash of the email they committed with. */
+export function gitAuthorKey(emailHashValue: string): string {
+  return `${KEY_PREFIX.gitAuthor}${emailHashValue}`;
+}
+
+export function githubPersonKey(login: string): string {
+  return `${KEY_PREFIX.githubPerson}${login.toLowerCase()}`;
+}
+
+/** The prefixes of people's keys, for code that reads a key back. */
+export const KEY_PREFIX = {
+  npmPerson: 'person:npm:',
+  pypiPerson: 'person:pypi:',
+  pypiNamedPerson: 'person:pypi-',
+  gitAuthor: 'person:git:',
+  githubPerson: 'person:github:',
+} as const;

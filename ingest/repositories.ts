@@ -10,6 +10,7 @@ import { append } from '../collections.js';
 import { GitError } from '../errors.js';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../log.js';
+import { gitAuthorKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {
   busFactorFromHistory,
@@ -127,7 +128,7 @@ function historyRecords(
     historyReadAt: now.toISOString(),
   });
   for (const contributor of history.contributors) {
-    const person = `person:git:${contributor.emailHash}`;
+    const person = gitAuthorKey(contributor.emailHash);
     records.node('Person', person, {
       name: contributor.name,
       emailHash: contributor.emailHash,

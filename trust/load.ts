@@ -5,6 +5,7 @@
 import { append } from '../collections.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
+import { KEY_PREFIX } from '../ingest/identity.js';
 
 export interface VersionNode {
   key: string;
@@ -218,7 +219,8 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
           if (typeof p.trust === 'number') graph.storedTrust.set(node.key, p.trust);
           if (
             typeof p.name === 'string' &&
-            (node.key.startsWith('person:git:') || node.key.startsWith('person:pypi-'))
+            (node.key.startsWith(KEY_PREFIX.gitAuthor) ||
+              node.key.startsWith(KEY_PREFIX.pypiNamedPerson))
           )
             graph.personNames.set(node.key, p.name);
         } else if (node.labels.includes('Organisation')) {

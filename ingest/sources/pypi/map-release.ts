@@ -5,16 +5,21 @@
  * entry (kind `prod`, `marker` when an environment marker guards it, `extra` for extras).
  */
 import emailAddresses from 'email-addresses';
-import { emailHash } from '../../identity.js';
+import {
+  emailHash,
+  pypiNamedPersonKey,
+  pypiPackageKey,
+  pypiPersonKey,
+  pypiVersionKey,
+} from '../../identity.js';
 import { GraphRecords } from '../../records.js';
 import { isRecord, own } from '../../untrusted.js';
 import { parseRepository } from '../repository-url.js';
 import type { ProjectIndex } from './pypi-client.js';
 import { normaliseName, parseRequirement, type Requirement } from './requirement.js';
 
-export const pypiPackageKey = (name: string): string => `pkg:pypi/${normaliseName(name)}`;
-export const pypiVersionKey = (name: string, version: string): string =>
-  `pkg:pypi/${normaliseName(name)}@${encodeURIComponent(version)}`;
+// Built in ingest/identity.ts with every other key; exported here for the PyPI stages.
+export { pypiPackageKey, pypiVersionKey };
 
 const text = (value: unknown, max = 500): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : undefined;
@@ -61,7 +66,7 @@ export function mapRelease(
     if (!isRecord(role)) continue;
     const user = text(own(role, 'user'), 100);
     if (user === undefined || !/^[A-Za-z0-9._-]+$/.test(user)) continue;
-    const person = `person:pypi:${user.toLowerCase()}`;
+    const person = pypiPersonKey(user);
     records.node('Person', person, { name: user });
     records.relationship('MAINTAINS', person, pkg, {
       role: text(own(role, 'role'), 40) ?? 'Owner',
@@ -83,7 +88,7 @@ export function mapRelease(
           ? []
           : [{ id: `name:${who.toLowerCase()}`, name: who, emailHash: undefined }];
     for (const person of people) {
-      const key = `person:pypi-${field}:${person.id}`;
+      const key = pypiNamedPersonKey(field, person.id);
       records.node('Person', key, {
         name: person.name?.slice(0, 200) ?? null,
         ...(person.emailHash === undefined ? {} : { emailHash: person.emailHash }),
