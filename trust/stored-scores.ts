@@ -5,6 +5,7 @@
  */
 import { NotFoundError, InvalidInputError } from '../errors.js';
 import type { EdgeList } from './csr.js';
+import { indexDependencies } from './dependency-graph.js';
 import type { ScoringRun, TrustGraph } from './load.js';
 
 /** A version's stored scores, as the reports read them. */
@@ -32,27 +33,6 @@ export interface ScoredGraph {
   scoring: ScoringRun;
 }
 
-/** The resolved dependency graph (RESOLVES_TO), nodes indexed in the order the scorer uses. */
-export function resolvedGraph(graph: TrustGraph): { nodes: string[]; dependencies: EdgeList } {
-  const index = new Map<string, number>();
-  const nodes: string[] = [];
-  const at = (key: string): number => {
-    let i = index.get(key);
-    if (i === undefined) {
-      i = nodes.length;
-      index.set(key, i);
-      nodes.push(key);
-    }
-    return i;
-  };
-  const dependencies = { from: [] as number[], to: [] as number[] };
-  for (const edge of graph.resolves.values()) {
-    dependencies.from.push(at(edge.from));
-    dependencies.to.push(at(edge.to));
-  }
-  return { nodes, dependencies };
-}
-
 /** The stored scores of `graph`; NotFoundError when no scoring run has stored any. */
 export function storedScores(graph: TrustGraph): ScoredGraph {
   const scoring = graph.scoring;
@@ -60,7 +40,8 @@ export function storedScores(graph: TrustGraph): ScoredGraph {
     throw new NotFoundError(
       'nothing is scored yet: run "trustmap score" (an ingest from the explorer scores too)',
     );
-  const { nodes, dependencies } = resolvedGraph(graph);
+  // The versions indexed as the scorer indexes them (one function for both).
+  const { nodes, dependencies, roots } = indexDependencies(graph);
   const versions = new Map<string, ReportScore>();
   for (const key of nodes) {
     const stored = graph.versions.get(key)?.stored;
@@ -76,7 +57,6 @@ export function storedScores(graph: TrustGraph): ScoredGraph {
       fragility: stored.fragility,
     });
   }
-  const roots = [...new Set([...graph.resolves.values()].flatMap((e) => [...e.roots]))].sort();
   return { nodes, dependencies, roots, versions, persons: graph.persons, scoring };
 }
 
