@@ -157,8 +157,9 @@ function storedVersionScore(p: Record<string, JsonValue>): StoredVersionScore | 
   return { trust, ownTrust, reach, busFactor, fragility, busFactorSource };
 }
 
-export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
-  const graph: TrustGraph = {
+/** A trust graph with nothing in it, for a loader (or a test) to fill. */
+export function emptyTrustGraph(): TrustGraph {
+  return {
     versions: new Map(),
     packages: new Map(),
     persons: new Set(),
@@ -182,6 +183,10 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
     repositories: new Map(),
     scoring: undefined,
   };
+}
+
+export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
+  const graph = emptyTrustGraph();
   for await (const batch of store.stream({ batchSize: 10_000 })) {
     if (batch.kind === 'nodes') {
       for (const node of batch.nodes) {

@@ -4,7 +4,7 @@
  * first-time publisher). Pre-releases, post-releases, dev releases, epochs and local versions.
  */
 import { describe, expect, it } from 'vitest';
-import type { TrustGraph, VersionNode } from '../../trust/load.js';
+import { emptyTrustGraph, type TrustGraph, type VersionNode } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -30,27 +30,9 @@ function graphOf(packages: Record<string, Release[]>): TrustGraph {
     reach: undefined,
   });
   const graph: TrustGraph = {
+    ...emptyTrustGraph(),
     versions: new Map([[ROOT, node(ROOT, undefined, false)]]),
-    packages: new Map(),
-    repositories: new Map(),
-    persons: new Set(),
-    personNames: new Map(),
-    contributors: new Map(),
-    organisations: new Map(),
-    versionsOf: new Map(),
-    packageOf: new Map(),
-    maintainers: new Map(),
-    publishers: new Map(),
-    resolves: new Map(),
-    declared: new Map(),
-    memberOf: [],
-    inScope: [],
-    hostedAt: new Map(),
-    ownedBy: new Map(),
-    affectedBy: new Map(),
-    vulnerabilities: new Map(),
     advisoriesKnown: true,
-    storedTrust: new Map(),
   };
   for (const [name, releases] of Object.entries(packages)) {
     const pkg = `pkg:pypi/${name}`;
