@@ -1,5 +1,5 @@
 /**
- * The `trustmap` command: wires one file per command (cli/*-command.ts, trust-commands.ts) into
+ * The `trustmap` command: wires one file per command (cli/*-command.ts) into
  * one program, and turns what a command throws into an exit code. The commands parse, call the
  * pipeline or the library, and print.
  */
@@ -7,16 +7,19 @@ import { Command, CommanderError } from 'commander';
 import { settingRows } from '../config.js';
 import { isTrustmapError } from '../errors.js';
 import { addAdvisoriesCommand } from './advisories-command.js';
+import { addChokepointsCommand } from './chokepoints-command.js';
 import { commandContext } from './context.js';
+import { addExplainCommand } from './explain-command.js';
 import { addExploreCommand } from './explore-command.js';
 import { addIngestCommand } from './ingest-command.js';
-import { EXIT, ExitCode, positiveInt, type CliIo } from './io.js';
+import { EXIT, ExitCode, type CliIo } from './io.js';
 import { packageVersion } from './package-info.js';
 import { addQueryCommand } from './query-command.js';
 import { addReposCommand } from './repos-command.js';
+import { addScoreCommand } from './score-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addStatsCommand } from './stats-command.js';
-import { addTrustCommands } from './trust-commands.js';
+import { addWhatifCommand } from './whatif-command.js';
 import { addWorkerCommand } from './worker-command.js';
 
 export { EXIT, type CliIo } from './io.js';
@@ -47,7 +50,10 @@ export function buildProgram(io: CliIo): Command {
   addWorkerCommand(program, context);
   addExploreCommand(program, context);
   addServeCommand(program, context);
-  addTrustCommands(program, { io, withStore: context.withStore, positiveInt });
+  addScoreCommand(program, context);
+  addChokepointsCommand(program, context);
+  addExplainCommand(program, context);
+  addWhatifCommand(program, context);
   return program;
 }
 

@@ -1,0 +1,69 @@
+/** `trustmap chokepoints`: the single points of failure, from the stored scores. */
+import type { Command } from 'commander';
+import { loadTrustGraph } from '../trust/load.js';
+import { answerLimits, chokepoints } from '../trust/report.js';
+import { requireStoredAnchors, storedScores } from '../trust/stored-scores.js';
+import { cutBy, scoredWith } from './answer-output.js';
+import type { CommandContext } from './context.js';
+import { positiveInt } from './io.js';
+import { table } from './output.js';
+
+export function addChokepointsCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
+  program
+    .command('chokepoints')
+    .description('rank the single points of failure: reach, maintainers, bus factor, fragility')
+    .option(
+      '--root <spec>',
+      'only the closure of this root (npm:express, npm:express@^4, or a version key)',
+    )
+    .option('--limit <n>', 'how many', positiveInt, 20)
+    .option(
+      '--anchor <key...>',
+      'check that the stored scores were computed with these anchors (rescore with "trustmap score --anchor")',
+    )
+    .option(
+      '--json',
+      'print JSON: {root, chokepoints, total, truncated, limits, scoring}, as the API',
+    )
+    .action(
+      async (options: { root?: string; limit: number; anchor?: string[]; json?: boolean }) => {
+        await context.withStore(async (store, config) => {
+          const result = storedScores(await loadTrustGraph(store));
+          requireStoredAnchors(result.scoring, options.anchor);
+          const answer = chokepoints(result, {
+            root: options.root,
+            limits: answerLimits(config, options.limit),
+          });
+          const top = answer.chokepoints;
+          if (options.json === true) {
+            io.out(JSON.stringify(answer, null, 2) + '\n');
+            return;
+          }
+          if (top.length === 0) {
+            io.out('no package in the scored graph has dependents: ingest a root first\n');
+            return;
+          }
+          io.out(scoredWith(answer.scoring));
+          io.out(
+            table(
+              ['key', 'reach', 'fragility', 'ownTrust', 'busFactor', 'maintainers', 'path'],
+              top.map((r) => ({
+                ...r,
+                maintainers:
+                  r.busFactorSource === 'unknown'
+                    ? 'unknown'
+                    : r.maintainers.map((m) => m.replace(/^person:npm:/, '')).join(' '),
+                path:
+                  r.pathTruncated || r.path.length > 4
+                    ? `${r.path.slice(0, 2).join(' > ')} > … > ${r.key} (${r.hops} hops)`
+                    : r.path.join(' > '),
+              })),
+            ) + '\n',
+          );
+          if (answer.chokepoints.length < answer.total)
+            io.out(`${answer.chokepoints.length} of ${answer.total} listed${cutBy(answer)}\n`);
+        });
+      },
+    );
+}

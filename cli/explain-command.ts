@@ -1,0 +1,43 @@
+/** `trustmap explain`: why a package, version or person has its stored score, in words. */
+import type { Command } from 'commander';
+import { NotFoundError } from '../errors.js';
+import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
+import type { CommandContext } from './context.js';
+import { cell } from './output.js';
+
+export function addExplainCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
+  program
+    .command('explain')
+    .description('say in words why a package, version or person has its score')
+    .argument('<key>', 'a node key: pkg:npm/express, pkg:npm/express@5.1.0, person:npm:...')
+    .option('--json', 'print the stored explanation')
+    .action(async (key: string, options: { json?: boolean }) => {
+      await context.withStore(async (store) => {
+        const node = await store.node(key);
+        if (node === undefined) throw new NotFoundError(`no node ${key} in the graph`);
+        const raw = node.properties.explanation;
+        if (typeof raw !== 'string')
+          throw new NotFoundError(`${key} has no score yet: run "trustmap score"`);
+        const explanation = JSON.parse(raw) as Record<string, unknown>;
+        if (options.json === true) {
+          io.out(JSON.stringify(explanation, null, 2) + '\n');
+          return;
+        }
+        if (explanation.metric === 'E') {
+          io.out(
+            `${cell(key, 200)}: ${describeExplanation(explanation as unknown as VersionExplanation)}\n`,
+          );
+          return;
+        }
+        const value = typeof explanation.value === 'number' ? explanation.value.toFixed(2) : '?';
+        const reachText =
+          typeof explanation.maintainerReach === 'number'
+            ? `; can publish into ${explanation.maintainerReach} resolved versions (${String(explanation.soleMaintainerReach)} as the only publisher)`
+            : '';
+        io.out(
+          `${cell(key, 200)}: trust ${value} (reputation ${String(explanation.reputation)} from anchors ${(explanation.anchors as string[]).join(', ') || 'none'})${reachText}\n`,
+        );
+      });
+    });
+}
