@@ -9,10 +9,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../core/config.js';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
 import { listInvestigations } from '../graph/investigations.js';
-import { silentLogger } from '../log.js';
+import { silentLogger } from '../core/log.js';
 import { createApp } from '../server/app.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { computeScores } from '../trust/score.js';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../core/config.js';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
 import { ingest } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
-import { silentLogger } from '../log.js';
+import { silentLogger } from '../core/log.js';
 import { createApp } from '../server/app.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { computeScores } from '../trust/score.js';

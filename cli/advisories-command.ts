@@ -1,6 +1,6 @@
 /** `trustmap advisories`: OSV asked about every npm and PyPI version in the graph. */
 import type { Command } from 'commander';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import { advisoriesInput } from '../pipeline/plan.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { CommandContext } from './context.js';

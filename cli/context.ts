@@ -1,8 +1,8 @@
 /** The configuration and the store as commands get them: loaded per command, opened at most once. */
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../core/config.js';
 import { openStore } from '../graph/open-store.js';
 import type { GraphStore } from '../graph/store.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import type { StoreSource } from '../pipeline/stage-types.js';
 import type { CliIo } from './io.js';
 

@@ -1,6 +1,6 @@
 /** `trustmap explain`: why a package, version or person has its stored score, in words. */
 import type { Command } from 'commander';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../core/errors.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import type { CommandContext } from './context.js';
 import { cell } from './output.js';

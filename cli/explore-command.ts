@@ -3,7 +3,7 @@
  * explorer on the same store, opened once.
  */
 import type { Command } from 'commander';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import { ingestPlan } from '../pipeline/plan.js';
 import { describeScores } from '../pipeline/score.js';
 import type { CommandContext } from './context.js';

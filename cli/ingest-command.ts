@@ -1,11 +1,11 @@
 /** `trustmap ingest`: roots, then their repositories (unless --no-repos) and advisories (if asked). */
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, type Config } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { loadConfig, type Config } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
 import { DEFAULT_QUEUE } from '../ingest/queue/distributed.js';
 import type { IngestSummary } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import { ingestPlan, type IngestOptions } from '../pipeline/plan.js';
 import type { CommandContext } from './context.js';
 import { EXIT, ExitCode, positiveInt, wholeNumber } from './io.js';

@@ -1,5 +1,5 @@
 /** `trustmap ingest --status [runId]`: recent distributed runs, or one, with their failures. */
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { redisConnection } from '../ingest/queue/distributed.js';
 import { RunState } from '../ingest/queue/run-state.js';
 import type { CommandContext } from './context.js';

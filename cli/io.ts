@@ -1,6 +1,6 @@
 /** What every command shares: the process it talks to, its exit codes, its argument parsers. */
 import { InvalidArgumentError } from 'commander';
-import type { Environment } from '../config.js';
+import type { Environment } from '../core/config.js';
 import type { JsonValue } from '../graph/values.js';
 
 export interface CliIo {

@@ -1,5 +1,5 @@
 /** How the CLI prints for people: aligned tables, values shortened to fit a terminal. */
-import { toCsv } from '../csv.js';
+import { toCsv } from '../shared/csv.js';
 import { text as jsonText, type JsonValue } from '../graph/values.js';
 import type { Coverage, IngestSummary } from '../ingest/run-ingest.js';
 

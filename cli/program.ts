@@ -4,8 +4,8 @@
  * pipeline or the library, and print.
  */
 import { Command, CommanderError } from 'commander';
-import { settingRows } from '../config.js';
-import { isTrustmapError } from '../errors.js';
+import { settingRows } from '../core/config.js';
+import { isTrustmapError } from '../core/errors.js';
 import { addAdvisoriesCommand } from './advisories-command.js';
 import { addChokepointsCommand } from './chokepoints-command.js';
 import { commandContext } from './context.js';

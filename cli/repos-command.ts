@@ -1,6 +1,6 @@
 /** `trustmap repos`: every repository in the graph read, and identities linked. */
 import type { Command } from 'commander';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import { repositoriesInput } from '../pipeline/plan.js';
 import type { CommandContext } from './context.js';
 import { describeRepositories, runWithProgress } from './stage-output.js';

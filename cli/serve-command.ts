@@ -1,8 +1,8 @@
 /** `trustmap serve`: the API and the built explorer, until SIGINT or SIGTERM. */
 import { Option, type Command } from 'commander';
-import type { Config } from '../config.js';
+import type { Config } from '../core/config.js';
 import type { GraphStore } from '../graph/store.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import { createApp } from '../server/app.js';
 import { assertSafeBinding } from '../server/auth.js';
 import type { CommandContext } from './context.js';

@@ -1,8 +1,8 @@
 /** `trustmap worker`: BullMQ ingest jobs processed into the configured store until a signal. */
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { DEFAULT_QUEUE, startIngestWorker } from '../ingest/queue/distributed.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../core/log.js';
 import type { CommandContext } from './context.js';
 import { positiveInt } from './io.js';
 import { untilSignal } from './signals.js';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UnknownStatementError } from '../errors.js';
+import { UnknownStatementError } from '../core/errors.js';
 
 export const STORE_KINDS = ['embedded', 'neo4j'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];

@@ -3,7 +3,7 @@
  * `GraphStore` built on four primitives each backend provides (run a write, run a read, run a
  * user's query, stream). A backend only knows how to talk to its database.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import { assertReadOnly } from './read-only-guard.js';
 import { cypher as defaultLoader, type CypherLoader, type StoreKind } from './cypher-loader.js';
 import {

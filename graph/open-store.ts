@@ -1,6 +1,6 @@
 /** Opens the store the configuration selects: Neo4j when NEO4J_URI is set, otherwise embedded. */
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/log.js';
 import { EmbeddedStore } from './embedded/embedded-store.js';
 import { Neo4jStore } from './neo4j/neo4j-store.js';
 import type { GraphStore } from './store.js';

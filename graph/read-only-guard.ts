@@ -11,7 +11,7 @@
  * in a READ access-mode transaction.
  */
 import { getDebugTree, lintCypherQuery, type SimpleTree } from '@neo4j-cypher/language-support';
-import { QueryError, ReadOnlyViolationError } from '../errors.js';
+import { QueryError, ReadOnlyViolationError } from '../core/errors.js';
 
 /** Longer queries are refused before parsing: a console query is written by a person. */
 export const MAX_QUERY_LENGTH = 64 * 1024;

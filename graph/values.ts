@@ -2,7 +2,7 @@
  * Plain JSON at the store boundary: the shape every value has after it leaves a backend, the
  * conversion of Grafeo's values into it, and the checks rows pass before they reach a store.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import type {
   NodeRow,
   Properties,
@@ -13,7 +13,7 @@ import type {
   StreamedRelationship,
 } from './store.js';
 
-import type { JsonValue } from '../wire-types.js';
+import type { JsonValue } from '../shared/wire-types.js';
 
 export type { JsonValue };
 

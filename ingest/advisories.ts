@@ -5,10 +5,10 @@
  * package malicious. Opt-in (`trustmap advisories`, `ingest --advisories`): it tells OSV every
  * version the graph holds.
  */
-import { append } from '../collections.js';
+import { append } from '../core/collections.js';
 import { PackageURL } from 'packageurl-js';
 import type { GraphStore } from '../graph/store.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger, type Logger } from '../core/log.js';
 import { GraphRecords } from './records.js';
 import { affects, type Ecosystem } from './sources/osv/affected.js';
 import { mapAdvisory } from './sources/osv/map-advisory.js';

@@ -4,7 +4,7 @@
  * then identities across npm, PyPI, GitHub and git linked with their evidence (identities.ts).
  */
 import type { GraphStore } from '../graph/store.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger, type Logger } from '../core/log.js';
 import { ingestGitHub, isGitHubRepository } from './github.js';
 import { linkIdentities } from './identities.js';
 import {

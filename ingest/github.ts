@@ -5,9 +5,9 @@
  * each hosted package) and its releases. This stage fetches, reads, maps and writes; the reading
  * and the mapping are pure, in ingest/sources/github/.
  */
-import { RegistryError } from '../errors.js';
+import { RegistryError } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger, type Logger } from '../core/log.js';
 import {
   FailureStreaks,
   repositoryContext,

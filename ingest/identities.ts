@@ -12,7 +12,7 @@
  *   account of the same name that maintains a package hosted at that repository. A name alone is
  *   not evidence: anyone can register a free name on another site.
  */
-import { append } from '../collections.js';
+import { append } from '../core/collections.js';
 import type { GraphStore } from '../graph/store.js';
 import { KEY_PREFIX } from './identity.js';
 import { GraphRecords } from './records.js';

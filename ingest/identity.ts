@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import { normaliseName } from './sources/pypi/requirement.js';
 
 /** `@babel/core` -> namespace `@babel`, name `core`. */

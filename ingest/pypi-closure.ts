@@ -6,8 +6,8 @@
  * the resolved tree, as the npm closure does.
  */
 import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
-import { failureCode, type FailureCode } from '../errors.js';
-import type { Logger } from '../log.js';
+import { failureCode, type FailureCode } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { Failure } from './npm-closure.js';
 import { GraphRecords } from './records.js';
 import type { PyPiClient } from './sources/pypi/pypi-client.js';

@@ -6,10 +6,10 @@
  * historical provenance: the share of each hosted package's versions that have a matching tag.
  * Identities are linked afterwards by enrich-repositories.ts, never merged.
  */
-import { append } from '../collections.js';
-import { GitError } from '../errors.js';
+import { append } from '../core/collections.js';
+import { GitError } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger, type Logger } from '../core/log.js';
 import { gitAuthorKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {

@@ -4,7 +4,7 @@
  */
 import PQueue from 'p-queue';
 import type { GraphStore } from '../graph/store.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger, type Logger } from '../core/log.js';
 import {
   MemorySeenSet,
   visit,
@@ -29,7 +29,7 @@ import {
   markerHolds,
   type PythonEnvironment,
 } from './sources/pypi/requirement.js';
-import type { Progress } from '../wire-types.js';
+import type { Progress } from '../shared/wire-types.js';
 
 export interface IngestOptions {
   roots: RootSpec[];

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PackageURL } from 'packageurl-js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import { assertNpmName } from './identity.js';
 import { PYTHON_LOCKFILES } from './roots/python-lockfile.js';
 import { isSbom } from './roots/sbom.js';

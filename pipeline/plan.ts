@@ -5,8 +5,8 @@
  * server may trigger.
  */
 import path from 'node:path';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/log.js';
 import type { RootSpec } from '../ingest/spec.js';
 import type { AdvisoriesInput } from './read-advisories.js';
 import type { RepositoriesInput } from './read-repositories.js';

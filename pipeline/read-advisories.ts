@@ -2,7 +2,7 @@
  * Stage 3, read advisories: every npm and PyPI version in the graph asked of OSV. Opt-in wherever
  * it is planned: it sends OSV the list of versions the graph holds.
  */
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { ingestAdvisories, type AdvisorySummary } from '../ingest/advisories.js';
 import type { StoreSource } from './stage-types.js';
 

@@ -5,7 +5,7 @@
  * versions' packages when `versions` is set.
  */
 import path from 'node:path';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { enrichRepositories, type EnrichSummary } from '../ingest/enrich-repositories.js';
 import { GitHubClient } from '../ingest/sources/github/github-client.js';
 import type { PipelineProgress, StoreSource } from './stage-types.js';

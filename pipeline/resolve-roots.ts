@@ -2,7 +2,7 @@
  * Stage 1, resolve roots: npm and PyPI specs, lockfiles, requirements files and SBOMs resolved to
  * their closures and written, in process or (npm roots only) by BullMQ workers.
  */
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { ingestWithWorkers } from '../ingest/queue/distributed.js';
 import { ingest, type IngestSummary } from '../ingest/run-ingest.js';
 import type { RootSpec } from '../ingest/spec.js';

@@ -1,7 +1,7 @@
 /** The token rule: loopback needs none; anywhere else the server needs TRUSTMAP_TOKEN and checks it. */
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ConfigError, UnauthorizedError } from '../errors.js';
+import { ConfigError, UnauthorizedError } from '../core/errors.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);

@@ -4,10 +4,10 @@
  * organisations, and each repository's top contributors), with starting positions laid out by
  * depth so the client can draw at once.
  */
-import { append } from '../collections.js';
+import { append } from '../core/collections.js';
 import type { TrustGraph } from '../trust/load.js';
 import { displayName } from '../shared/names.js';
-import type { SerializedGraph } from '../wire-types.js';
+import type { SerializedGraph } from '../shared/wire-types.js';
 
 export type Layer = 'deps' | 'people' | 'repos' | 'orgs' | 'contributors';
 

@@ -1,7 +1,7 @@
 /** The one place errors become HTTP: a status per error code, and a JSON body with the code. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isTrustmapError, NotFoundError, type ErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
+import { isTrustmapError, NotFoundError, type ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 
 const STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,

@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { InvalidInputError, isTrustmapError } from '../errors.js';
+import { InvalidInputError, isTrustmapError } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import type { IngestSummary, Progress } from '../ingest/run-ingest.js';
 import { PYTHON_LOCKFILES } from '../ingest/roots/python-lockfile.js';
 import { isRootFileName, LOCKFILE_NAMES, parseRootSpec } from '../ingest/spec.js';
@@ -27,7 +27,7 @@ import type { RepositoriesSummary } from '../pipeline/read-repositories.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { describeScores } from '../pipeline/score.js';
 import { openedStore } from '../pipeline/stage-types.js';
-import type { Config } from '../config.js';
+import type { Config } from '../core/config.js';
 
 /** What an API ingest ends with: the roots' summary, the other stages' when they ran, the scores. */
 export type JobSummary = IngestSummary & {

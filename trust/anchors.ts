@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../core/errors.js';
 
 export interface Anchors {
   anchors: string[];

@@ -3,7 +3,7 @@
  * reach (exact for the closures people ingest, HyperLogLog sketches above EXACT_REACH_LIMIT)
  * and each person's maintainer reach, sole-maintainer reach and fragility.
  */
-import { append } from '../collections.js';
+import { append } from '../core/collections.js';
 import { maintainerReach, reach as exactReach } from './chokepoints.js';
 import type { TrustGraph } from './load.js';
 import { publishersOf } from './own-trust.js';

@@ -2,7 +2,7 @@
  * The graph the trust engine needs, read from the store as a stream of batches (a large graph
  * never comes back as one query result) into plain maps keyed by node key.
  */
-import { append } from '../collections.js';
+import { append } from '../core/collections.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import { KEY_PREFIX } from '../ingest/identity.js';

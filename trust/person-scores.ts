@@ -4,7 +4,7 @@
  * incidents are not known from the registries and are imputed. An organisation's local score is
  * imputed.
  */
-import { append } from '../collections.js';
+import { append } from '../core/collections.js';
 import type { ReputationView } from './anchored-reputation.js';
 import type { TrustGraph } from './load.js';
 import { TRUST_PARAMS } from './params.js';

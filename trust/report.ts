@@ -4,9 +4,9 @@
  * Both are bounded: one shortest path per row, cut at `limits.pathHops`, and at most
  * `limits.rows` rows in at most `limits.bytes` bytes of JSON; the answer says what was cut.
  */
-import { ByteBudget } from '../answer-budget.js';
-import type { Config } from '../config.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { ByteBudget } from '../core/answer-budget.js';
+import type { Config } from '../core/config.js';
+import { InvalidInputError, NotFoundError } from '../core/errors.js';
 import { buildCsr } from './csr.js';
 import { boundedPathTo, findRoot, forwardGraph, shortestPaths, type PathTree } from './closure.js';
 import type { ScoredGraph } from './stored-scores.js';
@@ -18,7 +18,7 @@ import type {
   ChokepointsAnswer,
   ReachedVersion,
   WhatIfAnswer,
-} from '../wire-types.js';
+} from '../shared/wire-types.js';
 
 export type { AnswerLimits, ChokepointRow, ChokepointsAnswer, ReachedVersion, WhatIfAnswer };
 

@@ -3,7 +3,7 @@
  * every view (chokepoints, what-if, the CLI's and the API's) ranks and answers from, so that none
  * of them shows numbers other than the graph's colours and the node details. Nothing here scores.
  */
-import { NotFoundError, InvalidInputError } from '../errors.js';
+import { NotFoundError, InvalidInputError } from '../core/errors.js';
 import type { EdgeList } from './csr.js';
 import { indexDependencies } from './dependency-graph.js';
 import type { ScoringRun, TrustGraph } from './load.js';

@@ -21,7 +21,7 @@ import type {
   Progress,
   SerializedGraph,
   WhatIfAnswer,
-} from '../../wire-types.js';
+} from '../../shared/wire-types.js';
 
 export type { ChokepointsAnswer, Neighbour, Progress, SerializedGraph };
 export type Json = JsonValue;

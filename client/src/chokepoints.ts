@@ -2,7 +2,7 @@
  * The chokepoints list for the current root, and the what-if panel: choose a person and see what
  * their compromised account would reach. Both bring their nodes out in the graph.
  */
-import type { ReachedVersion } from '../../wire-types.js';
+import type { ReachedVersion } from '../../shared/wire-types.js';
 import { api, ApiError, type Chokepoint } from './api.js';
 import { trustWords } from './colours.js';
 import { fill, h, note } from './dom.js';

@@ -6,7 +6,7 @@ import './styles.css';
 import { api, ApiError, type QueryResult, type SearchResult, type SerializedGraph } from './api.js';
 import { renderChokepoints, mountWhatIf } from './chokepoints.js';
 import { mountConsole } from './console.js';
-import { toCsv } from '../../csv.js';
+import { toCsv } from '../../shared/csv.js';
 import { detailsEmpty, renderDetails } from './details.js';
 import { byId, download, fill, h, note } from './dom.js';
 import { GraphCanvas } from './graph-canvas.js';

@@ -8,8 +8,8 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StoreError, StoreUnavailableError } from '../../errors.js';
-import { silentLogger, type Logger } from '../../log.js';
+import { StoreError, StoreUnavailableError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/log.js';
 import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
 import type { CypherLoader } from '../cypher-loader.js';
 import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';

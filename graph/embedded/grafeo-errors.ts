@@ -5,7 +5,7 @@ import {
   StoreLockedError,
   StoreUnavailableError,
   TrustmapError,
-} from '../../errors.js';
+} from '../../core/errors.js';
 
 interface GrafeoErrorLike {
   message: string;

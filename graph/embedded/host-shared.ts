@@ -1,6 +1,6 @@
 /** What the embedded store's two host processes share: errors on the wire, rows and counters. */
 import type { QueryResult } from '@grafeo-db/js';
-import { errorToData } from '../../errors.js';
+import { errorToData } from '../../core/errors.js';
 import { grafeoToJson, type JsonValue } from '../values.js';
 import type { Counters, SerializedError, StatementResult } from './protocol.js';
 

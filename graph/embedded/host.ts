@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import grafeo from '@grafeo-db/js';
-import { StoreError } from '../../errors.js';
+import { StoreError } from '../../core/errors.js';
 import { grafeoToJson, type JsonValue } from '../values.js';
 import { openError, statementError } from './grafeo-errors.js';
 import { countersOf, rowsOf, serialize } from './host-shared.js';

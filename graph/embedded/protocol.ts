@@ -5,7 +5,7 @@
  * can be stopped: Grafeo has no query timeout or memory cap, and a query running inside Grafeo
  * cannot be cancelled, but its process can be killed.
  */
-import type { ErrorData } from '../../errors.js';
+import type { ErrorData } from '../../core/errors.js';
 import type { JsonValue } from '../values.js';
 
 export interface Counters {

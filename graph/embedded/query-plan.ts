@@ -4,7 +4,7 @@
  * (graph/read-only-guard.ts) asks Neo4j's parser, this asks the database that will run the query,
  * so a query the two parsers read differently is still judged by what Grafeo would do.
  */
-import { ReadOnlyViolationError } from '../../errors.js';
+import { ReadOnlyViolationError } from '../../core/errors.js';
 import { ALLOWED_PROCEDURES } from '../read-only-guard.js';
 
 /**

@@ -15,8 +15,8 @@ import {
   StoreUnavailableError,
   errorFromData,
   type TrustmapError,
-} from '../../errors.js';
-import type { Logger } from '../../log.js';
+} from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { forkHost } from './fork-host.js';
 import { SchemaChangedError, WriteAttemptError } from './user-query.js';
 import {

@@ -7,7 +7,7 @@
  */
 import type grafeo from '@grafeo-db/js';
 import type { QueryResult } from '@grafeo-db/js';
-import { ReadOnlyViolationError } from '../../errors.js';
+import { ReadOnlyViolationError } from '../../core/errors.js';
 import { statementError } from './grafeo-errors.js';
 import { countersOf, rowsOf, wrote } from './host-shared.js';
 import type { QueryRequest, SchemaStatements, StatementResult } from './protocol.js';

@@ -6,7 +6,7 @@ import {
   StoreError,
   StoreUnavailableError,
   TrustmapError,
-} from '../../errors.js';
+} from '../../core/errors.js';
 
 interface DriverErrorLike {
   code?: unknown;

@@ -8,9 +8,9 @@ import neo4j, {
   type ManagedTransaction,
   type Record as Neo4jRecord,
 } from 'neo4j-driver';
-import type { Neo4jConfig } from '../../config.js';
-import { ReadOnlyViolationError } from '../../errors.js';
-import { silentLogger, type Logger } from '../../log.js';
+import type { Neo4jConfig } from '../../core/config.js';
+import { ReadOnlyViolationError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/log.js';
 import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
 import type { CypherLoader } from '../cypher-loader.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../model.js';

@@ -9,9 +9,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { InvalidInputError, isTrustmapError } from '../../errors.js';
+import { InvalidInputError, isTrustmapError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/store.js';
-import { silentLogger, type Logger } from '../../log.js';
+import { silentLogger, type Logger } from '../../core/log.js';
 import { visit, type VisitJob } from '../npm-closure.js';
 import type { IngestSummary, Progress } from '../run-ingest.js';
 import { RegistryClient } from '../sources/npm/registry-client.js';

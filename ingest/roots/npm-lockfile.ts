@@ -3,7 +3,7 @@
  * 2 and 3 (a flat `packages` map keyed by install path). Versions are taken as locked; who
  * requires whom is found the way Node resolves a require: the nearest `node_modules` up the path.
  */
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
 import { isRecord, own, scalarText, stringEntries, type Json } from '../untrusted.js';
 

@@ -4,7 +4,7 @@
  * dependencies come from the root importer; a package is dev when only dev dependencies reach it.
  */
 import { parse } from 'yaml';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
 import { isRecord, own, scalarText, stringEntries, type Json } from '../untrusted.js';
 

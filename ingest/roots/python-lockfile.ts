@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { normaliseName } from '../sources/pypi/requirement.js';
 import { isRecord, own } from '../untrusted.js';
 

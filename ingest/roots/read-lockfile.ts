@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { MAX_KEY_LENGTH } from '../../graph/values.js';
 import { assertNpmName, npmPackageKey, npmVersionKey } from '../identity.js';
 import type { VisitJob } from '../npm-closure.js';

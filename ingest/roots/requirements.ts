@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parsePipRequirementsFile } from 'pip-requirements-js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { normaliseName, type Requirement } from '../sources/pypi/requirement.js';
 
 const MAX_BYTES = 16 * 2 ** 20;

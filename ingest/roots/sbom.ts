@@ -6,7 +6,7 @@
  * left out, and counted.
  */
 import { PackageURL } from 'packageurl-js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { isRecord, own } from '../untrusted.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
 import type { PythonLock } from './python-lockfile.js';

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type { ParseResult } from '@yarnpkg/lockfile';
 import { parse as parseYaml } from 'yaml';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import type { LockedEdge, LockedPackage, Lockfile } from './lockfile.js';
 import { isRecord, own, stringEntries, type Json } from '../untrusted.js';
 

@@ -10,8 +10,8 @@ import {
   RegistryError,
   TrustmapError,
   TruncatedBodyError,
-} from '../../errors.js';
-import type { Logger } from '../../log.js';
+} from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { endsInsideJson } from './json-prefix.js';
 
 export interface HttpJsonOptions {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger } from '../../core/log.js';
 import { createApp } from '../../server/app.js';
 import { launchChromium, watchPage, type PageWatch } from '../helpers/browser.js';
 import { writeScoredDeepChain, type DeepChain } from '../helpers/deep-chain.js';

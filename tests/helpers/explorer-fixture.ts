@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { GraphStore } from '../../graph/store.js';
 import { enrichRepositories } from '../../ingest/enrich-repositories.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger } from '../../core/log.js';
 import { createApp } from '../../server/app.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';

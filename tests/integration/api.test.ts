@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../graph/store.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger } from '../../core/log.js';
 import { createApp } from '../../server/app.js';
 import { assertSafeBinding } from '../../server/auth.js';
 import { loadTrustGraph } from '../../trust/load.js';

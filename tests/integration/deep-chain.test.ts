@@ -10,9 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { listInvestigations } from '../../graph/investigations.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger } from '../../core/log.js';
 import { createApp } from '../../server/app.js';
-import type { ChokepointsAnswer, WhatIfAnswer } from '../../wire-types.js';
+import type { ChokepointsAnswer, WhatIfAnswer } from '../../shared/wire-types.js';
 import { writeScoredDeepChain, type DeepChain } from '../helpers/deep-chain.js';
 import { tempDir } from '../helpers/temp.js';
 

@@ -1,7 +1,7 @@
 /** Errors from the embedded store's host processes arrive as the classes they were thrown as. */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QueryError, StoreLockedError, TrustmapError } from '../../errors.js';
+import { QueryError, StoreLockedError, TrustmapError } from '../../core/errors.js';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { tempDir } from '../helpers/temp.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { isTrustmapError } from '../../errors.js';
+import { isTrustmapError } from '../../core/errors.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { mapPackument } from '../../ingest/sources/npm/map-packument.js';

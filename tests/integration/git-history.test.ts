@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitError, InvalidInputError } from '../../errors.js';
+import { GitError, InvalidInputError } from '../../core/errors.js';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { emailHash } from '../../ingest/identity.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { StoreError } from '../../errors.js';
+import { StoreError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { ingest, type IngestOptions } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../errors.js';
+import { StoreUnavailableError } from '../../core/errors.js';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import {

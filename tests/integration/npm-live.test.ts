@@ -3,7 +3,7 @@
  * real client against the real service. Without a network the test says it skipped, and why.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import { loadConfig } from '../../core/config.js';
 import { mapPackument } from '../../ingest/sources/npm/map-packument.js';
 import { readPackument } from '../../ingest/sources/npm/packument.js';
 import { RegistryClient } from '../../ingest/sources/npm/registry-client.js';

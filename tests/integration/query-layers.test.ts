@@ -13,7 +13,7 @@ import { checkPlan, planOperators } from '../../graph/embedded/query-plan.js';
 import { QueryRunner } from '../../graph/embedded/query-runner.js';
 import { assertSchemaUnchanged, runRolledBack, schemaOf } from '../../graph/embedded/user-query.js';
 import { CypherLoader } from '../../graph/cypher-loader.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger } from '../../core/log.js';
 import { tempDir } from '../helpers/temp.js';
 
 const { GrafeoDB } = grafeo;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger } from '../../core/log.js';
 import { createApp } from '../../server/app.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { tempDir } from '../helpers/temp.js';

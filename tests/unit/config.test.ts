@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import { loadConfig, settingRows } from '../../config.js';
-import { ConfigError } from '../../errors.js';
+import { loadConfig, settingRows } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
 
 function failure(env: Record<string, string>): ConfigError {
   try {

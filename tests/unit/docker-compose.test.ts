@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SETTINGS } from '../../config.js';
+import { SETTINGS } from '../../core/config.js';
 
 interface Service {
   image?: string;

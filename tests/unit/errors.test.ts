@@ -9,7 +9,7 @@ import {
   StoreError,
   StoreUnavailableError,
   TrustmapError,
-} from '../../errors.js';
+} from '../../core/errors.js';
 
 const roundTrip = (error: unknown) =>
   errorFromData(

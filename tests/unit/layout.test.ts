@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const LIBRARY_DIRS = ['cli', 'graph', 'ingest', 'pipeline', 'trust', 'server'];
+const LIBRARY_DIRS = ['core', 'shared', 'cli', 'graph', 'ingest', 'pipeline', 'trust', 'server'];
 
 function sources(): string[] {
   const top = fs.readdirSync('.').filter((f) => f.endsWith('.ts') && !f.endsWith('.config.ts'));
@@ -17,13 +17,13 @@ function sources(): string[] {
 }
 
 describe('source layout', () => {
-  it('reads process.env only in config.ts', () => {
+  it('reads process.env only in core/config.ts', () => {
     const readers = sources().filter((file) =>
       /process\.env\b/.test(
         fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''),
       ),
     );
-    expect(readers).toEqual(['config.ts']);
+    expect(readers).toEqual(['core/config.ts']);
   });
 
   it('names files in kebab-case', () => {

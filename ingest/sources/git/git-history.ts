@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ipaddr from 'ipaddr.js';
-import { GitError, InvalidInputError, type GitFailureKind } from '../../../errors.js';
+import { GitError, InvalidInputError, type GitFailureKind } from '../../../core/errors.js';
 import { emailHash } from '../../identity.js';
 
 const run = promisify(execFile);

@@ -9,8 +9,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RegistryError, TruncatedBodyError } from '../../../errors.js';
-import { silentLogger, type Logger } from '../../../log.js';
+import { RegistryError, TruncatedBodyError } from '../../../core/errors.js';
+import { silentLogger, type Logger } from '../../../core/log.js';
 import { parseJsonBody, readCapped } from '../http-json.js';
 
 export interface GitHubClientOptions {

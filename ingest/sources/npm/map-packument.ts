@@ -6,7 +6,7 @@
  * The document is untrusted: if a part of it still cannot be mapped, the error names the package
  * and the field (an `InvalidPackageError`), so the run lists it as that package's failure.
  */
-import { InvalidPackageError } from '../../../errors.js';
+import { InvalidPackageError } from '../../../core/errors.js';
 import {
   domainOrgKey,
   emailHash,

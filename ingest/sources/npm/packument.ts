@@ -3,7 +3,7 @@
  * wrong type are treated as absent, strings are capped, and no key of the document is ever used to
  * index an object we own (so `__proto__` and friends are plain data).
  */
-import { InvalidPackageError } from '../../../errors.js';
+import { InvalidPackageError } from '../../../core/errors.js';
 import { isRecord, own } from '../../untrusted.js';
 
 export interface NpmPerson {

@@ -6,7 +6,7 @@
  * error.
  */
 import PQueue from 'p-queue';
-import { silentLogger, type Logger } from '../../../log.js';
+import { silentLogger, type Logger } from '../../../core/log.js';
 import { assertNpmName } from '../../identity.js';
 import { requestJson } from '../http-json.js';
 

@@ -5,7 +5,7 @@
  * Prereleases match only ranges that name a prerelease of the same version (semver's rules).
  */
 import semver from 'semver';
-import { NoMatchingVersionError } from '../../../errors.js';
+import { NoMatchingVersionError } from '../../../core/errors.js';
 import type { Packument } from './packument.js';
 import { parseDependencySpec, type ParsedSpec } from './spec.js';
 

@@ -4,8 +4,8 @@
  * record, once per client.
  */
 import PQueue from 'p-queue';
-import { RegistryError } from '../../../errors.js';
-import { silentLogger, type Logger } from '../../../log.js';
+import { RegistryError } from '../../../core/errors.js';
+import { silentLogger, type Logger } from '../../../core/log.js';
 import { isRecord, own } from '../../untrusted.js';
 import { HTTP_DEFAULTS, requestJson, type HttpJsonOptions } from '../http-json.js';
 

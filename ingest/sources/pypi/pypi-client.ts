@@ -3,7 +3,7 @@
  * release from the JSON API (`/pypi/<project>/<version>/json`), each fetched once per client.
  */
 import PQueue from 'p-queue';
-import { silentLogger, type Logger } from '../../../log.js';
+import { silentLogger, type Logger } from '../../../core/log.js';
 import { isRecord, own } from '../../untrusted.js';
 import { HTTP_DEFAULTS, requestJson, type HttpJsonOptions } from '../http-json.js';
 import { normaliseName } from './requirement.js';

@@ -5,7 +5,7 @@
  */
 import { compare as pep440Compare, satisfies, valid } from '@renovatebot/pep440';
 import { parsePipRequirementsLine, type EnvironmentMarker } from 'pip-requirements-js';
-import { InvalidInputError } from '../../../errors.js';
+import { InvalidInputError } from '../../../core/errors.js';
 
 export interface PythonEnvironment {
   python_version: string;
