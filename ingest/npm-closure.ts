@@ -4,7 +4,12 @@
  * records what it found, and returns the jobs for the dependencies to follow. The same handler
  * runs on the in-process queue and in BullMQ workers.
  */
-import { failureCode, InvalidPackageError, isTrustmapError, type FailureCode } from '../core/errors.js';
+import {
+  failureCode,
+  InvalidPackageError,
+  isTrustmapError,
+  type FailureCode,
+} from '../core/errors.js';
 import { npmVersionKey } from './identity.js';
 import { GraphRecords } from './records.js';
 import {
