@@ -28,7 +28,7 @@ export function addExploreCommand(program: Command, context: CommandContext): vo
     await context.withStoreSource(async (store, settings) => {
       const logger = createLogger(settings.logLevel);
       const ingest = ingestOptions(context, settings, specs, {
-        concurrency: 16,
+        concurrency: settings.fetchConcurrency,
         repos: options.repos,
       });
       const plan = ingestPlan(

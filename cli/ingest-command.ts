@@ -20,7 +20,7 @@ interface IngestCliOptions {
   depth?: number;
   dev?: boolean;
   registry?: string;
-  concurrency: number;
+  concurrency?: number;
   json?: boolean;
   advisories?: boolean;
   repos?: boolean;
@@ -51,7 +51,7 @@ export function ingestOptions(
     ...(options.allMarkers === true ? { pythonEnvironment: 'all' as const } : {}),
     maxDepth: options.depth,
     dev: options.dev === true,
-    concurrency: options.concurrency,
+    concurrency: options.concurrency ?? settings.fetchConcurrency,
     workers,
   };
 }
@@ -79,9 +79,10 @@ export function addIngestCommand(program: Command, context: CommandContext): voi
     .option('--dev', "follow the roots' devDependencies too")
     .option('--registry <url>', 'npm registry base URL (default: NPM_REGISTRY)')
     .addOption(
-      new Option('--concurrency <n>', 'requests and jobs at once')
-        .argParser(positiveInt)
-        .default(16),
+      new Option(
+        '--concurrency <n>',
+        'requests and jobs at once (default: TRUSTMAP_FETCH_CONCURRENCY)',
+      ).argParser(positiveInt),
     )
     .option('--json', 'print a JSON summary on stdout')
     .option(

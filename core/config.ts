@@ -42,6 +42,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** How long an ingest job stays locked to a worker that stopped answering. */
   workerLockMs: number;
+  /** Requests an ingest keeps in flight to a registry (npm, PyPI). */
+  fetchConcurrency: number;
+  /** Records a closure ingest collects before it writes them to the store. */
+  writeBatchRows: number;
+  /** Rows a store writes in one transaction. */
+  transactionRows: number;
   /** Stages a visitor's ingest through the API runs besides the roots and the scores. */
   apiRepositories: boolean;
   apiAdvisories: boolean;
@@ -169,6 +175,21 @@ export const SETTINGS = {
     default: '30000',
     parse: integerIn(1000, 3_600_000),
   },
+  TRUSTMAP_FETCH_CONCURRENCY: {
+    description: 'requests an ingest keeps in flight to a registry (npm, PyPI)',
+    default: '16',
+    parse: integerIn(1, 256),
+  },
+  TRUSTMAP_WRITE_BATCH_ROWS: {
+    description: 'records a closure ingest collects before writing them to the store',
+    default: '20000',
+    parse: integerIn(100, 1_000_000),
+  },
+  TRUSTMAP_TRANSACTION_ROWS: {
+    description: 'rows the store writes in one transaction',
+    default: '10000',
+    parse: integerIn(100, 1_000_000),
+  },
   TRUSTMAP_API_REPOS: {
     description: "whether an ingest started through the API reads the closure's repositories",
     default: 'off',
@@ -207,20 +228,33 @@ export function settingRows(): { name: SettingName; description: string; default
   );
 }
 
+/** The settings that have a default, with it. */
+type Defaulted = {
+  [K in SettingName as (typeof SETTINGS)[K] extends { default: string } ? K : never]: string;
+};
+const DEFAULTED = Object.fromEntries(
+  Object.entries(SETTINGS).flatMap(([key, spec]) =>
+    'default' in spec ? [[key, spec.default]] : [],
+  ),
+) as Defaulted;
+
+/** A setting's default from the table, parsed: for modules used without a Config (tests, benches). */
+function tableDefault<K extends SettingName & keyof typeof DEFAULTED>(key: K): SettingValue<K> {
+  return SETTINGS[key].parse(key, DEFAULTED[key]) as SettingValue<K>;
+}
+
 /** Defaults of the answer caps, for callers without a Config (from the table). */
 export const ANSWER_DEFAULTS = {
-  answerLimitKb: integer(
-    'TRUSTMAP_ANSWER_LIMIT_KB',
-    SETTINGS.TRUSTMAP_ANSWER_LIMIT_KB.default,
-    1,
-    1_048_576,
-  ),
-  pathHopLimit: integer(
-    'TRUSTMAP_PATH_HOP_LIMIT',
-    SETTINGS.TRUSTMAP_PATH_HOP_LIMIT.default,
-    1,
-    1e5,
-  ),
+  answerLimitKb: tableDefault('TRUSTMAP_ANSWER_LIMIT_KB'),
+  pathHopLimit: tableDefault('TRUSTMAP_PATH_HOP_LIMIT'),
+} as const;
+
+/** Defaults of the ingest's and the stores' limits, for callers without a Config (from the table). */
+export const LIMIT_DEFAULTS = {
+  fetchConcurrency: tableDefault('TRUSTMAP_FETCH_CONCURRENCY'),
+  writeBatchRows: tableDefault('TRUSTMAP_WRITE_BATCH_ROWS'),
+  transactionRows: tableDefault('TRUSTMAP_TRANSACTION_ROWS'),
+  queryMemoryMb: tableDefault('TRUSTMAP_QUERY_MEMORY_MB'),
 } as const;
 
 /**
@@ -236,7 +270,7 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
   };
   /** A setting with a default: as set, or its default, validated the same way. */
   const value = <K extends SettingName & keyof typeof DEFAULTED>(key: K): SettingValue<K> =>
-    optional(key) ?? (SETTINGS[key].parse(key, DEFAULTED[key]) as SettingValue<K>);
+    optional(key) ?? tableDefault(key);
 
   const neo4jUri = optional('NEO4J_URI');
   let neo4j: Neo4jConfig | undefined;
@@ -272,21 +306,14 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
     pathHopLimit: value('TRUSTMAP_PATH_HOP_LIMIT'),
     publicUrl: optional('TRUSTMAP_PUBLIC_URL'),
     workerLockMs: value('TRUSTMAP_WORKER_LOCK_MS'),
+    fetchConcurrency: value('TRUSTMAP_FETCH_CONCURRENCY'),
+    writeBatchRows: value('TRUSTMAP_WRITE_BATCH_ROWS'),
+    transactionRows: value('TRUSTMAP_TRANSACTION_ROWS'),
     apiRepositories: value('TRUSTMAP_API_REPOS'),
     apiAdvisories: value('TRUSTMAP_API_ADVISORIES'),
     logLevel: value('TRUSTMAP_LOG_LEVEL'),
   };
 }
-
-/** The settings that have a default, with it. */
-type Defaulted = {
-  [K in SettingName as (typeof SETTINGS)[K] extends { default: string } ? K : never]: string;
-};
-const DEFAULTED = Object.fromEntries(
-  Object.entries(SETTINGS).flatMap(([key, spec]) =>
-    'default' in spec ? [[key, spec.default]] : [],
-  ),
-) as Defaulted;
 
 function url(setting: string, value: string, schemes: readonly string[]): string {
   let parsed: URL;

@@ -47,6 +47,7 @@ import {
   text,
   type JsonValue,
 } from './values.js';
+import { LIMIT_DEFAULTS } from '../core/config.js';
 
 export interface WriteOutcome {
   rows: Row[];
@@ -56,17 +57,27 @@ export interface WriteOutcome {
 
 export type Params = Readonly<Record<string, JsonValue>>;
 
-/**
- * Rows per write transaction: large enough to amortise a commit (about 20 ms on the embedded
- * store, whatever the size), small enough to retry.
- */
-export const WRITE_BATCH_SIZE = 10_000;
+/** What every store is built with. */
+export interface CypherStoreOptions {
+  loader?: CypherLoader | undefined;
+  /**
+   * Rows per write transaction (TRUSTMAP_TRANSACTION_ROWS): large enough to amortise a commit
+   * (about 20 ms on the embedded store, whatever the size), small enough to retry.
+   */
+  transactionRows?: number | undefined;
+}
 
 export abstract class CypherStore implements GraphStore {
   abstract readonly kind: StoreKind;
   abstract readonly location: string;
 
-  protected constructor(protected readonly loader: CypherLoader = defaultLoader) {}
+  protected readonly loader: CypherLoader;
+  private readonly transactionRows: number;
+
+  protected constructor(options: CypherStoreOptions = {}) {
+    this.loader = options.loader ?? defaultLoader;
+    this.transactionRows = options.transactionRows ?? LIMIT_DEFAULTS.transactionRows;
+  }
 
   /** Runs one of our own write statements in one transaction. */
   protected abstract runWrite(statement: string, params: Params): Promise<WriteOutcome>;
@@ -203,7 +214,7 @@ export abstract class CypherStore implements GraphStore {
   private async writeBatches(name: string, rows: readonly object[]): Promise<WriteSummary> {
     const statement = this.statement(name);
     const summary: WriteSummary = { rows: 0, nodesCreated: 0, relationshipsCreated: 0 };
-    for (const batch of batches(rows, WRITE_BATCH_SIZE)) {
+    for (const batch of batches(rows, this.transactionRows)) {
       const outcome = await this.runWrite(statement, { rows: batch as unknown as JsonValue[] });
       summary.rows += Number(outcome.rows[0]?.written ?? 0);
       summary.nodesCreated += outcome.nodesCreated;

@@ -6,7 +6,10 @@ import { Neo4jStore } from './neo4j/neo4j-store.js';
 import type { GraphStore } from './store.js';
 
 export async function openStore(config: Config, logger?: Logger): Promise<GraphStore> {
-  const options = logger === undefined ? {} : { logger };
+  const options = {
+    transactionRows: config.transactionRows,
+    ...(logger === undefined ? {} : { logger }),
+  };
   if (config.neo4j !== undefined) return Neo4jStore.open(config.neo4j, options);
   return EmbeddedStore.open(config.dbPath, { ...options, queryMemoryMb: config.queryMemoryMb });
 }

@@ -30,12 +30,16 @@ import {
   type PythonEnvironment,
 } from './sources/pypi/requirement.js';
 import type { Progress } from '../shared/wire-types.js';
+import { LIMIT_DEFAULTS } from '../core/config.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
   store: GraphStore;
   registry: string;
+  /** Requests in flight to each registry (default: TRUSTMAP_FETCH_CONCURRENCY's). */
   concurrency?: number;
+  /** Records collected before a write (default: TRUSTMAP_WRITE_BATCH_ROWS's). */
+  writeBatchRows?: number;
   maxDepth?: number | undefined;
   dev?: boolean;
   logger?: Logger;
@@ -96,7 +100,7 @@ export function addToCoverage(coverage: Coverage, packument: VisitResult['packum
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? LIMIT_DEFAULTS.fetchConcurrency;
   let fetched = 0;
   const client = new RegistryClient({
     registry: options.registry,
@@ -107,7 +111,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       fetched++;
     },
   });
-  const writer = new BatchWriter(options.store);
+  const writer = new BatchWriter(options.store, options.writeBatchRows);
   const seen = new MemorySeenSet();
   const queue = new PQueue({ concurrency });
   const resolved = new Set<string>();

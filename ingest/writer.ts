@@ -5,6 +5,7 @@
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../graph/model.js';
 import type { GraphStore } from '../graph/store.js';
 import { GraphRecords } from './records.js';
+import { LIMIT_DEFAULTS } from '../core/config.js';
 
 export class BatchWriter {
   private pending = new GraphRecords();
@@ -19,7 +20,7 @@ export class BatchWriter {
 
   constructor(
     private readonly store: GraphStore,
-    private readonly batchRows = 20_000,
+    private readonly batchRows: number = LIMIT_DEFAULTS.writeBatchRows,
     private readonly onWritten?: (rows: number) => void,
   ) {}
 

@@ -30,7 +30,10 @@ export interface PipelinePlan {
 }
 
 /** The settings a plan reads: the server passes its configuration, tests a part of one. */
-export type PlanSettings = Pick<Config, 'npmRegistry' | 'pypiUrl' | 'osvUrl' | 'githubApiUrl'> &
+export type PlanSettings = Pick<
+  Config,
+  'npmRegistry' | 'pypiUrl' | 'osvUrl' | 'githubApiUrl' | 'fetchConcurrency' | 'writeBatchRows'
+> &
   Partial<Pick<Config, 'githubToken' | 'dbPath'>>;
 
 export function repositoriesInput(settings: PlanSettings, logger: Logger): RepositoriesInput {
@@ -78,7 +81,8 @@ export function ingestPlan(
       pythonEnvironment: options.pythonEnvironment,
       maxDepth: options.maxDepth,
       dev: options.dev === true,
-      concurrency: options.concurrency,
+      concurrency: options.concurrency ?? settings.fetchConcurrency,
+      writeBatchRows: settings.writeBatchRows,
       workers: options.workers,
       logger,
     },

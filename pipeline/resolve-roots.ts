@@ -16,7 +16,8 @@ export interface RootsInput {
   pythonEnvironment?: PythonEnvironment | 'all' | undefined;
   maxDepth?: number | undefined;
   dev: boolean;
-  concurrency?: number | undefined;
+  concurrency: number;
+  writeBatchRows: number;
   /** Enqueue on BullMQ and let workers write; without it the closure is resolved here. */
   workers?: { redisUrl: string; queueName: string } | undefined;
   logger: Logger;
@@ -47,6 +48,7 @@ export async function resolveRoots(
     ...common,
     store: await store.get(),
     logger: input.logger,
-    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+    concurrency: input.concurrency,
+    writeBatchRows: input.writeBatchRows,
   });
 }

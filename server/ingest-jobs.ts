@@ -27,7 +27,7 @@ import type { RepositoriesSummary } from '../pipeline/read-repositories.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { describeScores } from '../pipeline/score.js';
 import { openedStore } from '../pipeline/stage-types.js';
-import type { Config } from '../core/config.js';
+import { loadConfig, type Config } from '../core/config.js';
 
 /** What an API ingest ends with: the roots' summary, the other stages' when they ran, the scores. */
 export type JobSummary = IngestSummary & {
@@ -54,6 +54,8 @@ export type IngestJobSettings = Pick<Config, 'npmRegistry'> &
       | 'dbPath'
       | 'apiRepositories'
       | 'apiAdvisories'
+      | 'fetchConcurrency'
+      | 'writeBatchRows'
     >
   >;
 
@@ -93,11 +95,14 @@ export class IngestJobs {
     /** Called when an ingest ends, whichever way: the graph may have changed. */
     private readonly onFinished: () => void = () => undefined,
   ) {
-    // The same defaults as the CLI's (config.ts) for what a caller's partial settings leave out.
+    // What a caller's partial settings leave out: the defaults of the one table (core/config.ts).
+    const defaults = loadConfig({}, cwd);
     this.settings = {
-      pypiUrl: 'https://pypi.org',
-      osvUrl: 'https://api.osv.dev',
-      githubApiUrl: 'https://api.github.com',
+      pypiUrl: defaults.pypiUrl,
+      osvUrl: defaults.osvUrl,
+      githubApiUrl: defaults.githubApiUrl,
+      fetchConcurrency: defaults.fetchConcurrency,
+      writeBatchRows: defaults.writeBatchRows,
       ...settings,
     };
     this.stages = visitorStages(settings);

@@ -10,8 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StoreError, StoreUnavailableError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
-import type { CypherLoader } from '../cypher-loader.js';
+import {
+  CypherStore,
+  type CypherStoreOptions,
+  type Params,
+  type WriteOutcome,
+} from '../cypher-store.js';
 import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';
 import { forkHost } from './fork-host.js';
 import type {
@@ -24,13 +28,13 @@ import type {
 } from './protocol.js';
 import { QueryRunner, revive } from './query-runner.js';
 import type { StreamedNode, StreamedRelationship } from '../store.js';
+import { LIMIT_DEFAULTS } from '../../core/config.js';
 
-export interface EmbeddedStoreOptions {
+export interface EmbeddedStoreOptions extends CypherStoreOptions {
   logger?: Logger;
-  loader?: CypherLoader;
   /** How long the host may take to open the file (default 60 s). */
   openTimeoutMs?: number;
-  /** Memory an ad-hoc query may take, in MiB (default 2048: TRUSTMAP_QUERY_MEMORY_MB). */
+  /** Memory an ad-hoc query may take, in MiB (default: TRUSTMAP_QUERY_MEMORY_MB's). */
   queryMemoryMb?: number;
 }
 
@@ -63,14 +67,14 @@ export class EmbeddedStore extends CypherStore {
   restarts = 0;
 
   private constructor(file: string, options: EmbeddedStoreOptions) {
-    super(options.loader);
+    super(options);
     this.location = file;
     this.logger = options.logger ?? silentLogger;
     this.openTimeoutMs = options.openTimeoutMs ?? 60_000;
     this.snapshotDir = `${file}.snapshots`;
     this.queries = new QueryRunner({
       logger: this.logger,
-      memoryMb: options.queryMemoryMb ?? 2048,
+      memoryMb: options.queryMemoryMb ?? LIMIT_DEFAULTS.queryMemoryMb,
       openTimeoutMs: this.openTimeoutMs,
       schema: {
         indexes: this.statement('read/schema-indexes'),

@@ -11,17 +11,20 @@ import neo4j, {
 import type { Neo4jConfig } from '../../core/config.js';
 import { ReadOnlyViolationError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { CypherStore, type Params, type WriteOutcome } from '../cypher-store.js';
-import type { CypherLoader } from '../cypher-loader.js';
+import {
+  CypherStore,
+  type CypherStoreOptions,
+  type Params,
+  type WriteOutcome,
+} from '../cypher-store.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../model.js';
 import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';
 import { chunks, rowToNode, rowToRelationship } from '../values.js';
 import { neo4jError } from './neo4j-errors.js';
 import { neo4jToJson } from './to-json.js';
 
-export interface Neo4jStoreOptions {
+export interface Neo4jStoreOptions extends CypherStoreOptions {
   logger?: Logger;
-  loader?: CypherLoader;
 }
 
 function recordToRow(record: Neo4jRecord): Row {
@@ -40,7 +43,7 @@ export class Neo4jStore extends CypherStore {
     private readonly config: Neo4jConfig,
     options: Neo4jStoreOptions,
   ) {
-    super(options.loader);
+    super(options);
     const uri = new URL(config.uri);
     this.location = `${uri.protocol}//${uri.host}/${config.database}`;
     this.logger = options.logger ?? silentLogger;

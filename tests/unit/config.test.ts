@@ -45,6 +45,9 @@ describe('loadConfig', () => {
         TRUSTMAP_TOKEN: '0123456789abcdef0123',
         TRUSTMAP_QUERY_TIMEOUT_MS: '5000',
         TRUSTMAP_QUERY_ROW_LIMIT: '50',
+        TRUSTMAP_FETCH_CONCURRENCY: '4',
+        TRUSTMAP_WRITE_BATCH_ROWS: '500',
+        TRUSTMAP_TRANSACTION_ROWS: '250',
       },
       '/srv',
     );
@@ -66,6 +69,9 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9999);
     expect(config.queryTimeoutMs).toBe(5000);
     expect(config.queryRowLimit).toBe(50);
+    expect(config.fetchConcurrency).toBe(4);
+    expect(config.writeBatchRows).toBe(500);
+    expect(config.transactionRows).toBe(250);
   });
 
   it.each([

@@ -9,6 +9,7 @@ import PQueue from 'p-queue';
 import { silentLogger, type Logger } from '../../../core/log.js';
 import { assertNpmName } from '../../identity.js';
 import { requestJson } from '../http-json.js';
+import { LIMIT_DEFAULTS } from '../../../core/config.js';
 
 export interface RegistryClientOptions {
   /** Base URL with a trailing slash, e.g. `https://registry.npmjs.org/`. */
@@ -53,7 +54,7 @@ export class RegistryClient {
   constructor(private readonly settings: RegistryClientOptions) {
     this.options = {
       registry: settings.registry.endsWith('/') ? settings.registry : `${settings.registry}/`,
-      concurrency: settings.concurrency ?? 16,
+      concurrency: settings.concurrency ?? LIMIT_DEFAULTS.fetchConcurrency,
       timeoutMs: settings.timeoutMs ?? 30_000,
       maxBytes: settings.maxBytes ?? 128 * 2 ** 20,
       retries: settings.retries ?? 5,

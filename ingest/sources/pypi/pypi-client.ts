@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../../../core/log.js';
 import { isRecord, own } from '../../untrusted.js';
 import { HTTP_DEFAULTS, requestJson, type HttpJsonOptions } from '../http-json.js';
 import { normaliseName } from './requirement.js';
+import { LIMIT_DEFAULTS } from '../../../core/config.js';
 
 export interface ProjectIndex {
   name: string;
@@ -48,7 +49,9 @@ export class PyPiClient {
   }) {
     this.base = options.url.replace(/\/+$/, '');
     this.logger = options.logger ?? silentLogger;
-    this.queue = new PQueue({ concurrency: options.concurrency ?? 16 });
+    this.queue = new PQueue({
+      concurrency: options.concurrency ?? LIMIT_DEFAULTS.fetchConcurrency,
+    });
     this.http = { ...HTTP_DEFAULTS, ...options.http };
   }
 
