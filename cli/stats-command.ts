@@ -1,6 +1,5 @@
 /** `trustmap stats`: the graph's counts by label and type, and what is known. */
 import type { Command } from 'commander';
-import type { Coverage } from '../ingest/run-ingest.js';
 import type { CommandContext } from './context.js';
 import { describeCoverage, table } from './output.js';
 
@@ -13,15 +12,7 @@ export function addStatsCommand(program: Command, context: CommandContext): void
     .action(async (options: { json?: boolean }) => {
       await context.withStore(async (store) => {
         const counts = await store.counts();
-        const [packages] = await store.read('package-coverage');
-        const [versions] = await store.read('version-coverage');
-        const coverage: Coverage = {
-          packages: Number(packages?.packages ?? 0),
-          maintainersKnown: Number(packages?.maintainersKnown ?? 0),
-          timesKnown: Number(packages?.timesKnown ?? 0),
-          versions: Number(versions?.versions ?? 0),
-          publishersKnown: Number(versions?.publishersKnown ?? 0),
-        };
+        const coverage = await store.coverage();
         if (options.json === true) {
           const report = { store: store.kind, location: store.location, ...counts, coverage };
           io.out(JSON.stringify(report, null, 2) + '\n');

@@ -186,8 +186,17 @@ describe('mapGitHubRepository', () => {
       pushedAt: 'x'.repeat(40),
       stars: undefined,
       defaultBranch: undefined,
-      organisation: { login: 'x'.repeat(100) },
+      // Not a GitHub login (over 39 characters): not read, so never put into an /orgs/ path.
+      organisation: { login: undefined },
     });
+    const traversal = readRepository({
+      owner: { type: 'Organization', login: '../../user/emails' },
+    });
+    if (traversal === undefined) throw new Error('a record is read as a repository');
+    expect(traversal.organisation).toEqual({ login: undefined });
+    expect(organisationLogin(traversal, 'acme')).toBe('acme');
+    // An owner from a repository key that is not a login (keys allow dots) asks nothing.
+    expect(organisationLogin(traversal, 'not.a.login')).toBeUndefined();
     const contributors = readContributors(
       hostile(
         `[null, 7, "jacquev6", [], {"login": "${huge}"}, {"login": "../../etc"}, {"login": 12},` +
@@ -229,7 +238,7 @@ describe('mapGitHubRepository', () => {
 
     if (repository === undefined) throw new Error('a record is read as a repository');
     const login = organisationLogin(repository, 'evil');
-    expect(login).toBe('x'.repeat(100));
+    expect(login).toBe('evil');
     const records = mapGitHubRepository(
       'repo:github.com/evil/repo',
       {

@@ -11,6 +11,9 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 export const isGitHubLogin = (login: string): boolean => LOGIN.test(login);
 
+const validLogin = (login: string | undefined): string | undefined =>
+  login !== undefined && isGitHubLogin(login) ? login : undefined;
+
 const str = (v: unknown, max = 500): string | undefined =>
   typeof v === 'string' ? v.slice(0, max) : undefined;
 const num = (v: unknown): number | undefined =>
@@ -67,7 +70,7 @@ export function readRepository(document: unknown): GitHubRepository | undefined 
     defaultBranch: str(own(document, 'default_branch'), 200),
     organisation:
       isRecord(owner) && own(owner, 'type') === 'Organization'
-        ? { login: str(own(owner, 'login'), 100) }
+        ? { login: validLogin(str(own(owner, 'login'), 100)) }
         : undefined,
   };
 }

@@ -9,12 +9,13 @@ import { forgeOrgKey, githubPersonKey } from '../../identity.js';
 import { GraphRecords } from '../../records.js';
 import { recordTagOverlap, type RepositoryContext } from '../../repositories.js';
 import { fewestCoveringHalf } from '../git/git-history.js';
-import type {
-  GitHubContributor,
-  GitHubContributorStatistics,
-  GitHubOrganisation,
-  GitHubRelease,
-  GitHubRepository,
+import {
+  isGitHubLogin,
+  type GitHubContributor,
+  type GitHubContributorStatistics,
+  type GitHubOrganisation,
+  type GitHubRelease,
+  type GitHubRepository,
 } from './github-documents.js';
 
 /** The answers read for one repository. */
@@ -32,11 +33,14 @@ export interface GitHubRepositoryDocuments {
   organisation?: { login: string; account: GitHubOrganisation | undefined } | undefined;
 }
 
-/** The login of the organisation owning a repository, when it is one; `owner` is from its key. */
+/**
+ * The login of the organisation owning a repository, when it is one and the login is a GitHub
+ * login (it goes into the path of `/orgs/<login>`); `owner` is from the repository's key.
+ */
 export function organisationLogin(repository: GitHubRepository, owner: string): string | undefined {
-  return repository.organisation === undefined
-    ? undefined
-    : (repository.organisation.login ?? owner);
+  if (repository.organisation === undefined) return undefined;
+  const login = repository.organisation.login ?? owner;
+  return isGitHubLogin(login) ? login : undefined;
 }
 
 /**
