@@ -20,21 +20,24 @@ export const ERROR_CODES = [
   'PACKAGE_INVALID',
   'NO_MATCHING_VERSION',
   'UNAUTHORIZED',
+  // Outcomes no error class throws, recorded or answered with a code all the same:
+  /** A request body over the server's size limit (express's body parser). */
+  'TOO_LARGE',
+  /** An ingest's failure: the registry answered 404 for the package. */
+  'PACKAGE_MISSING',
+  /** An ingest's failure: a queue job failed for good on an error that is not a TrustmapError. */
+  'JOB_FAILED',
+  /** An ingest's failure: an error that is not a TrustmapError (a bug), recorded, not thrown. */
+  'UNEXPECTED',
+  /** The API's answer to an error that is not a TrustmapError (a bug; the server logs it). */
+  'INTERNAL',
 ] as const;
 
+/** The one type of codes: errors', ingest failures' (summaries, `--status`) and the API's. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/**
- * The code of a failure an ingest records in its summary (a package it could not read): an
- * error's own code, or one of the few outcomes that no error class throws.
- * - `PACKAGE_MISSING`: the registry answered 404 for the package;
- * - `JOB_FAILED`: a queue job that failed for good on a failure that is not a TrustmapError;
- * - `UNEXPECTED`: an error that is not a TrustmapError (a bug), recorded rather than thrown.
- */
-export type FailureCode = ErrorCode | 'PACKAGE_MISSING' | 'JOB_FAILED' | 'UNEXPECTED';
-
 /** The failure code of any error: its own code when it is ours, else `fallback`. */
-export function failureCode(error: unknown, fallback: FailureCode = 'UNEXPECTED'): FailureCode {
+export function failureCode(error: unknown, fallback: ErrorCode = 'UNEXPECTED'): ErrorCode {
   return error instanceof TrustmapError ? error.code : fallback;
 }
 

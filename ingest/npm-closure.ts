@@ -8,7 +8,7 @@ import {
   failureCode,
   InvalidPackageError,
   isTrustmapError,
-  type FailureCode,
+  type ErrorCode,
 } from '../core/errors.js';
 import { npmVersionKey } from './identity.js';
 import { GraphRecords } from './records.js';
@@ -43,7 +43,7 @@ export interface Failure {
   name: string;
   spec: string;
   parent: string | undefined;
-  code: FailureCode;
+  code: ErrorCode;
   reason: string;
   optional: boolean;
 }

@@ -6,7 +6,7 @@
  * the resolved tree, as the npm closure does.
  */
 import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
-import { failureCode, type FailureCode } from '../core/errors.js';
+import { failureCode, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Failure } from './npm-closure.js';
 import { GraphRecords } from './records.js';
@@ -103,7 +103,7 @@ export async function pypiClosure(options: {
     python: string | undefined,
     follow = true,
   ): Promise<string | undefined> => {
-    const fail = (code: FailureCode, reason: string): void => {
+    const fail = (code: ErrorCode, reason: string): void => {
       failures.push({
         name: requirement.name,
         spec: requirement.specifier || '*',

@@ -19,10 +19,15 @@ const STATUS: Record<ErrorCode, number> = {
   PACKAGE_INVALID: 422,
   NO_MATCHING_VERSION: 404,
   UNAUTHORIZED: 401,
+  TOO_LARGE: 413,
+  PACKAGE_MISSING: 404,
+  JOB_FAILED: 500,
+  UNEXPECTED: 500,
+  INTERNAL: 500,
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: ErrorCode; message: string };
 }
 
 export const notFound: RequestHandler = (request, _response, next) => {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { InvalidInputError, isTrustmapError } from '../core/errors.js';
+import { InvalidInputError, isTrustmapError, type ErrorCode } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
 import type { Logger } from '../core/log.js';
 import type { IngestSummary, Progress } from '../ingest/run-ingest.js';
@@ -40,7 +40,7 @@ export type JobEvent =
   | { type: 'progress'; data: Progress }
   | { type: 'scoring'; data: Record<string, never> }
   | { type: 'done'; data: JobSummary }
-  | { type: 'error'; data: { code: string; message: string } };
+  | { type: 'error'; data: { code: ErrorCode; message: string } };
 
 /** The server's settings an API ingest runs under. */
 export type IngestJobSettings = Pick<Config, 'npmRegistry'> &

@@ -1,4 +1,6 @@
 /** The API described in OpenAPI 3.1, served at /api/openapi.json. */
+import { ERROR_CODES } from '../core/errors.js';
+
 export function openApi(version: string): Record<string, unknown> {
   const error = { $ref: '#/components/schemas/Error' };
   const errors = {
@@ -31,7 +33,10 @@ export function openApi(version: string): Record<string, unknown> {
             error: {
               type: 'object',
               required: ['code', 'message'],
-              properties: { code: { type: 'string' }, message: { type: 'string' } },
+              properties: {
+                code: { type: 'string', enum: [...ERROR_CODES] },
+                message: { type: 'string' },
+              },
             },
           },
         },
