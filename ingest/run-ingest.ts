@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../core/log.js';
 import {
   MemorySeenSet,
   visit,
+  type ClosureContext,
   type Failure,
   type VisitJob,
   type VisitResult,
@@ -15,22 +16,20 @@ import {
 import { RegistryClient } from './sources/npm/registry-client.js';
 import type { RootSpec } from './spec.js';
 import { BatchWriter } from './writer.js';
-import { lockfileRecords, projectKey, readLockfile } from './roots/read-lockfile.js';
-import path from 'node:path';
+import { readLockfile } from './roots/read-lockfile.js';
+import { lockfileRecords } from './roots/map-lockfile.js';
 import { linkIdentities } from './identities.js';
 import { pypiClosure, type PyPiRoot } from './pypi-closure.js';
-import { GraphRecords } from './records.js';
+import type { GraphRecords } from './records.js';
 import { readRequirements } from './roots/requirements.js';
-import { readPythonLockfile, type PythonLock } from './roots/python-lockfile.js';
-import { pypiPackageKey, pypiVersionKey } from './sources/pypi/map-release.js';
+import { mapRequirements } from './roots/map-requirements.js';
+import { readPythonLockfile } from './roots/python-lockfile.js';
+import { mapPythonLock } from './roots/map-python-lock.js';
+import { folderProjectKey, projectKey, pythonProjectKey } from './roots/project-key.js';
 import { PyPiClient } from './sources/pypi/pypi-client.js';
-import {
-  DEFAULT_ENVIRONMENT,
-  markerHolds,
-  type PythonEnvironment,
-} from './sources/pypi/requirement.js';
+import { DEFAULT_ENVIRONMENT, type PythonEnvironment } from './sources/pypi/requirement.js';
 import type { Progress } from '../shared/wire-types.js';
-import { LIMIT_DEFAULTS } from '../core/config.js';
+import { LIMIT_DEFAULTS, loadConfig } from '../core/config.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
@@ -44,7 +43,7 @@ export interface IngestOptions {
   dev?: boolean;
   logger?: Logger;
   onProgress?: (progress: Progress) => void;
-  /** PyPI base URL, for pypi: roots and requirements files (default https://pypi.org). */
+  /** PyPI base URL, for pypi: roots and requirements files (default: PYPI_URL's). */
   pypiUrl?: string;
   /** The environment PEP 508 markers are evaluated for, or 'all' to take every marker. */
   pythonEnvironment?: PythonEnvironment | 'all';
@@ -97,210 +96,205 @@ export function addToCoverage(coverage: Coverage, packument: VisitResult['packum
   coverage.publishersKnown += packument.publishersKnown;
 }
 
-export async function ingest(options: IngestOptions): Promise<IngestSummary> {
-  const started = performance.now();
-  const logger = options.logger ?? silentLogger;
-  const concurrency = options.concurrency ?? LIMIT_DEFAULTS.fetchConcurrency;
-  let fetched = 0;
-  const client = new RegistryClient({
-    registry: options.registry,
-    concurrency,
-    logger,
-    ...options.client,
-    onFetched: () => {
-      fetched++;
-    },
-  });
-  const writer = new BatchWriter(options.store, options.writeBatchRows);
-  const seen = new MemorySeenSet();
-  const queue = new PQueue({ concurrency });
-  const resolved = new Set<string>();
-  const failures: Failure[] = [];
-  const coverage = emptyCoverage();
-  const roots: IngestSummary['roots'] = [];
-  const pypiRoots: PyPiRoot[] = [];
+/** One run: the clients, the queue and writer, and what the summary will say, filled as it goes. */
+class IngestRun {
+  readonly started = performance.now();
+  readonly logger: Logger;
+  readonly concurrency: number;
+  readonly environment: PythonEnvironment | 'all';
+  readonly client: RegistryClient;
+  readonly writer: BatchWriter;
+  readonly seen = new MemorySeenSet();
+  readonly queue: PQueue;
+  readonly context: ClosureContext;
+  readonly resolved = new Set<string>();
+  readonly failures: Failure[] = [];
+  readonly coverage = emptyCoverage();
+  readonly roots: IngestSummary['roots'] = [];
+  readonly pypiRoots: PyPiRoot[] = [];
+  fetched = 0;
+  pypiRequests = 0;
+  /** A failure of one package is recorded and the run goes on; a failure of the store stops it. */
+  fatal: unknown;
 
-  const report = (): void => {
-    options.onProgress?.({
-      fetched,
-      queued: queue.size + queue.pending,
-      resolved: resolved.size,
-      written: writer.written,
-      failures: failures.length,
-      elapsedMs: performance.now() - started,
+  constructor(readonly options: IngestOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.concurrency = options.concurrency ?? LIMIT_DEFAULTS.fetchConcurrency;
+    this.environment = options.pythonEnvironment ?? DEFAULT_ENVIRONMENT;
+    this.client = new RegistryClient({
+      registry: options.registry,
+      concurrency: this.concurrency,
+      logger: this.logger,
+      ...options.client,
+      onFetched: () => {
+        this.fetched++;
+      },
     });
-  };
-  const context = {
-    client,
-    sink: (records: Parameters<BatchWriter['add']>[0]) => writer.add(records),
-    seen,
-    maxDepth: options.maxDepth,
-  };
+    this.writer = new BatchWriter(options.store, options.writeBatchRows);
+    this.queue = new PQueue({ concurrency: this.concurrency });
+    this.context = {
+      client: this.client,
+      sink: (records) => this.writer.add(records),
+      seen: this.seen,
+      maxDepth: options.maxDepth,
+    };
+  }
 
-  // A failure of one package is recorded and the run goes on; a failure of the store stops it.
-  let fatal: unknown;
-  const run = (job: VisitJob, onResolved?: (key: string | undefined) => void): void => {
-    void queue.add(async () => {
-      if (fatal !== undefined) return;
+  get dev(): boolean {
+    return this.options.dev === true;
+  }
+
+  report(): void {
+    this.options.onProgress?.({
+      fetched: this.fetched,
+      queued: this.queue.size + this.queue.pending,
+      resolved: this.resolved.size,
+      written: this.writer.written,
+      failures: this.failures.length,
+      elapsedMs: performance.now() - this.started,
+    });
+  }
+
+  /** Queues an npm job; its children are queued as it finishes. */
+  run(job: VisitJob, onResolved?: (key: string | undefined) => void): void {
+    void this.queue.add(async () => {
+      if (this.fatal !== undefined) return;
       let result: VisitResult;
       try {
-        result = await visit(job, context);
+        result = await visit(job, this.context);
       } catch (error) {
-        fatal ??= error;
-        queue.clear();
+        this.fatal ??= error;
+        this.queue.clear();
         return;
       }
-      if (result.resolved !== undefined) resolved.add(result.resolved);
-      if (result.failure !== undefined) failures.push(result.failure);
-      addToCoverage(coverage, result.packument);
+      if (result.resolved !== undefined) this.resolved.add(result.resolved);
+      if (result.failure !== undefined) this.failures.push(result.failure);
+      addToCoverage(this.coverage, result.packument);
       onResolved?.(result.resolved);
-      for (const child of result.children) run(child);
-      report();
+      for (const child of result.children) this.run(child);
+      this.report();
     });
-  };
+  }
 
-  /** A Python lockfile's (or an SBOM's PyPI part's) exact releases under `project`. */
-  const lockedPython = async (lock: PythonLock, project: string, input: string): Promise<void> => {
-    const wanted = new Map(
-      lock.packages.filter((p) => options.dev === true || !p.dev).map((p) => [p.name, p]),
-    );
-    const records = new GraphRecords();
-    records.node('Version', project, { project: true, lockfile: lock.format });
-    for (const edge of lock.edges) {
-      const to = wanted.get(edge.to);
-      const from = edge.from === '' ? undefined : wanted.get(edge.from);
-      if (to === undefined || (edge.from !== '' && from === undefined)) continue;
-      records.relationship(
-        'RESOLVES_TO',
-        from === undefined ? project : pypiVersionKey(from.name, from.version),
-        pypiVersionKey(to.name, to.version),
-        { root: project, range: `==${to.version}` },
-      );
-      if (from === undefined)
-        records.relationship('DEPENDS_ON', project, pypiPackageKey(to.name), {
-          range: `==${to.version}`,
-          kind: to.dev ? 'dev' : 'prod',
-        });
-    }
-    await writer.add(records);
-    for (const p of wanted.values())
-      pypiRoots.push({
-        input: input,
-        requirement: { name: p.name, extras: [], specifier: `==${p.version}`, marker: undefined },
-        from: { key: project, root: project },
-        locked: true,
-      });
-  };
+  /** Writes a Python root's records; its releases wait for the PyPI closure. */
+  async addPython(mapped: { records: GraphRecords; pypiRoots: PyPiRoot[] }): Promise<void> {
+    await this.writer.add(mapped.records);
+    this.pypiRoots.push(...mapped.pypiRoots);
+  }
+}
 
-  for (const root of options.roots) {
-    if (root.kind === 'lockfile') {
-      const locked = readLockfile(root.path);
-      const project = projectKey(locked, root.path);
-      roots.push({ spec: root.input, resolved: project });
-      const { records, jobs } = lockfileRecords(locked, project, options.dev === true);
-      await writer.add(records);
-      for (const job of jobs) run(job);
-      // An SBOM may list PyPI components too: they are exact releases, like a Python lockfile's.
-      if (locked.python !== undefined && locked.python.packages.length > 0)
-        await lockedPython(locked.python, project, root.input);
-      continue;
-    }
-    if (root.kind === 'pypi') {
-      pypiRoots.push({ input: root.input, requirement: root.requirement });
-      continue;
-    }
-    if (root.kind === 'pylock') {
+/** Reads a root, maps it, writes its records and queues its jobs. */
+async function addRoot(run: IngestRun, root: RootSpec): Promise<void> {
+  switch (root.kind) {
+    case 'lockfile':
+      return addLockfile(run, root);
+    case 'pypi':
+      run.pypiRoots.push({ input: root.input, requirement: root.requirement });
+      return;
+    case 'pylock': {
       const lock = readPythonLockfile(root.path);
-      const project =
-        lock.project.name === undefined
-          ? `project:${path.basename(path.dirname(root.path))}`
-          : pypiVersionKey(lock.project.name, lock.project.version ?? '0.0.0');
-      roots.push({ spec: root.input, resolved: project });
-      await lockedPython(lock, project, root.input);
-      continue;
+      const project = pythonProjectKey(lock, root.path);
+      run.roots.push({ spec: root.input, resolved: project });
+      return run.addPython(mapPythonLock(lock, project, { input: root.input, dev: run.dev }));
     }
-    if (root.kind === 'requirements') {
-      const file = readRequirements(root.path, new Set(), root.confine);
-      const project = `project:${path.basename(path.dirname(root.path))}`;
-      roots.push({ spec: root.input, resolved: project });
-      const records = new GraphRecords();
-      records.node('Version', project, { project: true, lockfile: 'requirements' });
-      for (const requirement of file.requirements) {
-        records.relationship('DEPENDS_ON', project, pypiPackageKey(requirement.name), {
-          range: requirement.specifier === '' ? '*' : requirement.specifier,
-          kind: requirement.marker === undefined ? 'prod' : 'marker',
-        });
-        const environment = options.pythonEnvironment ?? DEFAULT_ENVIRONMENT;
-        if (!markerHolds(requirement.marker, environment)) continue;
-        pypiRoots.push({
-          input: root.input,
-          requirement,
-          from: { key: project, root: project },
-        });
-      }
-      await writer.add(records);
-      if (file.skipped.length > 0)
-        logger.warn({ file: root.path, skipped: file.skipped }, 'requirements not followed');
-      continue;
-    }
-    const entry: IngestSummary['roots'][number] = { spec: root.input, resolved: null };
-    roots.push(entry);
-    run(
-      {
-        name: root.name,
-        spec: root.spec,
-        depth: 0,
-        ...(options.dev === true ? { dev: true } : {}),
-      },
-      (key) => {
+    case 'requirements':
+      return addRequirements(run, root);
+    case 'npm': {
+      const entry: IngestSummary['roots'][number] = { spec: root.input, resolved: null };
+      run.roots.push(entry);
+      const job = { name: root.name, spec: root.spec, depth: 0, ...(run.dev ? { dev: true } : {}) };
+      run.run(job, (key) => {
         entry.resolved = key ?? null;
-      },
-    );
+      });
+    }
   }
-  await queue.onIdle();
-  let pypiRequests = 0;
-  if (pypiRoots.length > 0 && fatal === undefined) {
-    const pypi = new PyPiClient({
-      url: options.pypiUrl ?? 'https://pypi.org',
-      concurrency,
-      logger,
-    });
-    const result = await pypiClosure({
-      roots: pypiRoots,
-      client: pypi,
-      sink: (records) => writer.add(records),
-      environment: options.pythonEnvironment ?? DEFAULT_ENVIRONMENT,
-      maxDepth: options.maxDepth,
-      logger,
-    });
-    for (const key of result.resolved) resolved.add(key);
-    failures.push(...result.failures);
-    roots.push(...result.roots);
-    coverage.packages += result.projects;
-    coverage.maintainersKnown += result.maintainersKnown;
-    coverage.timesKnown += result.timesKnown;
-    pypiRequests = pypi.requests;
-  }
-  await writer.flush();
-  // People of different registries (and git) with one email are linked, with the evidence.
-  if (fatal === undefined && pypiRoots.length > 0 && options.linkIdentities !== false)
-    await linkIdentities(options.store);
-  if (fatal !== undefined)
-    throw fatal instanceof Error ? fatal : new Error('the ingest failed', { cause: fatal });
-  report();
+}
+
+async function addLockfile(
+  run: IngestRun,
+  root: Extract<RootSpec, { kind: 'lockfile' }>,
+): Promise<void> {
+  const locked = readLockfile(root.path);
+  const project = projectKey(locked, root.path);
+  run.roots.push({ spec: root.input, resolved: project });
+  const { records, jobs } = lockfileRecords(locked, project, run.dev);
+  await run.writer.add(records);
+  for (const job of jobs) run.run(job);
+  // An SBOM may list PyPI components too: they are exact releases, like a Python lockfile's.
+  if (locked.python !== undefined && locked.python.packages.length > 0)
+    await run.addPython(mapPythonLock(locked.python, project, { input: root.input, dev: run.dev }));
+}
+
+async function addRequirements(
+  run: IngestRun,
+  root: Extract<RootSpec, { kind: 'requirements' }>,
+): Promise<void> {
+  const file = readRequirements(root.path, new Set(), root.confine);
+  const project = folderProjectKey(root.path);
+  run.roots.push({ spec: root.input, resolved: project });
+  const { environment } = run;
+  await run.addPython(mapRequirements(file, project, { input: root.input, environment }));
+  if (file.skipped.length > 0)
+    run.logger.warn({ file: root.path, skipped: file.skipped }, 'requirements not followed');
+}
+
+/** The PyPI closure of every PyPI root the npm part left, once the npm queue is idle. */
+async function runPypi(run: IngestRun): Promise<void> {
+  if (run.pypiRoots.length === 0 || run.fatal !== undefined) return;
+  const pypi = new PyPiClient({
+    url: run.options.pypiUrl ?? loadConfig({}).pypiUrl,
+    concurrency: run.concurrency,
+    logger: run.logger,
+  });
+  const result = await pypiClosure({
+    roots: run.pypiRoots,
+    client: pypi,
+    sink: (records) => run.writer.add(records),
+    environment: run.environment,
+    maxDepth: run.options.maxDepth,
+    logger: run.logger,
+  });
+  for (const key of result.resolved) run.resolved.add(key);
+  run.failures.push(...result.failures);
+  run.roots.push(...result.roots);
+  run.coverage.packages += result.projects;
+  run.coverage.maintainersKnown += result.maintainersKnown;
+  run.coverage.timesKnown += result.timesKnown;
+  run.pypiRequests = pypi.requests;
+}
+
+function summarise(run: IngestRun): IngestSummary {
+  const { writer, failures } = run;
   return {
-    roots,
-    resolved: [...resolved].sort(),
+    roots: run.roots,
+    resolved: [...run.resolved].sort(),
     counts: {
-      packages: coverage.packages,
-      versions: resolved.size,
-      requests: client.requests + pypiRequests,
+      packages: run.coverage.packages,
+      versions: run.resolved.size,
+      requests: run.client.requests + run.pypiRequests,
       rowsWritten: writer.written,
       relationshipsWritten: writer.relationshipsWritten,
       writeMs: Math.round(writer.writeMs),
     },
     failures: failures.sort((a, b) => `${a.name}@${a.spec}`.localeCompare(`${b.name}@${b.spec}`)),
-    coverage,
-    elapsedMs: Math.round(performance.now() - started),
+    coverage: run.coverage,
+    elapsedMs: Math.round(performance.now() - run.started),
   };
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const run = new IngestRun(options);
+  for (const root of options.roots) await addRoot(run, root);
+  await run.queue.onIdle();
+  await runPypi(run);
+  await run.writer.flush();
+  // People of different registries (and git) with one email are linked, with the evidence.
+  if (run.fatal === undefined && run.pypiRoots.length > 0 && options.linkIdentities !== false)
+    await linkIdentities(options.store);
+  if (run.fatal !== undefined)
+    throw run.fatal instanceof Error
+      ? run.fatal
+      : new Error('the ingest failed', { cause: run.fatal });
+  run.report();
+  return summarise(run);
 }

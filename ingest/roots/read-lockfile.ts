@@ -1,15 +1,10 @@
 /**
- * A lockfile as a root: its project becomes a Version node, the locked packages become jobs that
- * fetch and map each exact version (and follow nothing: the lockfile says what is installed), and
- * its edges become RESOLVES_TO {root} between the exact versions.
+ * Reads a lockfile or SBOM (npm, pnpm, yarn, CycloneDX, SPDX) from disk into a `Lockfile`, size
+ * capped; map-lockfile.ts turns it into records and jobs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError } from '../../core/errors.js';
-import { MAX_KEY_LENGTH } from '../../graph/values.js';
-import { assertNpmName, npmPackageKey, npmVersionKey } from '../identity.js';
-import type { VisitJob } from '../npm-closure.js';
-import { GraphRecords } from '../records.js';
 import type { Lockfile } from './lockfile.js';
 import { stringMap } from '../untrusted.js';
 import { readNpmLockfile } from './npm-lockfile.js';
@@ -81,75 +76,6 @@ function readAnyLockfile(file: string): Lockfile {
   throw new InvalidInputError(`${file}: not a lockfile or SBOM trustmap reads`);
 }
 
-function validName(name: string | undefined): name is string {
-  if (name === undefined) return false;
-  try {
-    assertNpmName(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The key of the project a lockfile locks: its package URL, or the folder's name when it has none. */
-export function projectKey(lockfile: Lockfile, file: string): string {
-  const name = lockfile.project.name;
-  const version = lockfile.project.version ?? '0.0.0-unversioned';
-  if (validName(name) && version.length <= 256) {
-    try {
-      return npmVersionKey(name, version);
-    } catch {
-      // a version no package URL can hold (a lone surrogate): named by its folder instead
-    }
-  }
-  return `project:${path.basename(path.dirname(file))}`;
-}
-
-export function lockfileRecords(
-  lockfile: Lockfile,
-  project: string,
-  dev: boolean,
-): { records: GraphRecords; jobs: VisitJob[] } {
-  const records = new GraphRecords();
-  // Entries are the lockfile's: one whose name or version cannot be a key gets no edge here (its
-  // job fails as that package's), and long text is cut to what the store keeps.
-  const keyOf = (p: { name: string; version: string }): string | undefined => {
-    try {
-      const key = npmVersionKey(p.name, p.version);
-      return key.length <= MAX_KEY_LENGTH ? key : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  records.node('Version', project, {
-    version: lockfile.project.version?.slice(0, 256) ?? null,
-    project: true,
-    lockfile: lockfile.format,
-  });
-  const wanted = new Map(lockfile.packages.filter((p) => dev || !p.dev).map((p) => [p.id, p]));
-  const jobs: VisitJob[] = [...wanted.values()].map((p) => ({
-    name: p.name,
-    spec: p.version,
-    root: project,
-    depth: 0,
-    follow: false,
-    ...(p.optional ? { optional: true } : {}),
-  }));
-  for (const edge of lockfile.edges) {
-    const to = wanted.get(edge.to);
-    const from = edge.from === '' ? undefined : wanted.get(edge.from);
-    if (to === undefined || (edge.from !== '' && from === undefined)) continue;
-    const fromKey = from === undefined ? project : keyOf(from);
-    const toKey = keyOf(to);
-    if (fromKey === undefined || toKey === undefined) continue;
-    const range = edge.range.slice(0, 1000);
-    records.relationship('RESOLVES_TO', fromKey, toKey, { root: project, range });
-    if (from === undefined) {
-      records.relationship('DEPENDS_ON', project, npmPackageKey(to.name), {
-        range,
-        kind: to.dev ? 'dev' : to.optional ? 'optional' : 'prod',
-      });
-    }
-  }
-  return { records, jobs };
-}
+// Mapping and keys were here once; importers of this file still find them.
+export { lockfileRecords } from './map-lockfile.js';
+export { projectKey } from './project-key.js';

@@ -1,0 +1,54 @@
+/**
+ * A Python lockfile (or an SBOM's PyPI part) as graph records: the project a Version node, the
+ * locked releases RESOLVES_TO {root} one another as the lockfile's edges say, the project's own
+ * ones DEPENDS_ON {range, kind}, and each wanted release a PyPI root to fetch and map, not follow.
+ * Pure: no file, client or writer.
+ */
+import type { PyPiRoot } from '../pypi-closure.js';
+import { GraphRecords } from '../records.js';
+import { pypiPackageKey, pypiVersionKey } from '../sources/pypi/map-release.js';
+import type { PythonLock } from './python-lockfile.js';
+
+export interface MappedPythonRoot {
+  records: GraphRecords;
+  pypiRoots: PyPiRoot[];
+}
+
+/**
+ * The exact releases of `lock` under `project`; development packages only with `dev`. `input` is
+ * the root as the user gave it, which PyPI roots report back.
+ */
+export function mapPythonLock(
+  lock: PythonLock,
+  project: string,
+  options: { input: string; dev: boolean },
+): MappedPythonRoot {
+  const wanted = new Map(
+    lock.packages.filter((p) => options.dev || !p.dev).map((p) => [p.name, p]),
+  );
+  const records = new GraphRecords();
+  records.node('Version', project, { project: true, lockfile: lock.format });
+  for (const edge of lock.edges) {
+    const to = wanted.get(edge.to);
+    const from = edge.from === '' ? undefined : wanted.get(edge.from);
+    if (to === undefined || (edge.from !== '' && from === undefined)) continue;
+    records.relationship(
+      'RESOLVES_TO',
+      from === undefined ? project : pypiVersionKey(from.name, from.version),
+      pypiVersionKey(to.name, to.version),
+      { root: project, range: `==${to.version}` },
+    );
+    if (from === undefined)
+      records.relationship('DEPENDS_ON', project, pypiPackageKey(to.name), {
+        range: `==${to.version}`,
+        kind: to.dev ? 'dev' : 'prod',
+      });
+  }
+  const pypiRoots = [...wanted.values()].map((p): PyPiRoot => ({
+    input: options.input,
+    requirement: { name: p.name, extras: [], specifier: `==${p.version}`, marker: undefined },
+    from: { key: project, root: project },
+    locked: true,
+  }));
+  return { records, pypiRoots };
+}

@@ -1,0 +1,45 @@
+/**
+ * The key of the project a root file stands for: the package URL of the release it locks when the
+ * file (or the manifest beside it) names one, else `project:<folder>`. Pure: names in, key out.
+ */
+import path from 'node:path';
+import { assertNpmName, npmVersionKey } from '../identity.js';
+import { pypiVersionKey } from '../sources/pypi/map-release.js';
+import type { Lockfile } from './lockfile.js';
+import type { PythonLock } from './python-lockfile.js';
+
+/** `project:<folder>`, for a project known only by the folder its file is in. */
+export function folderProjectKey(file: string): string {
+  return `project:${path.basename(path.dirname(file))}`;
+}
+
+function validName(name: string | undefined): name is string {
+  if (name === undefined) return false;
+  try {
+    assertNpmName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The key of the project an npm lockfile or SBOM locks. */
+export function projectKey(lockfile: Lockfile, file: string): string {
+  const name = lockfile.project.name;
+  const version = lockfile.project.version ?? '0.0.0-unversioned';
+  if (validName(name) && version.length <= 256) {
+    try {
+      return npmVersionKey(name, version);
+    } catch {
+      // a version no package URL can hold (a lone surrogate): named by its folder instead
+    }
+  }
+  return folderProjectKey(file);
+}
+
+/** The key of the project a Python lockfile locks. */
+export function pythonProjectKey(lock: PythonLock, file: string): string {
+  return lock.project.name === undefined
+    ? folderProjectKey(file)
+    : pypiVersionKey(lock.project.name, lock.project.version ?? '0.0.0');
+}
