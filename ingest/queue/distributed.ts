@@ -6,76 +6,25 @@
  * retried with exponential backoff, one that throws a failure no retry fixes (the error says
  * `retriable: false`) fails at once, and one that fails for good is recorded with its reason.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { InvalidInputError, isTrustmapError } from '../../core/errors.js';
+import { InvalidInputError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { visit, type VisitJob } from '../npm-closure.js';
 import type { IngestSummary, Progress } from '../run-ingest.js';
 import { RegistryClient } from '../sources/npm/registry-client.js';
 import type { RootSpec } from '../spec.js';
-import { BatchWriter } from '../writer.js';
+import { enqueue, processIngestJob, settleFailedJob, type IngestJobData } from './ingest-job.js';
 import { RunState } from './run-state.js';
 
+export { jobError, jobId, type IngestJobData } from './ingest-job.js';
+
 export const DEFAULT_QUEUE = 'trustmap-ingest';
-const ATTEMPTS = 5;
-
-export interface IngestJobData {
-  runId: string;
-  registry: string;
-  maxDepth: number | null;
-  visit: VisitJob;
-  /** Set on a root job: the spec the user typed. */
-  rootSpec?: string;
-}
-
-/**
- * What a job throws to BullMQ: a TrustmapError that says no retry fixes it becomes BullMQ's
- * UnrecoverableError (the job fails at once, its cause kept); anything else is thrown as it is
- * and retried (a Redis hiccup, a store that restarts, a bug BullMQ's attempts then bound).
- */
-export function jobError(error: unknown): unknown {
-  if (!isTrustmapError(error) || error.retriable) return error;
-  const final = new UnrecoverableError(`${error.message} [${error.code}]`);
-  final.cause = error;
-  return final;
-}
 
 export function redisConnection(url: string): Redis {
   // Workers block on Redis; a finite retry count would make them fail while Redis restarts.
   return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
-}
-
-/** The same job of the same run always has the same id, so enqueueing it twice adds it once. */
-export function jobId(runId: string, job: VisitJob): string {
-  const identity = JSON.stringify([
-    runId,
-    job.name,
-    job.spec,
-    job.parent ?? null,
-    job.root ?? null,
-    job.dev === true,
-  ]);
-  return createHash('sha256').update(identity).digest('hex').slice(0, 40);
-}
-
-async function enqueue(
-  queue: Queue<IngestJobData>,
-  state: RunState,
-  data: IngestJobData,
-): Promise<void> {
-  const id = jobId(data.runId, data.visit);
-  if (!(await state.add(`job:${id}`))) return;
-  await state.jobAdded();
-  await queue.add('visit', data, {
-    jobId: id,
-    attempts: ATTEMPTS,
-    backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: true,
-    removeOnFail: { age: 7 * 24 * 3600 },
-  });
 }
 
 export interface WorkerOptions {
@@ -118,61 +67,22 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
     return client;
   };
 
-  const processJob = async (job: Job<IngestJobData>): Promise<void> => {
-    const data = job.data;
-    const state = new RunState(redis, data.runId);
-    const writer = new BatchWriter(options.store);
-    // What this job marks as done is only done once its records are stored: if the store fails,
-    // the marks are taken back so BullMQ's retry does the work again instead of skipping it.
-    const marked: string[] = [];
-    const seen = {
-      add: async (member: string): Promise<boolean> => {
-        const added = await state.add(member);
-        if (added) marked.push(member);
-        return added;
-      },
-    };
-    let result;
-    try {
-      result = await visit(data.visit, {
-        client: clientFor(data),
-        sink: (records) => writer.add(records),
-        seen,
-        maxDepth: data.maxDepth ?? undefined,
-      });
-      await writer.flush();
-    } catch (error) {
-      await state.remove(marked);
-      throw jobError(error);
-    }
-    if (result.resolved !== undefined) await state.resolved(result.resolved, data.rootSpec);
-    if (result.failure !== undefined) await state.failed(result.failure);
-    if (result.packument !== undefined) {
-      await state.covered({
-        packages: 1,
-        maintainersKnown: result.packument.maintainersKnown ? 1 : 0,
-        timesKnown: result.packument.timesKnown ? 1 : 0,
-        versions: result.packument.versions,
-        publishersKnown: result.packument.publishersKnown,
-      });
-    }
-    for (const child of result.children) {
-      await enqueue(queue, state, {
-        runId: data.runId,
-        registry: data.registry,
-        maxDepth: data.maxDepth,
-        visit: child,
-      });
-    }
-    await state.jobDone();
-  };
-
-  const worker = new Worker<IngestJobData>(queueName, processJob, {
-    connection: workerConnection,
-    concurrency: options.concurrency ?? 8,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
-  });
+  const worker = new Worker<IngestJobData>(
+    queueName,
+    (job) =>
+      processIngestJob(job, {
+        state: new RunState(redis, job.data.runId),
+        client: clientFor(job.data),
+        store: options.store,
+        queue,
+      }),
+    {
+      connection: workerConnection,
+      concurrency: options.concurrency ?? 8,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
+    },
+  );
   worker.on('failed', (job, error) => {
     if (job === undefined) return;
     logger.warn(
@@ -181,17 +91,17 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
     );
     const attempts = job.opts.attempts ?? 1;
     if (!(error instanceof UnrecoverableError) && job.attemptsMade < attempts) return;
-    const state = new RunState(redis, job.data.runId);
-    void state
-      .failed({
-        name: job.data.visit.name,
-        spec: job.data.visit.spec,
-        parent: job.data.visit.parent,
-        code: 'JOB_FAILED',
-        reason: `${error.message} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})`,
-        optional: job.data.visit.optional === true,
-      })
-      .then(() => state.jobDone());
+    // Mostly settled by the processor already; this covers a failure outside its visit (and
+    // is safe to repeat).
+    const n = job.attemptsMade;
+    void settleFailedJob(
+      new RunState(redis, job.data.runId),
+      job.id ?? '',
+      job.data,
+      `${error.message} (after ${n} attempt${n === 1 ? '' : 's'})`,
+    ).catch((failure: unknown) => {
+      logger.error({ job: job.id, error: String(failure) }, 'a failed job could not be recorded');
+    });
   });
   worker.on('error', (error) => {
     logger.error({ error: error.message }, 'ingest worker error');
@@ -220,6 +130,16 @@ export interface DistributedIngestOptions {
   timeoutMs?: number;
   /** Told the run's id as soon as it is enqueued (for `--status` and tests). */
   onStart?: (runId: string) => void;
+}
+
+/** Settles the run's pending jobs (a sample) that BullMQ has failed for good. */
+async function settleFailedByBullmq(queue: Queue<IngestJobData>, state: RunState): Promise<void> {
+  for (const id of await state.someOutstanding(100)) {
+    if ((await queue.getJobState(id)) !== 'failed') continue;
+    const job = await queue.getJob(id);
+    if (job !== undefined)
+      await settleFailedJob(state, id, job.data, job.failedReason || 'failed in BullMQ');
+  }
 }
 
 /** Enqueues a run's roots and waits until workers have done every job it led to. */
@@ -262,15 +182,23 @@ export async function ingestWithWorkers(
     }
     options.onStart?.(runId);
     const pollMs = options.pollMs ?? 250;
+    let before = -1;
     for (;;) {
-      const outstanding = await state.outstanding();
+      let outstanding = await state.outstanding();
+      // A job BullMQ failed without running it (stalled more times than allowed) settles nothing:
+      // looked for while the count stands still.
+      if (outstanding > 0 && outstanding === before) {
+        await settleFailedByBullmq(queue, state);
+        outstanding = await state.outstanding();
+      }
+      before = outstanding;
       const elapsedMs = performance.now() - started;
       options.onProgress?.({
         fetched: 0,
         queued: outstanding,
-        resolved: await redis.scard(`trustmap:run:${runId}:resolved`),
+        resolved: await state.resolvedCount(),
         written: 0,
-        failures: await redis.llen(`trustmap:run:${runId}:failures`),
+        failures: await state.failureCount(),
         elapsedMs,
       });
       if (outstanding <= 0) break;

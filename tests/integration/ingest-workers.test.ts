@@ -3,7 +3,7 @@
  * uses a random queue name and removes it after. It must give the same graph as the in-process
  * path, and a worker killed mid-run must not lose the run. Redis missing is a failure, not a skip.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -22,6 +22,7 @@ import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-r
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 import { processes, waitUntil } from '../helpers/wait.js';
+import { spawnWorker } from './worker-process.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let registry: FixtureRegistry;
@@ -125,22 +126,12 @@ describe('ingest on BullMQ workers', () => {
       if (stderr.some((line) => /error/i.test(line))) console.error(stderr.join(''));
     });
     const startWorker = (): ChildProcess => {
-      const child = spawn(
-        process.execPath,
-        [path.resolve('dist/cli/main.js'), 'worker', '--queue', queueName, '--concurrency', '2'],
-        {
-          env: {
-            PATH: process.env.PATH ?? '',
-            TRUSTMAP_DB: file,
-            REDIS_URL,
-            TRUSTMAP_WORKER_LOCK_MS: '2000',
-            TRUSTMAP_LOG_LEVEL: 'error',
-          },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr.push(chunk.toString());
+      const child = spawnWorker({
+        queue: queueName,
+        db: file,
+        redisUrl: REDIS_URL,
+        concurrency: 2,
+        stderr,
       });
       cleanups.push(() => {
         child.kill('SIGKILL');
@@ -161,8 +152,7 @@ describe('ingest on BullMQ workers', () => {
       },
     });
     // Kill the first worker once the run's row count in Redis says it has done part of the run.
-    // (Killed right at a BullMQ `completed` event, the run is lost most times: enqueue's seen
-    // mark, counter and queue.add, and a job's seen marks before its write, are separate steps.)
+    // (ingest-workers-kill.test.ts kills at chosen steps of a job; this one at wherever it is.)
     const redis = redisConnection(REDIS_URL);
     cleanups.push(() => {
       redis.disconnect();
