@@ -1,7 +1,8 @@
 /**
  * The shapes that cross the wire between the server and the browser explorer, declared once for
- * both. No imports: the client's build (DOM, no Node) type-checks this file as it is.
+ * both. It imports only shared/ files: the client's build (DOM, no Node) type-checks it as it is.
  */
+import type { VersionScores } from './scores.js';
 
 /** A value as JSON has it: what the stores return and what the API sends. */
 export type JsonValue =
@@ -50,15 +51,8 @@ export interface BoundedPath {
  * One chokepoint of a ranking. Its `path` is the shortest dependency path from the root, or just
  * the version without a root.
  */
-export interface ChokepointRow extends BoundedPath {
+export interface ChokepointRow extends BoundedPath, VersionScores {
   key: string;
-  reach: number;
-  maintainers: string[];
-  busFactor: number;
-  busFactorSource: string;
-  ownTrust: number;
-  trust: number;
-  fragility: number;
 }
 
 /** The scoring run an answer's numbers come from (`trustmap score`, stored on the nodes). */

@@ -7,18 +7,10 @@ import { NotFoundError, InvalidInputError } from '../core/errors.js';
 import type { EdgeList } from './csr.js';
 import { indexDependencies } from './dependency-graph.js';
 import type { ScoringRun, TrustGraph } from './load.js';
+import type { VersionScores } from '../shared/scores.js';
 
 /** A version's stored scores, as the reports read them. */
-export interface ReportScore {
-  reach: number;
-  /** Who maintains its package (MAINTAINS in the stored graph): who can publish it. */
-  maintainers: string[];
-  busFactor: number;
-  busFactorSource: string;
-  ownTrust: number;
-  trust: number;
-  fragility: number;
-}
+export type ReportScore = VersionScores;
 
 /** The resolved graph with the stored scores of its versions: what trust/report.ts answers from. */
 export interface ScoredGraph {

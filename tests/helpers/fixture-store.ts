@@ -1,5 +1,6 @@
 /** Embedded stores in fresh temporary folders: empty, or with fixture roots ingested into them. */
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
@@ -31,5 +32,23 @@ export async function tempStore(): Promise<{
       await store.close();
       temp.cleanup();
     },
+  };
+}
+
+/**
+ * An empty embedded store for a whole `describe`: opened before its tests, closed and removed after.
+ * Call it in the describe's body; read the store through the getter once the tests run.
+ */
+export function useTempStore(): () => EmbeddedStore {
+  let opened: Awaited<ReturnType<typeof tempStore>> | undefined;
+  beforeAll(async () => {
+    opened = await tempStore();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return () => {
+    if (opened === undefined) throw new Error('useTempStore: the store opens in beforeAll');
+    return opened.store;
   };
 }

@@ -4,18 +4,16 @@
  * /api/cypher, the token rule, the headers.
  */
 import fs from 'node:fs';
-import http, { type Server } from 'node:http';
+import http from 'node:http';
 import os from 'node:os';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../graph/store.js';
-import { silentLogger } from '../../core/log.js';
-import { createApp } from '../../server/app.js';
 import { assertSafeBinding } from '../../server/auth.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
+import { listenApi, type TestApi } from '../helpers/api-server.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
@@ -26,27 +24,17 @@ let registry: FixtureRegistry;
 let pypi: FixturePyPi;
 let store: GraphStore;
 let cleanup: () => void;
-const servers: Server[] = [];
+const apis: TestApi[] = [];
 
 async function serve(token?: string, clientDir?: string): Promise<string> {
-  const app = createApp({
+  const api = await listenApi(store, {
+    token,
     clientDir,
-    store,
-    config: {
-      token,
-      queryRowLimit: 100,
-      queryTimeoutMs: 2000,
-      npmRegistry: registry.url,
-      pypiUrl: pypi.url,
-    },
-    logger: silentLogger,
-    cwd: process.cwd(),
-    version: '0.0.0-test',
+    npmRegistry: registry.url,
+    pypiUrl: pypi.url,
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  apis.push(api);
+  return api.base;
 }
 
 let base: string;
@@ -71,8 +59,7 @@ beforeAll(async () => {
   base = await serve();
 });
 afterAll(async () => {
-  for (const server of servers) server.closeAllConnections();
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await Promise.all(apis.map((api) => api.close()));
   await store.close();
   await registry.close();
   await pypi.close();

@@ -22,7 +22,7 @@ import {
   type FixtureRegistry,
 } from '../helpers/fixture-registry.js';
 import { applyMutations, mutationsArb, prototypePolluted, type Path } from '../helpers/mutate.js';
-import { tempStore } from '../helpers/fixture-store.js';
+import { tempStore, useTempStore } from '../helpers/fixture-store.js';
 
 const MAPPING_RUNS = 300;
 const INGEST_RUNS = 30;
@@ -70,16 +70,10 @@ async function storedVersions(store: EmbeddedStore, key: string): Promise<string
 }
 
 describe('a packument damaged at random', () => {
-  let store: EmbeddedStore;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await tempStore());
-  });
-  afterAll(async () => {
-    await close();
-  });
+  const shared = useTempStore();
 
   it(`is mapped and written, or refused naming the package (${MAPPING_RUNS} runs)`, async () => {
+    const store = shared();
     const writer = new BatchWriter(store, 5000);
     let refused = 0;
     await fc.assert(

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { mapRelease } from '../../ingest/sources/pypi/map-release.js';
@@ -17,7 +16,7 @@ import { BatchWriter } from '../../ingest/writer.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { FIXTURES } from '../helpers/fixture-registry.js';
 import { applyMutations, mutationsArb, prototypePolluted, type Path } from '../helpers/mutate.js';
-import { tempStore } from '../helpers/fixture-store.js';
+import { tempStore, useTempStore } from '../helpers/fixture-store.js';
 
 const MAPPING_RUNS = 300;
 const INGEST_RUNS = 25;
@@ -67,16 +66,10 @@ const INDEX_TARGETS: Path[] = [
 ];
 
 describe('a PyPI release document damaged at random', () => {
-  let store: EmbeddedStore;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await tempStore());
-  });
-  afterAll(async () => {
-    await close();
-  });
+  const shared = useTempStore();
 
   it(`is mapped to records the store takes (${MAPPING_RUNS} runs)`, async () => {
+    const store = shared();
     const writer = new BatchWriter(store, 5000);
     await fc.assert(
       fc.asyncProperty(

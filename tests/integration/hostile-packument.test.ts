@@ -6,13 +6,10 @@
  * package is in the graph.
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { silentLogger } from '../../core/log.js';
-import { createApp } from '../../server/app.js';
+import { listenApi } from '../helpers/api-server.js';
 import { runCli } from '../helpers/cli.js';
 import {
   PACKUMENTS,
@@ -94,23 +91,12 @@ describe('a packument with repository "github:x"', () => {
   it('an API ingest ends with its summary (not INTERNAL), the bad package listed', async () => {
     const temp = tempDir();
     const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
-    const app = createApp({
-      store,
-      config: {
-        token: undefined,
-        queryRowLimit: 100,
-        queryTimeoutMs: 2000,
-        npmRegistry: registry.url,
-        pypiUrl: 'http://127.0.0.1:9',
-      },
-      logger: silentLogger,
-      cwd: process.cwd(),
-      version: '0.0.0-test',
+    const api = await listenApi(store, {
+      npmRegistry: registry.url,
+      pypiUrl: 'http://127.0.0.1:9',
     });
-    const server: Server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { base } = api;
       const started = await fetch(`${base}/api/ingest`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -127,8 +113,7 @@ describe('a packument with repository "github:x"', () => {
         ['has-flag', 'PACKAGE_INVALID'],
       ]);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
       await store.close();
       temp.cleanup();
     }

@@ -4,14 +4,11 @@
  * explorer colours all show the same numbers, computed with those anchors, and say which anchors
  * they were. Before anything is scored, the views say so instead of computing scores of their own.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { silentLogger } from '../../core/log.js';
-import { createApp } from '../../server/app.js';
 import type { ChokepointsAnswer, SerializedGraph, WhatIfAnswer } from '../../shared/wire-types.js';
+import { withApi as serveApi } from '../helpers/api-server.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
@@ -29,25 +26,9 @@ function trustmap(args: string[]): Promise<CliResult> {
 /** Opens the CLI's store in this process, serves the API over it on loopback, and closes both. */
 async function withApi<T>(use: (base: string) => Promise<T>): Promise<T> {
   const store = await EmbeddedStore.open(path.join(work.dir, '.trustmap', 'graph.grafeo'));
-  const app = createApp({
-    store,
-    config: {
-      token: undefined,
-      queryRowLimit: 100,
-      queryTimeoutMs: 2000,
-      npmRegistry: registry.url,
-    },
-    logger: silentLogger,
-    cwd: work.dir,
-    version: '0.0.0-test',
-  });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
   try {
-    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return await serveApi(store, { npmRegistry: registry.url, cwd: work.dir }, use);
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
     await store.close();
   }
 }

@@ -3,13 +3,10 @@
  * URL (TRUSTMAP_PUBLIC_URL) is https, every other header the same either way. The explorer page
  * and the API are served by the app on an ephemeral loopback port, over an empty embedded store.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { silentLogger } from '../../core/log.js';
-import { createApp } from '../../server/app.js';
+import { listenApi, type TestApi } from '../helpers/api-server.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -17,7 +14,7 @@ const TOKEN = 'security-headers-test-token';
 
 let store: EmbeddedStore;
 let cleanup: () => void;
-const servers: Server[] = [];
+const apis: TestApi[] = [];
 
 beforeAll(async () => {
   const temp = tempDir();
@@ -25,32 +22,16 @@ beforeAll(async () => {
   store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
 });
 afterAll(async () => {
-  for (const server of servers) server.closeAllConnections();
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await Promise.all(apis.map((api) => api.close()));
   await store.close();
   cleanup();
 });
 
 /** Serves the explorer and the API the way `trustmap serve` does, with this public URL. */
 async function serve(publicUrl: string | undefined): Promise<string> {
-  const app = createApp({
-    store,
-    config: {
-      token: TOKEN,
-      queryRowLimit: 100,
-      queryTimeoutMs: 2000,
-      npmRegistry: 'http://127.0.0.1:9/',
-      publicUrl,
-    },
-    logger: silentLogger,
-    cwd: process.cwd(),
-    version: '0.0.0-test',
-    clientDir: CLIENT_DIR,
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = await listenApi(store, { token: TOKEN, publicUrl, clientDir: CLIENT_DIR });
+  apis.push(api);
+  return api.base;
 }
 
 /** The headers of the explorer page and of an API answer; the page must have loaded. */
