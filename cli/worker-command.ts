@@ -1,4 +1,8 @@
-/** `trustmap worker`: BullMQ ingest jobs processed into the configured store until a signal. */
+/**
+ * `trustmap worker`: BullMQ ingest jobs processed into the configured store until a signal. A thin
+ * shell: options, the store, the worker (ingest/queue/distributed.ts does the jobs), the CLI's one
+ * signal helper, and what it prints.
+ */
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_QUEUE, startIngestWorker } from '../ingest/queue/distributed.js';
@@ -31,7 +35,7 @@ export function addWorkerCommand(program: Command, context: CommandContext): voi
           lockDurationMs: settings.workerLockMs,
           logger,
         });
-        await worker.worker.waitUntilReady();
+        await worker.ready();
         io.err(
           `trustmap worker: processing ${options.queue} with ${options.concurrency} at once; Ctrl-C to stop\n`,
         );

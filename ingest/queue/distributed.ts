@@ -38,6 +38,8 @@ export interface WorkerOptions {
 }
 
 export interface IngestWorker {
+  /** Resolves once the worker is connected and taking jobs. */
+  ready(): Promise<void>;
   /** Stops taking jobs, lets the running ones finish, then disconnects. `force` abandons them. */
   close(force?: boolean): Promise<void>;
   worker: Worker<IngestJobData>;
@@ -109,6 +111,9 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
 
   return {
     worker,
+    async ready() {
+      await worker.waitUntilReady();
+    },
     async close(force = false) {
       await worker.close(force);
       await queue.close();
