@@ -5,6 +5,8 @@
  * with deterministic ids; a job that throws a retriable failure (the store restarting, Redis) is
  * retried with exponential backoff, one that throws a failure no retry fixes (the error says
  * `retriable: false`) fails at once, and one that fails for good is recorded with its reason.
+ * A worker killed at any step (SIGKILL) loses nothing: a job's steps and the run's state are
+ * ordered and idempotent under BullMQ's re-run of the same id (./ingest-job.ts, ./run-state.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
