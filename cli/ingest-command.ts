@@ -67,7 +67,7 @@ export function addIngestCommand(program: Command, context: CommandContext): voi
     .command('ingest')
     .description('load packages, versions, people, repositories and organisations into the graph')
     .argument(
-      '<spec...>',
+      '[spec...]',
       'npm:<name>[@<version|range|tag>], pypi:<name>[@<version|specifier>], a package URL, or a lockfile, requirements file or SBOM path',
     )
     .addOption(

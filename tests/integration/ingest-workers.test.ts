@@ -18,6 +18,7 @@ import {
 } from '../../ingest/queue/distributed.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
+import { runCli } from '../helpers/cli.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
@@ -111,6 +112,26 @@ describe('ingest on BullMQ workers', () => {
     expect(summary.coverage).toEqual(inProcess.coverage);
     expect(await graphSnapshot(remote.store)).toEqual(expected);
     await remote.store.close();
+
+    // `trustmap ingest --status` (no spec needed) reports the finished run from Redis.
+    const env = { REDIS_URL };
+    const one = await runCli(['ingest', '--status', summary.runId, '--json'], process.cwd(), env);
+    expect(one.stderr).toBe('');
+    expect(one.code).toBe(0);
+    const runs = JSON.parse(one.stdout) as Record<string, unknown>[];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      runId: summary.runId,
+      queue: queueName,
+      specs: ['npm:yargs@16.1.0', 'npm:rimraf@3.0.2'],
+      outstanding: 0,
+      resolved: inProcess.resolved.length,
+      failures: [],
+    });
+    expect(Number.isNaN(Date.parse(String(runs[0]?.finishedAt)))).toBe(false);
+    const recent = await runCli(['ingest', '--status'], process.cwd(), env);
+    expect(recent.code).toBe(0);
+    expect(recent.stdout).toContain(`${summary.runId}  npm:yargs@16.1.0 npm:rimraf@3.0.2`);
   });
 
   it('completes a run whose worker was killed midway, once another worker starts', async () => {
