@@ -4,6 +4,7 @@
  * ones DEPENDS_ON {range, kind}, and each wanted release a PyPI root to fetch and map, not follow.
  * Pure: no file, client or writer.
  */
+import { MAX_KEY_LENGTH } from '../../graph/values.js';
 import type { PyPiRoot } from '../pypi-closure.js';
 import { GraphRecords } from '../records.js';
 import { pypiPackageKey, pypiVersionKey } from '../sources/pypi/map-release.js';
@@ -23,8 +24,15 @@ export function mapPythonLock(
   project: string,
   options: { input: string; dev: boolean },
 ): MappedPythonRoot {
+  // An entry no key can hold (a hostile 5 MB name or version) is left out, as npm's lockfiles'
+  // are: the store would refuse the whole batch, and with it the rest of the lockfile.
   const wanted = new Map(
-    lock.packages.filter((p) => options.dev || !p.dev).map((p) => [p.name, p]),
+    lock.packages
+      .filter(
+        (p) =>
+          (options.dev || !p.dev) && pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH,
+      )
+      .map((p) => [p.name, p]),
   );
   const records = new GraphRecords();
   records.node('Version', project, { project: true, lockfile: lock.format });

@@ -77,5 +77,3 @@ function readAnyLockfile(file: string): Lockfile {
 }
 
 // Mapping and keys were here once; importers of this file still find them.
-export { lockfileRecords } from './map-lockfile.js';
-export { projectKey } from './project-key.js';
