@@ -75,5 +75,3 @@ function readAnyLockfile(file: string): Lockfile {
   }
   throw new InvalidInputError(`${file}: not a lockfile or SBOM trustmap reads`);
 }
-
-// Mapping and keys were here once; importers of this file still find them.
