@@ -8,23 +8,21 @@
  * run must end. Each test uses a random queue name, obliterated after.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
-import { ingestWithWorkers, redisConnection } from '../../ingest/queue/distributed.js';
+import { ingestWithWorkers } from '../../ingest/queue/distributed.js';
 import { ingest, type IngestSummary } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 import { processes, waitUntil } from '../helpers/wait.js';
 import { spawnWorker } from './worker-process.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SPEC = 'npm:yargs@16.1.0';
 const ROOT = 'pkg:npm/yargs@16.1.0';
 let registry: FixtureRegistry;
@@ -58,6 +56,7 @@ async function graphOf(store: GraphStore): Promise<Graph> {
 }
 
 beforeAll(async () => {
+  await requireRedis();
   registry = await startFixtureRegistry();
   const { dir, cleanup } = tempDir();
   const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
@@ -133,15 +132,7 @@ async function startRedisTap(upstream: string): Promise<{
   };
 }
 
-function randomQueue(): string {
-  const name = `trustmap-test-${randomUUID()}`;
-  cleanups.push(async () => {
-    const queue = new Queue(name, { connection: redisConnection(REDIS_URL) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
-  return name;
-}
+const randomQueue = (): string => randomQueueName((cleanup) => cleanups.push(cleanup));
 
 /** A worker process on `queue`, killed after the test if it is still running. */
 function startWorker(queue: string, db: string, redisUrl: string, stderr: string[]): ChildProcess {

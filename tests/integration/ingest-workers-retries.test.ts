@@ -4,7 +4,6 @@
  * `retriable: false`) fails on its first attempt and the run ends with it recorded; a retriable
  * failure is attempted again. The tests await the worker's `failed` event, not the clock.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +18,14 @@ import {
 } from '../../ingest/queue/distributed.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
 import { tempDir } from '../helpers/temp.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let registry: FixtureRegistry;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
+  await requireRedis();
   registry = await startFixtureRegistry();
 });
 afterAll(async () => {
@@ -44,10 +44,9 @@ async function openStore(): Promise<EmbeddedStore> {
 }
 
 function randomQueue(): Queue<IngestJobData> {
-  const name = `trustmap-test-${randomUUID()}`;
+  const name = randomQueueName((cleanup) => cleanups.push(cleanup));
   const queue = new Queue<IngestJobData>(name, { connection: redisConnection(REDIS_URL) });
   cleanups.push(async () => {
-    await queue.obliterate({ force: true });
     await queue.close();
     await queue.disconnect();
   });

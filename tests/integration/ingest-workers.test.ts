@@ -4,10 +4,7 @@
  * path, and a worker killed mid-run must not lose the run. Redis missing is a failure, not a skip.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
@@ -20,32 +17,17 @@ import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { runCli } from '../helpers/cli.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 import { processes, waitUntil } from '../helpers/wait.js';
 import { spawnWorker } from './worker-process.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let registry: FixtureRegistry;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
-  const redis = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 3000,
-  });
-  try {
-    await redis.connect();
-    expect(await redis.ping()).toBe('PONG');
-  } catch (error) {
-    throw new Error(
-      `Redis is not reachable at ${REDIS_URL}: these tests need it (start redis-server)`,
-      { cause: error },
-    );
-  } finally {
-    redis.disconnect();
-  }
+  await requireRedis();
   registry = await startFixtureRegistry();
 });
 afterAll(async () => {
@@ -63,15 +45,7 @@ async function openStore(): Promise<{ store: GraphStore; file: string }> {
   return { store, file };
 }
 
-function randomQueue(): string {
-  const name = `trustmap-test-${randomUUID()}`;
-  cleanups.push(async () => {
-    const queue = new Queue(name, { connection: redisConnection(REDIS_URL) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
-  return name;
-}
+const randomQueue = (): string => randomQueueName((cleanup) => cleanups.push(cleanup));
 
 describe('ingest on BullMQ workers', () => {
   it('gives the same graph as the in-process queue', async () => {

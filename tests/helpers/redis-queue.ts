@@ -1,0 +1,43 @@
+/**
+ * The real Redis the queue tests need (REDIS_URL, default redis://127.0.0.1:6379), and queues
+ * with random names that are obliterated after the test. Redis missing is a failure, not a skip.
+ */
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { redisConnection } from '../../ingest/queue/distributed.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Throws, saying what to start, unless Redis answers at REDIS_URL within 3 s. */
+export async function requireRedis(): Promise<void> {
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(
+      `Redis is not reachable at ${REDIS_URL}: these tests need it (start redis-server)`,
+      { cause: error },
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A fresh queue name; `onCleanup` is handed what removes the queue and everything in it. */
+export function randomQueueName(onCleanup: (cleanup: () => Promise<void>) => void): string {
+  const name = `trustmap-test-${randomUUID()}`;
+  onCleanup(async () => {
+    const connection = redisConnection(REDIS_URL);
+    const queue = new Queue(name, { connection });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+  });
+  return name;
+}
