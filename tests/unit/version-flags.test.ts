@@ -1,0 +1,173 @@
+/** Change flags on timelines shaped like real records: a steady history, a hijack, a hand-over. */
+import { describe, expect, it } from 'vitest';
+import {
+  dependencyName,
+  flagFactor,
+  timelineFlags,
+  worstSeverity,
+  type FlagContext,
+  type PackageTimeline,
+  type ReleaseFacts,
+} from '../../trust/version-flags.js';
+
+const context = (created: Record<string, string> = {}): FlagContext => ({
+  createdAt: (pkg) => created[pkg],
+  packageKey: (name) => `pkg:npm/${name}`,
+});
+
+function release(
+  version: string,
+  publishedAt: string,
+  facts: Partial<ReleaseFacts> = {},
+): ReleaseFacts {
+  return {
+    key: `pkg:npm/demo@${version}`,
+    version,
+    publishedAt,
+    publishers: ['person:npm:alice'],
+    maintainers: ['person:npm:alice'],
+    installScripts: [],
+    installScriptText: [],
+    dependencies: ['left-pad@^1.0.0'],
+    provenance: false,
+    trustedPublisher: false,
+    ...facts,
+  };
+}
+
+function timeline(
+  releases: ReleaseFacts[],
+  createdAt = '2015-01-01T00:00:00.000Z',
+): PackageTimeline {
+  return { key: 'pkg:npm/demo', name: 'demo', createdAt, latest: undefined, releases };
+}
+
+const ids = (flags: Map<string, { id: string; severity: string }[]>, version: string): string[] =>
+  (flags.get(`pkg:npm/demo@${version}`) ?? []).map((f) => `${f.id}:${f.severity}`).sort();
+
+/** Ten quiet years of one maintainer, a release every few months. */
+function steady(): ReleaseFacts[] {
+  const out: ReleaseFacts[] = [];
+  for (let i = 0; i < 20; i++)
+    out.push(release(`1.${i}.0`, new Date(Date.UTC(2015, i * 5, 10)).toISOString()));
+  return out;
+}
+
+describe('change flags', () => {
+  it('raise nothing on a steady record of one maintainer', () => {
+    const flags = timelineFlags(timeline(steady()), context());
+    expect([...flags.values()].flat()).toEqual([]);
+  });
+
+  it('flag a hijacked account: install scripts added in a burst after months of quiet', () => {
+    // ua-parser-js, 2021-10-22: three versions by the maintainer's own account within minutes,
+    // each with a new preinstall script.
+    const history = steady();
+    const script = {
+      installScripts: ['preinstall'],
+      installScriptText: ['preinstall: start /B node preinstall.js'],
+    };
+    history.push(
+      release('1.20.1', '2023-06-01T12:15:00.000Z', script),
+      release('1.21.0', '2023-06-01T12:20:00.000Z', script),
+      release('2.0.0', '2023-06-01T12:25:00.000Z', script),
+    );
+    const flags = timelineFlags(timeline(history), context());
+    for (const version of ['1.20.1', '1.21.0', '2.0.0']) {
+      expect(ids(flags, version)).toEqual(['install-script-added:high', 'release-burst:medium']);
+      const added = flags
+        .get(`pkg:npm/demo@${version}`)
+        ?.find((f) => f.id === 'install-script-added');
+      expect(added?.evidence).toBe(
+        'adds preinstall at install, absent in 1.19.0 (preinstall: start /B node preinstall.js)',
+      );
+      expect(added?.since).toBe(history.find((r) => r.version === version)?.publishedAt);
+    }
+    // The same account published them: no new-publisher flag pretends to see the hijack.
+    expect([...flags.values()].flat().some((f) => f.id === 'new-publisher')).toBe(false);
+  });
+
+  it('flag a hand-over: a new account adds a days-old dependency in a patch release', () => {
+    // event-stream 3.3.6, 2018-09: right9ctrl, given the package, adds flatmap-stream.
+    const history = steady();
+    history.push(
+      release('1.19.1', '2023-09-09T12:00:00.000Z', {
+        publishers: ['person:npm:mallory'],
+        maintainers: ['person:npm:alice', 'person:npm:mallory'],
+        dependencies: ['left-pad@^1.0.0', 'flat-stream@^0.1.0'],
+      }),
+    );
+    const flags = timelineFlags(
+      timeline(history),
+      context({ 'pkg:npm/flat-stream': '2023-09-05T00:00:00.000Z' }),
+    );
+    expect(ids(flags, '1.19.1')).toEqual([
+      'dependency-added:high',
+      'maintainers-changed:high',
+      'new-publisher:high',
+    ]);
+    const byId = new Map(flags.get('pkg:npm/demo@1.19.1')?.map((f) => [f.id, f.evidence]));
+    expect(byId.get('new-publisher')).toBe(
+      'published by mallory, who had never published demo (its 20 earlier releases: alice)',
+    );
+    expect(byId.get('maintainers-changed')).toBe(
+      'maintainers gained mallory since 1.19.0, and the new account published this release',
+    );
+    expect(byId.get('dependency-added')).toBe(
+      'adds flat-stream@^0.1.0 (created 4 days before) in a patch release (after 1.19.0)',
+    );
+    // Three high flags bite at any base: own trust is multiplied by 0.5^3.
+    const list = flags.get('pkg:npm/demo@1.19.1') ?? [];
+    expect(worstSeverity(list)).toBe('high');
+    expect(flagFactor(list)).toBeCloseTo(0.125, 12);
+  });
+
+  it('say a dormant package woke up, and medium when another account wakes it', () => {
+    const history = steady().slice(0, 5);
+    history.push(release('1.5.0', '2021-11-04T12:00:00.000Z', { publishers: ['person:npm:bob'] }));
+    const flags = timelineFlags(timeline(history), context());
+    const woke = flags.get('pkg:npm/demo@1.5.0')?.find((f) => f.id === 'dormant-then-release');
+    expect(woke).toMatchObject({ severity: 'medium' });
+    expect(woke?.evidence).toMatch(
+      /^the first release in \d+ days \(since 1\.4\.0\), by another account$/,
+    );
+  });
+
+  it('raise nothing for facts the registry did not give (a mirror without people)', () => {
+    const unknown = {
+      publishers: undefined,
+      maintainers: undefined,
+      installScripts: undefined,
+      dependencies: undefined,
+    };
+    const history = steady().map((r) => ({ ...r, ...unknown }));
+    history.push(release('1.19.1', '2023-09-09T12:00:00.000Z', { ...unknown }));
+    expect([...timelineFlags(timeline(history), context()).values()].flat()).toEqual([]);
+  });
+
+  it('flag provenance and trusted publishing dropped, compared with the release before', () => {
+    const history = steady().map((r) => ({ ...r, provenance: true, trustedPublisher: true }));
+    history.push(release('1.19.1', '2023-09-09T12:00:00.000Z'));
+    const flags = timelineFlags(timeline(history), context());
+    expect(ids(flags, '1.19.1')).toEqual([
+      'provenance-dropped:high',
+      'trusted-publishing-dropped:high',
+    ]);
+  });
+
+  it('mark young packages, but not the first release, which has nothing to change from', () => {
+    const history = [
+      release('0.1.0', '2023-09-05T00:00:00.000Z'),
+      release('0.1.1', '2023-09-20T00:00:00.000Z'),
+    ];
+    const flags = timelineFlags(timeline(history, '2023-09-05T00:00:00.000Z'), context());
+    expect(ids(flags, '0.1.0')).toEqual([]);
+    expect(ids(flags, '0.1.1')).toEqual(['young-package:medium']);
+  });
+
+  it('read a dependency name out of "name@range", scoped or not', () => {
+    expect(dependencyName('@babel/core@^7.0.0')).toBe('@babel/core');
+    expect(dependencyName('flatmap-stream@^0.1.0')).toBe('flatmap-stream');
+    expect(dependencyName('odd')).toBe('odd');
+  });
+});

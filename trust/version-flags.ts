@@ -1,0 +1,305 @@
+/**
+ * Change flags (TRUST-MODEL.md section 6.2): what a release changes in its package's record, as
+ * of an instant. A release is compared with the record as it stood `settleMs` before it (so the
+ * releases of one burst do not vouch for one another): who publishes, who maintains, what runs
+ * at install, what gets pulled in, how it is built, and when. Releases published after the
+ * instant do not exist; a fact the registry did not give (a mirror without maintainers) raises
+ * no flag: unknown is not bad. Pure: it reads release facts and returns flags with sentences.
+ */
+import semver from 'semver';
+import { FLAG_PARAMS, type FlagId, type FlagParams, type FlagSeverity } from './flag-params.js';
+
+/** What one release shows, as the trust graph holds it (`trust/load.ts`). */
+export interface ReleaseFacts {
+  key: string;
+  version: string;
+  /** Upload time (ISO); releases without one are not in a timeline. */
+  publishedAt: string;
+  /** Person keys of who published it; undefined when unknown. */
+  publishers: string[] | undefined;
+  maintainers: string[] | undefined;
+  installScripts: string[] | undefined;
+  installScriptText: string[] | undefined;
+  /** "name@range" */
+  dependencies: string[] | undefined;
+  provenance: boolean | undefined;
+  trustedPublisher: boolean | undefined;
+}
+
+/** A package's releases up to the instant, oldest first. */
+export interface PackageTimeline {
+  key: string;
+  name: string;
+  createdAt: string | undefined;
+  /** The `latest` dist-tag, when known. */
+  latest: string | undefined;
+  releases: ReleaseFacts[];
+}
+
+export interface VersionFlag {
+  id: FlagId;
+  severity: FlagSeverity;
+  /** The change in words, naming what changed: the sentence a reader sees first. */
+  evidence: string;
+  /** When the flag holds from: the release's upload time. */
+  since: string;
+}
+
+/** What a flag of one package needs to know about others (a dependency's age and flags). */
+export interface FlagContext {
+  /** Creation time of a package by key (`time.created`), when known. */
+  createdAt: (pkg: string) => string | undefined;
+  /** The key of the package a dependency name denotes in this ecosystem, if it is a name. */
+  packageKey: (name: string) => string | undefined;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const days = (ms: number): number => Math.floor(ms / DAY_MS);
+const at = (iso: string | undefined): number => (iso === undefined ? NaN : Date.parse(iso));
+const person = (key: string): string => key.replace(/^person:[a-z-]+:/, '');
+const people = (keys: readonly string[]): string => keys.map(person).join(', ');
+
+/** "name@range" -> name (scoped names keep their leading `@`). */
+export function dependencyName(dependency: string): string {
+  const cut = dependency.lastIndexOf('@');
+  return cut > 0 ? dependency.slice(0, cut) : dependency;
+}
+
+/** The latest release of `settled` for which `known` holds, if any. */
+function lastKnown(
+  settled: readonly ReleaseFacts[],
+  known: (release: ReleaseFacts) => boolean,
+): ReleaseFacts | undefined {
+  for (let i = settled.length - 1; i >= 0; i--) {
+    const release = settled[i] as ReleaseFacts;
+    if (known(release)) return release;
+  }
+  return undefined;
+}
+
+/** The flags of each release of a timeline, by version key. */
+export function timelineFlags(
+  timeline: PackageTimeline,
+  context: FlagContext,
+  params: FlagParams = FLAG_PARAMS,
+): Map<string, VersionFlag[]> {
+  const out = new Map<string, VersionFlag[]>();
+  const { releases } = timeline;
+  const created = at(timeline.createdAt ?? releases[0]?.publishedAt);
+  for (let i = 0; i < releases.length; i++) {
+    const release = releases[i] as ReleaseFacts;
+    const time = at(release.publishedAt);
+    const settled = releases.slice(0, i).filter((r) => at(r.publishedAt) <= time - params.settleMs);
+    const flags: VersionFlag[] = [];
+    const flag = (id: FlagId, severity: FlagSeverity, evidence: string): void => {
+      flags.push({ id, severity, evidence, since: release.publishedAt });
+    };
+    newPublisher(timeline, release, settled, params, flag);
+    maintainersChanged(release, settled, flag);
+    installScriptAdded(release, settled, flag);
+    dependencyAdded(release, settled, context, params, flag);
+    provenanceDropped(release, settled, flag);
+    dormantThenRelease(release, releases[i - 1], params, flag);
+    releaseBurst(releases, time, params, flag);
+    if (time - created < params.youngPackageMs && i > 0)
+      flag(
+        'young-package',
+        'medium',
+        `${timeline.name} is ${days(time - created)} days old at this release`,
+      );
+    if (
+      release.version === timeline.latest &&
+      (semver.prerelease(release.version)?.length ?? 0) > 0
+    )
+      flag(
+        'unusual-version',
+        'low',
+        `the latest tag points at ${release.version}, a pre-release version`,
+      );
+    if (flags.length > 0) out.set(release.key, flags);
+  }
+  return out;
+}
+
+type Flagger = (id: FlagId, severity: FlagSeverity, evidence: string) => void;
+
+function newPublisher(
+  timeline: PackageTimeline,
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  params: FlagParams,
+  flag: Flagger,
+): void {
+  const who = release.publishers;
+  const known = settled.filter((r) => r.publishers !== undefined && r.publishers.length > 0);
+  if (who === undefined || who.length === 0 || known.length === 0) return;
+  const ever = new Set(known.flatMap((r) => r.publishers ?? []));
+  const newcomers = who.filter((p) => !ever.has(p));
+  if (newcomers.length > 0) {
+    flag(
+      'new-publisher',
+      'high',
+      `published by ${people(newcomers)}, who had never published ${timeline.name} (its ${known.length} earlier releases: ${people([...ever])})`,
+    );
+    return;
+  }
+  const time = at(release.publishedAt);
+  const recent = new Set(
+    known
+      .filter(
+        (r, i) =>
+          i >= known.length - params.publisherRecentReleases ||
+          time - at(r.publishedAt) <= params.publisherRecentMs,
+      )
+      .flatMap((r) => r.publishers ?? []),
+  );
+  const returning = who.filter((p) => !recent.has(p));
+  if (returning.length > 0)
+    flag(
+      'new-publisher',
+      'medium',
+      `published by ${people(returning)}, who had not published ${timeline.name} in its last ${params.publisherRecentReleases} releases or ${days(params.publisherRecentMs)} days`,
+    );
+}
+
+function maintainersChanged(
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  flag: Flagger,
+): void {
+  const base = lastKnown(settled, (r) => r.maintainers !== undefined);
+  if (release.maintainers === undefined || base?.maintainers === undefined) return;
+  const before = new Set(base.maintainers);
+  const added = release.maintainers.filter((m) => !before.has(m));
+  if (added.length === 0) return;
+  const publishes = added.some((m) => release.publishers?.includes(m) === true);
+  flag(
+    'maintainers-changed',
+    publishes ? 'high' : 'medium',
+    `maintainers gained ${people(added)} since ${base.version}${publishes ? ', and the new account published this release' : ''}`,
+  );
+}
+
+function installScriptAdded(
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  flag: Flagger,
+): void {
+  const base = lastKnown(settled, (r) => r.installScripts !== undefined);
+  if (release.installScripts === undefined || base?.installScripts === undefined) return;
+  const before = new Set(base.installScripts);
+  const added = release.installScripts.filter((s) => !before.has(s));
+  if (added.length === 0) return;
+  const text = (release.installScriptText ?? []).filter((t) =>
+    added.some((s) => t.startsWith(`${s}:`)),
+  );
+  flag(
+    'install-script-added',
+    'high',
+    `adds ${added.join(', ')} at install, absent in ${base.version}${text.length > 0 ? ` (${text.join('; ')})` : ''}`,
+  );
+}
+
+function dependencyAdded(
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  context: FlagContext,
+  params: FlagParams,
+  flag: Flagger,
+): void {
+  const base = lastKnown(settled, (r) => r.dependencies !== undefined);
+  if (release.dependencies === undefined || base?.dependencies === undefined) return;
+  const before = new Set(base.dependencies.map(dependencyName));
+  const added = release.dependencies.filter((d) => !before.has(dependencyName(d)));
+  if (added.length === 0) return;
+  const time = at(release.publishedAt);
+  const young: string[] = [];
+  for (const dependency of added) {
+    const key = context.packageKey(dependencyName(dependency));
+    const created = at(key === undefined ? undefined : context.createdAt(key));
+    if (time - created < params.youngPackageMs)
+      young.push(`${dependency} (created ${days(time - created)} days before)`);
+  }
+  const patch =
+    semver.valid(release.version) !== null &&
+    semver.valid(base.version) !== null &&
+    semver.major(release.version) === semver.major(base.version) &&
+    semver.minor(release.version) === semver.minor(base.version) &&
+    semver.gt(release.version, base.version);
+  const severity: FlagSeverity = young.length > 0 ? 'high' : patch ? 'medium' : 'info';
+  const listed = young.length > 0 ? young.join('; ') : added.join(', ');
+  flag(
+    'dependency-added',
+    severity,
+    `adds ${listed}${patch ? ` in a patch release (after ${base.version})` : ` (not in ${base.version})`}`,
+  );
+}
+
+function provenanceDropped(
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  flag: Flagger,
+): void {
+  const base = settled[settled.length - 1];
+  if (base === undefined) return;
+  if (base.provenance === true && release.provenance === false)
+    flag('provenance-dropped', 'high', `no provenance, where ${base.version} had it`);
+  if (base.trustedPublisher === true && release.trustedPublisher === false)
+    flag(
+      'trusted-publishing-dropped',
+      'high',
+      `published with a token, where ${base.version} came from trusted publishing`,
+    );
+}
+
+function dormantThenRelease(
+  release: ReleaseFacts,
+  previous: ReleaseFacts | undefined,
+  params: FlagParams,
+  flag: Flagger,
+): void {
+  if (previous === undefined) return;
+  const gap = at(release.publishedAt) - at(previous.publishedAt);
+  if (!(gap > params.dormantMs)) return;
+  const other =
+    release.publishers !== undefined &&
+    previous.publishers !== undefined &&
+    release.publishers.some((p) => previous.publishers?.includes(p) !== true);
+  flag(
+    'dormant-then-release',
+    other ? 'medium' : 'low',
+    `the first release in ${days(gap)} days (since ${previous.version})${other ? ', by another account' : ''}`,
+  );
+}
+
+function releaseBurst(
+  releases: readonly ReleaseFacts[],
+  time: number,
+  params: FlagParams,
+  flag: Flagger,
+): void {
+  const near = releases.filter((r) => Math.abs(at(r.publishedAt) - time) <= params.burstWindowMs);
+  if (near.length < params.burstReleases) return;
+  flag(
+    'release-burst',
+    'medium',
+    `one of ${near.length} releases within ${Math.round(params.burstWindowMs / 60_000)} minutes (${near.map((r) => r.version).join(', ')})`,
+  );
+}
+
+/** The worst severity among flags, if any. */
+export function worstSeverity(flags: readonly VersionFlag[]): FlagSeverity | undefined {
+  let worst: FlagSeverity | undefined;
+  for (const f of flags)
+    if (worst === undefined || FLAG_PARAMS.rank[f.severity] > FLAG_PARAMS.rank[worst])
+      worst = f.severity;
+  return worst;
+}
+
+/** The factor own trust is multiplied by for these flags. */
+export function flagFactor(
+  flags: readonly VersionFlag[],
+  params: FlagParams = FLAG_PARAMS,
+): number {
+  return flags.reduce((product, f) => product * params.factor[f.severity], 1);
+}
