@@ -140,13 +140,13 @@ describe('change flags', () => {
       installScripts: undefined,
       dependencies: undefined,
     };
-    const history = steady().map((r) => ({ ...r, ...unknown }));
+    const history: ReleaseFacts[] = steady().map((r) => ({ ...r, ...unknown }));
     history.push(release('1.19.1', '2023-09-09T12:00:00.000Z', { ...unknown }));
     expect([...timelineFlags(timeline(history), context()).values()].flat()).toEqual([]);
   });
 
   it('flag provenance and trusted publishing dropped, compared with the release before', () => {
-    const history = steady().map((r) => ({ ...r, provenance: true, trustedPublisher: true }));
+    const history: ReleaseFacts[] = steady().map((r) => ({ ...r, provenance: true, trustedPublisher: true }));
     history.push(release('1.19.1', '2023-09-09T12:00:00.000Z'));
     const flags = timelineFlags(timeline(history), context());
     expect(ids(flags, '1.19.1')).toEqual([
