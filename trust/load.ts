@@ -14,6 +14,16 @@ export interface VersionNode {
   hasInstallScripts: boolean | undefined;
   license: string | undefined;
   provenance: boolean | undefined;
+  /** Person keys of the version manifest's maintainers list; undefined when it has none. */
+  maintainers: string[] | undefined;
+  /** Install-time scripts present (preinstall, install, postinstall), sorted; undefined when unknown. */
+  installScripts: string[] | undefined;
+  /** "preinstall: <text>" for each, capped, for explanations; undefined when unknown. */
+  installScriptText: string[] | undefined;
+  /** Declared prod and optional dependencies as "name@range", sorted; undefined when unknown. */
+  dependencies: string[] | undefined;
+  /** Published through trusted publishing (OIDC); undefined when the publisher is unknown. */
+  trustedPublisher: boolean | undefined;
   project: boolean;
   /** Stored scores of the last run, if any (for views; the engine recomputes its own). */
   trust: number | undefined;
@@ -48,6 +58,8 @@ export interface TrustGraph {
       key: string;
       name: string | undefined;
       maintainersKnown: boolean | undefined;
+      /** When the package was first published (the packument's `time.created`). */
+      createdAt: string | undefined;
       /** Share of published versions with a matching tag (from git history). */
       tagOverlap: number | undefined;
     }
@@ -96,6 +108,9 @@ const num = (v: JsonValue | undefined): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 const bool = (v: JsonValue | undefined): boolean | undefined =>
   typeof v === 'boolean' ? v : undefined;
+/** A stored list of strings; undefined when it is not one (null is unknown). */
+const strings = (v: JsonValue | undefined): string[] | undefined =>
+  Array.isArray(v) && v.every((item): item is string => typeof item === 'string') ? v : undefined;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -200,6 +215,11 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             hasInstallScripts: bool(p.hasInstallScripts),
             license: str(p.license),
             provenance: bool(p.provenance),
+            maintainers: strings(p.maintainers),
+            installScripts: strings(p.installScripts),
+            installScriptText: strings(p.installScriptText),
+            dependencies: strings(p.dependencies),
+            trustedPublisher: bool(p.trustedPublisher),
             project: p.project === true,
             trust: typeof p.trust === 'number' ? p.trust : undefined,
             reach: typeof p.reach === 'number' ? p.reach : undefined,
@@ -210,6 +230,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             key: node.key,
             name: str(p.name),
             maintainersKnown: bool(p.maintainersKnown),
+            createdAt: str(p.createdAt),
             tagOverlap: num(p.tagOverlap),
           });
         } else if (node.labels.includes('Repository')) {

@@ -278,3 +278,131 @@ describe('people and organisations', () => {
     expect(everything).not.toMatch(/alice@|bob@|gmail/i);
   });
 });
+
+describe('history kept per version (the input of change signals)', () => {
+  const props = (file: string, key: string) =>
+    mapPackument(load(file))
+      .nodeRows('Version')
+      .find((v) => v.key === key)?.props;
+
+  it("keeps a version's own maintainers as person keys, and its publishing facts", () => {
+    expect(props('chalk.json', 'pkg:npm/chalk@4.1.0')).toMatchObject({
+      maintainers: ['person:npm:qix', 'person:npm:sindresorhus'],
+      installScripts: [],
+      installScriptText: [],
+      dependencies: ['ansi-styles@^4.1.0', 'supports-color@^7.1.0'],
+      trustedPublisher: false,
+    });
+    // The list is the version's, not the package's: chalk 1.1.2 is when qix joined.
+    expect(props('chalk.json', 'pkg:npm/chalk@1.1.1')?.maintainers).not.toContain('person:npm:qix');
+    expect(props('chalk.json', 'pkg:npm/chalk@1.1.2')?.maintainers).toContain('person:npm:qix');
+  });
+
+  it('says unknown (null) where the manifest does not say, never none', () => {
+    // color-convert 0.2.1 (2011) has neither a maintainers list nor an _npmUser.
+    expect(props('color-convert.json', 'pkg:npm/color-convert@0.2.1')).toMatchObject({
+      maintainers: null,
+      publisherKnown: false,
+      trustedPublisher: null,
+      dependencies: [],
+    });
+    // glob 3.1.10 has a maintainers list but no _npmUser.
+    expect(props('glob.json', 'pkg:npm/glob@3.1.10')).toMatchObject({
+      maintainers: ['person:npm:isaacs'],
+      trustedPublisher: null,
+      dependencies: ['graceful-fs@~1.1.2', 'inherits@1', 'minimatch@0.2'],
+    });
+    // has-flag 1.0.0 kept package.json's display names ("Sindre Sorhus"), which are no accounts.
+    expect(props('has-flag.json', 'pkg:npm/has-flag@1.0.0')?.maintainers).toBeNull();
+    expect(props('has-flag.json', 'pkg:npm/has-flag@2.0.0')?.maintainers).toEqual([
+      'person:npm:jbnicolai',
+      'person:npm:sindresorhus',
+    ]);
+  });
+
+  it('keeps the install scripts of a version with their text', () => {
+    expect(props('glob.json', 'pkg:npm/glob@2.0.9')).toMatchObject({
+      hasInstallScripts: true,
+      installScripts: ['preinstall'],
+      installScriptText: ['preinstall: node-waf clean || true; node-waf configure build'],
+    });
+    expect(props('glob.json', 'pkg:npm/glob@7.1.6')).toMatchObject({
+      hasInstallScripts: false,
+      installScripts: [],
+    });
+  });
+
+  it('reads trusted publishing, gypfile installs and dependencies from a hostile manifest', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 1500 }, (_, i) => [`dep-${String(i).padStart(4, '0')}`, '^1']),
+    );
+    const document = JSON.parse(
+      JSON.stringify({
+        name: 'h',
+        'dist-tags': { latest: '1.0.0' },
+        versions: {
+          '1.0.0': {
+            _npmUser: {
+              name: 'GitHub Actions',
+              email: 'npm-oidc-no-reply@github.com',
+              trustedPublisher: { id: 'github', oidcConfigId: 'oidc:1' },
+            },
+            maintainers: [{ name: 'Alice' }, { name: 'bob' }, 42, { name: 'alice' }],
+            scripts: { postinstall: `node ${'x'.repeat(500)}.js`, preinstall: 7, test: 'jest' },
+            gypfile: true,
+            dependencies: { b: '^2', a: '^1', c: 'npm:real-c@^3', long: 'x'.repeat(1000) },
+            optionalDependencies: { b: '^2', o: '~1' },
+            devDependencies: { d: '*' },
+            peerDependencies: { p: '*' },
+          },
+          '1.0.1': {
+            _npmUser: { name: 'alice' },
+            maintainers: 'alice',
+            scripts: ['preinstall'],
+            dependencies: many,
+          },
+          '1.0.2': { _npmUser: 'alice <a@example.org>', hasInstallScript: true },
+          '1.0.3': { _npmUser: { name: 'alice', trustedPublisher: 'yes' }, dependencies: [] },
+        },
+      }).replace('"b":"^2","a"', '"__proto__":"^9","b":"^2","a"'),
+    ) as unknown;
+    const rows = mapPackument(readPackument(document, 'h')).nodeRows('Version');
+    const at = (v: string) => rows.find((r) => r.key === `pkg:npm/h@${v}`)?.props;
+    const first = at('1.0.0');
+    expect(first).toMatchObject({
+      trustedPublisher: true,
+      maintainers: ['person:npm:alice', 'person:npm:bob'],
+      installScripts: ['install', 'postinstall'],
+      dependencies: [
+        '__proto__@^9',
+        'a@^1',
+        'b@^2',
+        `long@${'x'.repeat(295)}`,
+        'o@~1',
+        'real-c@^3',
+      ],
+    });
+    expect(first?.installScriptText).toEqual([
+      'install: node-gyp rebuild',
+      `postinstall: node ${'x'.repeat(195)}`,
+    ]);
+    expect(({} as Record<string, unknown>).b).toBeUndefined();
+    const second = at('1.0.1');
+    expect(second).toMatchObject({
+      trustedPublisher: false,
+      maintainers: null,
+      installScripts: [],
+    });
+    expect(second?.dependencies).toHaveLength(1000);
+    expect((second?.dependencies as string[])[999]).toBe('dep-0999@^1');
+    // npm says it has an install script, but not which: unknown.
+    expect(at('1.0.2')).toMatchObject({
+      trustedPublisher: false,
+      hasInstallScripts: true,
+      installScripts: null,
+      installScriptText: null,
+      dependencies: [],
+    });
+    expect(at('1.0.3')).toMatchObject({ trustedPublisher: false, dependencies: [] });
+  });
+});

@@ -25,6 +25,11 @@ function graphOf(packages: Record<string, Release[]>): TrustGraph {
     hasInstallScripts: false,
     license: 'MIT',
     provenance,
+    maintainers: undefined,
+    installScripts: undefined,
+    installScriptText: undefined,
+    dependencies: undefined,
+    trustedPublisher: undefined,
     project: key === ROOT,
     trust: undefined,
     reach: undefined,
@@ -40,6 +45,7 @@ function graphOf(packages: Record<string, Release[]>): TrustGraph {
       key: pkg,
       name,
       maintainersKnown: true,
+      createdAt: undefined,
       tagOverlap: undefined,
     });
     graph.versionsOf.set(pkg, []);

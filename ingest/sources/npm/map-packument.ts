@@ -25,6 +25,7 @@ import type {
   NpmPerson,
   Packument,
   RepositoryField,
+  VersionManifest,
 } from './packument.js';
 import { parseDependencySpec } from './spec.js';
 
@@ -64,6 +65,42 @@ function part(packageKey: string, what: string, work: () => void): void {
   }
 }
 
+/** Entries kept in a version's `dependencies` list, and characters kept of each entry. */
+export const MAX_DEPENDENCY_ENTRIES = 1000;
+export const MAX_DEPENDENCY_ENTRY = 300;
+
+/**
+ * What a version says about itself that change signals compare between releases, kept compactly
+ * on its node (lists of strings, null for unknown): its own maintainers list as person keys, the
+ * install scripts and their text, the prod and optional dependencies declared as `name@range`
+ * (aliases followed; the name ends at the first `@` after its first character), and whether it was
+ * published through trusted publishing.
+ */
+function versionHistory(
+  packument: Packument,
+  manifest: VersionManifest,
+): Record<string, string[] | boolean | null> {
+  const dependencies = [
+    ...new Set(
+      dependenciesOf(packument, manifest.version, ['prod', 'optional']).map((d) =>
+        `${d.name}@${d.range}`.slice(0, MAX_DEPENDENCY_ENTRY),
+      ),
+    ),
+  ]
+    .sort()
+    .slice(0, MAX_DEPENDENCY_ENTRIES);
+  return {
+    maintainers:
+      manifest.maintainers === undefined
+        ? null
+        : [...new Set(manifest.maintainers.map((m) => npmPersonKey(m.name)))].sort(),
+    installScripts: manifest.installScripts?.map((s) => s.name) ?? null,
+    installScriptText: manifest.installScripts?.map((s) => `${s.name}: ${s.text}`) ?? null,
+    dependencies,
+    trustedPublisher: manifest.trustedPublisher ?? null,
+  };
+}
+
 export function mapPackument(packument: Packument): GraphRecords {
   const records = new GraphRecords();
   const packageKey = npmPackageKey(packument.name);
@@ -99,6 +136,7 @@ export function mapPackument(packument: Packument): GraphRecords {
         signed: manifest.signed,
         integrity: manifest.integrity ?? null,
         publisherKnown: manifest.publisher !== undefined,
+        ...versionHistory(packument, manifest),
       });
       records.relationship('HAS_VERSION', packageKey, versionKey);
       if (manifest.publisher !== undefined) {

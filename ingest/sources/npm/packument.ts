@@ -36,10 +36,28 @@ export interface VersionManifest {
   signed: boolean;
   integrity: string | undefined;
   publisher: NpmPerson | undefined;
+  /**
+   * Published through npm trusted publishing (OIDC): `_npmUser.trustedPublisher` is there (npm
+   * writes `{id: "github", oidcConfigId}`); false when `_npmUser` has none; undefined when the
+   * manifest has no `_npmUser` (the publisher is unknown).
+   */
+  trustedPublisher: boolean | undefined;
+  /** The version manifest's own `maintainers` list; undefined when it has none (unknown). */
+  maintainers: NpmPerson[] | undefined;
+  /**
+   * Install-time scripts present, sorted by name, with their text (capped); undefined when the
+   * manifest says it has install scripts (`hasInstallScript`) without saying which.
+   */
+  installScripts: InstallScript[] | undefined;
   repository: RepositoryField | undefined;
   /** Raw dependency maps, read on demand: only versions in a closure get DEPENDS_ON. */
   dependencies: Record<DependencyKind, [string, string][]>;
   peerOptional: Set<string>;
+}
+
+export interface InstallScript {
+  name: 'preinstall' | 'install' | 'postinstall';
+  text: string;
 }
 
 export interface RepositoryField {
@@ -112,7 +130,55 @@ function dependencyPairs(value: unknown): [string, string][] {
   return pairs;
 }
 
-const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
+/** Script text kept per install script, for explanations to quote. */
+export const MAX_SCRIPT_TEXT = 200;
+/** People read from one maintainers list. */
+const MAX_MAINTAINERS = 1000;
+
+/**
+ * A version's own maintainers list. npm writes its accounts there; a few old manifests kept the
+ * package.json's `maintainers` instead (display names such as "Sindre Sorhus", which no npm
+ * account can be): such a list names no accounts, so it is unknown, not a change of hands.
+ */
+function versionMaintainers(value: unknown): NpmPerson[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: NpmPerson[] = [];
+  for (const entry of value.slice(0, MAX_MAINTAINERS)) {
+    const p = person(entry);
+    if (p === undefined) continue;
+    if (/\s/.test(p.name)) return undefined;
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The install scripts npm would run: `preinstall`, `install`, `postinstall` with text (npm skips
+ * an empty one), and `install` as `node-gyp rebuild` when the manifest says `gypfile: true` and
+ * has no `install` of its own, as npm does for a package with a `binding.gyp`.
+ */
+function installScripts(value: Record<string, unknown>): InstallScript[] | undefined {
+  const scripts = own(value, 'scripts');
+  const out: InstallScript[] = [];
+  for (const name of INSTALL_SCRIPTS) {
+    const script = isRecord(scripts) ? text(own(scripts, name), MAX_SCRIPT_TEXT) : undefined;
+    if (script !== undefined) out.push({ name, text: script });
+    else if (name === 'install' && own(value, 'gypfile') === true)
+      out.push({ name, text: 'node-gyp rebuild' });
+  }
+  // npm's own flag says there is one, but the manifest does not show it: unknown which.
+  if (out.length === 0 && own(value, 'hasInstallScript') === true) return undefined;
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function trustedPublisher(npmUser: unknown): boolean | undefined {
+  if (isRecord(npmUser)) {
+    const trusted = own(npmUser, 'trustedPublisher');
+    return isRecord(trusted) || trusted === true;
+  }
+  return person(npmUser) === undefined ? undefined : false;
+}
 
 function versionManifest(version: string, value: Record<string, unknown>): VersionManifest {
   const scripts = own(value, 'scripts');
@@ -139,6 +205,9 @@ function versionManifest(version: string, value: Record<string, unknown>): Versi
     signed: Array.isArray(signatures) && signatures.length > 0,
     integrity: text(own(dist, 'integrity'), 200),
     publisher: person(own(value, '_npmUser')),
+    trustedPublisher: trustedPublisher(own(value, '_npmUser')),
+    maintainers: versionMaintainers(own(value, 'maintainers')),
+    installScripts: installScripts(value),
     repository: repositoryField(own(value, 'repository')),
     dependencies: {
       prod: dependencyPairs(own(value, 'dependencies')),
