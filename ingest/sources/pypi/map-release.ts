@@ -131,6 +131,9 @@ export function mapRelease(
       kind: forExtra ? 'extra' : guarded ? 'marker' : 'prod',
     });
   }
+  records.node('Version', key, {
+    dependencies: Array.isArray(dist) ? installedDependencies(requirements) : null,
+  });
   return {
     records,
     requirements,
@@ -138,6 +141,27 @@ export function mapRelease(
     maintainersKnown: Array.isArray(roles),
     timeKnown: index?.uploaded.has(version) === true,
   };
+}
+
+/** Entries kept in a release's `dependencies` list, and characters kept of each entry. */
+const MAX_DEPENDENCY_ENTRIES = 1000;
+const MAX_DEPENDENCY_ENTRY = 300;
+
+/**
+ * What a release installs by default, as npm versions keep it: `name@specifier` (`*` for any),
+ * names normalised, sorted; requirements of an extra are left out (as npm's dev and peer are), and
+ * those guarded by another environment marker kept (as npm's optional are). PyPI gives
+ * `requires_dist: null` both for a release without requirements and for one whose metadata it
+ * never read, so a release without the list has unknown dependencies, not none.
+ */
+function installedDependencies(requirements: readonly Requirement[]): string[] {
+  const entries = new Set<string>();
+  for (const requirement of requirements) {
+    if (JSON.stringify(requirement.marker ?? null).includes('"extra"')) continue;
+    const range = requirement.specifier === '' ? '*' : requirement.specifier;
+    entries.add(`${normaliseName(requirement.name)}@${range}`.slice(0, MAX_DEPENDENCY_ENTRY));
+  }
+  return [...entries].sort().slice(0, MAX_DEPENDENCY_ENTRIES);
 }
 
 /** The mailboxes of an address list; none when it is not one (`me at example dot org`). */
