@@ -1,5 +1,5 @@
 /** `trustmap ingest`: roots, then their repositories (unless --no-repos) and advisories (if asked). */
-import { Command, CommanderError, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_QUEUE } from '../ingest/queue/distributed.js';
@@ -103,14 +103,15 @@ export function addIngestCommand(program: Command, context: CommandContext): voi
       '--all-markers',
       'follow PyPI requirements whatever their environment markers (default: CPython 3.12 on Linux)',
     )
-    .action(async (specs: string[], options: IngestCliOptions) => {
+    .action(async (specs: string[], options: IngestCliOptions, command: Command) => {
       const json = options.json === true;
       if (options.status !== undefined) {
         await showStatus(context, options.status === true ? undefined : options.status, json);
         return;
       }
+      // Printed and thrown by commander, as its own missing-argument error is (exit 2).
       if (specs.length === 0)
-        throw new CommanderError(2, 'trustmap.missingSpec', 'error: no spec to ingest');
+        command.error("error: missing required argument 'spec' (or --status)", { exitCode: 2 });
       const summary = await context.withStoreSource(async (store, settings) => {
         const logger = createLogger(settings.logLevel);
         const plan = ingestPlan(settings, ingestOptions(context, settings, specs, options), logger);

@@ -89,6 +89,9 @@ describe('trustmap ingest', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is not a spec/);
     expect((await trustmap(['ingest', 'npm:x', '--registry', 'ftp://x'])).code).toBe(2);
+    const none = await trustmap(['ingest']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/missing required argument 'spec'/);
   });
 
   it('reports what is in the store afterwards', async () => {
