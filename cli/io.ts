@@ -32,6 +32,20 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** `--as-of`: an ISO 8601 date or instant (`2021-10-22`, `2021-10-22T12:35:00Z`), not in the future. */
+export function isoInstant(value: string): Date {
+  const instant =
+    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+      ? new Date(value)
+      : undefined;
+  if (instant === undefined || Number.isNaN(instant.getTime()))
+    throw new InvalidArgumentError(
+      'must be an ISO 8601 date or instant, e.g. 2021-10-22T12:35:00Z',
+    );
+  if (instant.getTime() > Date.now()) throw new InvalidArgumentError('must not be in the future');
+  return instant;
+}
+
 export function parseParam(
   value: string,
   previous: Record<string, JsonValue>,

@@ -1,5 +1,6 @@
 /** `trustmap score`: the pipeline's score stage on the whole graph, with the anchors given. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { isoInstant } from './io.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { CommandContext } from './context.js';
 
@@ -14,10 +15,17 @@ export function addScoreCommand(program: Command, context: CommandContext): void
       '--anchor <key...>',
       'reputation anchors (default: trustmap.anchors.json, else the built-in list)',
     )
+    .addOption(
+      new Option(
+        '--as-of <date>',
+        'score as the registry stood then: later releases do not exist for flags and history',
+      ).argParser(isoInstant),
+    )
     .option('--json', 'print a JSON summary')
-    .action(async (options: { anchor?: string[]; json?: boolean }) => {
+    .action(async (options: { anchor?: string[]; asOf?: Date; json?: boolean }) => {
+      const score = { cwd: io.cwd, anchors: options.anchor, asOf: options.asOf };
       const { score: summary } = await context.withStoreSource((store) =>
-        runPipeline({ identities: false, score: { cwd: io.cwd, anchors: options.anchor } }, store),
+        runPipeline({ identities: false, score }, store),
       );
       if (summary === undefined) throw new Error('score plans its scores');
       if (options.json === true) {

@@ -61,6 +61,8 @@ export const SCORE_PROPERTIES = [
   'maintainerReach',
   'busFactor',
   'fragility',
+  /** The worst change flag of a version (high, medium, low, info); null without flags. */
+  'flagSeverity',
   'explanation',
   'scoredAt',
 ] as const;

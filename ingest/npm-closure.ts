@@ -20,6 +20,7 @@ import {
 } from './sources/npm/map-packument.js';
 import { readPackument, type DependencyKind, type Packument } from './sources/npm/packument.js';
 import type { RegistryClient } from './sources/npm/registry-client.js';
+import { packumentAsOf } from './sources/npm/as-of.js';
 import { pickVersion } from './sources/npm/resolve.js';
 
 export interface VisitJob {
@@ -81,6 +82,8 @@ export interface ClosureContext {
   seen: SeenSet;
   /** How many levels of dependencies to follow below the roots (0: the roots only); undefined for all. */
   maxDepth: number | undefined;
+  /** Resolve as the registry stood then (`npm install --before`); later versions do not exist. */
+  asOf?: Date | undefined;
 }
 
 const FOLLOWED: readonly DependencyKind[] = ['prod', 'optional', 'peer'];
@@ -105,9 +108,10 @@ interface MappedPackument {
   records: GraphRecords | undefined;
 }
 
-function readAndMap(document: unknown, name: string): MappedPackument {
+function readAndMap(document: unknown, name: string, asOf: Date | undefined): MappedPackument {
   try {
-    const packument = readPackument(document, name);
+    const read = readPackument(document, name);
+    const packument = asOf === undefined ? read : packumentAsOf(read, asOf);
     const records = mapPackument(packument);
     try {
       records.check();
@@ -151,7 +155,9 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
   // a failure of the store (the sink) is thrown, so the run stops or the job is retried.
   let mapped: MappedPackument | undefined;
   try {
-    const fetched = await context.client.parsed(job.name, readAndMap);
+    const fetched = await context.client.parsed(job.name, (document, name) =>
+      readAndMap(document, name, context.asOf),
+    );
     if (fetched.status === 'found') mapped = fetched.value;
   } catch (error) {
     result.failure = failure(job, error);

@@ -2,6 +2,7 @@
  * An ingest run on the in-process queue: root jobs in, the closure handler (npm-closure.ts) run
  * with bounded concurrency, records written in batches, and a summary out.
  */
+import { InvalidInputError } from '../core/errors.js';
 import PQueue from 'p-queue';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -40,6 +41,11 @@ export interface IngestOptions {
   /** Records collected before a write (default: TRUSTMAP_WRITE_BATCH_ROWS's). */
   writeBatchRows?: number;
   maxDepth?: number | undefined;
+  /**
+   * Resolve npm roots as the registry stood at this instant (`npm install --before`): versions
+   * published later are not recorded nor installed. PyPI roots are refused with it.
+   */
+  asOf?: Date | undefined;
   dev?: boolean;
   logger?: Logger;
   onProgress?: (progress: Progress) => void;
@@ -137,6 +143,7 @@ class IngestRun {
       sink: (records) => this.writer.add(records),
       seen: this.seen,
       maxDepth: options.maxDepth,
+      asOf: options.asOf,
     };
   }
 
@@ -283,6 +290,8 @@ function summarise(run: IngestRun): IngestSummary {
 }
 
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  if (options.asOf !== undefined && options.roots.some((root) => root.kind === 'pypi'))
+    throw new InvalidInputError('--as-of resolves npm roots only; PyPI roots cannot be replayed');
   const run = new IngestRun(options);
   for (const root of options.roots) await addRoot(run, root);
   await run.queue.onIdle();

@@ -10,10 +10,14 @@ export interface ScoreInput {
   /** Where trustmap.anchors.json is looked for. */
   cwd: string;
   anchors?: readonly string[] | undefined;
+  /** Score as of this instant (`--as-of`): later releases do not exist; default now. */
+  asOf?: Date | undefined;
 }
 
 export interface ScoreSummary {
   scoredAt: string;
+  /** The instant the scores are as of. */
+  asOf: string;
   versions: number;
   packages: number;
   persons: number;
@@ -26,11 +30,12 @@ export interface ScoreSummary {
 export async function scoreGraph(input: ScoreInput, store: StoreSource): Promise<ScoreSummary> {
   const started = performance.now();
   const graph = await store.get();
-  const { result, source } = await scoreFromStore(graph, input.cwd, input.anchors);
+  const { result, source } = await scoreFromStore(graph, input.cwd, input.anchors, input.asOf);
   const scoredAt = new Date().toISOString();
   const written = await writeScores(graph, result, scoredAt);
   return {
     scoredAt,
+    asOf: result.asOf,
     versions: written.versions,
     packages: written.packages,
     persons: written.persons,

@@ -31,6 +31,9 @@ export interface VersionExplanation {
   };
   coverage: number;
   anchors: string[];
+  /** Change flags, worst first (TRUST-MODEL.md 6.2), and what they multiplied own trust by. */
+  flags?: { id: string; severity: string; evidence: string; since: string }[];
+  flagFactor?: number;
 }
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
@@ -77,6 +80,13 @@ export function explainVersion(score: VersionScore, anchors: string[]): VersionE
     },
     coverage: round(score.local.coverage),
     anchors,
+    flags: score.flags.map(({ id, severity, evidence, since }) => ({
+      id,
+      severity,
+      evidence,
+      since,
+    })),
+    flagFactor: round(score.flagFactor),
   };
 }
 
@@ -119,6 +129,8 @@ function ago(months: number): string {
 export function describeExplanation(explanation: VersionExplanation): string {
   const parts: string[] = [];
   const own = explanation.own;
+  // Flags first, in words: they are what a reader needs before any number.
+  const flags = (explanation.flags ?? []).map((f) => `${f.severity} ${f.id}: ${f.evidence}`);
   const signal = (name: string): { raw: unknown; norm: number } | undefined =>
     own.contributions.find((c) => c.signal === name);
   const people = explanation.chokepoint.maintainers.length;
@@ -145,5 +157,5 @@ export function describeExplanation(explanation: VersionExplanation): string {
     parts.push(`${explanation.chokepoint.reach} package versions depend on it`);
   const coverage = Math.round(explanation.coverage * 10);
   parts.push(`${coverage} of 10 signals known`);
-  return `trust ${explanation.value.toFixed(2)} (own ${own.O.toFixed(2)}): ${parts.join('; ')}`;
+  return `trust ${explanation.value.toFixed(2)} (own ${own.O.toFixed(2)}): ${[...flags, ...parts].join('; ')}`;
 }

@@ -10,6 +10,9 @@ import { localScore } from './local.js';
 import { TRUST_PARAMS } from './params.js';
 import type { ReleaseHistory } from './release-history.js';
 import type { OwnVersionScore } from './score-types.js';
+import { FLAG_PARAMS } from './flag-params.js';
+import type { GraphFlags } from './graph-flags.js';
+import { flagFactor } from './version-flags.js';
 import { versionSignals } from './version-signals.js';
 
 export interface OwnTrust {
@@ -36,6 +39,7 @@ export function scoreOwnTrust(
   history: ReleaseHistory,
   trustOf: (person: string) => number,
   now: Date,
+  graphFlags: GraphFlags = new Map(),
 ): OwnTrust {
   const params = TRUST_PARAMS;
   const r0 = new Float64Array(nodes.length);
@@ -54,10 +58,15 @@ export function scoreOwnTrust(
         limitingPublisher = person;
       }
     }
-    const ownTrust =
-      graph.versions.get(key)?.project === true
-        ? 1
-        : (1 - params.gamma) * local.value + params.gamma * publishersTrust;
+    // A high flag halves own trust whatever the base (TRUST-MODEL.md 6.4); a project is ours.
+    const flags = [...(graphFlags.get(key) ?? [])].sort(
+      (a, b) => FLAG_PARAMS.rank[b.severity] - FLAG_PARAMS.rank[a.severity],
+    );
+    const project = graph.versions.get(key)?.project === true;
+    const factor = project ? 1 : flagFactor(flags);
+    const ownTrust = project
+      ? 1
+      : ((1 - params.gamma) * local.value + params.gamma * publishersTrust) * factor;
     r0[i] = 1 - ownTrust;
     // TRUST-MODEL.md: the repository's history first (people making half of the last year's
     // commits), else who can publish, else unknown.
@@ -79,6 +88,8 @@ export function scoreOwnTrust(
             ? 'publishers and maintainers'
             : 'unknown',
       maintainers: pkg === undefined ? [] : (graph.maintainers.get(pkg) ?? []),
+      flags,
+      flagFactor: factor,
     });
   }
   return { scores, r0 };

@@ -10,10 +10,12 @@ export async function scoreFromStore(
   store: GraphStore,
   cwd: string,
   anchors?: readonly string[],
+  asOf?: Date,
 ): Promise<{ result: ScoreResult; source: string }> {
   const graph = await loadTrustGraph(store);
   const resolved = resolveAnchors(cwd, anchors);
-  return { result: computeScores(graph, { anchors: resolved.anchors }), source: resolved.source };
+  const options = { anchors: resolved.anchors, ...(asOf === undefined ? {} : { now: asOf }) };
+  return { result: computeScores(graph, options), source: resolved.source };
 }
 
 /** Scores the store's graph and writes the scores back; returns a line for people. */

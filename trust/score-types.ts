@@ -3,6 +3,7 @@
  * them, and the resolved dependency graph they were propagated over. `score.ts` re-exports these.
  */
 import type { LocalScore } from './local.js';
+import type { VersionFlag } from './version-flags.js';
 
 export interface VersionScore {
   key: string;
@@ -20,6 +21,10 @@ export interface VersionScore {
   fragility: number;
   fragilityDisplay: number;
   maintainers: string[];
+  /** Change flags as of the run's instant, worst first (TRUST-MODEL.md 6.2). */
+  flags: VersionFlag[];
+  /** What the flags multiply own trust by (1 without flags). */
+  flagFactor: number;
 }
 
 /** A version's scores before propagation: what it shows on its own and who publishes it. */
@@ -63,6 +68,8 @@ export interface DependencyEdges {
 }
 
 export interface ScoreResult {
+  /** The instant the scores are as of (ISO): later releases did not exist for them. */
+  asOf: string;
   versions: Map<string, VersionScore>;
   persons: Map<string, PersonScore>;
   organisations: Map<string, OrganisationScore>;

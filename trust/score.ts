@@ -11,6 +11,7 @@ import { scoreReputation } from './anchored-reputation.js';
 import { scoreMaintainerReach, versionReach, type VersionReach } from './chokepoint-scores.js';
 import { indexDependencies } from './dependency-graph.js';
 import type { TrustGraph } from './load.js';
+import { flagGraph } from './graph-flags.js';
 import { scoreOwnTrust } from './own-trust.js';
 import { norm, TRUST_PARAMS } from './params.js';
 import { scoreOrganisations, scorePeople } from './person-scores.js';
@@ -54,6 +55,10 @@ function versionScores(
   return versions;
 }
 
+/**
+ * Scores as of `now` (default: the wall clock): releases published later do not exist for the
+ * flags and the release history, which is how a replay asks "what would it have said then?".
+ */
 export function computeScores(
   graph: TrustGraph,
   options: { anchors: readonly string[]; now?: Date },
@@ -63,12 +68,14 @@ export function computeScores(
   const reputation = scoreReputation(graph, options.anchors);
   const { persons, trustOf } = scorePeople(graph, reputation);
   const organisations = scoreOrganisations(graph, reputation);
-  const own = scoreOwnTrust(graph, nodes, releaseHistory(graph), trustOf, now);
+  const flags = flagGraph(graph, now);
+  const own = scoreOwnTrust(graph, nodes, releaseHistory(graph), trustOf, now, flags);
   const propagated = propagateTrust(nodes.length, dependencies, own.r0);
   const reach = versionReach(nodes.length, dependencies);
   const versions = versionScores(nodes, own.scores, propagated, reach);
   scoreMaintainerReach(graph, nodes, dependencies, versions, persons);
   return {
+    asOf: now.toISOString(),
     versions,
     persons,
     organisations,

@@ -43,6 +43,8 @@ export interface VersionFlag {
   evidence: string;
   /** When the flag holds from: the release's upload time. */
   since: string;
+  /** The packages it is about, where it names some (the dependencies a release adds). */
+  packages?: string[];
 }
 
 /** What a flag of one package needs to know about others (a dependency's age and flags). */
@@ -59,9 +61,12 @@ const at = (iso: string | undefined): number => (iso === undefined ? NaN : Date.
 const person = (key: string): string => key.replace(/^person:[a-z-]+:/, '');
 const people = (keys: readonly string[]): string => keys.map(person).join(', ');
 
-/** "name@range" -> name (scoped names keep their leading `@`). */
+/**
+ * "name@range" -> name: cut at the first `@` after the first character, so a scoped name keeps
+ * its leading `@` and a range holding one (`git+ssh://git@github.com/...`) stays whole.
+ */
 export function dependencyName(dependency: string): string {
-  const cut = dependency.lastIndexOf('@');
+  const cut = dependency.indexOf('@', 1);
   return cut > 0 ? dependency.slice(0, cut) : dependency;
 }
 
@@ -91,8 +96,14 @@ export function timelineFlags(
     const time = at(release.publishedAt);
     const settled = releases.slice(0, i).filter((r) => at(r.publishedAt) <= time - params.settleMs);
     const flags: VersionFlag[] = [];
-    const flag = (id: FlagId, severity: FlagSeverity, evidence: string): void => {
-      flags.push({ id, severity, evidence, since: release.publishedAt });
+    const flag: Flagger = (id, severity, evidence, packages) => {
+      flags.push({
+        id,
+        severity,
+        evidence,
+        since: release.publishedAt,
+        ...(packages === undefined ? {} : { packages }),
+      });
     };
     newPublisher(timeline, release, settled, params, flag);
     maintainersChanged(release, settled, flag);
@@ -121,7 +132,7 @@ export function timelineFlags(
   return out;
 }
 
-type Flagger = (id: FlagId, severity: FlagSeverity, evidence: string) => void;
+type Flagger = (id: FlagId, severity: FlagSeverity, evidence: string, packages?: string[]) => void;
 
 function newPublisher(
   timeline: PackageTimeline,
@@ -132,7 +143,15 @@ function newPublisher(
 ): void {
   const who = release.publishers;
   const known = settled.filter((r) => r.publishers !== undefined && r.publishers.length > 0);
-  if (who === undefined || who.length === 0 || known.length === 0) return;
+  // A trusted-publishing release is published by the CI's account, vouched for by OIDC: moving
+  // to it is not a change of hands (leaving it is: trusted-publishing-dropped).
+  if (
+    who === undefined ||
+    who.length === 0 ||
+    known.length === 0 ||
+    release.trustedPublisher === true
+  )
+    return;
   const ever = new Set(known.flatMap((r) => r.publishers ?? []));
   const newcomers = who.filter((p) => !ever.has(p));
   if (newcomers.length > 0) {
@@ -232,6 +251,7 @@ function dependencyAdded(
     'dependency-added',
     severity,
     `adds ${listed}${patch ? ` in a patch release (after ${base.version})` : ` (not in ${base.version})`}`,
+    added.map(dependencyName),
   );
 }
 

@@ -2,6 +2,7 @@
 import type { GraphStore, ScoreRow } from '../graph/store.js';
 import { explainOrganisation, explainPerson, explainVersion } from './explain.js';
 import type { ScoreResult, VersionScore } from './score.js';
+import { worstSeverity } from './version-flags.js';
 
 export interface WrittenScores {
   versions: number;
@@ -21,6 +22,7 @@ function versionProperties(
     reach: score.reach,
     busFactor: score.busFactor,
     fragility: score.fragility,
+    flagSeverity: worstSeverity(score.flags) ?? null,
   };
 }
 

@@ -146,7 +146,11 @@ describe('change flags', () => {
   });
 
   it('flag provenance and trusted publishing dropped, compared with the release before', () => {
-    const history: ReleaseFacts[] = steady().map((r) => ({ ...r, provenance: true, trustedPublisher: true }));
+    const history: ReleaseFacts[] = steady().map((r) => ({
+      ...r,
+      provenance: true,
+      trustedPublisher: true,
+    }));
     history.push(release('1.19.1', '2023-09-09T12:00:00.000Z'));
     const flags = timelineFlags(timeline(history), context());
     expect(ids(flags, '1.19.1')).toEqual([
@@ -169,5 +173,6 @@ describe('change flags', () => {
     expect(dependencyName('@babel/core@^7.0.0')).toBe('@babel/core');
     expect(dependencyName('flatmap-stream@^0.1.0')).toBe('flatmap-stream');
     expect(dependencyName('odd')).toBe('odd');
+    expect(dependencyName('x@git+ssh://git@github.com/a/x.git')).toBe('x');
   });
 });

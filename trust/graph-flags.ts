@@ -1,0 +1,136 @@
+/**
+ * The change flags of every release in the graph as of an instant (`version-flags.ts` on each
+ * package's timeline), the advisory facts as flags, and flags that travel: a release that adds a
+ * dependency whose resolved version carries a high flag carries a high flag of its own, naming
+ * it, without the attenuation propagation applies (TRUST-MODEL.md 6.4).
+ */
+import { npmPackageKey, pypiPackageKey } from '../ingest/identity.js';
+import type { FlagSeverity } from './flag-params.js';
+import type { TrustGraph } from './load.js';
+import {
+  timelineFlags,
+  type FlagContext,
+  type ReleaseFacts,
+  type VersionFlag,
+} from './version-flags.js';
+
+/** The flags of each version that has any, by version key. */
+export type GraphFlags = Map<string, VersionFlag[]>;
+
+function packageKeyFor(pkg: string): (name: string) => string | undefined {
+  return (name) => {
+    try {
+      return pkg.startsWith('pkg:pypi/') ? pypiPackageKey(name) : npmPackageKey(name);
+    } catch {
+      return undefined; // not a package name (a URL or a path written as one)
+    }
+  };
+}
+
+/** A package's releases published by `asOf`, oldest first; releases without a time are left out. */
+function timelineOf(graph: TrustGraph, pkg: string, asOf: number): ReleaseFacts[] {
+  const releases: ReleaseFacts[] = [];
+  for (const key of graph.versionsOf.get(pkg) ?? []) {
+    const v = graph.versions.get(key);
+    const time = v?.publishedAt === undefined ? NaN : Date.parse(v.publishedAt);
+    if (v === undefined || v.version === undefined || !(time <= asOf)) continue;
+    releases.push({
+      key,
+      version: v.version,
+      publishedAt: v.publishedAt as string,
+      publishers: graph.publishers.get(key),
+      maintainers: v.maintainers,
+      installScripts: v.installScripts,
+      installScriptText: v.installScriptText,
+      dependencies: v.dependencies,
+      provenance: v.provenance,
+      trustedPublisher: v.trustedPublisher,
+    });
+  }
+  return releases.sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+}
+
+const ADVISORY_SEVERITY: Record<string, FlagSeverity> = {
+  critical: 'high',
+  high: 'high',
+  moderate: 'medium',
+  low: 'low',
+};
+
+function advisoryFlags(graph: TrustGraph, key: string, since: string): VersionFlag[] {
+  const flags: VersionFlag[] = [];
+  for (const id of graph.affectedBy.get(key) ?? []) {
+    const advisory = graph.vulnerabilities.get(id);
+    if (advisory?.malicious === true)
+      flags.push({ id: 'malicious', severity: 'high', evidence: `known malicious (${id})`, since });
+    else
+      flags.push({
+        id: 'advisory',
+        severity: ADVISORY_SEVERITY[advisory?.severity ?? 'moderate'] ?? 'medium',
+        evidence: `${id}, severity ${advisory?.severity ?? 'unknown'}`,
+        since,
+      });
+  }
+  return flags;
+}
+
+/** Every flag of the graph's releases as of `asOf`. */
+export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
+  const instant = asOf.getTime();
+  const flags: GraphFlags = new Map();
+  const context = (pkg: string): FlagContext => ({
+    createdAt: (other) => graph.packages.get(other)?.createdAt,
+    packageKey: packageKeyFor(pkg),
+  });
+  for (const pkg of graph.versionsOf.keys()) {
+    const releases = timelineOf(graph, pkg, instant);
+    if (releases.length === 0) continue;
+    const entry = graph.packages.get(pkg);
+    const found = timelineFlags(
+      {
+        key: pkg,
+        name: entry?.name ?? pkg,
+        createdAt: entry?.createdAt,
+        latest: undefined,
+        releases,
+      },
+      context(pkg),
+    );
+    for (const release of releases) {
+      const list = [
+        ...(found.get(release.key) ?? []),
+        ...advisoryFlags(graph, release.key, release.publishedAt),
+      ];
+      if (list.length > 0) flags.set(release.key, list);
+    }
+  }
+  carryDependencyFlags(graph, flags);
+  return flags;
+}
+
+/**
+ * A release whose added dependency resolves (RESOLVES_TO from it) to a version with a high flag
+ * gets its dependency-added flag raised to high, with the dependency's own first high reason.
+ */
+function carryDependencyFlags(graph: TrustGraph, flags: GraphFlags): void {
+  const resolvedFrom = new Map<string, string[]>();
+  for (const { from, to } of graph.resolves.values()) {
+    const list = resolvedFrom.get(from);
+    if (list === undefined) resolvedFrom.set(from, [to]);
+    else list.push(to);
+  }
+  for (const [key, list] of flags) {
+    const added = list.find((f) => f.id === 'dependency-added');
+    if (added === undefined || added.severity === 'high') continue;
+    const names = new Set(added.packages ?? []);
+    for (const to of resolvedFrom.get(key) ?? []) {
+      const pkg = graph.packageOf.get(to);
+      const name = pkg === undefined ? undefined : graph.packages.get(pkg)?.name;
+      const high = (flags.get(to) ?? []).find((f) => f.severity === 'high');
+      if (name === undefined || !names.has(name) || high === undefined) continue;
+      added.severity = 'high';
+      added.evidence = `${added.evidence}; ${to.replace(/^pkg:[a-z]+\//, '')} is flagged: ${high.evidence}`;
+      break;
+    }
+  }
+}
