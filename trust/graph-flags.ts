@@ -74,13 +74,29 @@ function advisoryFlags(graph: TrustGraph, key: string, since: string): VersionFl
   return flags;
 }
 
+/** Each publishing account's first release in the graph published by the instant. */
+function accountsSince(graph: TrustGraph, instant: number): Map<string, string> {
+  const since = new Map<string, string>();
+  for (const [key, who] of graph.publishers) {
+    const at = graph.versions.get(key)?.publishedAt;
+    if (at === undefined || !(Date.parse(at) <= instant)) continue;
+    for (const person of who) {
+      const first = since.get(person);
+      if (first === undefined || Date.parse(at) < Date.parse(first)) since.set(person, at);
+    }
+  }
+  return since;
+}
+
 /** Every flag of the graph's releases as of `asOf`. */
 export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
   const instant = asOf.getTime();
   const flags: GraphFlags = new Map();
+  const since = accountsSince(graph, instant);
   const context = (pkg: string): FlagContext => ({
     createdAt: (other) => graph.packages.get(other)?.createdAt,
     packageKey: packageKeyFor(pkg),
+    accountSince: (person) => since.get(person),
   });
   for (const pkg of graph.versionsOf.keys()) {
     const releases = timelineOf(graph, pkg, instant);

@@ -53,6 +53,8 @@ export interface FlagContext {
   createdAt: (pkg: string) => string | undefined;
   /** The key of the package a dependency name denotes in this ecosystem, if it is a name. */
   packageKey: (name: string) => string | undefined;
+  /** When an account's first release in the graph was published (as of the instant). */
+  accountSince: (person: string) => string | undefined;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -112,12 +114,18 @@ export function timelineFlags(
     provenanceDropped(release, settled, flag);
     dormantThenRelease(release, releases[i - 1], params, flag);
     releaseBurst(releases, time, params, flag);
-    if (time - created < params.youngPackageMs && i > 0)
+    if (time - created < params.youngPackageMs && i > 0) {
+      // A new package of a new account: nobody with a record stands behind it.
+      const newAccounts = (release.publishers ?? []).filter(
+        (p) => time - at(context.accountSince(p)) < params.youngPackageMs,
+      );
+      const byNew = newAccounts.length > 0 && newAccounts.length === release.publishers?.length;
       flag(
         'young-package',
-        'medium',
-        `${timeline.name} is ${days(time - created)} days old at this release`,
+        byNew ? 'high' : 'medium',
+        `${timeline.name} is ${days(time - created)} days old at this release${byNew ? `, published by ${people(newAccounts)}, whose first release anywhere was ${days(time - at(context.accountSince(newAccounts[0] as string)))} days before` : ''}`,
       );
+    }
     if (
       release.version === timeline.latest &&
       (semver.prerelease(release.version)?.length ?? 0) > 0

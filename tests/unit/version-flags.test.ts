@@ -10,9 +10,13 @@ import {
   type ReleaseFacts,
 } from '../../trust/version-flags.js';
 
-const context = (created: Record<string, string> = {}): FlagContext => ({
+const context = (
+  created: Record<string, string> = {},
+  since: Record<string, string> = { 'person:npm:alice': '2014-01-01T00:00:00.000Z' },
+): FlagContext => ({
   createdAt: (pkg) => created[pkg],
   packageKey: (name) => `pkg:npm/${name}`,
+  accountSince: (person) => since[person],
 });
 
 function release(
@@ -167,6 +171,20 @@ describe('change flags', () => {
     const flags = timelineFlags(timeline(history, '2023-09-05T00:00:00.000Z'), context());
     expect(ids(flags, '0.1.0')).toEqual([]);
     expect(ids(flags, '0.1.1')).toEqual(['young-package:medium']);
+    // The same package from an account whose first release anywhere was that one: high.
+    const fresh = timelineFlags(
+      timeline(history, '2023-09-05T00:00:00.000Z'),
+      context({}, { 'person:npm:alice': '2023-09-05T00:00:00.000Z' }),
+    );
+    expect(fresh.get('pkg:npm/demo@0.1.1')).toEqual([
+      {
+        id: 'young-package',
+        severity: 'high',
+        evidence:
+          'demo is 15 days old at this release, published by alice, whose first release anywhere was 15 days before',
+        since: '2023-09-20T00:00:00.000Z',
+      },
+    ]);
   });
 
   it('read a dependency name out of "name@range", scoped or not', () => {
