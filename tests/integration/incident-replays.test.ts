@@ -1,0 +1,145 @@
+/**
+ * Real npm incidents replayed from the registry metadata visible at the time
+ * (tests/fixtures/incidents/README.md cites every fact): each consumer is ingested and scored as
+ * of the day of the bad release, before its advisory, through the real client over loopback
+ * HTTP, and again as of the moment before the first bad release. Every bad release must carry a
+ * high flag, and a bad release that the consumer installs must score clearly below the release it
+ * replaced (0.15 of own trust or more) with an explanation that names the change.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { flagGraph } from '../../trust/graph-flags.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores, type ScoreResult } from '../../trust/score.js';
+import type { VersionFlag } from '../../trust/version-flags.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { tempStore } from '../helpers/fixture-store.js';
+
+const INCIDENTS = path.resolve(import.meta.dirname, '../fixtures/incidents');
+
+interface Incident {
+  id: string;
+  asOf: string;
+  consumer: string;
+  bad: string[];
+  predecessor: Record<string, string>;
+}
+
+let registry: FixtureRegistry;
+beforeAll(async () => {
+  registry = await startFixtureRegistry();
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+const packageOf = (versionKey: string): string => versionKey.slice(0, versionKey.lastIndexOf('@'));
+
+const key = (nameAtVersion: string): string => {
+  const cut = nameAtVersion.lastIndexOf('@');
+  return `pkg:npm/${nameAtVersion.slice(0, cut).replace('@', '%40')}@${nameAtVersion.slice(cut + 1)}`;
+};
+
+/** Serves one incident's packuments, ingests its consumer as of `asOf`, scores as of then. */
+async function replay(
+  folder: string,
+  incident: Incident,
+  asOf: Date,
+): Promise<{ result: ScoreResult; flags: Map<string, VersionFlag[]> }> {
+  registry.overrides.clear();
+  for (const file of fs.readdirSync(folder).filter((f) => f !== 'incident.json')) {
+    const document = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8')) as {
+      name: string;
+    };
+    registry.overrides.set(document.name, document);
+  }
+  const { store, close } = await tempStore();
+  try {
+    const summary = await ingest({
+      roots: [parseRootSpec(incident.consumer, process.cwd())],
+      store,
+      registry: registry.url,
+      asOf,
+    });
+    expect(summary.failures).toEqual([]);
+    const graph = await loadTrustGraph(store);
+    return {
+      result: computeScores(graph, { anchors: [], now: asOf }),
+      flags: flagGraph(graph, asOf),
+    };
+  } finally {
+    await close();
+  }
+}
+
+const folders = fs
+  .readdirSync(INCIDENTS, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+describe('incident replays', () => {
+  it('has at least three incidents to replay', () => {
+    expect(folders.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const name of folders) {
+    it(`${name}: the bad releases are flagged high and score below the release they replaced`, async () => {
+      const folder = path.join(INCIDENTS, name);
+      const incident = JSON.parse(
+        fs.readFileSync(path.join(folder, 'incident.json'), 'utf8'),
+      ) as Incident;
+      const asOf = new Date(incident.asOf);
+      const bad = await replay(folder, incident, asOf);
+
+      for (const release of incident.bad) {
+        const flags = bad.flags.get(key(release)) ?? [];
+        expect(
+          flags.filter((f) => f.severity === 'high').map((f) => f.id),
+          `${release}: ${JSON.stringify(flags)}`,
+        ).not.toEqual([]);
+      }
+
+      // The moment before the victim's record first changed (its first release with a high
+      // flag: the bad one, or a hand-over before it): what the consumer installed then.
+      const victims = new Set(incident.bad.map((r) => packageOf(key(r))));
+      const firstChange = Math.min(
+        ...[...bad.flags]
+          .filter(
+            ([k, flags]) => victims.has(packageOf(k)) && flags.some((f) => f.severity === 'high'),
+          )
+          .map(([, flags]) => Date.parse(flags[0]?.since ?? '')),
+      );
+      const before = await replay(folder, incident, new Date(firstChange - 1000));
+
+      const figures: string[] = [];
+      for (const release of incident.bad) {
+        const badScore = bad.result.versions.get(key(release));
+        if (badScore === undefined) continue; // not installed by the consumer
+        const installed = [...before.result.versions.values()].find(
+          (v) => packageOf(v.key) === packageOf(key(release)),
+        );
+        if (installed === undefined) continue;
+        const nominal = incident.predecessor[release];
+        const nominalScore =
+          nominal === undefined ? undefined : bad.result.versions.get(key(nominal));
+        figures.push(
+          `${release} own ${badScore.ownTrust.toFixed(3)} vs ${installed.key.replace('pkg:npm/', '')} ${installed.ownTrust.toFixed(3)} the day before` +
+            (nominalScore === undefined || nominalScore.key === installed.key
+              ? ''
+              : ` (its immediate predecessor ${nominal ?? ''}: ${nominalScore.ownTrust.toFixed(3)})`) +
+            `; flags: ${badScore.flags.map((f) => `${f.severity} ${f.id}: ${f.evidence}`).join(' | ')}`,
+        );
+        expect(badScore.ownTrust, figures.at(-1)).toBeLessThanOrEqual(installed.ownTrust - 0.15);
+        // The explanation leads with the change, in words.
+        expect(badScore.flags[0]?.severity).toBe('high');
+      }
+      // The consumer installs at least one bad release, and its predecessor the day before.
+      expect(figures.length, `${name}: nothing installed to compare`).toBeGreaterThan(0);
+      console.info(`[replay] ${name}\n  ${figures.join('\n  ')}`);
+    }, 60_000);
+  }
+});
