@@ -18,7 +18,12 @@ export async function showStatus(
   try {
     const ids = runId === undefined ? await RunState.recent(redis) : [runId];
     const runs = [];
+    const older: string[] = [];
     for (const id of ids) {
+      const shape = await RunState.shape(redis, id);
+      // An older trustmap's run has keys of other types under another prefix: named, not read.
+      if (shape === 'older') older.push(id);
+      if (shape !== 'current') continue;
       const state = new RunState(redis, id);
       const meta = await state.meta();
       if (meta === undefined) continue;
@@ -31,10 +36,11 @@ export async function showStatus(
       });
     }
     if (json) {
-      io.out(JSON.stringify(runs, null, 2) + '\n');
+      const olderRuns = older.map((id) => ({ runId: id, recordedBy: 'an older trustmap' }));
+      io.out(JSON.stringify([...runs, ...olderRuns], null, 2) + '\n');
       return;
     }
-    if (runs.length === 0)
+    if (runs.length === 0 && older.length === 0)
       io.out(runId === undefined ? 'no distributed runs in the last week\n' : `no run ${runId}\n`);
     for (const run of runs) {
       const state =
@@ -47,6 +53,7 @@ export async function showStatus(
       for (const f of run.failures)
         io.out(`  ${cell(`${f.name}@${f.spec}`, 80)}: ${cell(f.reason, 200)} [${f.code}]\n`);
     }
+    for (const id of older) io.out(`${id}  recorded by an older trustmap: not shown\n`);
   } finally {
     redis.disconnect();
   }

@@ -18,10 +18,16 @@ export function addWorkerCommand(program: Command, context: CommandContext): voi
     .description(
       'process ingest jobs queued on BullMQ at REDIS_URL, writing to the configured store',
     )
-    .addOption(new Option('--concurrency <n>', 'jobs at once').argParser(positiveInt).default(8))
+    .addOption(
+      new Option(
+        '--concurrency <n>',
+        'jobs and registry requests at once (default: TRUSTMAP_FETCH_CONCURRENCY)',
+      ).argParser(positiveInt),
+    )
     .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
-    .action(async (options: { concurrency: number; queue: string }) => {
+    .action(async (options: { concurrency?: number; queue: string }) => {
       const settings = context.config();
+      const concurrency = options.concurrency ?? settings.fetchConcurrency;
       if (settings.redisUrl === undefined)
         throw new ConfigError('REDIS_URL', 'is required for trustmap worker');
       const redisUrl = settings.redisUrl;
@@ -31,13 +37,15 @@ export function addWorkerCommand(program: Command, context: CommandContext): voi
           redisUrl,
           queueName: options.queue,
           store,
-          concurrency: options.concurrency,
+          concurrency,
+          fetchConcurrency: concurrency,
+          writeBatchRows: settings.writeBatchRows,
           lockDurationMs: settings.workerLockMs,
           logger,
         });
         await worker.ready();
         io.err(
-          `trustmap worker: processing ${options.queue} with ${options.concurrency} at once; Ctrl-C to stop\n`,
+          `trustmap worker: processing ${options.queue} with ${concurrency} at once; Ctrl-C to stop\n`,
         );
         // The first signal lets running jobs finish; a second one abandons them (BullMQ re-queues them).
         await untilSignal((signal, count) => {

@@ -11,13 +11,20 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { LIMIT_DEFAULTS } from '../../core/config.js';
 import { InvalidInputError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import type { IngestSummary, Progress } from '../run-ingest.js';
 import { RegistryClient } from '../sources/npm/registry-client.js';
 import type { RootSpec } from '../spec.js';
-import { enqueue, processIngestJob, settleFailedJob, type IngestJobData } from './ingest-job.js';
+import {
+  enqueue,
+  JOB_OPTIONS,
+  processIngestJob,
+  settleFailedJob,
+  type IngestJobData,
+} from './ingest-job.js';
 import { RunState } from './run-state.js';
 
 export { jobError, jobId, type IngestJobData } from './ingest-job.js';
@@ -33,7 +40,12 @@ export interface WorkerOptions {
   redisUrl: string;
   queueName?: string;
   store: GraphStore;
+  /** Jobs at once (default: `fetchConcurrency`). */
   concurrency?: number;
+  /** Registry requests at once, per run (TRUSTMAP_FETCH_CONCURRENCY). */
+  fetchConcurrency?: number;
+  /** Rows a write batch holds (TRUSTMAP_WRITE_BATCH_ROWS). */
+  writeBatchRows?: number;
   /** How long a job stays locked to a worker that stopped answering (default 30 s). */
   lockDurationMs?: number;
   logger?: Logger;
@@ -50,6 +62,7 @@ export interface IngestWorker {
 export function startIngestWorker(options: WorkerOptions): IngestWorker {
   const logger = options.logger ?? silentLogger;
   const queueName = options.queueName ?? DEFAULT_QUEUE;
+  const fetchConcurrency = options.fetchConcurrency ?? LIMIT_DEFAULTS.fetchConcurrency;
   // BullMQ does not close connections it was given, so each is kept here and closed on close().
   const redis = redisConnection(options.redisUrl);
   const queueConnection = redisConnection(options.redisUrl);
@@ -63,7 +76,7 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
       if (clients.size >= 4) clients.delete(clients.keys().next().value as string);
       client = new RegistryClient({
         registry: data.registry,
-        concurrency: options.concurrency ?? 8,
+        concurrency: fetchConcurrency,
         logger,
       });
       clients.set(data.runId, client);
@@ -79,10 +92,14 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
         client: clientFor(job.data),
         store: options.store,
         queue,
+        writeBatchRows: options.writeBatchRows ?? LIMIT_DEFAULTS.writeBatchRows,
       }),
     {
       connection: workerConnection,
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? fetchConcurrency,
+      // A job that stalls (its worker died) is run again as often as one that throws; BullMQ's
+      // default (1) fails it on its second stall without running it, so nothing would settle it.
+      maxStalledCount: JOB_OPTIONS.attempts,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
     },
@@ -139,10 +156,25 @@ export interface DistributedIngestOptions {
   onStart?: (runId: string) => void;
 }
 
-/** Settles the run's pending jobs (a sample) that BullMQ has failed for good. */
-async function settleFailedByBullmq(queue: Queue<IngestJobData>, state: RunState): Promise<void> {
-  for (const id of await state.someOutstanding(100)) {
-    if ((await queue.getJobState(id)) !== 'failed') continue;
+/**
+ * Settles the run's pending jobs (a sample) that BullMQ has failed for good: which of them are in
+ * the queue's failed set is asked in one round-trip, and only those are read.
+ */
+async function settleFailedByBullmq(
+  redis: Redis,
+  queue: Queue<IngestJobData>,
+  state: RunState,
+): Promise<void> {
+  const ids = await state.someOutstanding(100);
+  if (ids.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.zscore(queue.toKey('failed'), id);
+  const scores = (await pipeline.exec()) ?? [];
+  const failed = ids.filter((_, i) => {
+    const [error, score] = scores[i] ?? [null, null];
+    return error === null && score !== null;
+  });
+  for (const id of failed) {
     const job = await queue.getJob(id);
     if (job !== undefined)
       await settleFailedJob(state, id, job.data, job.failedReason || 'failed in BullMQ');
@@ -195,7 +227,7 @@ export async function ingestWithWorkers(
       // A job BullMQ failed without running it (stalled more times than allowed) settles nothing:
       // looked for while the count stands still.
       if (outstanding > 0 && outstanding === before) {
-        await settleFailedByBullmq(queue, state);
+        await settleFailedByBullmq(redis, queue, state);
         outstanding = await state.outstanding();
       }
       before = outstanding;
@@ -234,9 +266,7 @@ export async function ingestWithWorkers(
         relationshipsWritten: 0,
         writeMs: 0,
       },
-      failures: report.failures.sort((a, b) =>
-        `${a.name}@${a.spec}`.localeCompare(`${b.name}@${b.spec}`),
-      ),
+      failures: report.failures,
       coverage: report.coverage,
       elapsedMs: Math.round(performance.now() - started),
     };

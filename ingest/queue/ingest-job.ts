@@ -17,9 +17,11 @@ import type { GraphStore } from '../../graph/store.js';
 import { visit, type Failure, type VisitJob } from '../npm-closure.js';
 import type { RegistryClient } from '../sources/npm/registry-client.js';
 import { BatchWriter } from '../writer.js';
-import type { RunState } from './run-state.js';
+import { STATE_VERSION, type RunState } from './run-state.js';
 
 export interface IngestJobData {
+  /** The run state's shape the job was enqueued for (absent: an older trustmap's job). */
+  stateVersion?: number;
   runId: string;
   registry: string;
   maxDepth: number | null;
@@ -72,7 +74,7 @@ export async function enqueue(
 ): Promise<void> {
   const id = jobId(data.runId, data.visit);
   if (!(await state.jobAdded(id))) return;
-  await queue.add('visit', data, { jobId: id, ...JOB_OPTIONS });
+  await queue.add('visit', { ...data, stateVersion: STATE_VERSION }, { jobId: id, ...JOB_OPTIONS });
 }
 
 /** A job that failed for good, as the run records it. */
@@ -87,15 +89,17 @@ export function jobFailure(data: IngestJobData, reason: string): Failure {
   };
 }
 
-/** Records a job that failed for good and takes it off the run's pending jobs (safe to repeat). */
+/**
+ * Records a job that failed for good, gives back the marks it owns and takes it off the run's
+ * pending jobs: one step, taken once (a repeat, or a job already settled, changes nothing).
+ */
 export async function settleFailedJob(
   state: RunState,
   id: string,
   data: IngestJobData,
   reason: string,
 ): Promise<void> {
-  await state.failed(id, jobFailure(data, reason));
-  await state.jobDone(id);
+  await state.jobDone(id, jobFailure(data, reason));
 }
 
 export interface JobContext {
@@ -103,15 +107,25 @@ export interface JobContext {
   client: RegistryClient;
   store: GraphStore;
   queue: Queue<IngestJobData>;
+  /** Rows a write batch holds (TRUSTMAP_WRITE_BATCH_ROWS). */
+  writeBatchRows?: number;
 }
 
 export async function processIngestJob(
   job: Job<IngestJobData>,
-  { state, client, store, queue }: JobContext,
+  { state, client, store, queue, writeBatchRows }: JobContext,
 ): Promise<void> {
   const data = job.data;
+  if (data.stateVersion !== STATE_VERSION) {
+    throw new UnrecoverableError(
+      `job enqueued by an older trustmap (run state v${data.stateVersion ?? 1}): run it with workers of that version`,
+    );
+  }
   const id = job.id ?? jobId(data.runId, data.visit);
-  const writer = new BatchWriter(store);
+  // Settled already (the run may be over): BullMQ running it again (a stalled job) has nothing to
+  // do, and walking again would redo the subtree.
+  if (await state.isDone(id)) return;
+  const writer = new BatchWriter(store, writeBatchRows);
   // Marks this attempt took; given back if it throws, so another job (or the retry) does the work.
   const marked: string[] = [];
   const seen = state.seenBy(id);

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { commandContext } from '../../cli/context.js';
+import { showStatus } from '../../cli/ingest-status.js';
 import { redisConnection } from '../../ingest/queue/distributed.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,4 +42,22 @@ export function randomQueueName(onCleanup: (cleanup: () => Promise<void>) => voi
     connection.disconnect();
   });
   return name;
+}
+
+/**
+ * What `trustmap ingest --status [runId] [--json]` prints, run from the sources (the CLI's dist
+ * build may be older than them). Throws if it writes to stderr.
+ */
+export async function ingestStatus(runId: string | undefined, json: boolean): Promise<string> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = {
+    env: { REDIS_URL },
+    cwd: process.cwd(),
+    out: (text: string) => out.push(text),
+    err: (text: string) => err.push(text),
+  };
+  await showStatus(commandContext(io), runId, json);
+  if (err.length > 0) throw new Error(`--status wrote to stderr: ${err.join('')}`);
+  return out.join('');
 }

@@ -14,10 +14,10 @@ import {
   startIngestWorker,
 } from '../../ingest/queue/distributed.js';
 import { ingest } from '../../ingest/run-ingest.js';
+import { RunState } from '../../ingest/queue/run-state.js';
 import { parseRootSpec } from '../../ingest/spec.js';
-import { runCli } from '../helpers/cli.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
+import { ingestStatus, randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 import { processes, waitUntil } from '../helpers/wait.js';
@@ -88,11 +88,7 @@ describe('ingest on BullMQ workers', () => {
     await remote.store.close();
 
     // `trustmap ingest --status` (no spec needed) reports the finished run from Redis.
-    const env = { REDIS_URL };
-    const one = await runCli(['ingest', '--status', summary.runId, '--json'], process.cwd(), env);
-    expect(one.stderr).toBe('');
-    expect(one.code).toBe(0);
-    const runs = JSON.parse(one.stdout) as Record<string, unknown>[];
+    const runs = JSON.parse(await ingestStatus(summary.runId, true)) as Record<string, unknown>[];
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
       runId: summary.runId,
@@ -103,9 +99,8 @@ describe('ingest on BullMQ workers', () => {
       failures: [],
     });
     expect(Number.isNaN(Date.parse(String(runs[0]?.finishedAt)))).toBe(false);
-    const recent = await runCli(['ingest', '--status'], process.cwd(), env);
-    expect(recent.code).toBe(0);
-    expect(recent.stdout).toContain(`${summary.runId}  npm:yargs@16.1.0 npm:rimraf@3.0.2`);
+    const recent = await ingestStatus(undefined, false);
+    expect(recent).toContain(`${summary.runId}  npm:yargs@16.1.0 npm:rimraf@3.0.2`);
   });
 
   it('completes a run whose worker was killed midway, once another worker starts', async () => {
@@ -155,7 +150,8 @@ describe('ingest on BullMQ workers', () => {
     const resolvedAtKill = await waitUntil(
       'the first worker to resolve 3 versions',
       async () => {
-        const resolved = runId === '' ? 0 : await redis.scard(`trustmap:run:${runId}:resolved`);
+        const resolved =
+          runId === '' ? 0 : await redis.scard(new RunState(redis, runId).key('resolved'));
         return resolved >= 3 && resolved;
       },
       { everyMs: 50, timeoutMs: 30_000 },
