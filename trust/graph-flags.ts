@@ -97,6 +97,15 @@ export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
     createdAt: (other) => graph.packages.get(other)?.createdAt,
     packageKey: packageKeyFor(pkg),
     accountSince: (person) => since.get(person),
+    publishersOf: (other) => [
+      ...new Set(
+        (graph.versionsOf.get(other) ?? []).flatMap((v) =>
+          Date.parse(graph.versions.get(v)?.publishedAt ?? '') <= instant
+            ? (graph.publishers.get(v) ?? [])
+            : [],
+        ),
+      ),
+    ],
   });
   for (const pkg of graph.versionsOf.keys()) {
     const releases = timelineOf(graph, pkg, instant);

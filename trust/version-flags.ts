@@ -55,6 +55,8 @@ export interface FlagContext {
   packageKey: (name: string) => string | undefined;
   /** When an account's first release in the graph was published (as of the instant). */
   accountSince: (person: string) => string | undefined;
+  /** Who published any release of a package (as of the instant). */
+  publishersOf: (pkg: string) => readonly string[];
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -244,7 +246,11 @@ function dependencyAdded(
   for (const dependency of added) {
     const key = context.packageKey(dependencyName(dependency));
     const created = at(key === undefined ? undefined : context.createdAt(key));
-    if (time - created < params.youngPackageMs)
+    // A maintainer splitting out a package of their own is not a stranger's new package.
+    const own =
+      key !== undefined &&
+      context.publishersOf(key).some((p) => release.publishers?.includes(p) === true);
+    if (time - created < params.youngPackageMs && !own)
       young.push(`${dependency} (created ${days(time - created)} days before)`);
   }
   const patch =

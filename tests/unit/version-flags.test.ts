@@ -17,6 +17,7 @@ const context = (
   createdAt: (pkg) => created[pkg],
   packageKey: (name) => `pkg:npm/${name}`,
   accountSince: (person) => since[person],
+  publishersOf: (pkg) => (pkg === 'pkg:npm/own-split' ? ['person:npm:alice'] : ['person:npm:eve']),
 });
 
 function release(
@@ -120,6 +121,18 @@ describe('change flags', () => {
     expect(byId.get('dependency-added')).toBe(
       'adds flat-stream@^0.1.0 (created 4 days before) in a patch release (after 1.19.0)',
     );
+    // The same dependency split out by the release's own publisher is no stranger's package.
+    const own = steady();
+    own.push(
+      release('1.19.1', '2023-09-09T12:00:00.000Z', {
+        dependencies: ['left-pad@^1.0.0', 'own-split@^1.0.0'],
+      }),
+    );
+    const split = timelineFlags(
+      timeline(own),
+      context({ 'pkg:npm/own-split': '2023-09-05T00:00:00.000Z' }),
+    );
+    expect(ids(split, '1.19.1')).toEqual(['dependency-added:medium']);
     // Three high flags bite at any base: own trust is multiplied by 0.5^3.
     const list = flags.get('pkg:npm/demo@1.19.1') ?? [];
     expect(worstSeverity(list)).toBe('high');
