@@ -21,11 +21,10 @@ import { readLockfile } from './roots/read-lockfile.js';
 import { lockfileRecords } from './roots/map-lockfile.js';
 import { linkIdentities } from './identities.js';
 import { pypiClosure, type PyPiRoot } from './pypi-closure.js';
-import type { GraphRecords } from './records.js';
 import { readRequirements } from './roots/requirements.js';
 import { mapRequirements } from './roots/map-requirements.js';
 import { readPythonLockfile } from './roots/python-lockfile.js';
-import { mapPythonLock } from './roots/map-python-lock.js';
+import { mapPythonLock, type MappedPythonRoot } from './roots/map-python-lock.js';
 import { folderProjectKey, projectKey, pythonProjectKey } from './roots/project-key.js';
 import { PyPiClient } from './sources/pypi/pypi-client.js';
 import { DEFAULT_ENVIRONMENT, type PythonEnvironment } from './sources/pypi/requirement.js';
@@ -184,9 +183,10 @@ class IngestRun {
   }
 
   /** Writes a Python root's records; its releases wait for the PyPI closure. */
-  async addPython(mapped: { records: GraphRecords; pypiRoots: PyPiRoot[] }): Promise<void> {
+  async addPython(mapped: MappedPythonRoot): Promise<void> {
     await this.writer.add(mapped.records);
     this.pypiRoots.push(...mapped.pypiRoots);
+    this.failures.push(...mapped.refused);
   }
 }
 

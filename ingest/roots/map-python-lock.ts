@@ -5,6 +5,7 @@
  * Pure: no file, client or writer.
  */
 import { MAX_KEY_LENGTH } from '../../graph/values.js';
+import type { Failure } from '../npm-closure.js';
 import type { PyPiRoot } from '../pypi-closure.js';
 import { GraphRecords } from '../records.js';
 import { pypiPackageKey, pypiVersionKey } from '../sources/pypi/map-release.js';
@@ -13,6 +14,8 @@ import type { PythonLock } from './python-lockfile.js';
 export interface MappedPythonRoot {
   records: GraphRecords;
   pypiRoots: PyPiRoot[];
+  /** Entries no key can hold: reported as the run's failures, not silently dropped. */
+  refused: Failure[];
 }
 
 /**
@@ -24,15 +27,22 @@ export function mapPythonLock(
   project: string,
   options: { input: string; dev: boolean },
 ): MappedPythonRoot {
-  // An entry no key can hold (a hostile 5 MB name or version) is left out, as npm's lockfiles'
-  // are: the store would refuse the whole batch, and with it the rest of the lockfile.
+  // An entry no key can hold (a hostile 5 MB name or version) is refused as that package's
+  // failure: written, the store would refuse the whole batch, and with it the rest of the file.
+  const fits = (p: { name: string; version: string }): boolean =>
+    pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH;
+  const refused: Failure[] = lock.packages
+    .filter((p) => (options.dev || !p.dev) && !fits(p))
+    .map((p) => ({
+      name: p.name.slice(0, 100),
+      spec: `==${p.version.slice(0, 100)}`,
+      parent: project,
+      code: 'PACKAGE_INVALID',
+      reason: `the lockfile's entry is longer than a key can hold (${MAX_KEY_LENGTH} characters)`,
+      optional: false,
+    }));
   const wanted = new Map(
-    lock.packages
-      .filter(
-        (p) =>
-          (options.dev || !p.dev) && pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH,
-      )
-      .map((p) => [p.name, p]),
+    lock.packages.filter((p) => (options.dev || !p.dev) && fits(p)).map((p) => [p.name, p]),
   );
   const records = new GraphRecords();
   records.node('Version', project, { project: true, lockfile: lock.format });
@@ -58,5 +68,5 @@ export function mapPythonLock(
     from: { key: project, root: project },
     locked: true,
   }));
-  return { records, pypiRoots };
+  return { records, pypiRoots, refused };
 }

@@ -30,5 +30,5 @@ export function mapRequirements(
     if (!markerHolds(requirement.marker, options.environment)) continue;
     pypiRoots.push({ input: options.input, requirement, from: { key: project, root: project } });
   }
-  return { records, pypiRoots };
+  return { records, pypiRoots, refused: [] };
 }

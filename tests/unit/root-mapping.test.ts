@@ -233,7 +233,7 @@ describe('mapPythonLock', () => {
     expect(prototypePolluted()).toBe(false);
   });
 
-  it('leaves out a 5 MB name or version, as lockfileRecords does', () => {
+  it("refuses a 5 MB name or version as that package's failure and keeps the rest", () => {
     const dir = folder('huge-pipenv', {
       'Pipfile.lock': JSON.stringify({
         default: { ok: { version: '==1.0' }, big: { version: `==${'1'.repeat(5 * 2 ** 20)}` } },
@@ -241,11 +241,12 @@ describe('mapPythonLock', () => {
     });
     const file = path.join(dir, 'Pipfile.lock');
     const lock = readPythonLockfile(file);
-    const { records, pypiRoots } = mapPythonLock(lock, folderProjectKey(file), {
+    const { records, pypiRoots, refused } = mapPythonLock(lock, folderProjectKey(file), {
       input: file,
       dev: false,
     });
     records.check();
+    expect(refused.map((f) => [f.name, f.code])).toEqual([['big', 'PACKAGE_INVALID']]);
     // The rest of the lockfile is kept.
     expect(pypiRoots.map((r) => r.requirement.name)).toEqual(['ok']);
     expect(records.relationshipRows('DEPENDS_ON').map((r) => r.to)).toEqual(['pkg:pypi/ok']);
