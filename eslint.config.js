@@ -30,7 +30,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./)',
+              // './x.js' only: not '../', not './../', not a package or node: module.
+              regex: '^(?!\\./[^/]+$)',
               message:
                 'shared/ runs in the browser and on the server: it imports only its own files (no Node module, no package, nothing outside shared/)',
             },

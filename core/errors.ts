@@ -3,8 +3,8 @@
  * branch on `name` or `code`, never on message text. Every error keeps the `cause` it wraps.
  */
 
-/** Every code an error of trustmap carries: stable, for callers, tests and the API. */
-export const ERROR_CODES = [
+/** The codes a TrustmapError carries: stable, for callers, tests and the API. */
+export const THROWN_CODES = [
   'CONFIG_INVALID',
   'INVALID_INPUT',
   'NOT_FOUND',
@@ -20,7 +20,10 @@ export const ERROR_CODES = [
   'PACKAGE_INVALID',
   'NO_MATCHING_VERSION',
   'UNAUTHORIZED',
-  // Outcomes no error class throws, recorded or answered with a code all the same:
+] as const;
+
+/** Outcomes no error class throws, recorded (an ingest's failures) or answered (the API) with a code all the same. */
+export const OUTCOME_CODES = [
   /** A request body over the server's size limit (express's body parser). */
   'TOO_LARGE',
   /** An ingest's failure: the registry answered 404 for the package. */
@@ -33,8 +36,12 @@ export const ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
-/** The one type of codes: errors', ingest failures' (summaries, `--status`) and the API's. */
+/** Every code: errors', ingest failures' (summaries, `--status`) and the API's. */
+export const ERROR_CODES = [...THROWN_CODES, ...OUTCOME_CODES] as const;
+
+/** The one type of codes; a TrustmapError's are the thrown ones. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ThrownCode = (typeof THROWN_CODES)[number];
 
 /** The failure code of any error: its own code when it is ours, else `fallback`. */
 export function failureCode(error: unknown, fallback: ErrorCode = 'UNEXPECTED'): ErrorCode {
@@ -47,10 +54,10 @@ export interface TrustmapErrorOptions {
 }
 
 export class TrustmapError extends Error {
-  readonly code: ErrorCode;
+  readonly code: ThrownCode;
   readonly retriable: boolean;
 
-  constructor(code: ErrorCode, message: string, options: TrustmapErrorOptions = {}) {
+  constructor(code: ThrownCode, message: string, options: TrustmapErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TrustmapError';
     this.code = code;
@@ -262,8 +269,10 @@ export const ERROR_CLASSES = {
 export type ErrorClasses = Record<string, abstract new (...args: never[]) => TrustmapError>;
 
 const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+const THROWN: ReadonlySet<string> = new Set(THROWN_CODES);
 
 export const isErrorCode = (code: string): code is ErrorCode => CODES.has(code);
+const isThrownCode = (code: string): code is ThrownCode => THROWN.has(code);
 
 /** An error as plain data, for a process boundary. */
 export interface ErrorData {
@@ -319,7 +328,7 @@ export function errorToData(error: unknown, fallback: Omit<ErrorData, 'message'>
 export function errorFromData(data: ErrorData, more: ErrorClasses = {}): TrustmapError {
   const classes: ErrorClasses = { ...ERROR_CLASSES, ...more };
   const known = Object.hasOwn(classes, data.name) ? classes[data.name] : undefined;
-  const code = isErrorCode(data.code) ? data.code : 'STORE_FAILED';
+  const code = isThrownCode(data.code) ? data.code : 'STORE_FAILED';
   // The base constructor with the class's prototype: the subclass constructors build their
   // messages from their arguments, and this message was built already.
   const error = Reflect.construct(
