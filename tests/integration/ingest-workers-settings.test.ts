@@ -1,0 +1,69 @@
+/**
+ * A worker's settings reach its jobs, against the real Redis at REDIS_URL (default
+ * redis://127.0.0.1:6379), on a random queue removed after: the write batch size it is given
+ * (TRUSTMAP_WRITE_BATCH_ROWS, passed by `trustmap worker`) is the one its jobs' writers use.
+ */
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { ingestWithWorkers, startIngestWorker } from '../../ingest/queue/distributed.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
+import { tempDir } from '../helpers/temp.js';
+
+/** The batch sizes BatchWriters were made with. */
+const batchSizes = vi.hoisted(() => [] as (number | undefined)[]);
+vi.mock('../../ingest/writer.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../ingest/writer.js')>();
+  class RecordingWriter extends original.BatchWriter {
+    constructor(...args: ConstructorParameters<typeof original.BatchWriter>) {
+      super(...args);
+      batchSizes.push(args[1]);
+    }
+  }
+  return { ...original, BatchWriter: RecordingWriter };
+});
+
+let registry: FixtureRegistry;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  await requireRedis();
+  registry = await startFixtureRegistry();
+});
+afterAll(async () => {
+  await registry.close();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe("a worker's settings", () => {
+  it('writes in the batch size it is given', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
+    cleanups.push(() => store.close());
+    const queueName = randomQueueName((cleanup) => cleanups.push(cleanup));
+    const worker = startIngestWorker({
+      redisUrl: REDIS_URL,
+      queueName,
+      store,
+      writeBatchRows: 7,
+      fetchConcurrency: 2,
+    });
+    cleanups.push(() => worker.close(true));
+    batchSizes.length = 0;
+    const summary = await ingestWithWorkers({
+      redisUrl: REDIS_URL,
+      queueName,
+      roots: [parseRootSpec('npm:is-number@4.0.0', process.cwd())],
+      registry: registry.url,
+      pollMs: 20,
+      timeoutMs: 30_000,
+    });
+    expect(summary.failures).toEqual([]);
+    expect(batchSizes).toEqual([7]);
+  });
+});
