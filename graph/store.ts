@@ -6,7 +6,7 @@
 import type { StoreKind } from './cypher-loader.js';
 import type { NodeLabel, RelationshipType, ScoredLabel } from './model.js';
 import type { JsonValue } from './values.js';
-import type { Neighbour } from '../shared/wire-types.js';
+import type { Neighbour } from '../shared/domain.js';
 
 /** A property value the stores keep: scalars and homogeneous lists of scalars. */
 export type PropertyValue = string | number | boolean | null | string[] | number[] | boolean[];

@@ -13,7 +13,7 @@ import type {
   StreamedRelationship,
 } from './store.js';
 
-import type { JsonValue } from '../shared/wire-types.js';
+import type { JsonValue } from '../shared/domain.js';
 
 export type { JsonValue };
 

@@ -28,7 +28,7 @@ import { mapPythonLock, type MappedPythonRoot } from './roots/map-python-lock.js
 import { folderProjectKey, projectKey, pythonProjectKey } from './roots/project-key.js';
 import { PyPiClient } from './sources/pypi/pypi-client.js';
 import { DEFAULT_ENVIRONMENT, type PythonEnvironment } from './sources/pypi/requirement.js';
-import type { Progress } from '../shared/wire-types.js';
+import type { Progress } from '../shared/domain.js';
 import { LIMIT_DEFAULTS, loadConfig } from '../core/config.js';
 
 export interface IngestOptions {

@@ -4,7 +4,7 @@
  * hold the embedded store themselves) opens it only for the stages after, and never twice.
  */
 import type { GraphStore } from '../graph/store.js';
-import type { Progress } from '../shared/wire-types.js';
+import type { Progress } from '../shared/domain.js';
 
 export interface StoreSource {
   /** The store, opened on the first call; the same one on every call after. */

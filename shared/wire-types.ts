@@ -2,24 +2,10 @@
  * The shapes that cross the wire between the server and the browser explorer, declared once for
  * both. It imports only shared/ files: the client's build (DOM, no Node) type-checks it as it is.
  */
+import type { JsonValue, Neighbour, Progress } from './domain.js';
 import type { VersionScores } from './scores.js';
 
-/** A value as JSON has it: what the stores return and what the API sends. */
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A node one relationship away from another (`GET /api/nodes/:key`). */
-export interface Neighbour {
-  type: string;
-  /** True when the relationship points from the node asked about to this neighbour. */
-  outgoing: boolean;
-  key: string;
-  labels: string[];
-  /** The neighbour's name, when it has one (a git author's, whose key is a hash). */
-  name: string | null;
-  /** The relationship's properties (commits of a contribution, evidence of a SAME_AS, ...). */
-  properties: Record<string, JsonValue>;
-}
+export type { JsonValue, Neighbour, Progress };
 
 /**
  * The caps a what-if, chokepoints or investigation answer was built under (answers that
@@ -98,16 +84,6 @@ export interface WhatIfAnswer {
   truncated: boolean;
   limits: AnswerLimits;
   scoring: ScoringRunInfo;
-}
-
-/** How far an ingest has got (the `progress` events of `POST /api/ingest`). */
-export interface Progress {
-  fetched: number;
-  queued: number;
-  resolved: number;
-  written: number;
-  failures: number;
-  elapsedMs: number;
 }
 
 /** A root's supply chain in graphology's serialization format (`GET /api/graph`). */
