@@ -5,9 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { commandContext } from '../../cli/context.js';
 import { showStatus } from '../../cli/ingest-status.js';
 import { redisConnection } from '../../ingest/queue/distributed.js';
+import { startFixtureRegistry, type FixtureRegistry } from './fixture-registry.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -60,4 +62,37 @@ export async function ingestStatus(runId: string | undefined, json: boolean): Pr
   await showStatus(commandContext(io), runId, json);
   if (err.length > 0) throw new Error(`--status wrote to stderr: ${err.join('')}`);
   return out.join('');
+}
+
+/** What a queue test file shares: the fixture registry and the cleanups of the running test. */
+export interface QueueSuite {
+  readonly registry: FixtureRegistry;
+  /** Run after each test, last first. */
+  cleanups: (() => Promise<void> | void)[];
+}
+
+/**
+ * For a queue test file (call at its top level): Redis checked and a fixture registry started
+ * before its tests, the registry closed after them, each test's cleanups run after it.
+ */
+export function useQueueSuite(): QueueSuite {
+  let registry: FixtureRegistry | undefined;
+  const suite: QueueSuite = {
+    get registry(): FixtureRegistry {
+      if (registry === undefined) throw new Error('the fixture registry starts in beforeAll');
+      return registry;
+    },
+    cleanups: [],
+  };
+  beforeAll(async () => {
+    await requireRedis();
+    registry = await startFixtureRegistry();
+  });
+  afterAll(async () => {
+    await registry?.close();
+  });
+  afterEach(async () => {
+    for (const cleanup of suite.cleanups.splice(0).reverse()) await cleanup();
+  });
+  return suite;
 }

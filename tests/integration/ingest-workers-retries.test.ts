@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
@@ -17,23 +17,11 @@ import {
   type IngestJobData,
 } from '../../ingest/queue/distributed.js';
 import { parseRootSpec } from '../../ingest/spec.js';
-import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
+import { randomQueueName, REDIS_URL, useQueueSuite } from '../helpers/redis-queue.js';
 import { tempDir } from '../helpers/temp.js';
 
-let registry: FixtureRegistry;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  await requireRedis();
-  registry = await startFixtureRegistry();
-});
-afterAll(async () => {
-  await registry.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const suite = useQueueSuite();
+const { cleanups } = suite;
 
 async function openStore(): Promise<EmbeddedStore> {
   const { dir, cleanup } = tempDir();
@@ -77,7 +65,7 @@ const run = (queue: Queue<IngestJobData>, spec: string) =>
     redisUrl: REDIS_URL,
     queueName: queue.name,
     roots: [parseRootSpec(spec, process.cwd())],
-    registry: registry.url,
+    registry: suite.registry.url,
     pollMs: 50,
     timeoutMs: 60_000,
   });
@@ -140,12 +128,12 @@ describe('BullMQ retries only what may succeed', () => {
 
   it('a packument that is not JSON is a failure of the package, recorded on the first attempt', async () => {
     const store = await openStore();
-    registry.faults.set(
+    suite.registry.faults.set(
       'is-number',
       Array.from({ length: 10 }, () => 'not-json' as const),
     );
     cleanups.push(() => {
-      registry.faults.delete('is-number');
+      suite.registry.faults.delete('is-number');
     });
     const queue = randomQueue();
     const { failures } = worker(queue, store);

@@ -4,12 +4,11 @@
  * (TRUSTMAP_WRITE_BATCH_ROWS, passed by `trustmap worker`) is the one its jobs' writers use.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { ingestWithWorkers, startIngestWorker } from '../../ingest/queue/distributed.js';
 import { parseRootSpec } from '../../ingest/spec.js';
-import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
+import { randomQueueName, REDIS_URL, useQueueSuite } from '../helpers/redis-queue.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** The batch sizes BatchWriters were made with. */
@@ -25,19 +24,8 @@ vi.mock('../../ingest/writer.js', async (importOriginal) => {
   return { ...original, BatchWriter: RecordingWriter };
 });
 
-let registry: FixtureRegistry;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  await requireRedis();
-  registry = await startFixtureRegistry();
-});
-afterAll(async () => {
-  await registry.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const suite = useQueueSuite();
+const { cleanups } = suite;
 
 describe("a worker's settings", () => {
   it('writes in the batch size it is given', async () => {
@@ -59,7 +47,7 @@ describe("a worker's settings", () => {
       redisUrl: REDIS_URL,
       queueName,
       roots: [parseRootSpec('npm:is-number@4.0.0', process.cwd())],
-      registry: registry.url,
+      registry: suite.registry.url,
       pollMs: 20,
       timeoutMs: 30_000,
     });

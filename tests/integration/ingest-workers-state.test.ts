@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Queue, type Job } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import {
   ingestWithWorkers,
@@ -24,23 +24,11 @@ import { RUN_TTL_SECONDS, RunState } from '../../ingest/queue/run-state.js';
 import type { Failure } from '../../ingest/npm-closure.js';
 import { RegistryClient } from '../../ingest/sources/npm/registry-client.js';
 import { parseRootSpec } from '../../ingest/spec.js';
-import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { ingestStatus, randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
+import { ingestStatus, randomQueueName, REDIS_URL, useQueueSuite } from '../helpers/redis-queue.js';
 import { tempDir } from '../helpers/temp.js';
 
-let registry: FixtureRegistry;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  await requireRedis();
-  registry = await startFixtureRegistry();
-});
-afterAll(async () => {
-  await registry.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const suite = useQueueSuite();
+const { cleanups } = suite;
 
 function redis() {
   const connection = redisConnection(REDIS_URL);
@@ -98,7 +86,7 @@ describe('the distributed run state', () => {
         redisUrl: REDIS_URL,
         queueName,
         roots: [parseRootSpec('npm:is-number@4.0.0', process.cwd())],
-        registry: registry.url,
+        registry: suite.registry.url,
         pollMs: 20,
         timeoutMs: 100, // no worker: it gives up, as Ctrl-C would stop it
         onStart: (id) => {
@@ -124,7 +112,7 @@ describe('the distributed run state', () => {
       redisUrl: REDIS_URL,
       queueName,
       roots: [parseRootSpec('npm:is-number@4.0.0', process.cwd())],
-      registry: registry.url,
+      registry: suite.registry.url,
       pollMs: 20,
       timeoutMs: 30_000,
     });
@@ -142,14 +130,14 @@ describe('the distributed run state', () => {
     const data: IngestJobData = {
       stateVersion: 2,
       runId: summary.runId,
-      registry: registry.url,
+      registry: suite.registry.url,
       maxDepth: null,
       visit: { name: 'is-number', spec: '4.0.0', depth: 0 },
       rootSpec: 'npm:is-number@4.0.0',
     };
     const id = jobId(summary.runId, data.visit);
     let fetched = 0;
-    const client = new RegistryClient({ registry: registry.url });
+    const client = new RegistryClient({ registry: suite.registry.url });
     const counting = new Proxy(client, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
@@ -184,7 +172,7 @@ describe('the distributed run state', () => {
     const data: IngestJobData = {
       stateVersion: 2,
       runId: state.runId,
-      registry: registry.url,
+      registry: suite.registry.url,
       maxDepth: null,
       visit: { name: 'a', spec: '1.0.0', depth: 1, parent: 'pkg:npm/b@1.0.0' },
     };

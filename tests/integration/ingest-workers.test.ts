@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import {
@@ -16,26 +16,14 @@ import {
 import { ingest } from '../../ingest/run-ingest.js';
 import { RunState } from '../../ingest/queue/run-state.js';
 import { parseRootSpec } from '../../ingest/spec.js';
-import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
-import { ingestStatus, randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
+import { ingestStatus, randomQueueName, REDIS_URL, useQueueSuite } from '../helpers/redis-queue.js';
 import { graphSnapshot } from '../helpers/graph-snapshot.js';
 import { tempDir } from '../helpers/temp.js';
 import { processes, waitUntil } from '../helpers/wait.js';
 import { spawnWorker } from './worker-process.js';
 
-let registry: FixtureRegistry;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  await requireRedis();
-  registry = await startFixtureRegistry();
-});
-afterAll(async () => {
-  await registry.close();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const suite = useQueueSuite();
+const { cleanups } = suite;
 
 async function openStore(): Promise<{ store: GraphStore; file: string }> {
   const { dir, cleanup } = tempDir();
@@ -57,7 +45,7 @@ describe('ingest on BullMQ workers', () => {
     const inProcess = await ingest({
       roots,
       store: local.store,
-      registry: registry.url,
+      registry: suite.registry.url,
       concurrency: 4,
     });
     const expected = await graphSnapshot(local.store);
@@ -75,7 +63,7 @@ describe('ingest on BullMQ workers', () => {
       redisUrl: REDIS_URL,
       queueName,
       roots,
-      registry: registry.url,
+      registry: suite.registry.url,
       pollMs: 50,
       timeoutMs: 60_000,
     });
@@ -107,9 +95,9 @@ describe('ingest on BullMQ workers', () => {
     const { store, file } = await openStore();
     await store.close(); // the worker processes own the file
     const queueName = randomQueue();
-    registry.delayMs = 150;
+    suite.registry.delayMs = 150;
     cleanups.push(() => {
-      registry.delayMs = 0;
+      suite.registry.delayMs = 0;
     });
     const stderr: string[] = [];
     cleanups.push(() => {
@@ -134,7 +122,7 @@ describe('ingest on BullMQ workers', () => {
       redisUrl: REDIS_URL,
       queueName,
       roots: [parseRootSpec('npm:yargs@16.1.0', process.cwd())],
-      registry: registry.url,
+      registry: suite.registry.url,
       pollMs: 50,
       timeoutMs: 90_000,
       onStart: (id) => {
