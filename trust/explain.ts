@@ -95,9 +95,16 @@ export function explainPerson(score: PersonScore, anchors: string[]): Record<str
     node: score.key,
     metric: 'T',
     value: round(score.trust),
-    formula: 'local+reputation/v1',
+    formula: 'record+reputation/v2',
     params: { eta: TRUST_PARAMS.eta, alpha: TRUST_PARAMS.alpha },
     local: round(score.local),
+    record: {
+      ...score.record,
+      tenureYears: score.record.tenureYears === undefined ? null : round(score.record.tenureYears),
+      firstRelease: score.record.firstRelease ?? null,
+      provenanceShare:
+        score.record.provenanceShare === undefined ? null : round(score.record.provenanceShare),
+    },
     reputation: round(score.reputation),
     maintainerReach: score.maintainerReach,
     soleMaintainerReach: score.soleMaintainerReach,

@@ -1,12 +1,14 @@
 /**
- * Trust of people and organisations (TRUST-MODEL.md 2.2): T = (1 - eta) * L + eta * R. A
- * person's local score is the share of their publishes with provenance; 2FA, account age and
- * incidents are not known from the registries and are imputed. An organisation's local score is
- * imputed.
+ * Trust of people and organisations. A person's local score L is their record up to the instant
+ * (TRUST-MODEL.md 6.3, `person-record.ts`): tenure, active years, releases, packages, provenance
+ * adoption; unknown (imputed 0.5, coverage 0) when the graph shows no dated release of theirs.
+ * Reputation from anchors is the personal layer on top: T = L + eta * R * (1 - L), so an anchor
+ * path lifts trust and its absence lowers nothing (a decade-old maintainer nobody anchored is
+ * trusted by their record). An organisation's local score is imputed: T = (1 - eta) * 0.5 + eta * R.
  */
-import { append } from '../core/collections.js';
 import type { ReputationView } from './anchored-reputation.js';
 import type { TrustGraph } from './load.js';
+import { personRecords, recordScore } from './person-record.js';
 import { TRUST_PARAMS } from './params.js';
 import type { OrganisationScore, PersonScore } from './score-types.js';
 
@@ -18,30 +20,30 @@ export interface PeopleScores {
 }
 
 /** Scores the graph's people; others are scored when `trustOf` first meets them. */
-export function scorePeople(graph: TrustGraph, reputation: ReputationView): PeopleScores {
+export function scorePeople(
+  graph: TrustGraph,
+  reputation: ReputationView,
+  asOf: Date,
+): PeopleScores {
   const params = TRUST_PARAMS;
-  const published = new Map<string, string[]>();
-  for (const [version, people] of graph.publishers)
-    for (const person of people) append(published, person, version);
+  const records = personRecords(graph, asOf);
   const persons = new Map<string, PersonScore>();
   const trustOf = (key: string): number => {
     const known = persons.get(key);
     if (known !== undefined) return known.trust;
-    const theirs = published.get(key) ?? [];
-    const withProvenance = theirs.filter((v) => graph.versions.get(v)?.provenance === true).length;
-    const signals = [
-      theirs.length === 0 ? params.imputed : withProvenance / theirs.length,
-      params.imputed,
-      params.imputed,
-      params.imputed,
-    ];
-    const local = signals.reduce((a, b) => a + b, 0) / signals.length;
+    const record = recordScore(records.get(key), asOf);
+    const local = record.value ?? params.imputed;
     const rep = reputation.reputationOf(key);
     const score: PersonScore = {
       key,
       local,
+      record: {
+        known: record.value !== undefined,
+        tenureYears: record.tenureYears,
+        ...record.record,
+      },
       reputation: rep,
-      trust: (1 - params.eta) * local + params.eta * rep,
+      trust: local + params.eta * rep * (1 - local),
       maintainerReach: 0,
       soleMaintainerReach: 0,
       fragility: 0,

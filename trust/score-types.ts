@@ -35,7 +35,18 @@ export type OwnVersionScore = Omit<
 
 export interface PersonScore {
   key: string;
+  /** Their record as one number (imputed when unknown). */
   local: number;
+  /** What the record is made of, as of the run's instant. */
+  record: {
+    known: boolean;
+    tenureYears: number | undefined;
+    firstRelease: string | undefined;
+    releases: number;
+    activeYears: number;
+    packages: number;
+    provenanceShare: number | undefined;
+  };
   reputation: number;
   trust: number;
   maintainerReach: number;

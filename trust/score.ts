@@ -66,7 +66,7 @@ export function computeScores(
   const now = options.now ?? new Date();
   const { nodes, dependencies, roots } = indexDependencies(graph);
   const reputation = scoreReputation(graph, options.anchors);
-  const { persons, trustOf } = scorePeople(graph, reputation);
+  const { persons, trustOf } = scorePeople(graph, reputation, now);
   const organisations = scoreOrganisations(graph, reputation);
   const flags = flagGraph(graph, now);
   const own = scoreOwnTrust(graph, nodes, releaseHistory(graph), trustOf, now, flags);
