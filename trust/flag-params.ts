@@ -33,6 +33,11 @@ export const FLAG_PARAMS = {
   /** new-publisher is medium when the account published before, but not in the last K releases or N days. */
   publisherRecentReleases: 5,
   publisherRecentMs: 365 * DAY_MS,
+  /**
+   * An account whose first release in the graph is older than this is established: its taking
+   * over a package is a medium change, a new account's a high one.
+   */
+  establishedMs: 365 * DAY_MS,
   /** A package younger than this at a release is young (young-package; a young dependency). */
   youngPackageMs: 30 * DAY_MS,
   /** A release after this long without one is dormant-then-release. */

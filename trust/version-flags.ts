@@ -109,8 +109,8 @@ export function timelineFlags(
         ...(packages === undefined ? {} : { packages }),
       });
     };
-    newPublisher(timeline, release, settled, params, flag);
-    maintainersChanged(release, settled, flag);
+    newPublisher(timeline, release, settled, context, params, flag);
+    maintainersChanged(release, settled, context, params, flag);
     installScriptAdded(release, settled, flag);
     dependencyAdded(release, settled, context, params, flag);
     provenanceDropped(release, settled, flag);
@@ -144,10 +144,22 @@ export function timelineFlags(
 
 type Flagger = (id: FlagId, severity: FlagSeverity, evidence: string, packages?: string[]) => void;
 
+/** Whether an account's first release in the graph is older than `establishedMs` at this release. */
+function established(
+  person: string,
+  release: ReleaseFacts,
+  context: FlagContext,
+  params: FlagParams,
+): boolean {
+  const since = at(context.accountSince(person));
+  return at(release.publishedAt) - since >= params.establishedMs;
+}
+
 function newPublisher(
   timeline: PackageTimeline,
   release: ReleaseFacts,
   settled: readonly ReleaseFacts[],
+  context: FlagContext,
   params: FlagParams,
   flag: Flagger,
 ): void {
@@ -165,10 +177,11 @@ function newPublisher(
   const ever = new Set(known.flatMap((r) => r.publishers ?? []));
   const newcomers = who.filter((p) => !ever.has(p));
   if (newcomers.length > 0) {
+    const fresh = newcomers.filter((p) => !established(p, release, context, params));
     flag(
       'new-publisher',
-      'high',
-      `published by ${people(newcomers)}, who had never published ${timeline.name} (its ${known.length} earlier releases: ${people([...ever])})`,
+      fresh.length > 0 ? 'high' : 'medium',
+      `published by ${people(newcomers)}, who had never published ${timeline.name} (its ${known.length} earlier releases: ${people([...ever])})${fresh.length > 0 ? `; ${people(fresh)} ${fresh.length === 1 ? 'is a new account' : 'are new accounts'}` : ', an established account'}`,
     );
     return;
   }
@@ -194,6 +207,8 @@ function newPublisher(
 function maintainersChanged(
   release: ReleaseFacts,
   settled: readonly ReleaseFacts[],
+  context: FlagContext,
+  params: FlagParams,
   flag: Flagger,
 ): void {
   const base = lastKnown(settled, (r) => r.maintainers !== undefined);
@@ -201,11 +216,12 @@ function maintainersChanged(
   const before = new Set(base.maintainers);
   const added = release.maintainers.filter((m) => !before.has(m));
   if (added.length === 0) return;
-  const publishes = added.some((m) => release.publishers?.includes(m) === true);
+  const publishing = added.filter((m) => release.publishers?.includes(m) === true);
+  const fresh = publishing.filter((m) => !established(m, release, context, params));
   flag(
     'maintainers-changed',
-    publishes ? 'high' : 'medium',
-    `maintainers gained ${people(added)} since ${base.version}${publishes ? ', and the new account published this release' : ''}`,
+    fresh.length > 0 ? 'high' : 'medium',
+    `maintainers gained ${people(added)} since ${base.version}${publishing.length > 0 ? `, and ${fresh.length > 0 ? 'the new account' : 'the added account'} published this release` : ''}`,
   );
 }
 

@@ -113,7 +113,7 @@ describe('change flags', () => {
     ]);
     const byId = new Map(flags.get('pkg:npm/demo@1.19.1')?.map((f) => [f.id, f.evidence]));
     expect(byId.get('new-publisher')).toBe(
-      'published by mallory, who had never published demo (its 20 earlier releases: alice)',
+      'published by mallory, who had never published demo (its 20 earlier releases: alice); mallory is a new account',
     );
     expect(byId.get('maintainers-changed')).toBe(
       'maintainers gained mallory since 1.19.0, and the new account published this release',
@@ -121,6 +121,22 @@ describe('change flags', () => {
     expect(byId.get('dependency-added')).toBe(
       'adds flat-stream@^0.1.0 (created 4 days before) in a patch release (after 1.19.0)',
     );
+    // The same hand-over to an account with a year of releases elsewhere: medium, said so.
+    const veteran = timelineFlags(
+      timeline(history),
+      context(
+        { 'pkg:npm/flat-stream': '2023-09-05T00:00:00.000Z' },
+        {
+          'person:npm:alice': '2014-01-01T00:00:00.000Z',
+          'person:npm:mallory': '2019-01-01T00:00:00.000Z',
+        },
+      ),
+    );
+    expect(ids(veteran, '1.19.1')).toEqual([
+      'dependency-added:high',
+      'maintainers-changed:medium',
+      'new-publisher:medium',
+    ]);
     // The same dependency split out by the release's own publisher is no stranger's package.
     const own = steady();
     own.push(
