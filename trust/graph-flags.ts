@@ -129,21 +129,63 @@ export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
       if (list.length > 0) flags.set(release.key, list);
     }
   }
-  carryDependencyFlags(graph, flags);
+  const resolvedFrom = resolvedFromIndex(graph);
+  raisePulledInYoungPackages(graph, flags, resolvedFrom);
+  carryDependencyFlags(graph, flags, resolvedFrom);
   return flags;
 }
 
-/**
- * A release whose added dependency resolves (RESOLVES_TO from it) to a version with a high flag
- * gets its dependency-added flag raised to high, with the dependency's own first high reason.
- */
-function carryDependencyFlags(graph: TrustGraph, flags: GraphFlags): void {
+/** RESOLVES_TO targets by the version they resolve from. */
+function resolvedFromIndex(graph: TrustGraph): Map<string, string[]> {
   const resolvedFrom = new Map<string, string[]>();
   for (const { from, to } of graph.resolves.values()) {
     const list = resolvedFrom.get(from);
     if (list === undefined) resolvedFrom.set(from, [to]);
     else list.push(to);
   }
+  return resolvedFrom;
+}
+
+const bare = (key: string): string => key.replace(/^pkg:[a-z]+\//, '');
+const account = (key: string): string => key.replace(/^person:[a-z-]+:/, '');
+
+/**
+ * A young package of new accounts that another account's release has just added as a dependency
+ * (flatmap-stream, pulled into event-stream) is a high flag: strangers' code enters a package
+ * people depend on. A young package of new accounts nobody else pulls in stays medium.
+ */
+function raisePulledInYoungPackages(
+  graph: TrustGraph,
+  flags: GraphFlags,
+  resolvedFrom: Map<string, string[]>,
+): void {
+  for (const [key, list] of flags) {
+    const added = list.find((f) => f.id === 'dependency-added');
+    if (added?.packages === undefined) continue;
+    const by = graph.publishers.get(key) ?? [];
+    for (const to of resolvedFrom.get(key) ?? []) {
+      const pkg = graph.packageOf.get(to);
+      const name = pkg === undefined ? undefined : graph.packages.get(pkg)?.name;
+      const young = (flags.get(to) ?? []).find(
+        (f) => f.id === 'young-package' && f.accounts !== undefined,
+      );
+      if (name === undefined || young === undefined || !added.packages.includes(name)) continue;
+      if (young.accounts?.some((a) => by.includes(a)) === true) continue; // their own package
+      young.severity = 'high';
+      young.evidence = `${young.evidence}; pulled into ${bare(key)} by ${by.map(account).join(', ') || 'an unknown account'}`;
+    }
+  }
+}
+
+/**
+ * A release whose added dependency resolves (RESOLVES_TO from it) to a version with a high flag
+ * gets its dependency-added flag raised to high, with the dependency's own first high reason.
+ */
+function carryDependencyFlags(
+  graph: TrustGraph,
+  flags: GraphFlags,
+  resolvedFrom: Map<string, string[]>,
+): void {
   for (const [key, list] of flags) {
     const added = list.find((f) => f.id === 'dependency-added');
     if (added === undefined || added.severity === 'high') continue;
@@ -154,7 +196,7 @@ function carryDependencyFlags(graph: TrustGraph, flags: GraphFlags): void {
       const high = (flags.get(to) ?? []).find((f) => f.severity === 'high');
       if (name === undefined || !names.has(name) || high === undefined) continue;
       added.severity = 'high';
-      added.evidence = `${added.evidence}; ${to.replace(/^pkg:[a-z]+\//, '')} is flagged: ${high.evidence}`;
+      added.evidence = `${added.evidence}; ${bare(to)} is flagged: ${high.evidence}`;
       break;
     }
   }

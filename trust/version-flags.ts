@@ -45,6 +45,8 @@ export interface VersionFlag {
   since: string;
   /** The packages it is about, where it names some (the dependencies a release adds). */
   packages?: string[];
+  /** The new accounts behind it, where that is what it says (a young package's publishers). */
+  accounts?: string[];
 }
 
 /** What a flag of one package needs to know about others (a dependency's age and flags). */
@@ -100,13 +102,14 @@ export function timelineFlags(
     const time = at(release.publishedAt);
     const settled = releases.slice(0, i).filter((r) => at(r.publishedAt) <= time - params.settleMs);
     const flags: VersionFlag[] = [];
-    const flag: Flagger = (id, severity, evidence, packages) => {
+    const flag: Flagger = (id, severity, evidence, packages, accounts) => {
       flags.push({
         id,
         severity,
         evidence,
         since: release.publishedAt,
         ...(packages === undefined ? {} : { packages }),
+        ...(accounts === undefined ? {} : { accounts }),
       });
     };
     newPublisher(timeline, release, settled, context, params, flag);
@@ -117,15 +120,18 @@ export function timelineFlags(
     dormantThenRelease(release, releases[i - 1], params, flag);
     releaseBurst(releases, time, params, flag);
     if (time - created < params.youngPackageMs && i > 0) {
-      // A new package of a new account: nobody with a record stands behind it.
+      // A new package of a new account: nobody with a record stands behind it. Medium here;
+      // high once another account's release pulls it in (graph-flags.ts).
       const newAccounts = (release.publishers ?? []).filter(
         (p) => time - at(context.accountSince(p)) < params.youngPackageMs,
       );
       const byNew = newAccounts.length > 0 && newAccounts.length === release.publishers?.length;
       flag(
         'young-package',
-        byNew ? 'high' : 'medium',
+        'medium',
         `${timeline.name} is ${days(time - created)} days old at this release${byNew ? `, published by ${people(newAccounts)}, whose first release anywhere was ${days(time - at(context.accountSince(newAccounts[0] as string)))} days before` : ''}`,
+        undefined,
+        byNew ? newAccounts : undefined,
       );
     }
     if (
@@ -142,7 +148,13 @@ export function timelineFlags(
   return out;
 }
 
-type Flagger = (id: FlagId, severity: FlagSeverity, evidence: string, packages?: string[]) => void;
+type Flagger = (
+  id: FlagId,
+  severity: FlagSeverity,
+  evidence: string,
+  packages?: string[],
+  accounts?: string[],
+) => void;
 
 /** Whether an account's first release in the graph is older than `establishedMs` at this release. */
 function established(

@@ -200,7 +200,8 @@ describe('change flags', () => {
     const flags = timelineFlags(timeline(history, '2023-09-05T00:00:00.000Z'), context());
     expect(ids(flags, '0.1.0')).toEqual([]);
     expect(ids(flags, '0.1.1')).toEqual(['young-package:medium']);
-    // The same package from an account whose first release anywhere was that one: high.
+    // The same package from an account whose first release anywhere was that one: still medium
+    // on its own (graph-flags.ts raises it once another account's release pulls it in).
     const fresh = timelineFlags(
       timeline(history, '2023-09-05T00:00:00.000Z'),
       context({}, { 'person:npm:alice': '2023-09-05T00:00:00.000Z' }),
@@ -208,10 +209,11 @@ describe('change flags', () => {
     expect(fresh.get('pkg:npm/demo@0.1.1')).toEqual([
       {
         id: 'young-package',
-        severity: 'high',
+        severity: 'medium',
         evidence:
           'demo is 15 days old at this release, published by alice, whose first release anywhere was 15 days before',
         since: '2023-09-20T00:00:00.000Z',
+        accounts: ['person:npm:alice'],
       },
     ]);
   });
