@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadTrustGraph } from '../trust/load.js';
 import { answerLimits, chokepoints } from '../trust/report.js';
-import { requireStoredAnchors, storedScores } from '../trust/stored-scores.js';
+import { readVersionFlags, requireStoredAnchors, storedScores } from '../trust/stored-scores.js';
 import { cutBy, scoredWith } from './answer-output.js';
 import type { CommandContext } from './context.js';
 import { positiveInt } from './io.js';
@@ -31,9 +31,10 @@ export function addChokepointsCommand(program: Command, context: CommandContext)
         await context.withStore(async (store, config) => {
           const result = storedScores(await loadTrustGraph(store));
           requireStoredAnchors(result.scoring, options.anchor);
-          const answer = chokepoints(result, {
+          const answer = await chokepoints(result, {
             root: options.root,
             limits: answerLimits(config, options.limit),
+            flagsOf: (keys) => readVersionFlags(store, keys),
           });
           const top = answer.chokepoints;
           if (options.json === true) {
@@ -47,9 +48,14 @@ export function addChokepointsCommand(program: Command, context: CommandContext)
           io.out(scoredWith(answer.scoring));
           io.out(
             table(
-              ['key', 'reach', 'fragility', 'ownTrust', 'busFactor', 'maintainers', 'path'],
-              top.map((r) => ({
+              ['flag', 'key', 'reach', 'fragility', 'ownTrust', 'busFactor', 'maintainers', 'path'],
+              top.map(({ flags, ...r }) => ({
                 ...r,
+                // A high flag is marked `!` with the worst flag's id; a lesser one by its id only.
+                flag:
+                  flags[0] === undefined
+                    ? ''
+                    : `${r.flagSeverity === 'high' ? '! ' : ''}${flags[0].id}`,
                 maintainers:
                   r.busFactorSource === 'unknown'
                     ? 'unknown'

@@ -17,12 +17,14 @@ import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../core/log.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { answerLimits, chokepoints, compromise, rootIndex } from '../trust/report.js';
+import { readVersionFlags, storedFlags } from '../trust/stored-scores.js';
 import { requireLocalHost, requireToken } from './auth.js';
 import { TrustGraphCache } from './graph-cache.js';
 import { graphView } from './graph-view.js';
 import { IngestJobs, PROJECT_NAME, type IngestJobSettings, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
+import { packageTimeline } from './package-timeline.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
@@ -146,6 +148,8 @@ export function createApp(deps: AppDeps): Express {
       response.json({
         ...node,
         explanation,
+        // The stored change flags, worst first (a package's are its selected version's).
+        flags: storedFlags(explanation),
         // Only a version's explanation has the shape the sentences are written for.
         explanationText:
           explanation !== null && node.labels.includes('Version')
@@ -162,6 +166,14 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.get(
+    '/api/packages/:key/timeline',
+    route(async (request, response) => {
+      const key = parse(z.string().min(1).max(2048), request.params.key, 'key');
+      response.json(await packageTimeline(store, key));
+    }),
+  );
+
+  app.get(
     '/api/chokepoints',
     route(async (request, response) => {
       const query = parse(
@@ -171,7 +183,11 @@ export function createApp(deps: AppDeps): Express {
       );
       const result = await cache.scores();
       response.json(
-        chokepoints(result, { root: query.root, limits: answerLimits(answers, query.limit) }),
+        await chokepoints(result, {
+          root: query.root,
+          limits: answerLimits(answers, query.limit),
+          flagsOf: (keys) => readVersionFlags(store, keys),
+        }),
       );
     }),
   );
@@ -220,7 +236,12 @@ export function createApp(deps: AppDeps): Express {
       const versions = [...new Set([...graph.resolves.values()].flatMap((e) => [e.from, e.to]))];
       const root = versions[rootIndex(versions, query.root)] as string;
       response.json(
-        graphView(graph, root, { depth: query.depth, layers: query.layers, limit: query.limit }),
+        graphView(graph, root, {
+          depth: query.depth,
+          layers: query.layers,
+          limit: query.limit,
+          flagSeverity: await cache.flagSeverities(),
+        }),
       );
     }),
   );

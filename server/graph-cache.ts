@@ -7,7 +7,8 @@
  */
 import type { GraphStore } from '../graph/store.js';
 import { loadTrustGraph, type TrustGraph } from '../trust/load.js';
-import { storedScores, type ScoredGraph } from '../trust/stored-scores.js';
+import type { FlagSeverity } from '../shared/wire-types.js';
+import { readFlagSeverities, storedScores, type ScoredGraph } from '../trust/stored-scores.js';
 
 interface Entry<T> {
   at: number;
@@ -17,6 +18,7 @@ interface Entry<T> {
 export class TrustGraphCache {
   private graphEntry: Entry<TrustGraph> | undefined;
   private scoresEntry: Entry<ScoredGraph> | undefined;
+  private flagsEntry: Entry<Map<string, FlagSeverity>> | undefined;
 
   constructor(
     private readonly store: GraphStore,
@@ -46,10 +48,23 @@ export class TrustGraphCache {
     return this.scoresEntry.value;
   }
 
+  /** The worst stored flag severity of every flagged version (what the graph view marks). */
+  flagSeverities(): Promise<Map<string, FlagSeverity>> {
+    this.flagsEntry = this.fresh(
+      this.flagsEntry,
+      () => readFlagSeverities(this.store),
+      () => {
+        this.flagsEntry = undefined;
+      },
+    );
+    return this.flagsEntry.value;
+  }
+
   /** Forgets what was loaded: the next view reads the store again. */
   invalidate(): void {
     this.graphEntry = undefined;
     this.scoresEntry = undefined;
+    this.flagsEntry = undefined;
   }
 
   private fresh<T>(

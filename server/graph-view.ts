@@ -7,7 +7,7 @@
 import { append } from '../core/collections.js';
 import type { TrustGraph } from '../trust/load.js';
 import { displayName } from '../shared/names.js';
-import type { SerializedGraph } from '../shared/wire-types.js';
+import type { FlagSeverity, SerializedGraph } from '../shared/wire-types.js';
 
 export type Layer = 'deps' | 'people' | 'repos' | 'orgs' | 'contributors';
 
@@ -19,7 +19,13 @@ export type { SerializedGraph };
 export function graphView(
   graph: TrustGraph,
   root: string,
-  options: { depth: number; layers: readonly Layer[]; limit: number },
+  options: {
+    depth: number;
+    layers: readonly Layer[];
+    limit: number;
+    /** The worst stored flag severity of the flagged versions; a version's node carries it. */
+    flagSeverity?: ReadonlyMap<string, FlagSeverity> | undefined;
+  },
 ): SerializedGraph {
   const out: SerializedGraph = {
     attributes: { root, truncated: false },
@@ -64,7 +70,11 @@ export function graphView(
   for (const edge of graph.resolves.values()) append(children, edge.from, edge.to);
   const version = (key: string): Record<string, string | number | boolean | null> => {
     const v = graph.versions.get(key);
-    return { trust: v?.trust ?? null, reach: v?.reach ?? null };
+    return {
+      trust: v?.trust ?? null,
+      reach: v?.reach ?? null,
+      flagSeverity: options.flagSeverity?.get(key) ?? null,
+    };
   };
   const stored = (key: string): Record<string, number | null> => ({
     trust: graph.storedTrust.get(key) ?? null,

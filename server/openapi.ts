@@ -40,6 +40,43 @@ export function openApi(version: string): Record<string, unknown> {
             },
           },
         },
+        Flag: {
+          type: 'object',
+          description:
+            'a change flag of a version (docs/trust-model.md); evidence holds registry text: show it as text',
+          required: ['id', 'severity', 'evidence', 'since'],
+          properties: {
+            id: { type: 'string' },
+            severity: { type: 'string', enum: ['high', 'medium', 'low', 'info'] },
+            evidence: { type: 'string', maxLength: 2000 },
+            since: { type: 'string', description: 'ISO time the flag holds from' },
+          },
+        },
+        TimelineRelease: {
+          type: 'object',
+          description:
+            'one release; null means the registry did not say; the *Added/*Removed lists compare it with the release before it',
+          properties: {
+            key: { type: 'string' },
+            version: { type: 'string' },
+            publishedAt: { type: 'string' },
+            publishers: { type: ['array', 'null'], items: { type: 'string' } },
+            maintainers: { type: ['array', 'null'], items: { type: 'string' } },
+            maintainersAdded: { type: 'array', items: { type: 'string' } },
+            maintainersRemoved: { type: 'array', items: { type: 'string' } },
+            installScripts: { type: ['array', 'null'], items: { type: 'string' } },
+            installScriptsAdded: { type: 'array', items: { type: 'string' } },
+            dependenciesAdded: { type: 'array', items: { type: 'string' } },
+            dependenciesRemoved: { type: 'array', items: { type: 'string' } },
+            provenance: { type: ['boolean', 'null'] },
+            trustedPublisher: { type: ['boolean', 'null'] },
+            flagSeverity: {
+              type: ['string', 'null'],
+              enum: ['high', 'medium', 'low', 'info', null],
+            },
+            flagIds: { type: 'array', items: { type: 'string' } },
+          },
+        },
       },
     },
     security: [{ bearer: [] }, {}],
@@ -67,10 +104,24 @@ export function openApi(version: string): Record<string, unknown> {
       },
       '/api/nodes/{key}': {
         get: {
-          summary: "a node's properties, scores, explanation and neighbours",
+          summary:
+            "a node's properties, scores, explanation, change flags (worst first; a package's are its selected version's) and neighbours",
           parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
-            '200': { description: 'the node' },
+            '200': {
+              description: 'the node',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      key: { type: 'string' },
+                      flags: { type: 'array', items: { $ref: '#/components/schemas/Flag' } },
+                    },
+                  },
+                },
+              },
+            },
             '404': { description: 'no such node' },
             ...errors,
           },
@@ -87,13 +138,73 @@ export function openApi(version: string): Record<string, unknown> {
               schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
             },
           ],
-          responses: { '200': { description: 'chokepoints' }, ...errors },
+          responses: {
+            '200': {
+              description:
+                "chokepoints: each row with its version's change flags (flags, worst first) and flagSeverity (the worst, or null)",
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      chokepoints: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            key: { type: 'string' },
+                            flags: { type: 'array', items: { $ref: '#/components/schemas/Flag' } },
+                            flagSeverity: {
+                              type: ['string', 'null'],
+                              enum: ['high', 'medium', 'low', 'info', null],
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/api/packages/{key}/timeline': {
+        get: {
+          summary:
+            "a package's releases over time, oldest first (the newest 500 at most): publisher, maintainers, install scripts, dependencies added, provenance, flags",
+          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: '{key, releases, total, truncated}',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      key: { type: 'string' },
+                      releases: {
+                        type: 'array',
+                        maxItems: 500,
+                        items: { $ref: '#/components/schemas/TimelineRelease' },
+                      },
+                      total: { type: 'integer' },
+                      truncated: { type: 'boolean' },
+                    },
+                  },
+                },
+              },
+            },
+            '404': { description: 'no such package' },
+            ...errors,
+          },
         },
       },
       '/api/graph': {
         get: {
           summary:
-            "a root's supply chain in graphology's serialization format, with starting positions",
+            "a root's supply chain in graphology's serialization format, with starting positions; a version node's flagSeverity is its worst stored change flag (or null)",
           parameters: [
             { name: 'root', in: 'query', required: true, schema: { type: 'string' } },
             {

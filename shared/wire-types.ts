@@ -33,12 +33,70 @@ export interface BoundedPath {
   pathTruncated: boolean;
 }
 
+/** How bad a change flag is (trust/flag-params.ts); a version's `flagSeverity` is its worst. */
+export type FlagSeverity = 'high' | 'medium' | 'low' | 'info';
+
+/**
+ * One change flag of a version as the wire carries it (`GET /api/nodes/:key`, chokepoint rows,
+ * `trustmap explain --json`): from the stored explanation, worst first. `evidence` names the
+ * change in words; it holds registry text (names, versions, script text): show it as text only.
+ */
+export interface WireFlag {
+  id: string;
+  severity: FlagSeverity;
+  evidence: string;
+  /** When the flag holds from: the release's upload time (ISO). */
+  since: string;
+}
+
 /**
  * One chokepoint of a ranking. Its `path` is the shortest dependency path from the root, or just
  * the version without a root.
  */
 export interface ChokepointRow extends BoundedPath, VersionScores {
   key: string;
+  /** The version's stored change flags, worst first; [] when it has none. */
+  flags: WireFlag[];
+  /** The worst of `flags`; null when it has none. */
+  flagSeverity: FlagSeverity | null;
+}
+
+/** One release of a package's timeline (`GET /api/packages/:key/timeline`). */
+export interface TimelineRelease {
+  key: string;
+  version: string;
+  publishedAt: string;
+  /** Person keys of who published it; null when the registry did not say. */
+  publishers: string[] | null;
+  /** Person keys of its manifest's maintainers; null when unknown. */
+  maintainers: string[] | null;
+  /** Maintainers added and removed since the previous release (both [] when either is unknown). */
+  maintainersAdded: string[];
+  maintainersRemoved: string[];
+  /** preinstall, install, postinstall present; null when unknown. */
+  installScripts: string[] | null;
+  /** Install scripts that the previous release did not have. */
+  installScriptsAdded: string[];
+  /** Dependencies ("name@range") whose name the previous release did not depend on. */
+  dependenciesAdded: string[];
+  /** Dependency names the previous release had and this one does not. */
+  dependenciesRemoved: string[];
+  provenance: boolean | null;
+  trustedPublisher: boolean | null;
+  /** The worst stored change flag of this release; null when it has none or is not scored. */
+  flagSeverity: FlagSeverity | null;
+  /** Its stored change flags' ids, worst first. */
+  flagIds: string[];
+}
+
+/** A package's releases over time, oldest first (`GET /api/packages/:key/timeline`). */
+export interface PackageTimelineAnswer {
+  key: string;
+  releases: TimelineRelease[];
+  /** How many releases with a publish time the package has. */
+  total: number;
+  /** True when only the newest `releases.length` of `total` are listed. */
+  truncated: boolean;
 }
 
 /** The scoring run an answer's numbers come from (`trustmap score`, stored on the nodes). */

@@ -9,7 +9,7 @@ import type { Config } from '../core/config.js';
 import { InvalidInputError, NotFoundError } from '../core/errors.js';
 import { buildCsr } from './csr.js';
 import { boundedPathTo, findRoot, forwardGraph, shortestPaths, type PathTree } from './closure.js';
-import type { ScoredGraph } from './stored-scores.js';
+import type { ScoredGraph, StoredFlags } from './stored-scores.js';
 
 import type {
   AnswerLimits,
@@ -53,11 +53,17 @@ function keyedPath(
   return { ...bounded, path: bounded.path.map((j) => result.nodes[j] as string) };
 }
 
-/** Versions with dependents, most fragile first, within a root's closure when one is given. */
-export function chokepoints(
+/** Reads the stored flags of the flagged versions among `keys` (trust/stored-scores.ts). */
+export type FlagReader = (keys: readonly string[]) => Promise<ReadonlyMap<string, StoredFlags>>;
+
+/**
+ * Versions with dependents, most fragile first, within a root's closure when one is given; each
+ * row carries its version's stored change flags, read for the listed rows only.
+ */
+export async function chokepoints(
   result: ScoredGraph,
-  options: { root?: string | undefined; limits: AnswerLimits },
-): ChokepointsAnswer {
+  options: { root?: string | undefined; limits: AnswerLimits; flagsOf: FlagReader },
+): Promise<ChokepointsAnswer> {
   const { limits } = options;
   const root = options.root === undefined ? undefined : rootIndex(result.nodes, options.root);
   const tree = root === undefined ? undefined : shortestPaths(forwardGraph(result), [root]);
@@ -88,7 +94,9 @@ export function chokepoints(
   };
   const budget = new ByteBudget(limits.bytes, answer);
   let pathCut = false;
-  for (const i of ranked.slice(0, limits.rows)) {
+  const listed = ranked.slice(0, limits.rows);
+  const flags = await options.flagsOf(listed.map((i) => result.nodes[i] as string));
+  for (const i of listed) {
     const key = result.nodes[i] as string;
     const score = result.versions.get(key);
     if (score === undefined) continue;
@@ -106,6 +114,8 @@ export function chokepoints(
       trust: round(score.trust),
       fragility: round(score.fragility),
       ...path,
+      flags: flags.get(key)?.flags ?? [],
+      flagSeverity: flags.get(key)?.flagSeverity ?? null,
     };
     if (!budget.take(row)) break;
     answer.chokepoints.push(row);

@@ -8,6 +8,8 @@ import type { EdgeList } from './csr.js';
 import { indexDependencies } from './dependency-graph.js';
 import type { ScoringRun, TrustGraph } from './load.js';
 import type { VersionScores } from '../shared/scores.js';
+import type { FlagSeverity, WireFlag } from '../shared/wire-types.js';
+import type { GraphStore } from '../graph/store.js';
 
 /** A version's stored scores, as the reports read them. */
 export type ReportScore = VersionScores;
@@ -69,4 +71,81 @@ export function requireStoredAnchors(
     `the stored scores (${scoring.scoredAt}) were computed with the anchors ${scoring.anchors.join(', ') || '(none in the graph)'}: ` +
       `run "trustmap score --anchor ${anchors.join(' ')}" first to rank with others`,
   );
+}
+
+const SEVERITIES: readonly FlagSeverity[] = ['high', 'medium', 'low', 'info'];
+/** The most flags one version's answer carries, and the longest evidence sentence. */
+const MAX_FLAGS = 50;
+const MAX_EVIDENCE = 2000;
+
+/** A stored severity, or null when it is none of the four. */
+export function flagSeverityOf(value: unknown): FlagSeverity | null {
+  return SEVERITIES.find((s) => s === value) ?? null;
+}
+
+/**
+ * The change flags of a stored explanation (the `explanation` property's JSON text, or the parsed
+ * object), worst first as stored; [] when there is none or it holds none. Malformed entries are
+ * left out, and the list and each sentence are capped.
+ */
+export function storedFlags(explanation: unknown): WireFlag[] {
+  let doc = explanation;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [];
+  const flags = (doc as { flags?: unknown }).flags;
+  if (!Array.isArray(flags)) return [];
+  const out: WireFlag[] = [];
+  for (const flag of flags as unknown[]) {
+    if (out.length >= MAX_FLAGS) break;
+    if (typeof flag !== 'object' || flag === null) continue;
+    const { id, severity, evidence, since } = flag as Record<string, unknown>;
+    const level = flagSeverityOf(severity);
+    if (typeof id !== 'string' || level === null || typeof evidence !== 'string') continue;
+    out.push({
+      id: id.slice(0, 100),
+      severity: level,
+      evidence: evidence.slice(0, MAX_EVIDENCE),
+      since: typeof since === 'string' ? since.slice(0, 40) : '',
+    });
+  }
+  return out;
+}
+
+/** A version's stored flags and their worst severity. */
+export interface StoredFlags {
+  flags: WireFlag[];
+  flagSeverity: FlagSeverity | null;
+}
+
+/** The stored flags of the flagged versions among `keys` (the others have none). */
+export async function readVersionFlags(
+  store: GraphStore,
+  keys: readonly string[],
+): Promise<Map<string, StoredFlags>> {
+  const out = new Map<string, StoredFlags>();
+  if (keys.length === 0) return out;
+  for (const row of await store.read('version-flags', { keys: [...keys] })) {
+    if (typeof row.key !== 'string') continue;
+    out.set(row.key, {
+      flags: storedFlags(row.explanation),
+      flagSeverity: flagSeverityOf(row.flagSeverity),
+    });
+  }
+  return out;
+}
+
+/** The worst flag severity of every flagged version, by key (what the graph view marks). */
+export async function readFlagSeverities(store: GraphStore): Promise<Map<string, FlagSeverity>> {
+  const out = new Map<string, FlagSeverity>();
+  for (const row of await store.read('flagged-versions')) {
+    const severity = flagSeverityOf(row.flagSeverity);
+    if (typeof row.key === 'string' && severity !== null) out.set(row.key, severity);
+  }
+  return out;
 }

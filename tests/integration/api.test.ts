@@ -11,11 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../graph/store.js';
 import { assertSafeBinding } from '../../server/auth.js';
 import { loadTrustGraph } from '../../trust/load.js';
-import { computeScores } from '../../trust/score.js';
+import { computeScores, type ScoreResult } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { listenApi, type TestApi } from '../helpers/api-server.js';
 import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
+import {
+  addFlaggedPackuments,
+  FLAG_CONSUMER,
+  FLAGGED_PACKAGE,
+  FLAGGED_VERSION,
+  HOSTILE_SCRIPT,
+} from '../helpers/flagged-packuments.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { ingestedStore } from '../helpers/fixture-store.js';
 import { tempDir } from '../helpers/temp.js';
@@ -24,6 +31,8 @@ let registry: FixtureRegistry;
 let pypi: FixturePyPi;
 let store: GraphStore;
 let cleanup: () => void;
+/** The scores the engine computed and the API serves (stored with writeScores). */
+let scores: ScoreResult;
 const apis: TestApi[] = [];
 
 async function serve(token?: string, clientDir?: string): Promise<string> {
@@ -47,15 +56,13 @@ beforeAll(async () => {
     'dist-tags': { latest: '1.0.0' },
     versions: { '1.0.0': { name: 'evil-description', version: '1.0.0' } },
   });
+  addFlaggedPackuments(registry);
   ({ store, cleanup } = await ingestedStore(
-    ['npm:yargs@16.1.0', 'npm:evil-description'],
+    ['npm:yargs@16.1.0', 'npm:evil-description', FLAG_CONSUMER],
     registry.url,
   ));
-  await writeScores(
-    store,
-    computeScores(await loadTrustGraph(store), { anchors: ['org:github:yargs'] }),
-    new Date().toISOString(),
-  );
+  scores = computeScores(await loadTrustGraph(store), { anchors: ['org:github:yargs'] });
+  await writeScores(store, scores, new Date().toISOString());
   base = await serve();
 });
 afterAll(async () => {
@@ -135,6 +142,94 @@ describe('the API', () => {
     expect(
       (await get(`${base}/api/nodes/${encodeURIComponent('pkg:npm/nothing')}`)).body,
     ).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it("gives a node's change flags as the engine computed them, and chokepoint rows carry them", async () => {
+    const wire = (key: string) =>
+      (scores.versions.get(key)?.flags ?? []).map(({ id, severity, evidence, since }) => ({
+        id,
+        severity,
+        evidence,
+        since,
+      }));
+    // Every flagged version the engine found, a low one of the yargs closure and the high one.
+    const flagged = [...scores.versions.values()].filter((v) => v.flags.length > 0);
+    expect(flagged.map((v) => v.key)).toEqual(
+      expect.arrayContaining([FLAGGED_VERSION, 'pkg:npm/color-name@1.1.4']),
+    );
+    for (const { key } of flagged) {
+      const { body } = await get(`${base}/api/nodes/${encodeURIComponent(key)}`);
+      expect(body.flags, key).toEqual(wire(key));
+    }
+    const high = wire(FLAGGED_VERSION);
+    expect(high[0]).toMatchObject({ id: 'install-script-added', severity: 'high' });
+    expect(high[0]?.evidence).toContain(HOSTILE_SCRIPT);
+    // A package's flags are its selected version's; an unflagged or unscored node has [].
+    expect(
+      (await get(`${base}/api/nodes/${encodeURIComponent(FLAGGED_PACKAGE)}`)).body.flags,
+    ).toEqual(high);
+    expect(
+      (await get(`${base}/api/nodes/${encodeURIComponent('pkg:npm/yargs@16.1.0')}`)).body.flags,
+    ).toEqual(wire('pkg:npm/yargs@16.1.0'));
+    expect(
+      (await get(`${base}/api/nodes/${encodeURIComponent('person:npm:bcoe')}`)).body.flags,
+    ).toEqual([]);
+
+    const ranked = await get(`${base}/api/chokepoints?limit=1000`);
+    const rows = ranked.body.chokepoints as {
+      key: string;
+      flags: unknown[];
+      flagSeverity: unknown;
+    }[];
+    const row = rows.find((r) => r.key === FLAGGED_VERSION);
+    expect(row).toMatchObject({ flags: high, flagSeverity: 'high' });
+    for (const r of rows) {
+      expect(r.flags, r.key).toEqual(wire(r.key));
+      expect(r.flagSeverity, r.key).toBe(wire(r.key)[0]?.severity ?? null);
+    }
+    // The graph view marks the flagged versions with their worst severity.
+    const graph = await get(`${base}/api/graph?root=${FLAG_CONSUMER}&layers=deps`);
+    const nodes = graph.body.nodes as { key: string; attributes: { flagSeverity: unknown } }[];
+    expect(nodes.find((n) => n.key === FLAGGED_VERSION)?.attributes.flagSeverity).toBe('high');
+    expect(
+      nodes.find((n) => n.key === 'pkg:npm/flag-consumer@2.0.0')?.attributes.flagSeverity,
+    ).toBe(wire('pkg:npm/flag-consumer@2.0.0')[0]?.severity ?? null);
+  });
+
+  it("gives a package's releases over time: publisher, install scripts, dependencies added, flags", async () => {
+    const { status, body } = await get(
+      `${base}/api/packages/${encodeURIComponent(FLAGGED_PACKAGE)}/timeline`,
+    );
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ key: FLAGGED_PACKAGE, total: 2, truncated: false });
+    const releases = body.releases as Record<string, unknown>[];
+    expect(releases.map((r) => r.version)).toEqual(['1.0.0', '1.0.1']);
+    expect(releases[0]).toMatchObject({
+      publishedAt: '2019-01-01T00:00:00.000Z',
+      publishers: ['person:npm:victim-dev'],
+      installScripts: [],
+      flagSeverity: null,
+      flagIds: [],
+    });
+    expect(releases[1]).toMatchObject({
+      key: FLAGGED_VERSION,
+      installScripts: ['preinstall'],
+      installScriptsAdded: ['preinstall'],
+      dependenciesAdded: ['ansi-regex@^5.0.0'],
+      dependenciesRemoved: [],
+      flagSeverity: 'high',
+      flagIds: (scores.versions.get(FLAGGED_VERSION)?.flags ?? []).map((f) => f.id),
+    });
+    // yargs's releases in the fixture: oldest first, each with a publish time.
+    const yargs = await get(`${base}/api/packages/${encodeURIComponent('pkg:npm/yargs')}/timeline`);
+    const times = (yargs.body.releases as { publishedAt: string }[]).map((r) => r.publishedAt);
+    expect(times.length).toBeGreaterThan(10);
+    expect(times).toEqual([...times].sort());
+    expect(yargs.body.total).toBe(times.length);
+    const version = await get(
+      `${base}/api/packages/${encodeURIComponent(FLAGGED_VERSION)}/timeline`,
+    );
+    expect(version.body).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
   it('ranks chokepoints under a root', async () => {
@@ -337,6 +432,7 @@ describe('the API', () => {
         '/api/health',
         '/api/search',
         '/api/nodes/{key}',
+        '/api/packages/{key}/timeline',
         '/api/chokepoints',
         '/api/investigations',
         '/api/cypher',
