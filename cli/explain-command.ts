@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../core/errors.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
+import { storedFlags } from '../trust/stored-scores.js';
 import type { CommandContext } from './context.js';
 import { cell } from './output.js';
 
@@ -11,7 +12,7 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
     .command('explain')
     .description('say in words why a package, version or person has its score')
     .argument('<key>', 'a node key: pkg:npm/express, pkg:npm/express@5.1.0, person:npm:...')
-    .option('--json', 'print the stored explanation')
+    .option('--json', 'print the stored explanation, with its change flags as `flags` ([] if none)')
     .action(async (key: string, options: { json?: boolean }) => {
       await context.withStore(async (store) => {
         const node = await store.node(key);
@@ -21,7 +22,10 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
           throw new NotFoundError(`${key} has no score yet: run "trustmap score"`);
         const explanation = JSON.parse(raw) as Record<string, unknown>;
         if (options.json === true) {
-          io.out(JSON.stringify(explanation, null, 2) + '\n');
+          // `flags` as the API gives it: a person's or organisation's explanation has none.
+          io.out(
+            JSON.stringify({ ...explanation, flags: storedFlags(explanation) }, null, 2) + '\n',
+          );
           return;
         }
         if (explanation.metric === 'E') {

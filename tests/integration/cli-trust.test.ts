@@ -2,6 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import {
+  addFlaggedPackuments,
+  FLAG_CONSUMER,
+  FLAGGED_PACKAGE,
+  FLAGGED_VERSION,
+} from '../helpers/flagged-packuments.js';
 import { tempDir } from '../helpers/temp.js';
 
 let registry: FixtureRegistry;
@@ -86,6 +92,25 @@ describe('trustmap trust commands', () => {
     expect(json.anchors).toEqual(['org:github:yargs']);
   });
 
+  it('gives the stored change flags with explain --json, [] for a person', async () => {
+    const json = JSON.parse(
+      (await trustmap(['explain', 'pkg:npm/color-name@1.1.4', '--json'])).stdout,
+    ) as { flags: { id: string; severity: string; evidence: string; since: string }[] };
+    expect(json.flags).toEqual([
+      expect.objectContaining({ id: 'dormant-then-release', severity: 'low' }),
+    ]);
+    expect(Object.keys(json.flags[0] ?? {}).sort()).toEqual([
+      'evidence',
+      'id',
+      'severity',
+      'since',
+    ]);
+    const person = JSON.parse(
+      (await trustmap(['explain', 'person:npm:isaacs', '--json'])).stdout,
+    ) as { flags: unknown[] };
+    expect(person.flags).toEqual([]);
+  });
+
   it('shows what one compromised account reaches', async () => {
     const result = await trustmap([
       'whatif',
@@ -105,5 +130,47 @@ describe('trustmap trust commands', () => {
       'pkg:npm/rimraf@3.0.2',
     );
     expect((await trustmap(['whatif', '--compromise', 'person:npm:nobody'])).code).toBe(2);
+  });
+});
+
+describe('trustmap on a closure with a high change flag', () => {
+  let flagged: { dir: string; cleanup: () => void };
+  const run = (args: string[]) => runCli(args, flagged.dir, { NPM_REGISTRY: registry.url });
+  beforeAll(async () => {
+    addFlaggedPackuments(registry);
+    flagged = tempDir('trustmap-cli-flags-');
+    expect((await run(['ingest', FLAG_CONSUMER, '--no-repos'])).code).toBe(0);
+    expect((await run(['score'])).code).toBe(0);
+  });
+  afterAll(() => {
+    flagged.cleanup();
+  });
+
+  it('explains the flag first, and --json carries it for the version and its package', async () => {
+    const text = await run(['explain', FLAGGED_VERSION]);
+    expect(text.stdout).toMatch(/\(own 0\.\d\d\): high install-script-added: adds preinstall/);
+    for (const key of [FLAGGED_VERSION, FLAGGED_PACKAGE]) {
+      const json = JSON.parse((await run(['explain', key, '--json'])).stdout) as {
+        flags: { id: string; severity: string }[];
+      };
+      expect(json.flags[0], key).toMatchObject({ id: 'install-script-added', severity: 'high' });
+    }
+  });
+
+  it('chokepoints rows carry the flags, and the table marks a high one with !', async () => {
+    const json = JSON.parse((await run(['chokepoints', '--json'])).stdout) as {
+      chokepoints: { key: string; flags: { id: string }[]; flagSeverity: string | null }[];
+    };
+    const row = json.chokepoints.find((r) => r.key === FLAGGED_VERSION);
+    expect(row?.flagSeverity).toBe('high');
+    expect(row?.flags[0]?.id).toBe('install-script-added');
+    const table = (await run(['chokepoints'])).stdout.split('\n');
+    expect(table.find((l) => l.includes('pkg:npm/flag-victim@1.0.1'))).toMatch(
+      /^! install-script-added\s+pkg:npm\/flag-victim@1\.0\.1 /,
+    );
+    // A row without a high flag has no mark.
+    expect(table.filter((l) => l.startsWith('!'))).toHaveLength(
+      json.chokepoints.filter((r) => r.flagSeverity === 'high').length,
+    );
   });
 });
