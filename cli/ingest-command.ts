@@ -8,7 +8,7 @@ import { parseRootSpec } from '../ingest/spec.js';
 import { createLogger } from '../core/log.js';
 import { ingestPlan, type IngestOptions } from '../pipeline/plan.js';
 import type { CommandContext } from './context.js';
-import { EXIT, ExitCode, positiveInt, wholeNumber } from './io.js';
+import { EXIT, ExitCode, isoInstant, positiveInt, wholeNumber } from './io.js';
 import { showStatus } from './ingest-status.js';
 import { describeSummary } from './output.js';
 import { describeAdvisories, describeRepositories, runWithProgress } from './stage-output.js';
@@ -18,6 +18,7 @@ interface IngestCliOptions {
   queue?: string;
   status?: string | true;
   depth?: number;
+  asOf?: Date;
   dev?: boolean;
   registry?: string;
   concurrency?: number;
@@ -50,6 +51,7 @@ export function ingestOptions(
         : loadConfig({ NPM_REGISTRY: options.registry }, context.io.cwd).npmRegistry,
     ...(options.allMarkers === true ? { pythonEnvironment: 'all' as const } : {}),
     maxDepth: options.depth,
+    asOf: options.asOf,
     dev: options.dev === true,
     concurrency: options.concurrency ?? settings.fetchConcurrency,
     workers,
@@ -77,6 +79,12 @@ export function addIngestCommand(program: Command, context: CommandContext): voi
       ).argParser(wholeNumber),
     )
     .option('--dev', "follow the roots' devDependencies too")
+    .addOption(
+      new Option(
+        '--as-of <date>',
+        'resolve npm roots as the registry stood then, as npm install --before does (later versions are not recorded)',
+      ).argParser(isoInstant),
+    )
     .option('--registry <url>', 'npm registry base URL (default: NPM_REGISTRY)')
     .addOption(
       new Option(

@@ -62,6 +62,8 @@ export interface IngestOptions {
   registry?: string | undefined;
   pythonEnvironment?: RootsInput['pythonEnvironment'];
   maxDepth?: number | undefined;
+  /** Resolve and score as the registry stood then (`--as-of`). */
+  asOf?: Date | undefined;
   dev?: boolean | undefined;
   concurrency?: number | undefined;
   workers?: RootsInput['workers'];
@@ -80,6 +82,7 @@ export function ingestPlan(
       pypiUrl: settings.pypiUrl,
       pythonEnvironment: options.pythonEnvironment,
       maxDepth: options.maxDepth,
+      asOf: options.asOf,
       dev: options.dev === true,
       concurrency: options.concurrency ?? settings.fetchConcurrency,
       writeBatchRows: settings.writeBatchRows,
@@ -89,7 +92,10 @@ export function ingestPlan(
     repositories: options.repositories ? repositoriesInput(settings, logger) : undefined,
     advisories: options.advisories ? advisoriesInput(settings, logger) : undefined,
     identities: true,
-    score: options.score,
+    score:
+      options.score === undefined || options.asOf === undefined
+        ? options.score
+        : { ...options.score, asOf: options.asOf },
     stopUnlessResolved: options.stopUnlessResolved === true,
   };
 }

@@ -2,6 +2,7 @@
  * Stage 1, resolve roots: npm and PyPI specs, lockfiles, requirements files and SBOMs resolved to
  * their closures and written, in process or (npm roots only) by BullMQ workers.
  */
+import { InvalidInputError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { ingestWithWorkers } from '../ingest/queue/distributed.js';
 import { ingest, type IngestSummary } from '../ingest/run-ingest.js';
@@ -15,6 +16,8 @@ export interface RootsInput {
   pypiUrl: string;
   pythonEnvironment?: PythonEnvironment | 'all' | undefined;
   maxDepth?: number | undefined;
+  /** npm roots resolved as the registry stood then (npm install --before). */
+  asOf?: Date | undefined;
   dev: boolean;
   concurrency: number;
   writeBatchRows: number;
@@ -38,12 +41,17 @@ export async function resolveRoots(
       ? {}
       : { pythonEnvironment: input.pythonEnvironment }),
     maxDepth: input.maxDepth,
+    asOf: input.asOf,
     dev: input.dev,
     // Identities are linked once, by the pipeline's identities stage.
     linkIdentities: false,
     ...(progress.roots === undefined ? {} : { onProgress: progress.roots }),
   };
-  if (input.workers !== undefined) return ingestWithWorkers({ ...common, ...input.workers });
+  if (input.workers !== undefined) {
+    if (input.asOf !== undefined)
+      throw new InvalidInputError('--as-of runs in-process: run it without --workers');
+    return ingestWithWorkers({ ...common, ...input.workers });
+  }
   return ingest({
     ...common,
     store: await store.get(),
