@@ -1,4 +1,8 @@
-/** The worked example of TRUST-MODEL.md section 4, every value it lists, to 1e-3. */
+/**
+ * The worked example of TRUST-MODEL.md section 4 (version 1), every value it lists, to 1e-3: local
+ * scores, PageRank, propagation, exposure and chokepoints, which v2 keeps. Its person trust T is
+ * v1's blend; v2 scores people by their record (trust-worked-example-v2.test.ts).
+ */
 import { describe, expect, it } from 'vitest';
 import { fragility, maintainerReach, reach } from '../../trust/chokepoints.js';
 import { buildUndirectedCsr } from '../../trust/csr.js';
