@@ -244,5 +244,10 @@ export function recordTagOverlap(
       tagOverlap: overlap ?? null,
       untaggedVersions: untagged.slice(0, 200).join(', '),
     });
+    // Per version too: the input of the `untagged` change flag (a release without the tag its
+    // predecessors had).
+    const missing = new Set(untagged);
+    for (const version of context.versionsOf.get(pkg) ?? [])
+      records.node('Version', `${pkg}@${version}`, { tagged: !missing.has(version) });
   }
 }

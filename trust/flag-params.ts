@@ -11,6 +11,7 @@ export const FLAG_IDS = [
   'install-script-added',
   'dependency-added',
   'provenance-dropped',
+  'untagged',
   'trusted-publishing-dropped',
   'dormant-then-release',
   'release-burst',
@@ -40,6 +41,8 @@ export const FLAG_PARAMS = {
   establishedMs: 365 * DAY_MS,
   /** A package younger than this at a release is young (young-package; a young dependency). */
   youngPackageMs: 30 * DAY_MS,
+  /** `untagged` needs this many tagged releases right before an untagged one. */
+  taggedReleases: 3,
   /** A release after this long without one is dormant-then-release. */
   dormantMs: 365 * DAY_MS,
   /** This many releases of the package (this one included) within the window is a burst. */

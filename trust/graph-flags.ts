@@ -45,6 +45,7 @@ function timelineOf(graph: TrustGraph, pkg: string, asOf: number): ReleaseFacts[
       dependencies: v.dependencies,
       provenance: v.provenance,
       trustedPublisher: v.trustedPublisher,
+      tagged: v.tagged,
     });
   }
   return releases.sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));

@@ -24,6 +24,8 @@ export interface VersionNode {
   dependencies: string[] | undefined;
   /** Published through trusted publishing (OIDC); undefined when the publisher is unknown. */
   trustedPublisher: boolean | undefined;
+  /** Whether its repository has a tag for it; undefined when the repository was not read. */
+  tagged: boolean | undefined;
   project: boolean;
   /** Stored scores of the last run, if any (for views; the engine recomputes its own). */
   trust: number | undefined;
@@ -220,6 +222,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             installScriptText: strings(p.installScriptText),
             dependencies: strings(p.dependencies),
             trustedPublisher: bool(p.trustedPublisher),
+            tagged: bool(p.tagged),
             project: p.project === true,
             trust: typeof p.trust === 'number' ? p.trust : undefined,
             reach: typeof p.reach === 'number' ? p.reach : undefined,

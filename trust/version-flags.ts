@@ -24,6 +24,8 @@ export interface ReleaseFacts {
   dependencies: string[] | undefined;
   provenance: boolean | undefined;
   trustedPublisher: boolean | undefined;
+  /** Whether its repository has a tag for it; undefined when the repository was not read. */
+  tagged?: boolean | undefined;
 }
 
 /** A package's releases up to the instant, oldest first. */
@@ -117,6 +119,7 @@ export function timelineFlags(
     installScriptAdded(release, settled, flag);
     dependencyAdded(release, settled, context, params, flag);
     provenanceDropped(release, settled, flag);
+    untaggedRelease(release, settled, params, flag);
     dormantThenRelease(release, releases[i - 1], params, flag);
     releaseBurst(releases, time, params, flag);
     if (time - created < params.youngPackageMs && i > 0) {
@@ -312,6 +315,22 @@ function provenanceDropped(
       'high',
       `published with a token, where ${base.version} came from trusted publishing`,
     );
+}
+
+function untaggedRelease(
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  params: FlagParams,
+  flag: Flagger,
+): void {
+  if (release.tagged !== false) return;
+  const known = settled.filter((r) => r.tagged !== undefined).slice(-params.taggedReleases);
+  if (known.length < params.taggedReleases || known.some((r) => r.tagged !== true)) return;
+  flag(
+    'untagged',
+    'medium',
+    `no repository tag for ${release.version}, where the ${known.length} releases before it (${known.map((r) => r.version).join(', ')}) were tagged`,
+  );
 }
 
 function dormantThenRelease(

@@ -172,6 +172,9 @@ describe('git history', () => {
       tagOverlap: 0.75,
       untaggedVersions: '2.1.0',
     });
+    // Per version, for the untagged flag.
+    expect((await store.node('pkg:npm/demo@2.1.0'))?.properties.tagged).toBe(false);
+    expect((await store.node('pkg:npm/demo@2.0.0'))?.properties.tagged).toBe(true);
 
     // The trust engine reads it: activity, tag overlap, and the bus factor from history.
     await store.upsertNodes('Version', [{ key: 'pkg:npm/app@1.0.0', props: { version: '1.0.0' } }]);

@@ -30,6 +30,7 @@ function graphOf(packages: Record<string, Release[]>): TrustGraph {
     installScriptText: undefined,
     dependencies: undefined,
     trustedPublisher: undefined,
+    tagged: undefined,
     project: key === ROOT,
     trust: undefined,
     reach: undefined,

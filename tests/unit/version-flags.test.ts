@@ -192,6 +192,24 @@ describe('change flags', () => {
     ]);
   });
 
+  it('flag a release without the tag its predecessors had, and not when tags were never read', () => {
+    const history: ReleaseFacts[] = steady().map((r) => ({ ...r, tagged: true }));
+    history.push(release('1.19.1', '2023-09-09T12:00:00.000Z', { tagged: false }));
+    const flags = timelineFlags(timeline(history), context());
+    expect(flags.get('pkg:npm/demo@1.19.1')).toEqual([
+      {
+        id: 'untagged',
+        severity: 'medium',
+        evidence:
+          'no repository tag for 1.19.1, where the 3 releases before it (1.17.0, 1.18.0, 1.19.0) were tagged',
+        since: '2023-09-09T12:00:00.000Z',
+      },
+    ]);
+    const unread = steady();
+    unread.push(release('1.19.1', '2023-09-09T12:00:00.000Z', { tagged: false }));
+    expect(timelineFlags(timeline(unread), context()).get('pkg:npm/demo@1.19.1')).toBeUndefined();
+  });
+
   it('mark young packages, but not the first release, which has nothing to change from', () => {
     const history = [
       release('0.1.0', '2023-09-05T00:00:00.000Z'),
