@@ -18,12 +18,23 @@ import type {
   ChokepointsAnswer,
   JsonValue,
   Neighbour,
+  PackageTimelineAnswer,
   Progress,
   SerializedGraph,
+  TimelineRelease,
   WhatIfAnswer,
+  WireFlag,
 } from '../../shared/wire-types.js';
 
-export type { ChokepointsAnswer, Neighbour, Progress, SerializedGraph };
+export type {
+  ChokepointsAnswer,
+  Neighbour,
+  PackageTimelineAnswer,
+  Progress,
+  SerializedGraph,
+  TimelineRelease,
+  WireFlag,
+};
 export type Json = JsonValue;
 export type Scalar = string | number | boolean | null;
 export type Chokepoint = ChokepointRow;
@@ -41,6 +52,8 @@ export interface NodeDetails {
   properties: Record<string, Json>;
   explanation: Json;
   explanationText: string | null;
+  /** The stored change flags, worst first; [] when none or not scored. */
+  flags: WireFlag[];
   neighbours: {
     byType: Record<string, { outgoing: number; incoming: number }>;
     first: Neighbour[];
@@ -124,6 +137,8 @@ export const api = {
   search: (q: string) =>
     request<{ results: SearchResult[] }>(`/api/search?${query({ q, limit: 12 })}`),
   node: (key: string) => request<NodeDetails>(`/api/nodes/${encodeURIComponent(key)}`),
+  timeline: (pkg: string) =>
+    request<PackageTimelineAnswer>(`/api/packages/${encodeURIComponent(pkg)}/timeline`),
   graph: (root: string, layers: readonly string[], limit = 50_000) =>
     request<SerializedGraph>(`/api/graph?${query({ root, layers: layers.join(','), limit })}`),
   chokepoints: (root: string | undefined, limit = 50) =>

@@ -51,3 +51,14 @@ export function sizeFor(kind: unknown, reach: unknown): number {
   const r = typeof reach === 'number' && reach > 0 ? reach : 0;
   return 4 + 3 * Math.log10(1 + r);
 }
+
+/**
+ * A version with a high change flag: a ring in this colour round the node (the trust colour
+ * stays inside), said in words in the legend and the details.
+ */
+export const FLAGGED = { colour: '#B00020', words: 'ringed: a high change flag' };
+
+/** Whether a node's attributes say its worst stored change flag is high. */
+export function isHighFlagged(attributes: Record<string, unknown>): boolean {
+  return attributes.flagSeverity === 'high';
+}

@@ -9,7 +9,7 @@ import Sigma, { DEFAULT_STYLES } from 'sigma';
 import { layerFill, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from 'sigma/rendering';
 import type { NodeDisplayData, EdgeDisplayData } from 'sigma/types';
 import type { SerializedGraph } from './api.js';
-import { DIMMED, shapeOf, sizeFor, trustColour } from './colours.js';
+import { DIMMED, FLAGGED, isHighFlagged, shapeOf, sizeFor, trustColour } from './colours.js';
 import { cameraMove } from './camera-keys.js';
 import { gexfOf, graphmlOf, pngOf } from './graph-export.js';
 import { layoutInput } from './layout-input.js';
@@ -108,8 +108,22 @@ export class GraphCanvas {
     return this.graph.order + this.graph.size > LARGE;
   }
 
-  private reduceNode(key: string, data: NodeDisplayData): Partial<NodeDisplayData> {
+  private reduceNode(key: string, node: NodeDisplayData): Partial<NodeDisplayData> {
     const focus = this.neighbourhood ?? this.highlighted;
+    // A high change flag rings the node (view state through the reducer; the data is unchanged),
+    // unless it is dimmed out of focus below.
+    const data: NodeDisplayData =
+      this.current.hasNode(key) && isHighFlagged(this.current.getNodeAttributes(key))
+        ? {
+            ...node,
+            backdropVisibility: 'visible',
+            backdropArea: 'node',
+            backdropColor: '#FFFFFF',
+            backdropPadding: 3,
+            backdropBorderColor: FLAGGED.colour,
+            backdropBorderWidth: 5,
+          }
+        : node;
     if (key === this.root && focus === undefined) return { ...data, labelVisibility: 'visible' };
     if (key === this.selected)
       return {
@@ -124,7 +138,13 @@ export class GraphCanvas {
     if (focus === undefined) return data;
     if (focus.has(key)) return { ...data, labelVisibility: 'visible', zIndex: 2 };
     if (this.large && this.highlighted === undefined) return data;
-    return { ...data, color: DIMMED, label: null, labelVisibility: 'hidden', zIndex: 0 };
+    return {
+      ...node,
+      color: DIMMED,
+      label: null,
+      labelVisibility: 'hidden',
+      zIndex: 0,
+    };
   }
 
   private reduceEdge(key: string, data: EdgeDisplayData): Partial<EdgeDisplayData> {

@@ -1,5 +1,5 @@
 /** The legend: what the colours (effective trust), the shapes (kinds) and the sizes mean. */
-import { SHAPES, TRUST_BANDS, UNSCORED } from './colours.js';
+import { FLAGGED, SHAPES, TRUST_BANDS, UNSCORED } from './colours.js';
 import { fill, h } from './dom.js';
 
 export function renderLegend(element: HTMLElement): void {
@@ -22,6 +22,13 @@ export function renderLegend(element: HTMLElement): void {
         h('li', {}, h('span', { class: `shape ${s.shape}`, 'aria-hidden': 'true' }), s.words),
       ),
     ),
+    h('p', { class: 'flag-key' }, flagRing(), FLAGGED.words),
     h('p', {}, 'Size: reach (how many versions depend on it).'),
   );
+}
+
+function flagRing(): HTMLElement {
+  const ring = h('span', { class: 'swatch ring', 'aria-hidden': 'true' });
+  ring.style.borderColor = FLAGGED.colour;
+  return ring;
 }

@@ -7,7 +7,7 @@ import { api, ApiError, type QueryResult, type SearchResult, type SerializedGrap
 import { renderChokepoints, mountWhatIf } from './chokepoints.js';
 import { mountConsole } from './console.js';
 import { toCsv } from '../../shared/csv.js';
-import { detailsEmpty, renderDetails } from './details.js';
+import { detailsEmpty, renderDetails, renderTimeline } from './details.js';
 import { byId, download, fill, h, note } from './dom.js';
 import { GraphCanvas } from './graph-canvas.js';
 import { mountIngest } from './ingest.js';
@@ -142,6 +142,17 @@ async function select(key: string): Promise<void> {
       inGraph: (k) =>
         canvas.has(k) || k.startsWith('pkg:') || k.startsWith('person:') || k.startsWith('repo:'),
     });
+    // A package's or version's releases over time, in the section the details left for them.
+    const pkg = details.labels.includes('Package')
+      ? details.key
+      : details.labels.includes('Version')
+        ? details.package?.key
+        : undefined;
+    if (pkg !== undefined) {
+      const timeline = await api.timeline(pkg).catch(() => undefined);
+      if (ticket !== selecting) return;
+      if (timeline !== undefined) renderTimeline(host, timeline);
+    }
   } catch (error) {
     if (ticket === selecting) detailsEmpty(host, failure(error), true);
   } finally {

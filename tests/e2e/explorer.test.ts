@@ -15,6 +15,17 @@ import {
   type ExplorerFixture,
 } from '../helpers/explorer-fixture.js';
 import { PACKUMENTS } from '../helpers/fixture-registry.js';
+import {
+  addFlaggedPackuments,
+  FLAG_CONSUMER,
+  FLAGGED_VERSION,
+  HOSTILE_SCRIPT,
+} from '../helpers/flagged-packuments.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores } from '../../trust/score.js';
+import { writeScores } from '../../trust/write-scores.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
@@ -333,5 +344,67 @@ describe('the explorer', () => {
       .poll(() => page.getByRole('complementary', { name: 'Details' }).textContent())
       .toMatch(/no node person:npm:nobody/);
     await shot('08-errors');
+  });
+});
+
+describe('the explorer on a closure with a high change flag', () => {
+  let flagged: ExplorerFixture;
+  beforeAll(async () => {
+    flagged = await startExplorerFixture();
+    addFlaggedPackuments(flagged.registry);
+    await ingest({
+      roots: [parseRootSpec(FLAG_CONSUMER, process.cwd())],
+      store: flagged.store,
+      registry: flagged.registry.url,
+    });
+    await writeScores(
+      flagged.store,
+      computeScores(await loadTrustGraph(flagged.store), { anchors: ['org:github:yargs'] }),
+      new Date().toISOString(),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await flagged.close();
+  });
+
+  it("rings the flagged node, and its details lead with the flag and show the package's timeline", async () => {
+    const root = 'pkg:npm/flag-consumer@2.0.0';
+    await page.goto(
+      `${flagged.url}/?root=${encodeURIComponent(root)}&node=${encodeURIComponent(FLAGGED_VERSION)}`,
+    );
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out', null, {
+      timeout: 30_000,
+    });
+    await expect.poll(detailsHeading).toBe('flag-victim@1.0.1');
+    const details = page.getByRole('complementary', { name: 'Details' });
+    const flags = details.getByRole('list', { name: 'Change flags' });
+    const first = await flags.getByRole('listitem').first().textContent();
+    expect(first).toMatch(
+      /^high install-script-added: adds preinstall at install, absent in 1\.0\.0/,
+    );
+    // The script text is registry text: shown as text, never run or parsed as HTML.
+    expect(first).toContain(HOSTILE_SCRIPT);
+    await expect(page.locator('#details script').count()).resolves.toBe(0);
+    // The flags come before the scores.
+    const headings = await details.locator('h3').allTextContents();
+    expect(headings.findIndex((t) => t.startsWith('Change flags'))).toBeLessThan(
+      headings.indexOf('Scores'),
+    );
+
+    const timeline = details.getByRole('region', { name: 'Version timeline' });
+    await expect
+      .poll(() => timeline.locator('h3').textContent(), { timeout: 10_000 })
+      .toBe('Version timeline (2 releases)');
+    const releases = await timeline.getByRole('listitem').allTextContents();
+    expect(releases).toHaveLength(2);
+    expect(releases[0]).toMatch(
+      /^2019-06-01 1\.0\.1 high install-script-added.* · by victim-dev · adds install scripts: preinstall · adds ansi-regex@\^5\.0\.0/,
+    );
+    expect(releases[1]).toBe('2019-01-01 1.0.0 by victim-dev');
+    await expect(timeline.locator('li.flagged.high').count()).resolves.toBe(1);
+    await expect(page.getByLabel('Legend').textContent()).resolves.toContain('a high change flag');
+    await shot('10-flagged-details');
+    expect(watch.problems).toEqual([]);
+    expect(watch.dialogs).toEqual([]);
   });
 });
