@@ -1,11 +1,11 @@
 /** `trustmap chokepoints`: the single points of failure, from the stored scores. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadTrustGraph } from '../trust/load.js';
 import { answerLimits, chokepoints } from '../trust/report.js';
 import { readVersionFlags, requireStoredAnchors, storedScores } from '../trust/stored-scores.js';
-import { cutBy, scoredWith } from './answer-output.js';
+import { checkAsOf, cutBy, scoredWith } from './answer-output.js';
 import type { CommandContext } from './context.js';
-import { positiveInt } from './io.js';
+import { isoInstant, positiveInt } from './io.js';
 import { table } from './output.js';
 
 export function addChokepointsCommand(program: Command, context: CommandContext): void {
@@ -22,15 +22,28 @@ export function addChokepointsCommand(program: Command, context: CommandContext)
       '--anchor <key...>',
       'check that the stored scores were computed with these anchors (rescore with "trustmap score --anchor")',
     )
+    .addOption(
+      new Option(
+        '--as-of <date>',
+        'check that the stored scores are as of this instant (score them with "trustmap score --as-of")',
+      ).argParser(isoInstant),
+    )
     .option(
       '--json',
       'print JSON: {root, chokepoints, total, truncated, limits, scoring}, as the API',
     )
     .action(
-      async (options: { root?: string; limit: number; anchor?: string[]; json?: boolean }) => {
+      async (options: {
+        root?: string;
+        limit: number;
+        anchor?: string[];
+        asOf?: Date;
+        json?: boolean;
+      }) => {
         await context.withStore(async (store, config) => {
           const result = storedScores(await loadTrustGraph(store));
           requireStoredAnchors(result.scoring, options.anchor);
+          checkAsOf(result.scoring, options.asOf);
           const answer = await chokepoints(result, {
             root: options.root,
             limits: answerLimits(config, options.limit),

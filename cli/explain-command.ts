@@ -1,9 +1,11 @@
 /** `trustmap explain`: why a package, version or person has its stored score, in words. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { NotFoundError } from '../core/errors.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { storedFlags } from '../trust/stored-scores.js';
+import { checkAsOf } from './answer-output.js';
 import type { CommandContext } from './context.js';
+import { isoInstant } from './io.js';
 import { cell } from './output.js';
 
 export function addExplainCommand(program: Command, context: CommandContext): void {
@@ -12,8 +14,14 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
     .command('explain')
     .description('say in words why a package, version or person has its score')
     .argument('<key>', 'a node key: pkg:npm/express, pkg:npm/express@5.1.0, person:npm:...')
+    .addOption(
+      new Option(
+        '--as-of <date>',
+        'check that the stored scores are as of this instant (score them with "trustmap score --as-of")',
+      ).argParser(isoInstant),
+    )
     .option('--json', 'print the stored explanation, with its change flags as `flags` ([] if none)')
-    .action(async (key: string, options: { json?: boolean }) => {
+    .action(async (key: string, options: { asOf?: Date; json?: boolean }) => {
       await context.withStore(async (store) => {
         const node = await store.node(key);
         if (node === undefined) throw new NotFoundError(`no node ${key} in the graph`);
@@ -21,6 +29,8 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
         if (typeof raw !== 'string')
           throw new NotFoundError(`${key} has no score yet: run "trustmap score"`);
         const explanation = JSON.parse(raw) as Record<string, unknown>;
+        const asOf = typeof explanation.asOf === 'string' ? explanation.asOf : undefined;
+        checkAsOf(asOf === undefined ? undefined : { asOf }, options.asOf);
         if (options.json === true) {
           // `flags` as the API gives it: a person's or organisation's explanation has none.
           io.out(
@@ -40,8 +50,18 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
             ? `; can publish into ${explanation.maintainerReach} resolved versions (${String(explanation.soleMaintainerReach)} as the only publisher)`
             : '';
         io.out(
-          `${cell(key, 200)}: trust ${value} (reputation ${String(explanation.reputation)} from anchors ${(explanation.anchors as string[]).join(', ') || 'none'})${reachText}\n`,
+          `${cell(key, 200)}: trust ${value} (${recordText(explanation.record)}reputation ${String(explanation.reputation)} from anchors ${(explanation.anchors as string[]).join(', ') || 'none'})${reachText}\n`,
         );
       });
     });
+}
+
+/** A person's record in words, from their stored explanation; empty for an organisation. */
+function recordText(record: unknown): string {
+  if (typeof record !== 'object' || record === null) return '';
+  const r = record as Record<string, unknown>;
+  if (r.known !== true) return 'record unknown: no dated release in the graph; ';
+  const years = typeof r.tenureYears === 'number' ? r.tenureYears : 0;
+  const tenure = years < 1 ? `${Math.round(years * 365.25)} days` : `${years.toFixed(1)} years`;
+  return `releasing for ${tenure}: ${String(r.releases)} releases in ${String(r.activeYears)} years, ${String(r.packages)} packages; `;
 }

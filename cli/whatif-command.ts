@@ -1,11 +1,11 @@
 /** `trustmap whatif`: what one compromised account could reach, from the stored scores. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadTrustGraph } from '../trust/load.js';
 import { answerLimits, compromise } from '../trust/report.js';
 import { storedScores } from '../trust/stored-scores.js';
-import { cutBy } from './answer-output.js';
+import { checkAsOf, cutBy } from './answer-output.js';
 import type { CommandContext } from './context.js';
-import { positiveInt } from './io.js';
+import { isoInstant, positiveInt } from './io.js';
 
 export function addWhatifCommand(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -15,11 +15,24 @@ export function addWhatifCommand(program: Command, context: CommandContext): voi
     .requiredOption('--compromise <person>', 'a person key, e.g. person:npm:someone')
     .option('--root <spec>', 'only within the closure of this root')
     .option('--limit <n>', 'how many reached versions to list', positiveInt, 10_000)
+    .addOption(
+      new Option(
+        '--as-of <date>',
+        'check that the stored scores are as of this instant (score them with "trustmap score --as-of")',
+      ).argParser(isoInstant),
+    )
     .option('--json', "print JSON (the API's answer: each path cut at the hop limit, saying so)")
     .action(
-      async (options: { compromise: string; root?: string; limit: number; json?: boolean }) => {
+      async (options: {
+        compromise: string;
+        root?: string;
+        limit: number;
+        asOf?: Date;
+        json?: boolean;
+      }) => {
         await context.withStore(async (store, config) => {
           const result = storedScores(await loadTrustGraph(store));
+          checkAsOf(result.scoring, options.asOf);
           const report = compromise(result, options.compromise, {
             root: options.root,
             limits: answerLimits(config, options.limit),

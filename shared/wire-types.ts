@@ -104,6 +104,8 @@ export interface ScoringRunInfo {
   scoredAt: string;
   /** The anchors the scores were computed with (those of the run that were in the graph). */
   anchors: string[];
+  /** The instant the scores are as of (`trustmap score --as-of`; otherwise when they ran). */
+  asOf: string;
 }
 
 /** A ranking of chokepoints (`GET /api/chokepoints`, `trustmap chokepoints --json`). */

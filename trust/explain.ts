@@ -34,11 +34,17 @@ export interface VersionExplanation {
   /** Change flags, worst first (TRUST-MODEL.md 6.2), and what they multiplied own trust by. */
   flags?: { id: string; severity: string; evidence: string; since: string }[];
   flagFactor?: number;
+  /** The instant the scores are as of (later releases did not exist for them). */
+  asOf?: string;
 }
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-export function explainVersion(score: VersionScore, anchors: string[]): VersionExplanation {
+export function explainVersion(
+  score: VersionScore,
+  anchors: string[],
+  asOf: string,
+): VersionExplanation {
   return {
     node: score.key,
     metric: 'E',
@@ -87,10 +93,15 @@ export function explainVersion(score: VersionScore, anchors: string[]): VersionE
       since,
     })),
     flagFactor: round(score.flagFactor),
+    asOf,
   };
 }
 
-export function explainPerson(score: PersonScore, anchors: string[]): Record<string, unknown> {
+export function explainPerson(
+  score: PersonScore,
+  anchors: string[],
+  asOf: string,
+): Record<string, unknown> {
   return {
     node: score.key,
     metric: 'T',
@@ -110,12 +121,14 @@ export function explainPerson(score: PersonScore, anchors: string[]): Record<str
     soleMaintainerReach: score.soleMaintainerReach,
     fragility: round(score.fragility),
     anchors,
+    asOf,
   };
 }
 
 export function explainOrganisation(
   score: OrganisationScore,
   anchors: string[],
+  asOf: string,
 ): Record<string, unknown> {
   return {
     node: score.key,
@@ -123,6 +136,7 @@ export function explainOrganisation(
     value: round(score.trust),
     reputation: round(score.reputation),
     anchors,
+    asOf,
   };
 }
 

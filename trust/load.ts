@@ -50,6 +50,8 @@ export interface ScoringRun {
   scoredAt: string;
   /** The anchors that were in the graph (the others do not change any score). */
   anchors: string[];
+  /** The instant its scores are as of (`score --as-of`; a run before v2: when it ran). */
+  asOf: string;
 }
 
 export interface TrustGraph {
@@ -141,9 +143,14 @@ function latestRun(
 ): ScoringRun | undefined {
   const scoredAt = str(p.scoredAt);
   if (scoredAt === undefined || (run !== undefined && run.scoredAt >= scoredAt)) return run;
-  const anchors = explanationOf(p)?.anchors;
+  const explanation = explanationOf(p);
+  const anchors = explanation?.anchors;
   if (!Array.isArray(anchors)) return run;
-  return { scoredAt, anchors: anchors.filter((a): a is string => typeof a === 'string') };
+  return {
+    scoredAt,
+    anchors: anchors.filter((a): a is string => typeof a === 'string'),
+    asOf: str(explanation?.asOf) ?? scoredAt,
+  };
 }
 
 function storedVersionScore(p: Record<string, JsonValue>): StoredVersionScore | undefined {

@@ -38,7 +38,7 @@ export async function writeScores(
       key: score.key,
       scores: {
         ...versionProperties(score),
-        explanation: JSON.stringify(explainVersion(score, anchors)),
+        explanation: JSON.stringify(explainVersion(score, anchors, result.asOf)),
         scoredAt,
       },
     });
@@ -51,7 +51,10 @@ export async function writeScores(
       key: pkg,
       scores: {
         ...versionProperties(score),
-        explanation: JSON.stringify({ ...explainVersion(score, anchors), version: versionKey }),
+        explanation: JSON.stringify({
+          ...explainVersion(score, anchors, result.asOf),
+          version: versionKey,
+        }),
         scoredAt,
       },
     });
@@ -63,7 +66,7 @@ export async function writeScores(
       ownTrust: p.local,
       maintainerReach: p.maintainerReach,
       fragility: p.fragility,
-      explanation: JSON.stringify(explainPerson(p, anchors)),
+      explanation: JSON.stringify(explainPerson(p, anchors, result.asOf)),
       scoredAt,
     },
   }));
@@ -71,7 +74,7 @@ export async function writeScores(
     key: o.key,
     scores: {
       trust: o.trust,
-      explanation: JSON.stringify(explainOrganisation(o, anchors)),
+      explanation: JSON.stringify(explainOrganisation(o, anchors, result.asOf)),
       scoredAt,
     },
   }));

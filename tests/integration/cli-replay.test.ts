@@ -62,6 +62,35 @@ describe('an incident replayed with --as-of', () => {
     );
   });
 
+  it('reads the stored scores only as of the instant they were scored as of', async () => {
+    const same = await trustmap(['explain', 'pkg:npm/ua-parser-js@0.7.29', '--as-of', AS_OF]);
+    expect(same.code).toBe(0);
+    const other = await trustmap([
+      'explain',
+      'pkg:npm/ua-parser-js@0.7.29',
+      '--as-of',
+      '2021-10-21',
+    ]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /the stored scores are as of 2021-10-22T12:35:00.000Z: run "trustmap score --as-of 2021-10-21T00:00:00.000Z" first/,
+    );
+    const ranked = await trustmap(['chokepoints', '--as-of', AS_OF, '--json']);
+    expect(ranked.code).toBe(0);
+    expect((JSON.parse(ranked.stdout) as { scoring: { asOf: string } }).scoring.asOf).toBe(
+      '2021-10-22T12:35:00.000Z',
+    );
+    expect(
+      (await trustmap(['whatif', '--compromise', 'person:npm:faisalman', '--as-of', '2020-01-01']))
+        .code,
+    ).toBe(2);
+    // A person's explanation says their record (the fixture keeps eight months of faisalman's).
+    const person = await trustmap(['explain', 'person:npm:faisalman']);
+    expect(person.stdout).toMatch(
+      /person:npm:faisalman: trust 0\.\d\d \(releasing for \d+ days: \d+ releases in \d+ years, 1 packages; reputation 0/,
+    );
+  });
+
   it('refuses a date that is not one, or is in the future', async () => {
     const bad = await trustmap(['score', '--as-of', 'yesterday']);
     expect(bad.code).toBe(2);
