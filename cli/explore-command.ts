@@ -30,6 +30,7 @@ export function addExploreCommand(program: Command, context: CommandContext): vo
       const ingest = ingestOptions(context, settings, specs, {
         concurrency: settings.fetchConcurrency,
         repos: options.repos,
+        ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
       });
       const plan = ingestPlan(
         settings,

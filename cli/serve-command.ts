@@ -6,19 +6,29 @@ import { createLogger } from '../core/log.js';
 import { createApp } from '../server/app.js';
 import { assertSafeBinding } from '../server/auth.js';
 import type { CommandContext } from './context.js';
-import { wholeNumber } from './io.js';
+import { loadTrustGraph } from '../trust/load.js';
+import { storedScores } from '../trust/stored-scores.js';
+import { checkAsOf } from './answer-output.js';
+import { isoInstant, wholeNumber } from './io.js';
 import { clientDir, packageVersion } from './package-info.js';
 import { untilSignal } from './signals.js';
 
 export interface ServeOptions {
   host?: string;
   port?: number;
+  asOf?: Date;
 }
 
 export const serveOptions = (command: Command): Command =>
   command
     .option('--host <host>', 'address to bind (default: TRUSTMAP_HOST)')
-    .addOption(new Option('--port <port>', 'port (default: TRUSTMAP_PORT)').argParser(wholeNumber));
+    .addOption(new Option('--port <port>', 'port (default: TRUSTMAP_PORT)').argParser(wholeNumber))
+    .addOption(
+      new Option(
+        '--as-of <date>',
+        'serve scores as of this instant: explore ingests and scores as of it; serve checks the stored scores are',
+      ).argParser(isoInstant),
+    );
 
 /** Serves the API and the built explorer on an open store; prints the address. */
 export async function serveExplorer(
@@ -76,8 +86,11 @@ export function addServeCommand(program: Command, context: CommandContext): void
   serveOptions(
     program.command('serve').description('serve the API and the browser explorer'),
   ).action(async (options: ServeOptions) => {
-    await context.withStore((store, settings) =>
-      serveExplorer(context, store, settings, options, undefined),
-    );
+    await context.withStore(async (store, settings) => {
+      // Only with --as-of: reading the stored scores of a large graph takes a while.
+      if (options.asOf !== undefined)
+        checkAsOf(storedScores(await loadTrustGraph(store)).scoring, options.asOf);
+      await serveExplorer(context, store, settings, options, undefined);
+    });
   });
 }

@@ -84,6 +84,10 @@ describe('an incident replayed with --as-of', () => {
       (await trustmap(['whatif', '--compromise', 'person:npm:faisalman', '--as-of', '2020-01-01']))
         .code,
     ).toBe(2);
+    // serve checks the same before it listens.
+    const served = await trustmap(['serve', '--port', '0', '--as-of', '2021-10-21']);
+    expect(served.code).toBe(2);
+    expect(served.stderr).toMatch(/run "trustmap score --as-of 2021-10-21T00:00:00.000Z" first/);
     // A person's explanation says their record (the fixture keeps eight months of faisalman's).
     const person = await trustmap(['explain', 'person:npm:faisalman']);
     expect(person.stdout).toMatch(
