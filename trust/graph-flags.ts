@@ -151,6 +151,26 @@ const bare = (key: string): string => key.replace(/^pkg:[a-z]+\//, '');
 const account = (key: string): string => key.replace(/^person:[a-z-]+:/, '');
 
 /**
+ * Each release with a dependency-added flag, with every version it resolves (RESOLVES_TO) of a
+ * package that flag names as added.
+ */
+function* addedDependencyVersions(
+  graph: TrustGraph,
+  flags: GraphFlags,
+  resolvedFrom: Map<string, string[]>,
+): Generator<{ key: string; added: VersionFlag; to: string }> {
+  for (const [key, list] of flags) {
+    const added = list.find((f) => f.id === 'dependency-added');
+    if (added?.packages === undefined) continue;
+    for (const to of resolvedFrom.get(key) ?? []) {
+      const pkg = graph.packageOf.get(to);
+      const name = pkg === undefined ? undefined : graph.packages.get(pkg)?.name;
+      if (name !== undefined && added.packages.includes(name)) yield { key, added, to };
+    }
+  }
+}
+
+/**
  * A young package of new accounts that another account's release has just added as a dependency
  * (flatmap-stream, pulled into event-stream) is a high flag: strangers' code enters a package
  * people depend on. A young package of new accounts nobody else pulls in stays medium.
@@ -160,45 +180,31 @@ function raisePulledInYoungPackages(
   flags: GraphFlags,
   resolvedFrom: Map<string, string[]>,
 ): void {
-  for (const [key, list] of flags) {
-    const added = list.find((f) => f.id === 'dependency-added');
-    if (added?.packages === undefined) continue;
+  for (const { key, to } of addedDependencyVersions(graph, flags, resolvedFrom)) {
     const by = graph.publishers.get(key) ?? [];
-    for (const to of resolvedFrom.get(key) ?? []) {
-      const pkg = graph.packageOf.get(to);
-      const name = pkg === undefined ? undefined : graph.packages.get(pkg)?.name;
-      const young = (flags.get(to) ?? []).find(
-        (f) => f.id === 'young-package' && f.accounts !== undefined,
-      );
-      if (name === undefined || young === undefined || !added.packages.includes(name)) continue;
-      if (young.accounts?.some((a) => by.includes(a)) === true) continue; // their own package
-      young.severity = 'high';
-      young.evidence = `${young.evidence}; pulled into ${bare(key)} by ${by.map(account).join(', ') || 'an unknown account'}`;
-    }
+    const young = (flags.get(to) ?? []).find(
+      (f) => f.id === 'young-package' && f.accounts !== undefined,
+    );
+    if (young === undefined || young.accounts?.some((a) => by.includes(a)) === true) continue;
+    young.severity = 'high';
+    young.evidence = `${young.evidence}; pulled into ${bare(key)} by ${by.map(account).join(', ') || 'an unknown account'}`;
   }
 }
 
 /**
- * A release whose added dependency resolves (RESOLVES_TO from it) to a version with a high flag
- * gets its dependency-added flag raised to high, with the dependency's own first high reason.
+ * A release whose added dependency resolves to a version with a high flag gets its
+ * dependency-added flag raised to high, with the dependency's own first high reason.
  */
 function carryDependencyFlags(
   graph: TrustGraph,
   flags: GraphFlags,
   resolvedFrom: Map<string, string[]>,
 ): void {
-  for (const [key, list] of flags) {
-    const added = list.find((f) => f.id === 'dependency-added');
-    if (added === undefined || added.severity === 'high') continue;
-    const names = new Set(added.packages ?? []);
-    for (const to of resolvedFrom.get(key) ?? []) {
-      const pkg = graph.packageOf.get(to);
-      const name = pkg === undefined ? undefined : graph.packages.get(pkg)?.name;
-      const high = (flags.get(to) ?? []).find((f) => f.severity === 'high');
-      if (name === undefined || !names.has(name) || high === undefined) continue;
-      added.severity = 'high';
-      added.evidence = `${added.evidence}; ${bare(to)} is flagged: ${high.evidence}`;
-      break;
-    }
+  for (const { added, to } of addedDependencyVersions(graph, flags, resolvedFrom)) {
+    if (added.severity === 'high') continue;
+    const high = (flags.get(to) ?? []).find((f) => f.severity === 'high');
+    if (high === undefined) continue;
+    added.severity = 'high';
+    added.evidence = `${added.evidence}; ${bare(to)} is flagged: ${high.evidence}`;
   }
 }

@@ -219,6 +219,27 @@ function newPublisher(
     );
 }
 
+type ListField = 'maintainers' | 'installScripts' | 'dependencies';
+
+/**
+ * What a list of this release holds that the settled record's last known list did not (compared
+ * by `name`), and that release; undefined when either is unknown or nothing was added.
+ */
+function addedSince(
+  release: ReleaseFacts,
+  settled: readonly ReleaseFacts[],
+  field: ListField,
+  name: (item: string) => string = (item) => item,
+): { base: ReleaseFacts; added: string[] } | undefined {
+  const base = lastKnown(settled, (r) => r[field] !== undefined);
+  const now = release[field];
+  const then = base?.[field];
+  if (now === undefined || base === undefined || then === undefined) return undefined;
+  const before = new Set(then.map(name));
+  const added = now.filter((item) => !before.has(name(item)));
+  return added.length === 0 ? undefined : { base, added };
+}
+
 function maintainersChanged(
   release: ReleaseFacts,
   settled: readonly ReleaseFacts[],
@@ -226,11 +247,9 @@ function maintainersChanged(
   params: FlagParams,
   flag: Flagger,
 ): void {
-  const base = lastKnown(settled, (r) => r.maintainers !== undefined);
-  if (release.maintainers === undefined || base?.maintainers === undefined) return;
-  const before = new Set(base.maintainers);
-  const added = release.maintainers.filter((m) => !before.has(m));
-  if (added.length === 0) return;
+  const change = addedSince(release, settled, 'maintainers');
+  if (change === undefined) return;
+  const { base, added } = change;
   const publishing = added.filter((m) => release.publishers?.includes(m) === true);
   const fresh = publishing.filter((m) => !established(m, release, context, params));
   flag(
@@ -245,11 +264,9 @@ function installScriptAdded(
   settled: readonly ReleaseFacts[],
   flag: Flagger,
 ): void {
-  const base = lastKnown(settled, (r) => r.installScripts !== undefined);
-  if (release.installScripts === undefined || base?.installScripts === undefined) return;
-  const before = new Set(base.installScripts);
-  const added = release.installScripts.filter((s) => !before.has(s));
-  if (added.length === 0) return;
+  const change = addedSince(release, settled, 'installScripts');
+  if (change === undefined) return;
+  const { base, added } = change;
   const text = (release.installScriptText ?? []).filter((t) =>
     added.some((s) => t.startsWith(`${s}:`)),
   );
@@ -267,11 +284,9 @@ function dependencyAdded(
   params: FlagParams,
   flag: Flagger,
 ): void {
-  const base = lastKnown(settled, (r) => r.dependencies !== undefined);
-  if (release.dependencies === undefined || base?.dependencies === undefined) return;
-  const before = new Set(base.dependencies.map(dependencyName));
-  const added = release.dependencies.filter((d) => !before.has(dependencyName(d)));
-  if (added.length === 0) return;
+  const change = addedSince(release, settled, 'dependencies', dependencyName);
+  if (change === undefined) return;
+  const { base, added } = change;
   const time = at(release.publishedAt);
   const young: string[] = [];
   for (const dependency of added) {
