@@ -3,14 +3,12 @@
  * its maintainer's account was hijacked (tests/fixtures/incidents/ua-parser-js), ingested and
  * scored `--as-of` that instant through the real CLI and a registry on loopback.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { serveIncident } from '../helpers/incidents.js';
 import { tempDir } from '../helpers/temp.js';
 
-const FOLDER = path.resolve(import.meta.dirname, '../fixtures/incidents/ua-parser-js');
 const AS_OF = '2021-10-22T12:35:00Z';
 
 let registry: FixtureRegistry;
@@ -20,12 +18,7 @@ const trustmap = (args: string[]): Promise<CliResult> =>
 
 beforeAll(async () => {
   registry = await startFixtureRegistry();
-  for (const file of fs.readdirSync(FOLDER).filter((f) => f !== 'incident.json')) {
-    const document = JSON.parse(fs.readFileSync(path.join(FOLDER, file), 'utf8')) as {
-      name: string;
-    };
-    registry.overrides.set(document.name, document);
-  }
+  serveIncident(registry, 'ua-parser-js');
   work = tempDir('trustmap-cli-replay-');
 });
 afterAll(async () => {

@@ -7,7 +7,6 @@
  * replaced (0.15 of own trust or more) with an explanation that names the change.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
@@ -17,16 +16,7 @@ import { computeScores, type ScoreResult } from '../../trust/score.js';
 import type { VersionFlag } from '../../trust/version-flags.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempStore } from '../helpers/fixture-store.js';
-
-const INCIDENTS = path.resolve(import.meta.dirname, '../fixtures/incidents');
-
-interface Incident {
-  id: string;
-  asOf: string;
-  consumer: string;
-  bad: string[];
-  predecessor: Record<string, string>;
-}
+import { INCIDENTS, readIncident, serveIncident, type Incident } from '../helpers/incidents.js';
 
 let registry: FixtureRegistry;
 beforeAll(async () => {
@@ -45,18 +35,12 @@ const key = (nameAtVersion: string): string => {
 
 /** Serves one incident's packuments, ingests its consumer as of `asOf`, scores as of then. */
 async function replay(
-  folder: string,
+  name: string,
   incident: Incident,
   asOf: Date,
   more: readonly string[] = [],
 ): Promise<{ result: ScoreResult; flags: Map<string, VersionFlag[]> }> {
-  registry.overrides.clear();
-  for (const file of fs.readdirSync(folder).filter((f) => f !== 'incident.json')) {
-    const document = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8')) as {
-      name: string;
-    };
-    registry.overrides.set(document.name, document);
-  }
+  serveIncident(registry, name);
   const { store, close } = await tempStore();
   try {
     const summary = await ingest({
@@ -96,12 +80,9 @@ describe('incident replays', () => {
 
   for (const name of folders) {
     it(`${name}: the bad releases are flagged high and score below the release they replaced`, async () => {
-      const folder = path.join(INCIDENTS, name);
-      const incident = JSON.parse(
-        fs.readFileSync(path.join(folder, 'incident.json'), 'utf8'),
-      ) as Incident;
+      const incident = readIncident(name);
       const asOf = new Date(incident.asOf);
-      const bad = await replay(folder, incident, asOf);
+      const bad = await replay(name, incident, asOf);
 
       for (const release of incident.bad) {
         const flags = bad.flags.get(key(release)) ?? [];
@@ -121,7 +102,7 @@ describe('incident replays', () => {
           )
           .map(([, flags]) => Date.parse(flags[0]?.since ?? '')),
       );
-      const before = await replay(folder, incident, new Date(firstChange - 1000));
+      const before = await replay(name, incident, new Date(firstChange - 1000));
 
       const figures: string[] = [];
       for (const release of incident.bad) {
@@ -165,12 +146,9 @@ describe('incident replays', () => {
   const FIXTURE_ROOTS = ['npm:rimraf', 'npm:chalk', 'npm:yargs', 'npm:has-package-exports'];
   for (const name of folders) {
     it(`${name}: long-standing maintainers rank above the replay's new accounts, none very low`, async () => {
-      const folder = path.join(INCIDENTS, name);
-      const incident = JSON.parse(
-        fs.readFileSync(path.join(folder, 'incident.json'), 'utf8'),
-      ) as Incident;
+      const incident = readIncident(name);
       const asOf = new Date(incident.asOf);
-      const { result } = await replay(folder, incident, asOf, FIXTURE_ROOTS);
+      const { result } = await replay(name, incident, asOf, FIXTURE_ROOTS);
       const people = [...result.persons.values()];
       const present = people.filter((p) => LONG_STANDING.includes(p.key));
       expect(present.length, 'long-standing maintainers in the replay').toBeGreaterThanOrEqual(3);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { TRUST_PARAMS } from '../../trust/params.js';
 import { recordScore } from '../../trust/person-record.js';
-import { flagFactor, timelineFlags, type ReleaseFacts } from '../../trust/version-flags.js';
+import { flagFactor, timelineFlags } from '../../trust/version-flags.js';
+import { release } from '../helpers/release-facts.js';
 
 const close = (actual: number | undefined, expected: number): void => {
   expect(actual).toBeDefined();
@@ -34,25 +35,6 @@ const mallory = recordScore(
 const T = (record: number): number => record + TRUST_PARAMS.eta * 0 * (1 - record);
 
 const script = { installScripts: ['preinstall'], installScriptText: ['preinstall: node setup.js'] };
-function release(
-  version: string,
-  publishedAt: string,
-  facts: Partial<ReleaseFacts> = {},
-): ReleaseFacts {
-  return {
-    key: `pkg:npm/demo@${version}`,
-    version,
-    publishedAt,
-    publishers: ['person:npm:alice'],
-    maintainers: ['person:npm:alice'],
-    installScripts: [],
-    installScriptText: [],
-    dependencies: ['left-pad@^1.0.0'],
-    provenance: false,
-    trustedPublisher: false,
-    ...facts,
-  };
-}
 const flags = timelineFlags(
   {
     key: 'pkg:npm/demo',

@@ -9,6 +9,7 @@ import {
   type PackageTimeline,
   type ReleaseFacts,
 } from '../../trust/version-flags.js';
+import { release } from '../helpers/release-facts.js';
 
 const context = (
   created: Record<string, string> = {},
@@ -19,26 +20,6 @@ const context = (
   accountSince: (person) => since[person],
   publishersOf: (pkg) => (pkg === 'pkg:npm/own-split' ? ['person:npm:alice'] : ['person:npm:eve']),
 });
-
-function release(
-  version: string,
-  publishedAt: string,
-  facts: Partial<ReleaseFacts> = {},
-): ReleaseFacts {
-  return {
-    key: `pkg:npm/demo@${version}`,
-    version,
-    publishedAt,
-    publishers: ['person:npm:alice'],
-    maintainers: ['person:npm:alice'],
-    installScripts: [],
-    installScriptText: [],
-    dependencies: ['left-pad@^1.0.0'],
-    provenance: false,
-    trustedPublisher: false,
-    ...facts,
-  };
-}
 
 function timeline(
   releases: ReleaseFacts[],
