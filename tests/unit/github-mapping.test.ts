@@ -21,6 +21,7 @@ import {
   type GitHubRepositoryDocuments,
 } from '../../ingest/sources/github/map-repository.js';
 import { FIXTURES } from '../helpers/fixture-registry.js';
+import { PYGITHUB_REPOSITORY } from '../helpers/pygithub.js';
 
 const GH = path.join(FIXTURES, 'github');
 const read = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(GH, file), 'utf8'));
@@ -70,17 +71,7 @@ describe('mapGitHubRepository', () => {
       {
         key: KEY,
         props: expect.objectContaining({
-          archived: false,
-          pushedAt: '2024-12-19T12:01:11Z',
-          stars: 7122,
-          defaultBranch: 'main',
-          contributors: 21,
-          tags: 30,
-          releases: 10,
-          commitsLast90Days: 137,
-          activeContributors12Months: 15,
-          busFactor: 1,
-          historySource: 'github-statistics',
+          ...PYGITHUB_REPOSITORY,
           historyReadAt: STATS_NOW.toISOString(),
           githubReadAt: STATS_NOW.toISOString(),
         }) as unknown,
