@@ -246,7 +246,8 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
       expect((await store.node('pkg:npm/hostile'))?.properties.description).toBe(hostile);
     });
 
-    it('answers named reads: node by key, neighbours, counts; an unknown name is an error', async () => {
+    /** express with two versions (HAS_VERSION); returns the older one. */
+    async function expressWithTwoVersions(): Promise<{ key: string; props: { version: string } }> {
       const older = { key: 'pkg:npm/express@3.0.0', props: { version: '3.0.0' } };
       await store.upsertNodes('Package', [express]);
       await store.upsertNodes('Version', [expressVersion, older]);
@@ -254,6 +255,11 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
         { from: express.key, to: expressVersion.key, props: {} },
         { from: express.key, to: older.key, props: {} },
       ]);
+      return older;
+    }
+
+    it('answers named reads: node by key, neighbours, counts; an unknown name is an error', async () => {
+      const older = await expressWithTwoVersions();
       await store.upsertRelationships('MAINTAINS', [
         { from: 'person:npm:dougwilson', to: express.key, props: { role: 'owner' } },
       ]);
@@ -345,13 +351,7 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
     });
 
     it("counts a node's relationships by type and direction; an unknown key has none", async () => {
-      const older = { key: 'pkg:npm/express@3.0.0', props: { version: '3.0.0' } };
-      await store.upsertNodes('Package', [express]);
-      await store.upsertNodes('Version', [expressVersion, older]);
-      await store.upsertRelationships('HAS_VERSION', [
-        { from: express.key, to: expressVersion.key, props: {} },
-        { from: express.key, to: older.key, props: {} },
-      ]);
+      await expressWithTwoVersions();
       await store.upsertRelationships('MAINTAINS', [
         { from: 'person:npm:dougwilson', to: express.key, props: {} },
         { from: 'person:npm:wesleytodd', to: express.key, props: {} },
