@@ -412,7 +412,9 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
     it('runs every statement of cypher/ that this store has', async () => {
       const loader = new CypherLoader();
       for (const label of NODE_LABELS) {
-        await store.upsertNodes(label, [{ key: `${label}:a`, props: { name: 'a' } }]);
+        // A dated version, so that the reads of releases over time have a row to return.
+        const dated = label === 'Version' ? { publishedAt: '2026-01-01T00:00:00.000Z' } : {};
+        await store.upsertNodes(label, [{ key: `${label}:a`, props: { name: 'a', ...dated } }]);
       }
       for (const type of RELATIONSHIP_TYPES) {
         const spec: { from: NodeLabel; to: NodeLabel; identity?: string } = RELATIONSHIPS[type];
@@ -426,13 +428,24 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
       const scoredAt = '2026-11-24T00:00:00.000Z';
       for (const label of SCORED_LABELS) {
         expect(
-          await store.writeScores(label, [{ key: `${label}:a`, scores: { trust: 0.5, scoredAt } }]),
+          await store.writeScores(label, [
+            {
+              key: `${label}:a`,
+              // A flagged version, so that the reads of flags have a row to return.
+              scores: {
+                trust: 0.5,
+                scoredAt,
+                ...(label === 'Version' ? { flagSeverity: 'high' } : {}),
+              },
+            },
+          ]),
         ).toBe(1);
         expect(await store.clearScores(label, scoredAt)).toBe(0);
       }
       const reads = loader.names('read', store.kind);
       const params = {
         key: 'Package:a',
+        keys: ['Version:a'],
         q: 'a',
         limit: 10,
         labels: [...NODE_LABELS],
