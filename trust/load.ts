@@ -97,7 +97,10 @@ export interface TrustGraph {
   hostedAt: Map<string, string>;
   ownedBy: Map<string, string>;
   affectedBy: Map<string, string[]>;
-  vulnerabilities: Map<string, { severity: string | undefined; malicious: boolean }>;
+  vulnerabilities: Map<
+    string,
+    { severity: string | undefined; malicious: boolean; published?: string | undefined }
+  >;
   /** Whether any advisory data was ingested at all: without it, "no advisory" is unknown. */
   advisoriesKnown: boolean;
   /** Stored trust of people, organisations and repositories from the last run (for views). */
@@ -267,6 +270,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
           graph.vulnerabilities.set(node.key, {
             severity: str(p.severity)?.toLowerCase(),
             malicious: p.malicious === true,
+            published: str(p.published),
           });
         }
       }

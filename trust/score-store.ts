@@ -14,7 +14,7 @@ export async function scoreFromStore(
 ): Promise<{ result: ScoreResult; source: string }> {
   const graph = await loadTrustGraph(store);
   const resolved = resolveAnchors(cwd, anchors);
-  const options = { anchors: resolved.anchors, ...(asOf === undefined ? {} : { now: asOf }) };
+  const options = { anchors: resolved.anchors, ...(asOf === undefined ? {} : { asOf }) };
   return { result: computeScores(graph, options), source: resolved.source };
 }
 

@@ -11,6 +11,7 @@ import { scoreReputation } from './anchored-reputation.js';
 import { scoreMaintainerReach, versionReach, type VersionReach } from './chokepoint-scores.js';
 import { indexDependencies } from './dependency-graph.js';
 import type { TrustGraph } from './load.js';
+import { graphAsOf } from './graph-as-of.js';
 import { flagGraph } from './graph-flags.js';
 import { scoreOwnTrust } from './own-trust.js';
 import { norm, TRUST_PARAMS } from './params.js';
@@ -60,10 +61,13 @@ function versionScores(
  * flags and the release history, which is how a replay asks "what would it have said then?".
  */
 export function computeScores(
-  graph: TrustGraph,
-  options: { anchors: readonly string[]; now?: Date },
+  loaded: TrustGraph,
+  options: { anchors: readonly string[]; now?: Date; asOf?: Date },
 ): ScoreResult {
-  const now = options.now ?? new Date();
+  // `asOf` is a replay: the graph as it stood then, maintainers as the versions of then list
+  // them; `now` only moves the clock (ages, recency) over the graph as it is.
+  const now = options.asOf ?? options.now ?? new Date();
+  const graph = graphAsOf(loaded, now, options.asOf !== undefined);
   const { nodes, dependencies, roots } = indexDependencies(graph);
   const reputation = scoreReputation(graph, options.anchors);
   const { persons, trustOf } = scorePeople(graph, reputation, now);

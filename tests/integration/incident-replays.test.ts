@@ -59,7 +59,7 @@ async function replay(
     expect(failures).toEqual([]);
     const graph = await loadTrustGraph(store);
     return {
-      result: computeScores(graph, { anchors: [], now: asOf }),
+      result: computeScores(graph, { anchors: [], asOf }),
       flags: flagGraph(graph, asOf),
     };
   } finally {
@@ -169,4 +169,29 @@ describe('incident replays', () => {
       );
     }, 90_000);
   }
+
+  it('scores as of an instant see nothing later, even when the store holds it all', async () => {
+    serveIncident(registry, 'ua-parser-js');
+    const { store, close } = await tempStore();
+    try {
+      // Ingested as the registry is now (the fixes included), scored as of before the hijack.
+      await ingest({
+        roots: [parseRootSpec('npm:ua-parser-js@*', process.cwd())],
+        store,
+        registry: registry.url,
+      });
+      const graph = await loadTrustGraph(store);
+      const asOf = new Date('2021-10-22T12:00:00.000Z');
+      const result = computeScores(graph, { anchors: [], asOf });
+      const later = [...graph.versions.values()].filter(
+        (v) => v.publishedAt !== undefined && Date.parse(v.publishedAt) > asOf.getTime(),
+      );
+      expect(later.map((v) => v.key)).toContain('pkg:npm/ua-parser-js@0.7.30');
+      for (const v of later) expect(result.versions.has(v.key), v.key).toBe(false);
+      const faisalman = result.persons.get('person:npm:faisalman');
+      expect(faisalman?.record.releases).toBe(graph.versions.size - later.length);
+    } finally {
+      await close();
+    }
+  });
 });
