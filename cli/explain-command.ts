@@ -40,7 +40,7 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
         }
         if (explanation.metric === 'E') {
           io.out(
-            `${cell(key, 200)}: ${describeExplanation(explanation as unknown as VersionExplanation)}\n`,
+            `${cell(key, 200)}: ${cell(describeExplanation(explanation as unknown as VersionExplanation), 8000)}\n`,
           );
           return;
         }

@@ -94,19 +94,29 @@ export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
   const instant = asOf.getTime();
   const flags: GraphFlags = new Map();
   const since = accountsSince(graph, instant);
+  // Who published each package by the instant, worked out once per package asked about.
+  const publishersByPackage = new Map<string, string[]>();
+  const publishersOf = (pkg: string): string[] => {
+    let list = publishersByPackage.get(pkg);
+    if (list === undefined) {
+      list = [
+        ...new Set(
+          (graph.versionsOf.get(pkg) ?? []).flatMap((v) =>
+            Date.parse(graph.versions.get(v)?.publishedAt ?? '') <= instant
+              ? (graph.publishers.get(v) ?? [])
+              : [],
+          ),
+        ),
+      ];
+      publishersByPackage.set(pkg, list);
+    }
+    return list;
+  };
   const context = (pkg: string): FlagContext => ({
     createdAt: (other) => graph.packages.get(other)?.createdAt,
     packageKey: packageKeyFor(pkg),
     accountSince: (person) => since.get(person),
-    publishersOf: (other) => [
-      ...new Set(
-        (graph.versionsOf.get(other) ?? []).flatMap((v) =>
-          Date.parse(graph.versions.get(v)?.publishedAt ?? '') <= instant
-            ? (graph.publishers.get(v) ?? [])
-            : [],
-        ),
-      ),
-    ],
+    publishersOf: (other) => publishersOf(other),
   });
   for (const pkg of graph.versionsOf.keys()) {
     const releases = timelineOf(graph, pkg, instant);

@@ -67,7 +67,12 @@ const DAY_MS = 24 * 3600 * 1000;
 const days = (ms: number): number => Math.floor(ms / DAY_MS);
 const at = (iso: string | undefined): number => (iso === undefined ? NaN : Date.parse(iso));
 const person = (key: string): string => key.replace(/^person:[a-z-]+:/, '');
-const people = (keys: readonly string[]): string => keys.map(person).join(', ');
+/** At most five items, then how many more: evidence stays a sentence, whatever a release lists. */
+const listed = (items: readonly string[]): string =>
+  items.length <= 5
+    ? items.join(', ')
+    : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
+const people = (keys: readonly string[]): string => listed(keys.map(person));
 
 /**
  * "name@range" -> name: cut at the first `@` after the first character, so a scoped name keeps
@@ -99,10 +104,16 @@ export function timelineFlags(
   const out = new Map<string, VersionFlag[]>();
   const { releases } = timeline;
   const created = at(timeline.createdAt ?? releases[0]?.publishedAt);
+  // Oldest first: the settled record of each release is a prefix, found with one pointer.
+  const times = releases.map((r) => at(r.publishedAt));
+  const bursts = burstSizes(times, params.burstWindowMs);
+  let settledCount = 0;
   for (let i = 0; i < releases.length; i++) {
     const release = releases[i] as ReleaseFacts;
-    const time = at(release.publishedAt);
-    const settled = releases.slice(0, i).filter((r) => at(r.publishedAt) <= time - params.settleMs);
+    const time = times[i] as number;
+    while (settledCount < i && (times[settledCount] as number) <= time - params.settleMs)
+      settledCount++;
+    const settled = releases.slice(0, settledCount);
     const flags: VersionFlag[] = [];
     const flag: Flagger = (id, severity, evidence, packages, accounts) => {
       flags.push({
@@ -121,7 +132,7 @@ export function timelineFlags(
     provenanceDropped(release, settled, flag);
     untaggedRelease(release, settled, params, flag);
     dormantThenRelease(release, releases[i - 1], params, flag);
-    releaseBurst(releases, time, params, flag);
+    releaseBurst(releases, bursts[i] as [number, number], params, flag);
     if (time - created < params.youngPackageMs && i > 0) {
       // A new package of a new account: nobody with a record stands behind it. Medium here;
       // high once another account's release pulls it in (graph-flags.ts).
@@ -306,11 +317,11 @@ function dependencyAdded(
     semver.minor(release.version) === semver.minor(base.version) &&
     semver.gt(release.version, base.version);
   const severity: FlagSeverity = young.length > 0 ? 'high' : patch ? 'medium' : 'info';
-  const listed = young.length > 0 ? young.join('; ') : added.join(', ');
+  const what = young.length > 0 ? listed(young) : listed(added);
   flag(
     'dependency-added',
     severity,
-    `adds ${listed}${patch ? ` in a patch release (after ${base.version})` : ` (not in ${base.version})`}`,
+    `adds ${what}${patch ? ` in a patch release (after ${base.version})` : ` (not in ${base.version})`}`,
     added.map(dependencyName),
   );
 }
@@ -368,18 +379,41 @@ function dormantThenRelease(
   );
 }
 
+/**
+ * For each release (times oldest first), the fullest window of `windowMs` that holds it, as the
+ * indexes [first, last] of the releases in it: a window starts at a release, so only the
+ * releases at most `windowMs` before it need trying. Linear in the releases of one burst.
+ */
+function burstSizes(times: readonly number[], windowMs: number): [number, number][] {
+  const end: number[] = [];
+  let j = 0;
+  for (let i = 0; i < times.length; i++) {
+    j = Math.max(j, i);
+    while (j + 1 < times.length && (times[j + 1] as number) - (times[i] as number) <= windowMs) j++;
+    end.push(j);
+  }
+  return times.map((time, i) => {
+    let best: [number, number] = [i, i];
+    for (let s = i; s >= 0 && time - (times[s] as number) <= windowMs; s--) {
+      const last = end[s] as number;
+      if (last >= i && last - s > best[1] - best[0]) best = [s, last];
+    }
+    return best;
+  });
+}
+
 function releaseBurst(
   releases: readonly ReleaseFacts[],
-  time: number,
+  [first, last]: [number, number],
   params: FlagParams,
   flag: Flagger,
 ): void {
-  const near = releases.filter((r) => Math.abs(at(r.publishedAt) - time) <= params.burstWindowMs);
-  if (near.length < params.burstReleases) return;
+  if (last - first + 1 < params.burstReleases) return;
+  const near = releases.slice(first, last + 1);
   flag(
     'release-burst',
     'medium',
-    `one of ${near.length} releases within ${Math.round(params.burstWindowMs / 60_000)} minutes (${near.map((r) => r.version).join(', ')})`,
+    `one of ${near.length} releases within ${Math.round(params.burstWindowMs / 60_000)} minutes (${listed(near.map((r) => r.version))})`,
   );
 }
 

@@ -332,6 +332,27 @@ describe('history kept per version (the input of change signals)', () => {
     });
   });
 
+  it('keeps no terminal control characters in install script text', () => {
+    const records = mapPackument(
+      readPackument(
+        {
+          name: 'ctl',
+          'dist-tags': { latest: '1.0.0' },
+          versions: {
+            '1.0.0': {
+              name: 'ctl',
+              version: '1.0.0',
+              scripts: { postinstall: 'x\u001b]0;owned\u0007\u001b[2J\nFAKE: trust 0.99\u009b' },
+            },
+          },
+        },
+        'ctl',
+      ),
+    );
+    const version = records.nodeRows('Version')[0]?.props;
+    expect(version?.installScriptText).toEqual(['postinstall: x ]0;owned  [2J FAKE: trust 0.99']);
+  });
+
   it('reads trusted publishing, gypfile installs and dependencies from a hostile manifest', () => {
     const many = Object.fromEntries(
       Array.from({ length: 1500 }, (_, i) => [`dep-${String(i).padStart(4, '0')}`, '^1']),

@@ -191,6 +191,31 @@ describe('change flags', () => {
     expect(timelineFlags(timeline(unread), context()).get('pkg:npm/demo@1.19.1')).toBeUndefined();
   });
 
+  it('count a burst within one 60-minute window, not 60 minutes either side', () => {
+    const spread = steady();
+    spread.push(
+      release('1.20.0', '2023-06-01T10:00:00.000Z'),
+      release('1.20.1', '2023-06-01T10:59:00.000Z'),
+      release('1.20.2', '2023-06-01T11:58:00.000Z'),
+    );
+    expect([...timelineFlags(timeline(spread), context()).values()].flat()).toEqual([]);
+  });
+
+  it('keep evidence a sentence when a release adds many dependencies', () => {
+    const many = steady();
+    const added = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => `${n}@^1.0.0`);
+    many.push(
+      release('2.0.0', '2023-09-09T12:00:00.000Z', {
+        dependencies: ['left-pad@^1.0.0', ...added],
+      }),
+    );
+    const flags = timelineFlags(timeline(many), context()).get('pkg:npm/demo@2.0.0') ?? [];
+    expect(flags.map((f) => f.evidence)).toEqual([
+      'adds a@^1.0.0, b@^1.0.0, c@^1.0.0, d@^1.0.0, e@^1.0.0 and 2 more (not in 1.19.0)',
+    ]);
+    expect(flags[0]?.packages).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+
   it('mark young packages, but not the first release, which has nothing to change from', () => {
     const history = [
       release('0.1.0', '2023-09-05T00:00:00.000Z'),

@@ -153,6 +153,10 @@ function versionMaintainers(value: unknown): NpmPerson[] | undefined {
   return out;
 }
 
+// C0 and C1 control characters, escape included: matching them is the point.
+// eslint-disable-next-line no-control-regex
+const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]', 'g');
+
 /**
  * The install scripts npm would run: `preinstall`, `install`, `postinstall` with text (npm skips
  * an empty one), and `install` as `node-gyp rebuild` when the manifest says `gypfile: true` and
@@ -162,7 +166,9 @@ function installScripts(value: Record<string, unknown>): InstallScript[] | undef
   const scripts = own(value, 'scripts');
   const out: InstallScript[] = [];
   for (const name of INSTALL_SCRIPTS) {
-    const script = isRecord(scripts) ? text(own(scripts, name), MAX_SCRIPT_TEXT) : undefined;
+    // Quoted in explanations and shown in terminals: control characters become spaces.
+    const raw = isRecord(scripts) ? text(own(scripts, name), MAX_SCRIPT_TEXT) : undefined;
+    const script = raw?.replace(CONTROL, ' ').trim() || undefined;
     if (script !== undefined) out.push({ name, text: script });
     else if (name === 'install' && own(value, 'gypfile') === true)
       out.push({ name, text: 'node-gyp rebuild' });
