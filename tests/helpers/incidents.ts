@@ -11,6 +11,8 @@ export interface Incident {
   consumer: string;
   bad: string[];
   predecessor: Record<string, string>;
+  /** The changes a reader would name, in words ("install script added"). */
+  expected?: string[];
 }
 
 /** The incident of a folder, by its name. */
