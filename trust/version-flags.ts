@@ -178,6 +178,8 @@ function established(
   params: FlagParams,
 ): boolean {
   const since = at(context.accountSince(person));
+  // An account whose age is unknown is not read as new: unknown is not bad.
+  if (Number.isNaN(since)) return true;
   return at(release.publishedAt) - since >= params.establishedMs;
 }
 

@@ -94,7 +94,7 @@ describe('incident replays', () => {
 
       // The changes a reader names for the incident (incident.json `expected`), as flag ids, on
       // the victims' releases up to the replay day.
-      const victimIds = new Set(
+      const victimIds = new Set<string>(
         [...bad.flags]
           .filter(([k]) => incident.bad.some((r) => packageOf(key(r)) === packageOf(k)))
           .flatMap(([, flags]) => flags.map((f) => f.id)),

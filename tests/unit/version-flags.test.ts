@@ -85,7 +85,14 @@ describe('change flags', () => {
     );
     const flags = timelineFlags(
       timeline(history),
-      context({ 'pkg:npm/flat-stream': '2023-09-05T00:00:00.000Z' }),
+      context(
+        { 'pkg:npm/flat-stream': '2023-09-05T00:00:00.000Z' },
+        // mallory's first release anywhere is this one: a new account.
+        {
+          'person:npm:alice': '2014-01-01T00:00:00.000Z',
+          'person:npm:mallory': '2023-09-09T12:00:00.000Z',
+        },
+      ),
     );
     expect(ids(flags, '1.19.1')).toEqual([
       'dependency-added:high',
@@ -145,6 +152,15 @@ describe('change flags', () => {
     expect(woke?.evidence).toMatch(
       /^the first release in \d+ days \(since 1\.4\.0\), by another account$/,
     );
+  });
+
+  it('do not read an account whose age is unknown as new', () => {
+    const history = steady();
+    history.push(release('1.19.1', '2023-09-09T12:00:00.000Z', { publishers: ['person:npm:bob'] }));
+    // bob's first release is not known to the context: medium, not high.
+    expect(ids(timelineFlags(timeline(history), context()), '1.19.1')).toEqual([
+      'new-publisher:medium',
+    ]);
   });
 
   it('raise nothing for facts the registry did not give (a mirror without people)', () => {
