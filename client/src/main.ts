@@ -7,7 +7,8 @@ import { api, ApiError, type QueryResult, type SearchResult, type SerializedGrap
 import { renderChokepoints, mountWhatIf } from './chokepoints.js';
 import { mountConsole } from './console.js';
 import { toCsv } from '../../shared/csv.js';
-import { detailsEmpty, renderDetails, renderTimeline } from './details.js';
+import { detailsEmpty, renderDetails } from './details.js';
+import { renderTimeline } from './timeline.js';
 import { byId, download, fill, h, note } from './dom.js';
 import { GraphCanvas } from './graph-canvas.js';
 import { mountIngest } from './ingest.js';
