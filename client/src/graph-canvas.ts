@@ -5,11 +5,11 @@
  * through the node and edge reducers, never by changing the graph.
  */
 import Graph from 'graphology';
-import Sigma, { DEFAULT_STYLES } from 'sigma';
-import { layerFill, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from 'sigma/rendering';
+import Sigma from 'sigma';
 import type { NodeDisplayData, EdgeDisplayData } from 'sigma/types';
 import type { SerializedGraph } from './api.js';
-import { DIMMED, FLAGGED, isHighFlagged, shapeOf, sizeFor, trustColour } from './colours.js';
+import { DIMMED, isHighFlagged, shapeOf, sizeFor, trustColour } from './colours.js';
+import { sigmaOptions, withFlagRing } from './node-style.js';
 import { cameraMove } from './camera-keys.js';
 import { gexfOf, graphmlOf, pngOf } from './graph-export.js';
 import { layoutInput } from './layout-input.js';
@@ -60,22 +60,14 @@ export class GraphCanvas {
     private readonly container: HTMLElement,
     private readonly events: CanvasEvents,
   ) {
-    this.sigma = new Sigma(this.current, container, {
-      primitives: {
-        nodes: {
-          shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()],
-          layers: [layerFill()],
-        },
-      },
-      styles: { nodes: [DEFAULT_STYLES.nodes, { shape: { attribute: 'shape' } }] },
-      settings: {
-        labelRenderedSizeThreshold: 7,
-        allowInvalidContainer: true,
-        renderEdgeLabels: false,
-      },
-      nodeReducer: (key, data) => this.reduceNode(key, data),
-      edgeReducer: (key, data) => this.reduceEdge(key, data),
-    });
+    this.sigma = new Sigma(
+      this.current,
+      container,
+      sigmaOptions(
+        (key, data) => this.reduceNode(key, data),
+        (key, data) => this.reduceEdge(key, data),
+      ),
+    );
     this.sigma.on('enterNode', ({ node }) => {
       const previous = this.hovered;
       this.hovered = node;
@@ -114,15 +106,7 @@ export class GraphCanvas {
     // unless it is dimmed out of focus below.
     const data: NodeDisplayData =
       this.current.hasNode(key) && isHighFlagged(this.current.getNodeAttributes(key))
-        ? {
-            ...node,
-            backdropVisibility: 'visible',
-            backdropArea: 'node',
-            backdropColor: '#FFFFFF',
-            backdropPadding: 3,
-            backdropBorderColor: FLAGGED.colour,
-            backdropBorderWidth: 5,
-          }
+        ? withFlagRing(node)
         : node;
     if (key === this.root && focus === undefined) return { ...data, labelVisibility: 'visible' };
     if (key === this.selected)
