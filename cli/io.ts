@@ -1,6 +1,7 @@
 /** What every command shares: the process it talks to, its exit codes, its argument parsers. */
 import { InvalidArgumentError } from 'commander';
 import type { Environment } from '../core/config.js';
+import { parseInstant } from '../core/instant.js';
 import type { JsonValue } from '../graph/values.js';
 
 export interface CliIo {
@@ -32,28 +33,10 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
-/**
- * `--as-of`: an ISO 8601 date or instant (`2021-10-22`, `2021-10-22T12:35Z`), not in the future.
- * Without a zone it is UTC, on every machine alike; a bare date is that day's first instant
- * (00:00 UTC); a date that does not exist (`2021-02-30`) is refused, not rolled over.
- */
+/** `--as-of`: an instant (core/instant.ts), not in the future. */
 export function isoInstant(value: string): Date {
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
-      value,
-    );
-  const instant =
-    match === null
-      ? undefined
-      : new Date(
-          `${match[1]}-${match[2]}-${match[3]}T${match[4] ?? '00'}:${match[5] ?? '00'}:${match[6] ?? '00'}${match[7] ?? ''}${match[8] ?? 'Z'}`,
-        );
-  const [, year, month, day] = match ?? [];
-  const calendar =
-    instant !== undefined &&
-    new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).toISOString().slice(0, 10) ===
-      `${year}-${month}-${day}`;
-  if (instant === undefined || Number.isNaN(instant.getTime()) || !calendar)
+  const instant = parseInstant(value);
+  if (instant === undefined)
     throw new InvalidArgumentError(
       'must be an ISO 8601 date or instant, e.g. 2021-10-22T12:35:00Z',
     );

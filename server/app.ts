@@ -17,7 +17,7 @@ import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../core/log.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { answerLimits, chokepoints, compromise, rootIndex } from '../trust/report.js';
-import { readVersionFlags, storedFlags } from '../trust/stored-scores.js';
+import { readVersionFlags, requireStoredAsOf, storedFlags } from '../trust/stored-scores.js';
 import { requireLocalHost, requireToken } from './auth.js';
 import { TrustGraphCache } from './graph-cache.js';
 import { graphView } from './graph-view.js';
@@ -26,6 +26,7 @@ import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
 import { packageTimeline } from './package-timeline.js';
 import { securityHeaders } from './security-headers.js';
+import { instant, limit, params, parse } from './request-schemas.js';
 
 export interface AppDeps {
   store: GraphStore;
@@ -53,43 +54,6 @@ type Handler = (request: Request, response: Response) => Promise<void>;
 const route = (handler: Handler) => (request: Request, response: Response, next: NextFunction) => {
   handler(request, response).catch(next);
 };
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  if (depthOf(value) > MAX_DEPTH)
-    throw new InvalidInputError(`${what} is nested more than ${MAX_DEPTH} levels deep`);
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where =
-      issue === undefined || issue.path.length === 0 ? what : `${what}.${issue.path.join('.')}`;
-    throw new InvalidInputError(`${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
-
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number(),
-    z.string().max(10_000),
-    z.array(jsonValue).max(10_000),
-    z.record(z.string(), jsonValue),
-  ]),
-);
-/** Parameters nested deeper than this are refused before validation (a deep structure would
- *  exhaust the validator's stack). */
-const MAX_DEPTH = 20;
-function depthOf(value: unknown, depth = 0): number {
-  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return depth;
-  let deepest = depth;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
-  return deepest;
-}
-
-const params = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), jsonValue).default({});
-const limit = (max: number, fallback: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
 
 export function createApp(deps: AppDeps): Express {
   const { store, config, logger } = deps;
@@ -177,11 +141,16 @@ export function createApp(deps: AppDeps): Express {
     '/api/chokepoints',
     route(async (request, response) => {
       const query = parse(
-        z.object({ root: z.string().min(1).max(300).optional(), limit: limit(1000, 20) }),
+        z.object({
+          root: z.string().min(1).max(300).optional(),
+          limit: limit(1000, 20),
+          asOf: instant.optional(),
+        }),
         request.query,
         'query',
       );
       const result = await cache.scores();
+      requireStoredAsOf(result.scoring, query.asOf);
       response.json(
         await chokepoints(result, {
           root: query.root,
@@ -200,11 +169,13 @@ export function createApp(deps: AppDeps): Express {
           person: z.string().min(1).max(300),
           root: z.string().min(1).max(300).optional(),
           limit: limit(10_000, 500),
+          asOf: instant.optional(),
         }),
         request.query,
         'query',
       );
       const result = await cache.scores();
+      requireStoredAsOf(result.scoring, query.asOf);
       response.json(
         compromise(result, query.person, {
           root: query.root,

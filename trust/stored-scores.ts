@@ -149,3 +149,19 @@ export async function readFlagSeverities(store: GraphStore): Promise<Map<string,
   }
   return out;
 }
+
+/**
+ * An instant asked of the stored scores (`--as-of`, `?asOf=`): they are the one source, so it
+ * must be the one they were scored as of; otherwise the user is told how to get it.
+ */
+export function requireStoredAsOf(
+  scoring: { asOf: string } | undefined,
+  asOf: Date | undefined,
+): void {
+  if (asOf === undefined) return;
+  const stored = scoring === undefined ? undefined : Date.parse(scoring.asOf);
+  if (stored === asOf.getTime()) return;
+  throw new InvalidInputError(
+    `the stored scores are ${scoring === undefined ? 'not there' : `as of ${scoring.asOf}`}: run "trustmap score --as-of ${asOf.toISOString()}" first`,
+  );
+}

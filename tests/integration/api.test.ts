@@ -424,6 +424,22 @@ describe('the API', () => {
     expect((await get(`${base}/api/health`)).status).toBe(200);
   });
 
+  it('answers ?asOf= only with scores of that instant, and says how to get them', async () => {
+    const other = await get(`${base}/api/chokepoints?asOf=2020-01-01`);
+    expect(other.status).toBe(400);
+    expect(JSON.stringify(other.body)).toMatch(
+      /the stored scores are as of .*: run \\"trustmap score --as-of 2020-01-01T00:00:00.000Z\\" first/,
+    );
+    const bad = await get(`${base}/api/whatif?person=person:npm:bcoe&asOf=yesterday`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/asOf: must be an ISO 8601 date or instant/);
+    const stored = (await get(`${base}/api/chokepoints`)).body as { scoring: { asOf: string } };
+    const same = await get(
+      `${base}/api/chokepoints?asOf=${encodeURIComponent(stored.scoring.asOf)}`,
+    );
+    expect(same.status).toBe(200);
+  });
+
   it('describes itself in OpenAPI', async () => {
     const { body } = await get(`${base}/api/openapi.json`);
     expect(body.openapi).toBe('3.1.0');
