@@ -98,11 +98,23 @@ async function snapshot(work: string): Promise<{ nodes: unknown[]; relationships
   const store = await EmbeddedStore.open(path.join(work, '.trustmap', 'graph.grafeo'));
   try {
     const graph = await graphSnapshot(store);
-    // What two runs differ in by nature: when they read a history and when they scored.
+    // What two runs differ in by nature: when they read a history and when they scored (the
+    // run's instant, also in each explanation as `asOf`; people's tenure grows with it, which
+    // moves scores in the ninth decimal between two runs seconds apart).
     const strip = (rows: unknown[]): unknown[] =>
       rows.map((row) => {
         const { p, ...rest } = row as { p: Record<string, unknown> };
-        return { ...rest, p: without(p, 'scoredAt', 'historyReadAt') };
+        const explanation =
+          typeof p.explanation === 'string'
+            ? { explanation: without(JSON.parse(p.explanation) as Record<string, unknown>, 'asOf') }
+            : {};
+        const rounded = Object.fromEntries(
+          Object.entries(without(p, 'scoredAt', 'historyReadAt')).map(([k, v]) => [
+            k,
+            typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v,
+          ]),
+        );
+        return { ...rest, p: { ...rounded, ...explanation } };
       });
     return { nodes: strip(graph.nodes), relationships: strip(graph.relationships) };
   } finally {
