@@ -57,8 +57,9 @@ function versionScores(
 }
 
 /**
- * Scores as of `now` (default: the wall clock): releases published later do not exist for the
- * flags and the release history, which is how a replay asks "what would it have said then?".
+ * Scores at `now` (default: the wall clock) over the graph as it is, or `asOf` an instant over the
+ * graph as it stood then (graph-as-of.ts), which is how a replay asks "what would it have said
+ * then?". The flags read each package's releases up to the instant either way.
  */
 export function computeScores(
   loaded: TrustGraph,
@@ -67,7 +68,7 @@ export function computeScores(
   // `asOf` is a replay: the graph as it stood then, maintainers as the versions of then list
   // them; `now` only moves the clock (ages, recency) over the graph as it is.
   const now = options.asOf ?? options.now ?? new Date();
-  const graph = graphAsOf(loaded, now, options.asOf !== undefined);
+  const graph = options.asOf === undefined ? loaded : graphAsOf(loaded, options.asOf);
   const { nodes, dependencies, roots } = indexDependencies(graph);
   const reputation = scoreReputation(graph, options.anchors);
   const { persons, trustOf } = scorePeople(graph, reputation, now);

@@ -92,22 +92,6 @@ describe('incident replays', () => {
         ).not.toEqual([]);
       }
 
-      // The changes a reader names for the incident (incident.json `expected`), as flag ids, on
-      // the victims' releases up to the replay day.
-      const victimIds = new Set<string>(
-        [...bad.flags]
-          .filter(([k]) => incident.bad.some((r) => packageOf(key(r)) === packageOf(k)))
-          .flatMap(([, flags]) => flags.map((f) => f.id)),
-      );
-      const missing = (incident.expected ?? [])
-        .map((words) => words.replace(/ /g, '-'))
-        .filter((id) => !victimIds.has(id));
-      // One named change is below a threshold on purpose: ua-parser-js's 6.4 quiet months are
-      // under dormantMs (365 days), which the benign history needs (trust/flag-params.ts).
-      expect(missing, `${name}: raised ${[...victimIds].sort().join(', ')}`).toEqual(
-        name === 'ua-parser-js' ? ['dormant-then-release'] : [],
-      );
-
       // The moment before the victim's record first changed (its first release with a high
       // flag: the bad one, or a hand-over before it): what the consumer installed then.
       const victims = new Set(incident.bad.map((r) => packageOf(key(r))));
@@ -118,6 +102,25 @@ describe('incident replays', () => {
           )
           .map(([, flags]) => Date.parse(flags[0]?.since ?? '')),
       );
+      // The changes a reader names for the incident (incident.json `expected`), as flag ids, on
+      // the victims' releases from their record's first change (the hand-over, or the bad
+      // release) to the replay day: not a change years before.
+      const victimIds = new Set<string>(
+        [...bad.flags]
+          .filter(([k]) => victims.has(packageOf(k)))
+          .flatMap(([, flags]) => flags)
+          .filter((f) => Date.parse(f.since) >= firstChange)
+          .map((f) => f.id),
+      );
+      const missing = (incident.expected ?? [])
+        .map((words) => words.replace(/ /g, '-'))
+        .filter((id) => !victimIds.has(id));
+      // One named change is below a threshold on purpose: ua-parser-js's 6.4 quiet months are
+      // under dormantMs (365 days), which the benign history needs (trust/flag-params.ts).
+      expect(missing, `${name}: raised ${[...victimIds].sort().join(', ')}`).toEqual(
+        name === 'ua-parser-js' ? ['dormant-then-release'] : [],
+      );
+
       const before = await replay(name, incident, new Date(firstChange - 1000));
 
       const figures: string[] = [];
@@ -192,7 +195,10 @@ describe('incident replays', () => {
     try {
       // Ingested as the registry is now (the fixes included), scored as of before the hijack.
       await ingest({
-        roots: [parseRootSpec('npm:ua-parser-js@*', process.cwd())],
+        roots: [
+          parseRootSpec('npm:ua-parser-js@*', process.cwd()),
+          parseRootSpec('npm:replay-consumer-ua-parser-js', process.cwd()),
+        ],
         store,
         registry: registry.url,
       });
@@ -205,7 +211,19 @@ describe('incident replays', () => {
       expect(later.map((v) => v.key)).toContain('pkg:npm/ua-parser-js@0.7.30');
       for (const v of later) expect(result.versions.has(v.key), v.key).toBe(false);
       const faisalman = result.persons.get('person:npm:faisalman');
-      expect(faisalman?.record.releases).toBe(graph.versions.size - later.length);
+      const theirs = [...graph.publishers].filter(([, who]) =>
+        who.includes('person:npm:faisalman'),
+      );
+      const before = theirs.filter(([k]) => !later.some((v) => v.key === k));
+      expect(faisalman?.record.releases).toBe(before.length);
+      // The consumer's ^0.7.24 resolved to a later fix today; as of then it resolves to 0.7.28.
+      const consumer = 'pkg:npm/replay-consumer-ua-parser-js@1.0.0';
+      const installed = result.dependencies.from
+        .map((f, i) => [result.nodes[f], result.nodes[result.dependencies.to[i] as number]])
+        .filter(([f]) => f === consumer)
+        .map(([, t]) => t);
+      expect(installed).toEqual(['pkg:npm/ua-parser-js@0.7.28']);
+      expect(result.versions.get('pkg:npm/ua-parser-js@0.7.28')?.reach).toBe(1);
     } finally {
       await close();
     }
