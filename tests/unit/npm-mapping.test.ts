@@ -203,6 +203,18 @@ describe('pickVersion (as npm picks)', () => {
       );
     },
   );
+  it('answers an exact version with no match, not a crash, when version keys are not versions', () => {
+    // Found by the ingest fuzz: `versions` replaced by an object with `__proto__` keys.
+    const hostile = readPackument(
+      JSON.parse(
+        '{"name":"h","dist-tags":{"latest":"1.0.0"},"versions":{"__proto__":{},"constructor":{},"toString":"x"}}',
+      ) as unknown,
+      'h',
+    );
+    expect(() => pickVersion(hostile, '1.1.4')).toThrow(
+      expect.objectContaining({ code: 'NO_MATCHING_VERSION' }) as Error,
+    );
+  });
 });
 
 describe('parseRepository', () => {

@@ -28,7 +28,10 @@ export function pickVersion(packument: Packument, spec: string): string {
   if (parsed.type === 'version') {
     const wanted = semver.clean(parsed.fetchSpec, { loose: true });
     const version = [...packument.versions.keys()].find(
-      (v) => v === parsed.fetchSpec || (wanted !== null && semver.eq(v, wanted, true)),
+      // A version key that is not a version (a hostile `__proto__`) is compared as text only.
+      (v) =>
+        v === parsed.fetchSpec ||
+        (wanted !== null && semver.valid(v, true) !== null && semver.eq(v, wanted, true)),
     );
     if (version === undefined) throw new NoMatchingVersionError(`${want}: no such version`);
     return version;
