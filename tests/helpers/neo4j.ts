@@ -1,0 +1,273 @@
+/**
+ * A real Neo4j for the tests (docs/decisions/009-neo4j-in-tests.md). `buildNeo4jLauncher()` runs
+ * once per test run (vitest's globalSetup, tests/helpers/neo4j-global-setup.ts): it compiles
+ * tests/neo4j/ with Maven (`mvn -q -o` once ~/.m2 holds Neo4j, `mvn -q` the first time) unless the
+ * build is newer than its sources. `useNeo4j()` then gives a test file a Neo4j of its own: an
+ * embedded Neo4j Community DBMS in a JVM started in `beforeAll`, Bolt on a free port of 127.0.0.1,
+ * stopped in `afterAll`. Files run in parallel, each against its own DBMS, so none sees another's
+ * data in the one user database Community has.
+ *
+ * When NEO4J_TEST_URI is set, that server is used instead (NEO4J_TEST_USER, NEO4J_TEST_PASSWORD,
+ * NEO4J_TEST_DATABASE). Without Java or Maven the files skip and say how to enable them; in CI
+ * (CI=true) they fail instead.
+ */
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import neo4j from 'neo4j-driver';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { Neo4jConfig } from '../../core/config.js';
+
+const run = promisify(execFile);
+
+export const LAUNCHER_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'neo4j',
+);
+const CLASSPATH_FILE = path.join(LAUNCHER_DIR, 'target', 'classpath.txt');
+const MAIN_CLASS = path.join(
+  LAUNCHER_DIR,
+  'target',
+  'classes',
+  'trustmap',
+  'neo4j',
+  'Launcher.class',
+);
+const SOURCES = [
+  path.join(LAUNCHER_DIR, 'pom.xml'),
+  path.join(LAUNCHER_DIR, 'src', 'main', 'java', 'trustmap', 'neo4j', 'Launcher.java'),
+];
+const READY = 'TRUSTMAP_NEO4J_READY ';
+const START_TIMEOUT_MS = 120_000;
+
+/** What the build gave: a command line to start Neo4j with, or why there is none. */
+export type Neo4jLauncher =
+  | { kind: 'built'; java: string; classpath: string; buildMs: number }
+  | { kind: 'unavailable'; reason: string };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    neo4jLauncher: Neo4jLauncher;
+  }
+}
+
+const HOW_TO_ENABLE =
+  'install Java 17+ and Maven (the first run fetches Neo4j from Maven Central into ~/.m2), ' +
+  'or point NEO4J_TEST_URI (with NEO4J_TEST_PASSWORD) at a Neo4j 5 whose data may be deleted';
+
+function javaCommand(): string {
+  const home = process.env.JAVA_HOME;
+  return home !== undefined && home !== '' ? path.join(home, 'bin', 'java') : 'java';
+}
+
+function outputOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { stdout, stderr, message } = error as {
+    stdout?: unknown;
+    stderr?: unknown;
+    message?: unknown;
+  };
+  const text = [stdout, stderr]
+    .map((part) => (typeof part === 'string' ? part : ''))
+    .join('\n')
+    .trim();
+  return (text !== '' ? text : String(message)).slice(-4000);
+}
+
+function upToDate(): boolean {
+  try {
+    const built = Math.min(fs.statSync(CLASSPATH_FILE).mtimeMs, fs.statSync(MAIN_CLASS).mtimeMs);
+    return SOURCES.every((source) => fs.statSync(source).mtimeMs <= built);
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles the launcher unless its build is current; never throws. */
+export async function buildNeo4jLauncher(): Promise<Neo4jLauncher> {
+  const java = javaCommand();
+  try {
+    await run(java, ['-version']);
+  } catch (error) {
+    return { kind: 'unavailable', reason: `no Java (${java} -version failed: ${outputOf(error)})` };
+  }
+  const started = performance.now();
+  if (!upToDate()) {
+    try {
+      await run('mvn', ['-v']);
+    } catch (error) {
+      return { kind: 'unavailable', reason: `no Maven (mvn -v failed: ${outputOf(error)})` };
+    }
+    const maven = (offline: boolean) =>
+      run('mvn', ['-q', '-B', ...(offline ? ['-o'] : []), 'package'], {
+        cwd: LAUNCHER_DIR,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    try {
+      await maven(true);
+    } catch {
+      // The first build: ~/.m2 does not hold Neo4j yet.
+      try {
+        await maven(false);
+      } catch (error) {
+        return {
+          kind: 'unavailable',
+          reason: `mvn package failed in ${LAUNCHER_DIR}: ${outputOf(error)}`,
+        };
+      }
+    }
+  }
+  const classpath = [
+    path.join(LAUNCHER_DIR, 'target', 'classes'),
+    fs.readFileSync(CLASSPATH_FILE, 'utf8').trim(),
+  ].join(path.delimiter);
+  return { kind: 'built', java, classpath, buildMs: Math.round(performance.now() - started) };
+}
+
+/** A running Neo4j DBMS started by `startNeo4j`. */
+export interface Neo4jServer {
+  config: Neo4jConfig;
+  version: string;
+  startMs: number;
+  stop: () => Promise<void>;
+}
+
+function assertLoopback(uri: string): void {
+  const host = new URL(uri).hostname;
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]')
+    throw new Error(`the Neo4j launcher printed ${uri}, which is not on loopback`);
+}
+
+/** Starts the launcher's JVM and resolves when Neo4j listens on Bolt. */
+export async function startNeo4j(
+  launcher: Extract<Neo4jLauncher, { kind: 'built' }>,
+): Promise<Neo4jServer> {
+  const password = randomBytes(18).toString('base64url');
+  const started = performance.now();
+  const child: ChildProcessWithoutNullStreams = spawn(
+    launcher.java,
+    [
+      '-Xms256m',
+      '-Xmx768m',
+      '-XX:+UseSerialGC',
+      '-cp',
+      launcher.classpath,
+      'trustmap.neo4j.Launcher',
+    ],
+    { env: { ...process.env, NEO4J_TEST_PASSWORD: password }, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-8000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ready = await new Promise<{ uri: string; version: string }>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Neo4j did not start in ${START_TIMEOUT_MS} ms; its stderr:\n${stderr}`));
+    }, START_TIMEOUT_MS);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((text) => text.startsWith(READY));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line.slice(READY.length)) as { uri: string; version: string });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`the Neo4j launcher exited (${code}) before it was ready; stderr:\n${stderr}`),
+      );
+    });
+  });
+  assertLoopback(ready.uri);
+  return {
+    config: { uri: ready.uri, user: 'neo4j', password, database: 'neo4j' },
+    version: ready.version,
+    startMs: Math.round(performance.now() - started),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGTERM'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Deletes every node and relationship (not the schema) of the database `config` names. */
+export async function clearNeo4j(config: Neo4jConfig): Promise<void> {
+  const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password));
+  try {
+    const session = driver.session({ database: config.database });
+    try {
+      await session.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await driver.close();
+  }
+}
+
+/** What `useNeo4j` gives a test file: `skip` is set when there is no Neo4j to test against. */
+export interface Neo4jForTests {
+  skip: string | undefined;
+  /** The running server's connection settings; only inside tests and hooks when not skipped. */
+  config: () => Neo4jConfig;
+}
+
+/**
+ * A Neo4j for this test file (see the module comment). Call it at the top of the file; describe
+ * the Neo4j tests with `describe.skipIf(neo4j.skip !== undefined)`.
+ */
+export function useNeo4j(what: string): Neo4jForTests {
+  const external = process.env.NEO4J_TEST_URI;
+  if (external !== undefined && external !== '') {
+    const config: Neo4jConfig = {
+      uri: external,
+      user: process.env.NEO4J_TEST_USER ?? 'neo4j',
+      password: process.env.NEO4J_TEST_PASSWORD ?? 'neo4j',
+      database: process.env.NEO4J_TEST_DATABASE ?? 'neo4j',
+    };
+    return { skip: undefined, config: () => config };
+  }
+  const launcher = inject('neo4jLauncher');
+  if (launcher.kind === 'unavailable') {
+    if (process.env.CI === 'true')
+      throw new Error(
+        `${what} must run on a real Neo4j in CI, but it cannot start: ${launcher.reason}`,
+      );
+    const skip = `${what} SKIPPED: no Neo4j (${launcher.reason}). To run it, ${HOW_TO_ENABLE}.`;
+    console.warn(`\n*** ${skip} ***\n`);
+    return {
+      skip,
+      config: () => {
+        throw new Error(skip);
+      },
+    };
+  }
+  let server: Neo4jServer | undefined;
+  beforeAll(async () => {
+    server = await startNeo4j(launcher);
+    console.info(
+      `${what}: Neo4j ${server.version} at ${server.config.uri}, up in ${server.startMs} ms`,
+    );
+  }, START_TIMEOUT_MS + 10_000);
+  afterAll(async () => {
+    await server?.stop();
+  }, 40_000);
+  return {
+    skip: undefined,
+    config: () => {
+      if (server === undefined)
+        throw new Error('Neo4j is not started: use config() in tests and hooks');
+      return server.config;
+    },
+  };
+}
