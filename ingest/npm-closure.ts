@@ -36,8 +36,13 @@ export interface VisitJob {
   dev?: boolean;
   /** An optional dependency: its failure does not fail the run. */
   optional?: boolean;
-  /** Follow its dependencies (default). A lockfile's packages are not followed: the lockfile says. */
+  /**
+   * Follow its dependencies (default). A lockfile's packages are not followed: the lockfile says;
+   * nor are the versions of an npm tree (ingest/npm-tree.ts): the tree says.
+   */
   follow?: boolean;
+  /** The range the parent asked for, recorded on RESOLVES_TO when `spec` is the version chosen. */
+  range?: string;
 }
 
 export interface Failure {
@@ -144,6 +149,25 @@ function failure(job: VisitJob, error: unknown): Failure {
   };
 }
 
+/**
+ * The packument of `name` as the run reads it (mapped once, as of the run's instant), or the
+ * failure that stands for it: for the tree's placement pass, which fetches through the same client.
+ */
+export async function loadPackument(
+  name: string,
+  context: Pick<ClosureContext, 'client' | 'asOf'>,
+): Promise<Packument | Error> {
+  try {
+    const fetched = await context.client.parsed(name, (document, n) =>
+      readAndMap(document, n, context.asOf),
+    );
+    if (fetched.status === 'found') return fetched.value.packument;
+    return new Error(`${name} is not in the registry (404)`);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 export async function visit(job: VisitJob, context: ClosureContext): Promise<VisitResult> {
   const result: VisitResult = {
     resolved: undefined,
@@ -201,7 +225,10 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
   const root = job.root ?? key;
   if (job.parent !== undefined) {
     await context.sink(
-      new GraphRecords().relationship('RESOLVES_TO', job.parent, key, { root, range: job.spec }),
+      new GraphRecords().relationship('RESOLVES_TO', job.parent, key, {
+        root,
+        range: job.range ?? job.spec,
+      }),
     );
   }
   const declared = dependenciesOf(packument, version, RECORDED);

@@ -7,6 +7,7 @@ import PQueue from 'p-queue';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import {
+  loadPackument,
   MemorySeenSet,
   visit,
   type ClosureContext,
@@ -15,6 +16,7 @@ import {
   type VisitResult,
 } from './npm-closure.js';
 import { RegistryClient } from './sources/npm/registry-client.js';
+import { buildNpmTree, treeJobs } from './npm-tree.js';
 import type { RootSpec } from './spec.js';
 import { BatchWriter } from './writer.js';
 import { readLockfile } from './roots/read-lockfile.js';
@@ -206,15 +208,38 @@ async function addRoot(run: IngestRun, root: RootSpec): Promise<void> {
     }
     case 'requirements':
       return addRequirements(run, root);
-    case 'npm': {
-      const entry: IngestSummary['roots'][number] = { spec: root.input, resolved: null };
-      run.roots.push(entry);
-      const job = { name: root.name, spec: root.spec, depth: 0, ...(run.dev ? { dev: true } : {}) };
-      run.run(job, (key) => {
-        entry.resolved = key ?? null;
-      });
-    }
+    case 'npm':
+      addNpmRoot(run, root);
   }
+}
+
+/**
+ * An npm root: its tree placed as npm places it (ingest/npm-tree.ts, one pass over packuments the
+ * run's client fetches), then recorded by the closure handler's jobs, which follow nothing.
+ */
+function addNpmRoot(run: IngestRun, root: Extract<RootSpec, { kind: 'npm' }>): void {
+  const entry: IngestSummary['roots'][number] = { spec: root.input, resolved: null };
+  run.roots.push(entry);
+  void run.queue.add(async () => {
+    if (run.fatal !== undefined) return;
+    try {
+      const tree = await buildNpmTree(
+        (name) => loadPackument(name, run.context),
+        root.name,
+        root.spec,
+        { dev: run.dev, maxDepth: run.options.maxDepth },
+      );
+      const [first, ...rest] = treeJobs(tree, root);
+      if (first !== undefined)
+        run.run({ ...first, ...(run.dev ? { dev: true } : {}) }, (key) => {
+          entry.resolved = key ?? null;
+        });
+      for (const job of rest) run.run(job);
+    } catch (error) {
+      run.fatal ??= error;
+      run.queue.clear();
+    }
+  });
 }
 
 async function addLockfile(

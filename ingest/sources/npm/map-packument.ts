@@ -251,6 +251,7 @@ export function mapDependencies(
 ): GraphRecords {
   const records = new GraphRecords();
   const versionKey = npmVersionKey(packument.name, version);
+  const bundled = packument.versions.get(version)?.bundled ?? new Set<string>();
   for (const dependency of dependencies) {
     let target: string;
     try {
@@ -263,6 +264,8 @@ export function mapDependencies(
       kind: dependency.kind,
       ...(dependency.alias === dependency.name ? {} : { alias: dependency.alias }),
       ...(dependency.optionalPeer ? { optional: true } : {}),
+      // In the tarball: npm installs it from there, not from the registry.
+      ...(bundled.has(dependency.alias) && dependency.kind !== 'peer' ? { bundled: true } : {}),
     });
   }
   return records;

@@ -53,6 +53,15 @@ export interface VersionManifest {
   /** Raw dependency maps, read on demand: only versions in a closure get DEPENDS_ON. */
   dependencies: Record<DependencyKind, [string, string][]>;
   peerOptional: Set<string>;
+  /**
+   * The dependencies shipped inside the tarball (`bundleDependencies`, or `bundledDependencies`;
+   * `true` means every dependency): npm does not fetch them, so neither does the closure.
+   */
+  bundled: Set<string>;
+  /** `os`, `cpu` and `libc` as the manifest lists them (empty: any); npm's lockfile records them. */
+  platform: { os: string[]; cpu: string[]; libc: string[] };
+  /** `engines.node`: npm prefers versions whose range accepts the running Node. */
+  engineNode: string | undefined;
 }
 
 export interface InstallScript {
@@ -186,6 +195,28 @@ function trustedPublisher(npmUser: unknown): boolean | undefined {
   return person(npmUser) === undefined ? undefined : false;
 }
 
+/** A list of short strings (`os`, `cpu`, `libc`); a single string is a list of one. */
+function stringList(value: unknown): string[] {
+  const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  return items
+    .filter((item): item is string => typeof item === 'string' && item.length <= 100)
+    .slice(0, 100);
+}
+
+/** `bundleDependencies` (or `bundledDependencies`): names, or `true` for every dependency. */
+function bundledNames(value: Record<string, unknown>, prod: [string, string][]): Set<string> {
+  const field = own(value, 'bundleDependencies') ?? own(value, 'bundledDependencies');
+  if (field === true) return new Set(prod.map(([name]) => name));
+  if (!Array.isArray(field)) return new Set();
+  return new Set(
+    field
+      .filter((name): name is string => typeof name === 'string' && name.length <= 214)
+      .slice(0, MAX_BUNDLED),
+  );
+}
+
+const MAX_BUNDLED = 10_000;
+
 function versionManifest(version: string, value: Record<string, unknown>): VersionManifest {
   const scripts = own(value, 'scripts');
   const dist = isRecord(own(value, 'dist')) ? (own(value, 'dist') as Record<string, unknown>) : {};
@@ -199,6 +230,8 @@ function versionManifest(version: string, value: Record<string, unknown>): Versi
       if (isRecord(entry) && own(entry, 'optional') === true) peerOptional.add(name);
     }
   }
+  const prod = dependencyPairs(own(value, 'dependencies'));
+  const engines = own(value, 'engines');
   return {
     version,
     license: license(own(value, 'license') ?? own(value, 'licenses')),
@@ -216,12 +249,19 @@ function versionManifest(version: string, value: Record<string, unknown>): Versi
     installScripts: installScripts(value),
     repository: repositoryField(own(value, 'repository')),
     dependencies: {
-      prod: dependencyPairs(own(value, 'dependencies')),
+      prod,
       optional: dependencyPairs(own(value, 'optionalDependencies')),
       peer: dependencyPairs(own(value, 'peerDependencies')),
       dev: dependencyPairs(own(value, 'devDependencies')),
     },
     peerOptional,
+    bundled: bundledNames(value, prod),
+    platform: {
+      os: stringList(own(value, 'os')),
+      cpu: stringList(own(value, 'cpu')),
+      libc: stringList(own(value, 'libc')),
+    },
+    engineNode: isRecord(engines) ? text(own(engines, 'node'), 200) : undefined,
   };
 }
 

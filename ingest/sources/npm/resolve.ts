@@ -1,15 +1,34 @@
 /**
  * Picks the version npm would install for a spec, as npm-pick-manifest does: a dist-tag names its
  * version; an exact version must exist; for a range, the `latest` tag wins when it satisfies the
- * range, otherwise the highest satisfying version, preferring versions that are not deprecated.
- * Prereleases match only ranges that name a prerelease of the same version (semver's rules).
+ * range, is not deprecated and its `engines.node` accepts the Node version; otherwise the highest
+ * satisfying version, preferring versions that are neither deprecated nor refused by their engines,
+ * then engine-compatible ones, then ones not deprecated. Prereleases match only ranges that name a
+ * prerelease of the same version (semver's rules).
  */
 import semver from 'semver';
 import { NoMatchingVersionError } from '../../../core/errors.js';
 import type { Packument } from './packument.js';
 import { parseDependencySpec, type ParsedSpec } from './spec.js';
 
-export function pickVersion(packument: Packument, spec: string): string {
+function engineOk(engine: string | undefined, nodeVersion: string | undefined): boolean {
+  if (engine === undefined || nodeVersion === undefined) return true;
+  try {
+    return semver.satisfies(nodeVersion, engine, { includePrerelease: true });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * @param nodeVersion the Node version `engines.node` is checked against, as npm checks the one it
+ *   runs on; undefined to ignore engines.
+ */
+export function pickVersion(
+  packument: Packument,
+  spec: string,
+  nodeVersion: string | undefined = process.version,
+): string {
   const want = `${packument.name}@${spec}`;
   let parsed: ParsedSpec;
   try {
@@ -17,7 +36,7 @@ export function pickVersion(packument: Packument, spec: string): string {
   } catch {
     throw new NoMatchingVersionError(`${want}: "${spec}" is not a version, range or tag`);
   }
-  if (parsed.alias !== undefined) return pickVersion(packument, parsed.alias.spec);
+  if (parsed.alias !== undefined) return pickVersion(packument, parsed.alias.spec, nodeVersion);
   if (parsed.type === 'tag') {
     const version = packument.distTags.get(parsed.fetchSpec);
     if (version === undefined || !packument.versions.has(version)) {
@@ -43,10 +62,13 @@ export function pickVersion(packument: Packument, spec: string): string {
   }
   const range = parsed.fetchSpec === '' ? '*' : parsed.fetchSpec;
   const latest = packument.distTags.get('latest');
+  const latestManifest = latest === undefined ? undefined : packument.versions.get(latest);
   if (
     latest !== undefined &&
-    packument.versions.has(latest) &&
-    semver.satisfies(latest, range, { loose: true })
+    latestManifest !== undefined &&
+    semver.satisfies(latest, range, { loose: true }) &&
+    latestManifest.deprecated === undefined &&
+    engineOk(latestManifest.engineNode, nodeVersion)
   ) {
     return latest;
   }
@@ -55,10 +77,19 @@ export function pickVersion(packument: Packument, spec: string): string {
   );
   if (candidates.length === 0)
     throw new NoMatchingVersionError(`${want}: no published version satisfies the range`);
+  const rank = (v: string): { fine: number; engine: number; live: number } => {
+    const manifest = packument.versions.get(v);
+    const live = manifest?.deprecated === undefined ? 1 : 0;
+    const engine = engineOk(manifest?.engineNode, nodeVersion) ? 1 : 0;
+    return { fine: live & engine, engine, live };
+  };
+  const ranks = new Map(candidates.map((v) => [v, rank(v)]));
   candidates.sort((a, b) => {
-    const deprecatedA = packument.versions.get(a)?.deprecated !== undefined ? 1 : 0;
-    const deprecatedB = packument.versions.get(b)?.deprecated !== undefined ? 1 : 0;
-    return deprecatedA - deprecatedB || semver.rcompare(a, b, true);
+    const ra = ranks.get(a) as ReturnType<typeof rank>;
+    const rb = ranks.get(b) as ReturnType<typeof rank>;
+    return (
+      rb.fine - ra.fine || rb.engine - ra.engine || rb.live - ra.live || semver.rcompare(a, b, true)
+    );
   });
   return candidates[0] as string;
 }

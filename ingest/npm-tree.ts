@@ -1,0 +1,609 @@
+/**
+ * The tree npm builds for a spec (Arborist's buildIdealTree, `npm install --package-lock-only`),
+ * so the closure is what npm installs: a dependency already visible from the dependent and
+ * satisfying its range is used, not resolved again; a new version is placed as shallow as it can
+ * go without breaking what is there; a peer goes beside its dependent, satisfied by what the tree
+ * provides where it can be; bundled dependencies are not fetched. Placement needs the whole tree,
+ * so it is one deterministic pass over packuments fetched through `load` (the run's registry
+ * client, which fetches each once). docs/decisions/010-npm-tree.md says where it follows npm and
+ * where it knowingly differs.
+ */
+import semver from 'semver';
+import { failureCode, type ErrorCode } from '../core/errors.js';
+import { npmVersionKey } from './identity.js';
+import { dependenciesOf } from './sources/npm/map-packument.js';
+import type { Dependency, DependencyKind, Packument } from './sources/npm/packument.js';
+import { pickVersion } from './sources/npm/resolve.js';
+import type { VisitJob } from './npm-closure.js';
+import { parseDependencySpec } from './sources/npm/spec.js';
+
+/** A packument, or why there is none (missing, unreadable): the dependency's failure. */
+export type LoadPackument = (name: string) => Promise<Packument | Error>;
+
+export interface TreeFailure {
+  name: string;
+  spec: string;
+  parent: string | undefined;
+  code: ErrorCode;
+  reason: string;
+  optional: boolean;
+}
+
+export interface TreeVersion {
+  key: string;
+  name: string;
+  version: string;
+  /** Reached only through optional dependencies: npm installs it where its platform fits. */
+  optional: boolean;
+  /** The shortest chain of dependencies from the root (0: the root). */
+  depth: number;
+}
+
+/** A dependency as the tree resolved it: the RESOLVES_TO from the version that needs it. */
+export interface TreeEdge {
+  from: string;
+  to: string;
+  /** The range as written (after an alias's `npm:<name>@`). */
+  range: string;
+  kind: DependencyKind;
+}
+
+export interface NpmTree {
+  /** The root version's key; undefined when the root itself failed. */
+  root: string | undefined;
+  versions: TreeVersion[];
+  edges: TreeEdge[];
+  failures: TreeFailure[];
+}
+
+export interface TreeOptions {
+  /** Follow the root's devDependencies too. */
+  dev?: boolean;
+  /** Levels of dependencies below the root to follow (0: the root only); undefined for all. */
+  maxDepth?: number | undefined;
+  /** The Node version `engines.node` is checked against when picking (default: this process's). */
+  nodeVersion?: string;
+  /** Placements before the pass gives up (a guard against a hostile cycle of replacements). */
+  maxSteps?: number;
+}
+
+type Placement = 'conflict' | 'ok' | 'replace' | 'keep';
+
+interface Edge {
+  from: TreeNode;
+  dependency: Dependency;
+}
+
+/** A node of the tree: a folder `node_modules/<name>` holding one version of a package. */
+class TreeNode {
+  readonly children = new Map<string, TreeNode>();
+  parent: TreeNode | undefined;
+  /** The node whose dependency brought this one in with its peers (Arborist's peerSetSource). */
+  peerSource: TreeNode | undefined;
+  constructor(
+    /** The folder name: the alias a dependent used, or the package's name. */
+    readonly name: string,
+    readonly packument: Packument | undefined,
+    readonly version: string,
+    readonly dependencies: readonly Dependency[],
+    public depth: number,
+  ) {}
+
+  get isProject(): boolean {
+    return this.packument === undefined;
+  }
+
+  get location(): string {
+    return this.parent === undefined ? '' : `${this.parent.location}/node_modules/${this.name}`;
+  }
+
+  get physicalDepth(): number {
+    return this.parent === undefined ? 0 : this.parent.physicalDepth + 1;
+  }
+
+  get isTop(): boolean {
+    return this.parent === undefined;
+  }
+
+  get attached(): boolean {
+    if (this.parent === undefined) return this.isProject;
+    return this.parent.children.get(this.name) === this && this.parent.attached;
+  }
+
+  *ancestry(): Generator<TreeNode> {
+    yield this;
+    if (this.parent !== undefined) yield* this.parent.ancestry();
+  }
+
+  resolve(name: string): TreeNode | undefined {
+    for (const node of this.ancestry()) {
+      const child = node.children.get(name);
+      if (child !== undefined) return child;
+    }
+    return undefined;
+  }
+
+  isDescendantOf(other: TreeNode): boolean {
+    for (const node of this.ancestry()) if (node === other) return true;
+    return false;
+  }
+
+  edge(name: string): Dependency | undefined {
+    return this.dependencies.find((d) => d.alias === name);
+  }
+
+  get key(): string {
+    return this.packument === undefined ? '' : npmVersionKey(this.packument.name, this.version);
+  }
+}
+
+const specCache = new Map<string, { type: string; fetchSpec: string }>();
+
+/** Whether `version` of a registry package satisfies `spec` as Arborist's dep-valid does. */
+function specAccepts(name: string, spec: string, version: string): boolean {
+  const id = `${name}\u0000${spec}`;
+  let parsed = specCache.get(id);
+  if (parsed === undefined) {
+    try {
+      const { type, fetchSpec } = parseDependencySpec(name, spec);
+      parsed = { type, fetchSpec };
+    } catch {
+      parsed = { type: 'invalid', fetchSpec: '' };
+    }
+    if (specCache.size > 50_000) specCache.clear();
+    specCache.set(id, parsed);
+  }
+  // A tag is met by any registry version (npm checks only that it came from the registry).
+  if (parsed.type === 'tag') return true;
+  if (parsed.type !== 'range' && parsed.type !== 'version') return false;
+  if (parsed.fetchSpec === '*' || parsed.fetchSpec === '') return true;
+  return semver.valid(version, true) !== null && semver.satisfies(version, parsed.fetchSpec, true);
+}
+
+function satisfies(node: TreeNode, dependency: Dependency): boolean {
+  return (
+    node.packument !== undefined &&
+    node.packument.name === dependency.name &&
+    specAccepts(dependency.name, dependency.range, node.version)
+  );
+}
+
+const FOLLOWED: readonly DependencyKind[] = ['prod', 'optional', 'peer'];
+
+function byName(a: string, b: string): number {
+  return a.localeCompare(b, 'en');
+}
+
+/** One pass of placement for one root: the tree, then the closure read off it. */
+class TreeBuilder {
+  private readonly project: TreeNode;
+  private readonly queue: TreeNode[] = [];
+  private readonly visited = new Set<TreeNode>();
+  /** Nodes with a dependency of each name, for "who would this placement break". */
+  private readonly dependents = new Map<string, Set<TreeNode>>();
+  private readonly failures = new Map<string, TreeFailure>();
+  private readonly nodeVersion: string;
+  private steps = 0;
+
+  constructor(
+    private readonly load: LoadPackument,
+    private readonly rootName: string,
+    rootSpec: string,
+    private readonly options: TreeOptions,
+  ) {
+    this.nodeVersion = options.nodeVersion ?? process.version;
+    const rootEdge: Dependency = {
+      alias: rootName,
+      name: rootName,
+      range: rootSpec,
+      spec: rootSpec,
+      kind: 'prod',
+      optionalPeer: false,
+    };
+    this.project = new TreeNode('', undefined, '', [rootEdge], -1);
+    this.index(this.project);
+  }
+
+  private index(node: TreeNode): void {
+    for (const d of node.dependencies) {
+      let set = this.dependents.get(d.alias);
+      if (set === undefined) this.dependents.set(d.alias, (set = new Set()));
+      set.add(node);
+    }
+  }
+
+  /** The dependencies of `packument@version` a tree node follows. */
+  private followed(packument: Packument, version: string, root: boolean): Dependency[] {
+    const kinds = root && this.options.dev === true ? [...FOLLOWED, 'dev' as const] : FOLLOWED;
+    const manifest = packument.versions.get(version);
+    const bundled = manifest?.bundled ?? new Set<string>();
+    // Bundled dependencies come in the tarball: npm does not fetch them.
+    return dependenciesOf(packument, version, kinds).filter((d) => !bundled.has(d.alias));
+  }
+
+  private edgeValid(from: TreeNode, d: Dependency): boolean {
+    const to = from.resolve(d.alias);
+    if (to === undefined) return d.optionalPeer;
+    // A peer must not sit inside its own dependent.
+    if (d.kind === 'peer' && to.parent === from && !from.isTop) return false;
+    return satisfies(to, d);
+  }
+
+  private problems(node: TreeNode): Dependency[] {
+    if (this.options.maxDepth !== undefined && node.depth >= this.options.maxDepth) return [];
+    return node.dependencies.filter(
+      (d) => !this.failures.has(this.failureId(node, d)) && !this.edgeValid(node, d),
+    );
+  }
+
+  private failureId(node: TreeNode, d: Dependency): string {
+    return `${d.name}@${d.range} ${node.key}`;
+  }
+
+  private async candidate(
+    name: string,
+    d: Dependency,
+    from: TreeNode,
+  ): Promise<TreeNode | undefined> {
+    const packument = await this.load(d.name);
+    const optional = d.kind === 'optional' || d.optionalPeer;
+    let failure: unknown = packument instanceof Error ? packument : undefined;
+    let version: string | undefined;
+    if (!(packument instanceof Error)) {
+      try {
+        version = pickVersion(packument, d.range, this.nodeVersion);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    if (packument instanceof Error || version === undefined) {
+      const id = this.failureId(from, d);
+      if (!this.failures.has(id))
+        this.failures.set(id, {
+          name: d.name,
+          spec: d.range,
+          parent: from.isProject ? undefined : from.key,
+          code: failureCode(failure),
+          reason: failure instanceof Error ? failure.message : String(failure),
+          optional,
+        });
+      return undefined;
+    }
+    const isRoot = from.isProject;
+    return new TreeNode(
+      name,
+      packument,
+      version,
+      this.followed(packument, version, isRoot),
+      from.depth + 1,
+    );
+  }
+
+  /**
+   * The peers that go with `node` (Arborist's peer set, loaded into a virtual root): each peer
+   * picked for the source's own range of that name when it has one, and the peer's peers with it.
+   */
+  private async peerSet(
+    node: TreeNode,
+    source: TreeNode,
+    set: Map<string, TreeNode>,
+  ): Promise<void> {
+    const peers = node.dependencies
+      .filter((d) => d.kind === 'peer' && !d.optionalPeer)
+      .sort((a, b) => byName(a.alias, b.alias));
+    for (const peer of peers) {
+      const present = set.get(peer.alias);
+      if (present !== undefined && satisfies(present, peer)) continue;
+      const sourceEdge = source.edge(peer.alias);
+      let chosen: TreeNode | undefined;
+      if (present === undefined && sourceEdge !== undefined && sourceEdge.name === peer.name) {
+        // The source's range, unless the peer's own range gives a version both accept.
+        const first = await this.candidate(peer.alias, sourceEdge, source);
+        chosen = first;
+        if (first !== undefined && !satisfies(first, peer)) {
+          const second = await this.candidate(peer.alias, peer, node);
+          if (second !== undefined && satisfies(second, sourceEdge)) chosen = second;
+        }
+      } else {
+        chosen = await this.candidate(peer.alias, peer, node);
+        // Something in the set already that this peer does not accept: replaced only if the new
+        // one also meets the set's other members (otherwise the conflict is allowed, as npm does).
+        if (chosen !== undefined && present !== undefined) {
+          const others = [...set.values()].flatMap((member) =>
+            member.dependencies.filter((d) => d.alias === peer.alias),
+          );
+          if (!others.every((d) => satisfies(chosen as TreeNode, d))) chosen = undefined;
+        }
+      }
+      if (chosen === undefined) continue;
+      chosen.depth = Math.min(chosen.depth, node.depth + 1);
+      set.set(peer.alias, chosen);
+      await this.peerSet(chosen, source, set);
+    }
+  }
+
+  /** Every edge into `node` from the tree (the nodes whose dependency of its name reaches it). */
+  private edgesIn(node: TreeNode): Edge[] {
+    const out: Edge[] = [];
+    for (const from of this.dependents.get(node.name) ?? []) {
+      if (!from.attached && !from.isProject) continue;
+      if (from.resolve(node.name) !== node) continue;
+      const dependency = from.edge(node.name);
+      if (dependency !== undefined) out.push({ from, dependency });
+    }
+    return out;
+  }
+
+  private canReplace(dep: TreeNode, current: TreeNode): boolean {
+    return this.edgesIn(current).every((e) => satisfies(dep, e.dependency));
+  }
+
+  /** Walks up from `start` while the dependency's name is a peer of the node there. */
+  private deepestNestingTarget(start: TreeNode, name: string): TreeNode {
+    for (const target of start.ancestry()) {
+      if (target.isTop) return target;
+      const edge = target.edge(name);
+      if (edge === undefined || edge.kind !== 'peer') return target;
+    }
+    return this.project;
+  }
+
+  /** Arborist's CanPlaceDep, for `dep` (and the peers that go with it) at `target`. */
+  private canPlace(
+    dep: TreeNode,
+    d: Dependency,
+    from: TreeNode,
+    target: TreeNode,
+    peers: Map<string, TreeNode>,
+    nestingStart: TreeNode,
+    seen: Set<TreeNode> = new Set(),
+  ): { self: Placement; all: Placement } {
+    const current = target.children.get(dep.name);
+    const targetEdge = target.edge(dep.name);
+    if (targetEdge !== undefined && targetEdge.kind === 'peer' && !target.isTop)
+      return { self: 'conflict', all: 'conflict' };
+    if (
+      current === undefined &&
+      targetEdge !== undefined &&
+      !satisfies(dep, targetEdge) &&
+      !(target === from && targetEdge === d)
+    )
+      return { self: 'conflict', all: 'conflict' };
+    const withPeers = (state: Placement): { self: Placement; all: Placement } => {
+      const all = this.canPlacePeers(dep, target, peers, nestingStart, seen) ? state : 'conflict';
+      return { self: state, all };
+    };
+    if (current !== undefined) {
+      if (current.packument?.name === dep.packument?.name && current.version === dep.version)
+        return { self: 'keep', all: 'keep' };
+      const tryReplace =
+        semver.valid(current.version, true) !== null &&
+        semver.valid(dep.version, true) !== null &&
+        semver.gte(dep.version, current.version, true);
+      if (tryReplace && this.canReplace(dep, current)) {
+        const r = withPeers('replace');
+        if (r.all !== 'conflict') return r;
+      }
+      if (satisfies(current, d)) return { self: 'keep', all: 'keep' };
+      // Peers prefer deduplication: an older version replaces a newer one that everyone accepts.
+      if (d.kind === 'peer' && !tryReplace && this.canReplace(dep, current)) {
+        const r = withPeers('replace');
+        if (r.all !== 'conflict') return r;
+      }
+      if (target !== this.deepestNestingTarget(nestingStart, dep.name))
+        return { self: 'conflict', all: 'conflict' };
+      if (d.kind !== 'peer' && target === from) return withPeers('replace');
+      return { self: 'conflict', all: 'conflict' };
+    }
+    // Nothing here: would this shadow what a node below relies on, up the tree?
+    const shadowed = target !== from ? target.resolve(dep.name) : undefined;
+    if (shadowed !== undefined) {
+      for (const e of this.edgesIn(shadowed)) {
+        if (e.from.isDescendantOf(target) && satisfies(shadowed, e.dependency)) {
+          if (!satisfies(dep, e.dependency)) return { self: 'conflict', all: 'conflict' };
+        }
+      }
+    }
+    return withPeers('ok');
+  }
+
+  private canPlacePeers(
+    dep: TreeNode,
+    target: TreeNode,
+    peers: Map<string, TreeNode>,
+    nestingStart: TreeNode,
+    seen: Set<TreeNode>,
+  ): boolean {
+    if (seen.has(dep)) return true;
+    seen.add(dep);
+    for (const peer of dep.dependencies) {
+      if (peer.kind !== 'peer') continue;
+      const member = peers.get(peer.alias);
+      if (member === undefined || !satisfies(member, peer)) continue;
+      const placed = this.canPlace(member, peer, dep, target, peers, nestingStart, seen);
+      if (placed.all === 'conflict') return false;
+    }
+    return true;
+  }
+
+  /** Places `dep` for `d` of `from` (and its peers beside it); returns the nodes placed. */
+  private place(
+    dep: TreeNode,
+    d: Dependency,
+    from: TreeNode,
+    peers: Map<string, TreeNode>,
+    start: TreeNode,
+  ): TreeNode[] {
+    if (this.edgeValid(from, d) && !from.isProject) return [];
+    let chosen: { target: TreeNode; placement: Placement } | undefined;
+    let selfOnly: { target: TreeNode; placement: Placement } | undefined;
+    for (const target of this.deepestNestingTarget(start, dep.name).ancestry()) {
+      const targetEdge = target.edge(dep.name);
+      if (!target.isTop && targetEdge !== undefined && targetEdge.kind === 'peer') continue;
+      const result = this.canPlace(dep, d, from, target, peers, start);
+      if (result.self !== 'conflict') selfOnly = { target, placement: result.self };
+      if (result.all === 'conflict') break;
+      chosen = { target, placement: result.all };
+    }
+    // A conflict among the peers only: placed where it fits itself, the conflicting peer kept.
+    chosen ??= selfOnly;
+    if (chosen === undefined || chosen.placement === 'keep') return [];
+    const { target } = chosen;
+    const old = target.children.get(dep.name);
+    target.children.set(dep.name, dep);
+    dep.parent = target;
+    dep.peerSource = from;
+    this.index(dep);
+    const placed = [dep];
+    const requeue = new Set<TreeNode>();
+    if (old !== undefined && old !== dep) {
+      // Replaced: its subtree goes; whoever now misses a dependency is looked at again.
+      for (const e of this.edgesIn(dep)) if (!satisfies(dep, e.dependency)) requeue.add(e.from);
+    } else {
+      // Shadowing: nodes below that reached another version of this name and now reach this one.
+      for (const e of this.edgesIn(dep))
+        if (e.from !== from && !satisfies(dep, e.dependency)) requeue.add(e.from);
+    }
+    for (const node of requeue) {
+      this.visited.delete(node);
+      this.queue.push(node);
+    }
+    // The peers go beside it, unless the tree already gives them what they accept.
+    for (const peer of dep.dependencies) {
+      if (peer.kind !== 'peer') continue;
+      if (this.edgeValid(dep, peer)) continue;
+      const member = peers.get(peer.alias);
+      if (member === undefined || member.parent !== undefined || !satisfies(member, peer)) continue;
+      placed.push(...this.place(member, peer, dep, peers, start));
+    }
+    return placed;
+  }
+
+  async build(): Promise<NpmTree> {
+    this.queue.push(this.project);
+    const maxSteps = this.options.maxSteps ?? 200_000;
+    while (this.queue.length > 0) {
+      this.queue.sort(
+        (a, b) => a.physicalDepth - b.physicalDepth || byName(a.location, b.location),
+      );
+      const node = this.queue.shift() as TreeNode;
+      if (this.visited.has(node) || !node.attached) continue;
+      this.visited.add(node);
+      const problems = this.problems(node);
+      // Fetched together, as npm prefetches a node's problem edges.
+      const tasks = await Promise.all(
+        problems.map(async (d) => {
+          const dep = await this.candidate(d.alias, d, node);
+          const peers = new Map<string, TreeNode>();
+          const source = d.kind === 'peer' ? (node.peerSource ?? node) : node;
+          if (dep !== undefined) await this.peerSet(dep, source, peers);
+          return { d, dep, peers };
+        }),
+      );
+      tasks.sort((a, b) => byName(a.d.alias, b.d.alias));
+      for (const { d, dep, peers } of tasks) {
+        if (dep === undefined) continue;
+        if (++this.steps > maxSteps) break;
+        const start = d.kind === 'peer' ? this.deepestNestingTarget(node, d.alias) : node;
+        for (const placed of this.place(dep, d, node, peers, start)) this.queue.push(placed);
+      }
+    }
+    return this.closure();
+  }
+
+  /** The versions the tree reaches from the root and the edge each dependency resolves by. */
+  private closure(): NpmTree {
+    const versions = new Map<string, TreeVersion>();
+    const edges = new Map<string, TreeEdge>();
+    const rootNode = this.project.children.get(this.rootName);
+    if (rootNode === undefined)
+      return { root: undefined, versions: [], edges: [], failures: [...this.failures.values()] };
+    // Breadth first, so each version's depth and optional flag come from its shortest way in.
+    const frontier: { node: TreeNode; depth: number; optional: boolean }[] = [
+      { node: rootNode, depth: 0, optional: false },
+    ];
+    const walked = new Map<TreeNode, boolean>();
+    for (let i = 0; i < frontier.length; i++) {
+      const { node, depth, optional } = frontier[i] as (typeof frontier)[number];
+      const before = walked.get(node);
+      if (before !== undefined && (!before || optional)) continue;
+      walked.set(node, optional);
+      const key = node.key;
+      const known = versions.get(key);
+      versions.set(key, {
+        key,
+        name: node.packument?.name ?? node.name,
+        version: node.version,
+        optional: (known?.optional ?? true) && optional,
+        depth: Math.min(known?.depth ?? depth, depth),
+      });
+      if (this.options.maxDepth !== undefined && depth >= this.options.maxDepth) continue;
+      for (const d of node.dependencies) {
+        const to = node.resolve(d.alias);
+        if (to === undefined || to.packument?.name !== d.name) continue;
+        const edgeId = `${key} ${to.key} ${d.range}`;
+        if (!edges.has(edgeId))
+          edges.set(edgeId, { from: key, to: to.key, range: d.range, kind: d.kind });
+        frontier.push({ node: to, depth: depth + 1, optional: optional || d.kind === 'optional' });
+      }
+    }
+    return {
+      root: rootNode.key,
+      versions: [...versions.values()].sort((a, b) => byName(a.key, b.key)),
+      edges: [...edges.values()],
+      failures: [...this.failures.values()],
+    };
+  }
+}
+
+/** The tree npm would build for `name@spec` alone, read as its closure. */
+export function buildNpmTree(
+  load: LoadPackument,
+  name: string,
+  spec: string,
+  options: TreeOptions = {},
+): Promise<NpmTree> {
+  return new TreeBuilder(load, name, spec, options).build();
+}
+
+/**
+ * The closure handler's jobs that record a tree: each version once (its packument and
+ * dependencies), each dependency as the RESOLVES_TO from the version that needs it, each failure
+ * where it happened. None follows anything: the tree has decided.
+ */
+export function treeJobs(tree: NpmTree, root: { name: string; spec: string }): VisitJob[] {
+  if (tree.root === undefined)
+    return [{ name: root.name, spec: root.spec, depth: 0, follow: false }];
+  const versions = new Map(tree.versions.map((v) => [v.key, v]));
+  const rootVersion = versions.get(tree.root) as TreeVersion;
+  const jobs: VisitJob[] = [
+    { name: rootVersion.name, spec: rootVersion.version, depth: 0, follow: false },
+  ];
+  for (const edge of tree.edges) {
+    const to = versions.get(edge.to);
+    if (to === undefined) continue;
+    jobs.push({
+      name: to.name,
+      spec: to.version,
+      range: edge.range,
+      parent: edge.from,
+      root: tree.root,
+      depth: to.depth,
+      follow: false,
+      ...(to.optional ? { optional: true } : {}),
+    });
+  }
+  for (const failure of tree.failures) {
+    if (failure.parent === undefined) continue;
+    jobs.push({
+      name: failure.name,
+      spec: failure.spec,
+      parent: failure.parent,
+      root: tree.root,
+      depth: (versions.get(failure.parent)?.depth ?? 0) + 1,
+      follow: false,
+      ...(failure.optional ? { optional: true } : {}),
+    });
+  }
+  return jobs;
+}
