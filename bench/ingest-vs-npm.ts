@@ -6,20 +6,18 @@
  *
  *   npx tsx bench/ingest-vs-npm.ts [spec ...]     (default: jest@29 react-scripts@5)
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
 import { ingest } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';
+import { npmLockOnly } from './npm-lock.js';
 
 const specs =
   process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['jest@29', 'react-scripts@5'];
 const { npmRegistry } = loadConfig();
-const run = promisify(execFile);
 
 console.log(
   `ingest vs npm lock-only, registry ${npmRegistry}, node ${process.version}, ${os.cpus().length} cores`,
@@ -29,33 +27,12 @@ for (const spec of specs) {
   const name = spec.slice(0, at);
   const range = spec.slice(at + 1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-bench-npm-'));
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'bench', version: '1.0.0', dependencies: { [name]: `^${range}` } }),
-  );
-  let started = performance.now();
-  await run(
-    'npm',
-    [
-      'install',
-      '--package-lock-only',
-      '--ignore-scripts',
-      '--no-audit',
-      '--no-fund',
-      `--registry=${npmRegistry}`,
-      '--cache',
-      path.join(dir, 'cache'),
-    ],
-    { cwd: dir, maxBuffer: 64 * 2 ** 20 },
-  );
-  const npmSeconds = (performance.now() - started) / 1000;
-  const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, unknown>;
-  };
-  const npmPackages = Object.keys(lock.packages).filter((p) => p !== '').length;
+  const npm = await npmLockOnly(dir, name, `^${range}`, npmRegistry);
+  const npmSeconds = npm.seconds;
+  const npmPackages = npm.versions.size;
 
   const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
-  started = performance.now();
+  const started = performance.now();
   const summary = await ingest({
     roots: [parseRootSpec(`npm:${name}@^${range}`, dir)],
     store,
