@@ -177,7 +177,7 @@ export function openApi(version: string): Record<string, unknown> {
           parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': {
-              description: '{key, releases, total, truncated}',
+              description: '{key, releases, total, truncated, asOf, later}',
               content: {
                 'application/json': {
                   schema: {
@@ -191,6 +191,15 @@ export function openApi(version: string): Record<string, unknown> {
                       },
                       total: { type: 'integer' },
                       truncated: { type: 'boolean' },
+                      asOf: {
+                        type: ['string', 'null'],
+                        description:
+                          'releases published after this instant (the stored scores are as of it) are not listed',
+                      },
+                      later: {
+                        type: 'integer',
+                        description: 'how many releases were published after asOf',
+                      },
                     },
                   },
                 },

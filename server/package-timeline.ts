@@ -2,13 +2,15 @@
  * A package's releases over time (`GET /api/packages/:key/timeline`): who published each, its
  * maintainers, install scripts, the dependencies it added against the release before it,
  * provenance and its stored change flags. At most `limit` releases, the newest; every string is
- * registry text, capped here and shown as text by the client.
+ * registry text, capped here and shown as text by the client. The releases published after the
+ * instant the package's stored scores are as of are not listed (a replay's later fixes): the
+ * timeline is the record the flags beside it were read from.
  */
 import { NotFoundError } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { PackageTimelineAnswer, TimelineRelease } from '../shared/wire-types.js';
-import { flagSeverityOf, storedFlags } from '../trust/stored-scores.js';
+import { flagSeverityOf, storedAsOf, storedFlags } from '../trust/stored-scores.js';
 import { dependencyName } from '../trust/version-flags.js';
 
 /** The most releases one answer lists. */
@@ -42,10 +44,18 @@ export async function packageTimeline(
   const node = await store.node(key);
   if (node === undefined || !node.labels.includes('Package'))
     throw new NotFoundError(`no package ${key}`);
+  const [scored] = await store.read('package-scored-instant', { key });
+  const asOf = storedAsOf(scored?.explanation);
+  const cut = asOf === undefined ? NaN : Date.parse(asOf);
+  const until = Number.isNaN(cut) ? null : new Date(cut).toISOString();
   // One more than listed: the oldest listed release is compared with the one before it.
-  const rows = await store.read('package-timeline', { key, limit: limit + 1 });
-  const [count] = await store.read('package-release-count', { key });
-  const total = typeof count?.releases === 'number' ? count.releases : rows.length;
+  const rows = await store.read('package-timeline', { key, limit: limit + 1, until });
+  const count = async (by: string | null): Promise<number | undefined> => {
+    const [row] = await store.read('package-release-count', { key, until: by });
+    return typeof row?.releases === 'number' ? row.releases : undefined;
+  };
+  const total = (await count(until)) ?? rows.length;
+  const later = until === null ? 0 : ((await count(null)) ?? total) - total;
   const read: Read[] = rows.map((row) => {
     const p = (
       typeof row.properties === 'object' &&
@@ -105,5 +115,5 @@ export async function packageTimeline(
     }
   }
   const releases = read.slice(Math.max(0, read.length - limit)).map((r) => r.release);
-  return { key, releases, total, truncated: releases.length < total };
+  return { key, releases, total, truncated: releases.length < total, asOf: until, later };
 }

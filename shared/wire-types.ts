@@ -97,6 +97,10 @@ export interface PackageTimelineAnswer {
   total: number;
   /** True when only the newest `releases.length` of `total` are listed. */
   truncated: boolean;
+  /** The instant the record is cut at (the stored scores are as of it); null: not cut. */
+  asOf: string | null;
+  /** Releases published after `asOf`, not listed: the scores beside them did not see them. */
+  later: number;
 }
 
 /** The scoring run an answer's numbers come from (`trustmap score`, stored on the nodes). */

@@ -41,6 +41,17 @@ export const FLAG_PARAMS = {
   establishedMs: 365 * DAY_MS,
   /** A package younger than this at a release is young (young-package; a young dependency). */
   youngPackageMs: 30 * DAY_MS,
+  /**
+   * maintainers-changed dates the change between two releases' lists: when they are further apart
+   * than this, the change may be old news, and an established account's addition is low.
+   */
+  maintainersWindowMs: 90 * DAY_MS,
+  /**
+   * unusual-version: a release whose major line skips at least this many lines above every
+   * earlier one (2.x to 9.0.0; the dependency-confusion pattern). None of the 1,117 benign
+   * versions skips one.
+   */
+  majorLinesSkipped: 1,
   /** `untagged` needs this many tagged releases right before an untagged one. */
   taggedReleases: 3,
   /** A release after this long without one is dormant-then-release. */
@@ -48,6 +59,8 @@ export const FLAG_PARAMS = {
   /** This many releases of the package (this one included) within the window is a burst. */
   burstReleases: 3,
   burstWindowMs: 60 * 60 * 1000,
+  /** A new major line opened within the burst window after a release of an older line. */
+  majorLineSeverity: 'low' as FlagSeverity,
   /** Own trust is multiplied by this for each flag of the severity: a high flag bites at any base. */
   factor: { high: 0.5, medium: 0.85, low: 0.95, info: 1 } as Record<FlagSeverity, number>,
   /** Order for sorting and for "the worst flag" (a graph mark). */

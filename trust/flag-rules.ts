@@ -142,10 +142,19 @@ export function maintainersChanged(
   const { base, added } = change;
   const publishing = added.filter((m) => release.publishers?.includes(m) === true);
   const fresh = publishing.filter((m) => !established(m, release, context, params));
+  // The lists are seen only at releases: the change happened between base and this release.
+  // Within the window it is recent; after a longer gap it may be old news, unless a new account
+  // (whose first release is recent by definition) is the one who published.
+  const gap = at(release.publishedAt) - at(base.publishedAt);
+  const recent = gap <= params.maintainersWindowMs;
+  const severity: FlagSeverity = fresh.length > 0 ? 'high' : recent ? 'medium' : 'low';
+  const when = recent
+    ? `within ${Math.max(1, days(gap)) === 1 ? 'a day' : `${days(gap)} days`} before this release (since ${base.version})`
+    : `at some time in the ${days(gap)} days since ${base.version}`;
   flag(
     'maintainers-changed',
-    fresh.length > 0 ? 'high' : 'medium',
-    `maintainers gained ${people(added)} since ${base.version}${publishing.length > 0 ? `, and ${fresh.length > 0 ? 'the new account' : 'the added account'} published this release` : ''}`,
+    severity,
+    `maintainers gained ${people(added)} ${when}${publishing.length > 0 ? `, and ${fresh.length > 0 ? 'the new account' : 'the added account'} published this release` : ''}`,
   );
 }
 
@@ -283,15 +292,86 @@ export function burstSizes(times: readonly number[], windowMs: number): [number,
 
 export function releaseBurst(
   releases: readonly ReleaseFacts[],
+  index: number,
   [first, last]: [number, number],
   params: FlagParams,
   flag: Flagger,
 ): void {
-  if (last - first + 1 < params.burstReleases) return;
-  const near = releases.slice(first, last + 1);
-  flag(
-    'release-burst',
-    'medium',
-    `one of ${near.length} releases within ${Math.round(params.burstWindowMs / 60_000)} minutes (${listed(near.map((r) => r.version))})`,
-  );
+  if (last - first + 1 >= params.burstReleases) {
+    const near = releases.slice(first, last + 1);
+    flag(
+      'release-burst',
+      'medium',
+      `one of ${near.length} releases within ${Math.round(params.burstWindowMs / 60_000)} minutes (${listed(near.map((r) => r.version))})`,
+    );
+    return;
+  }
+  // A new major line opened minutes after a release of an older one (0.8.0, then 1.0.0).
+  const release = releases[index] as ReleaseFacts;
+  const major = majorOf(release.version);
+  if (major === undefined || !opensMajorLine(releases, index, major)) return;
+  const time = at(release.publishedAt);
+  for (let i = index - 1; i >= 0; i--) {
+    const earlier = releases[i] as ReleaseFacts;
+    const gap = time - at(earlier.publishedAt);
+    if (gap > params.burstWindowMs) break;
+    const line = majorOf(earlier.version);
+    if (line !== undefined && line < major) {
+      flag(
+        'release-burst',
+        params.majorLineSeverity,
+        `opens the ${major}.x line ${Math.round(gap / 60_000)} minutes after ${earlier.version}`,
+      );
+      return;
+    }
+  }
+}
+
+/** The major of a stable semver version; undefined for a pre-release or a non-semver one. */
+function majorOf(version: string): number | undefined {
+  if (semver.valid(version) === null || (semver.prerelease(version)?.length ?? 0) > 0)
+    return undefined;
+  return semver.major(version);
+}
+
+/** Whether no release before `index` has a stable version of this major or a higher one. */
+function opensMajorLine(releases: readonly ReleaseFacts[], index: number, major: number): boolean {
+  for (let i = 0; i < index; i++) {
+    const line = majorOf((releases[i] as ReleaseFacts).version);
+    if (line !== undefined && line >= major) return false;
+  }
+  return true;
+}
+
+/**
+ * unusual-version: the `latest` tag (as of the instant) on a pre-release, or a major line that
+ * skips several above every earlier release (2.x to 9.0.0, as dependency-confusion packages do).
+ */
+export function unusualVersion(
+  releases: readonly ReleaseFacts[],
+  index: number,
+  latest: string | undefined,
+  params: FlagParams,
+  flag: Flagger,
+): void {
+  const release = releases[index] as ReleaseFacts;
+  if (release.version === latest && (semver.prerelease(release.version)?.length ?? 0) > 0)
+    flag(
+      'unusual-version',
+      'low',
+      `the latest tag points at ${release.version}, a pre-release version`,
+    );
+  const major = majorOf(release.version);
+  if (major === undefined) return;
+  let highest: number | undefined;
+  for (let i = 0; i < index; i++) {
+    const line = majorOf((releases[i] as ReleaseFacts).version);
+    if (line !== undefined && (highest === undefined || line > highest)) highest = line;
+  }
+  if (highest !== undefined && major - highest - 1 >= params.majorLinesSkipped)
+    flag(
+      'unusual-version',
+      'medium',
+      `jumps to the ${major}.x line from ${highest}.x, skipping ${major - highest - 1} major versions`,
+    );
 }

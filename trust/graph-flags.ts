@@ -127,7 +127,9 @@ export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
         key: pkg,
         name: entry?.name ?? pkg,
         createdAt: entry?.createdAt,
-        latest: undefined,
+        // The tag as read names a release that existed by the instant, or we do not know what it
+        // named then (npm's `--before` falls back to the highest version: no tag to judge).
+        latest: releases.some((r) => r.version === entry?.latest) ? entry?.latest : undefined,
         releases,
       },
       context(pkg),

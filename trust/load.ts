@@ -64,6 +64,8 @@ export interface TrustGraph {
       maintainersKnown: boolean | undefined;
       /** When the package was first published (the packument's `time.created`). */
       createdAt: string | undefined;
+      /** The version the registry's `latest` tag named when it was read. */
+      latest: string | undefined;
       /** Share of published versions with a matching tag (from git history). */
       tagOverlap: number | undefined;
     }
@@ -244,6 +246,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             name: str(p.name),
             maintainersKnown: bool(p.maintainersKnown),
             createdAt: str(p.createdAt),
+            latest: str(p.latest),
             tagOverlap: num(p.tagOverlap),
           });
         } else if (node.labels.includes('Repository')) {

@@ -83,6 +83,18 @@ export function flagSeverityOf(value: unknown): FlagSeverity | null {
   return SEVERITIES.find((s) => s === value) ?? null;
 }
 
+/** The instant a stored explanation (JSON text) is as of, when it says one. */
+export function storedAsOf(explanation: unknown): string | undefined {
+  if (typeof explanation !== 'string') return undefined;
+  try {
+    const doc = JSON.parse(explanation) as unknown;
+    if (typeof doc !== 'object' || doc === null || !('asOf' in doc)) return undefined;
+    return typeof doc.asOf === 'string' ? doc.asOf : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The change flags of a stored explanation (the `explanation` property's JSON text, or the parsed
  * object), worst first as stored; [] when there is none or it holds none. Malformed entries are

@@ -6,7 +6,6 @@
  * instant do not exist; a fact the registry did not give (a mirror without maintainers) raises
  * no flag: unknown is not bad. Pure: it reads release facts and returns flags with sentences.
  */
-import semver from 'semver';
 import { FLAG_PARAMS, type FlagId, type FlagParams, type FlagSeverity } from './flag-params.js';
 import {
   at,
@@ -21,6 +20,7 @@ import {
   provenanceDropped,
   releaseBurst,
   untaggedRelease,
+  unusualVersion,
   type Flagger,
 } from './flag-rules.js';
 
@@ -50,7 +50,7 @@ export interface PackageTimeline {
   key: string;
   name: string;
   createdAt: string | undefined;
-  /** The `latest` dist-tag, when known. */
+  /** The `latest` dist-tag as of the instant, when known (a tag on a later release is not). */
   latest: string | undefined;
   releases: ReleaseFacts[];
 }
@@ -117,7 +117,7 @@ export function timelineFlags(
     provenanceDropped(release, settled, flag);
     untaggedRelease(release, settled, params, flag);
     dormantThenRelease(release, releases[i - 1], params, flag);
-    releaseBurst(releases, bursts[i] as [number, number], params, flag);
+    releaseBurst(releases, i, bursts[i] as [number, number], params, flag);
     if (time - created < params.youngPackageMs && i > 0) {
       // A new package of a new account: nobody with a record stands behind it. Medium here;
       // high once another account's release pulls it in (graph-flags.ts).
@@ -133,15 +133,7 @@ export function timelineFlags(
         byNew ? newAccounts : undefined,
       );
     }
-    if (
-      release.version === timeline.latest &&
-      (semver.prerelease(release.version)?.length ?? 0) > 0
-    )
-      flag(
-        'unusual-version',
-        'low',
-        `the latest tag points at ${release.version}, a pre-release version`,
-      );
+    unusualVersion(releases, i, timeline.latest, params, flag);
     if (flags.length > 0) out.set(release.key, flags);
   }
   return out;

@@ -43,6 +43,11 @@ export function renderTimeline(host: HTMLElement, timeline: PackageTimelineAnswe
   fill(
     section,
     h('h3', {}, `Version timeline (${String(timeline.total)} releases)`),
+    timeline.later > 0 && timeline.asOf !== null
+      ? note(
+          `As of ${timeline.asOf.slice(0, 16).replace('T', ' ')} UTC, the instant the scores are as of: ${String(timeline.later)} later ${timeline.later === 1 ? 'release is' : 'releases are'} not shown.`,
+        )
+      : null,
     releases.length === 0
       ? note('The registry gave no release times.')
       : h(

@@ -14,6 +14,9 @@ import { flagGraph } from '../../trust/graph-flags.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores, type ScoreResult } from '../../trust/score.js';
 import type { VersionFlag } from '../../trust/version-flags.js';
+import { writeScores } from '../../trust/write-scores.js';
+import type { PackageTimelineAnswer } from '../../shared/wire-types.js';
+import { listenApi } from '../helpers/api-server.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { tempStore } from '../helpers/fixture-store.js';
 import { INCIDENTS, readIncident, serveIncident, type Incident } from '../helpers/incidents.js';
@@ -224,6 +227,24 @@ describe('incident replays', () => {
         .map(([, t]) => t);
       expect(installed).toEqual(['pkg:npm/ua-parser-js@0.7.28']);
       expect(result.versions.get('pkg:npm/ua-parser-js@0.7.28')?.reach).toBe(1);
+
+      // Stored, the explorer's timeline is the record those scores read: the fixes are not in it.
+      await writeScores(store, result, new Date().toISOString());
+      const api = await listenApi(store);
+      try {
+        const response = await fetch(
+          `${api.base}/api/packages/${encodeURIComponent('pkg:npm/ua-parser-js')}/timeline`,
+        );
+        const timeline = (await response.json()) as PackageTimelineAnswer;
+        const listed = timeline.releases.map((r) => r.version);
+        expect(timeline.asOf).toBe(asOf.toISOString());
+        expect(listed).not.toContain('0.7.30');
+        expect(listed.at(-1)).toBe('0.7.28');
+        expect(timeline.later).toBe(later.filter((v) => v.key.includes('/ua-parser-js@')).length);
+        expect(timeline.later).toBeGreaterThan(0);
+      } finally {
+        await api.close();
+      }
     } finally {
       await close();
     }

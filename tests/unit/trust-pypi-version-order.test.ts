@@ -47,6 +47,7 @@ function graphOf(packages: Record<string, Release[]>): TrustGraph {
       name,
       maintainersKnown: true,
       createdAt: undefined,
+      latest: undefined,
       tagOverlap: undefined,
     });
     graph.versionsOf.set(pkg, []);

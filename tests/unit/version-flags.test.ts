@@ -104,12 +104,13 @@ describe('change flags', () => {
       'published by mallory, who had never published demo (its 20 earlier releases: alice); mallory is a new account',
     );
     expect(byId.get('maintainers-changed')).toBe(
-      'maintainers gained mallory since 1.19.0, and the new account published this release',
+      'maintainers gained mallory at some time in the 273 days since 1.19.0, and the new account published this release',
     );
     expect(byId.get('dependency-added')).toBe(
       'adds flat-stream@^0.1.0 (created 4 days before) in a patch release (after 1.19.0)',
     );
-    // The same hand-over to an account with a year of releases elsewhere: medium, said so.
+    // The same hand-over to an account with a year of releases elsewhere: medium for the new
+    // publisher; the maintainers' change, seen only between two releases 273 days apart, is low.
     const veteran = timelineFlags(
       timeline(history),
       context(
@@ -122,7 +123,7 @@ describe('change flags', () => {
     );
     expect(ids(veteran, '1.19.1')).toEqual([
       'dependency-added:high',
-      'maintainers-changed:medium',
+      'maintainers-changed:low',
       'new-publisher:medium',
     ]);
     // The same dependency split out by the release's own publisher is no stranger's package.
@@ -141,6 +142,66 @@ describe('change flags', () => {
     const list = flags.get('pkg:npm/demo@1.19.1') ?? [];
     expect(worstSeverity(list)).toBe('high');
     expect(flagFactor(list)).toBeCloseTo(0.125, 12);
+  });
+
+  it('date a maintainers change between two releases: recent is medium, a long gap low', () => {
+    const history = steady();
+    const last = history[history.length - 1] as ReleaseFacts;
+    const soon = new Date(Date.parse(last.publishedAt) + 20 * 24 * 3600 * 1000).toISOString();
+    history.push(
+      release('1.19.1', soon, { maintainers: ['person:npm:alice', 'person:npm:carol'] }),
+    );
+    const flags = timelineFlags(timeline(history), context());
+    expect(flags.get('pkg:npm/demo@1.19.1')?.map((f) => [f.severity, f.evidence])).toEqual([
+      ['medium', 'maintainers gained carol within 20 days before this release (since 1.19.0)'],
+    ]);
+    const late = steady();
+    late.push(
+      release('1.19.1', '2025-01-01T00:00:00.000Z', {
+        maintainers: ['person:npm:alice', 'person:npm:carol'],
+      }),
+    );
+    const later = timelineFlags(timeline(late), context()).get('pkg:npm/demo@1.19.1') ?? [];
+    expect(later.find((f) => f.id === 'maintainers-changed')?.severity).toBe('low');
+  });
+
+  it('flag a major line opened minutes after a release of the line before, low', () => {
+    // ua-parser-js 0.8.0 then 1.0.0 within minutes; here two releases, under the burst count.
+    const history = steady();
+    history.push(
+      release('1.20.0', '2023-06-01T12:00:00.000Z'),
+      release('2.0.0', '2023-06-01T12:20:00.000Z'),
+      release('2.0.1', '2023-06-01T14:00:00.000Z'),
+    );
+    const flags = timelineFlags(timeline(history), context());
+    expect(flags.get('pkg:npm/demo@2.0.0')?.map((f) => [f.id, f.severity, f.evidence])).toEqual([
+      ['release-burst', 'low', 'opens the 2.x line 20 minutes after 1.20.0'],
+    ]);
+    // A fix on the new line, and the first release of a line after a quiet day, raise nothing.
+    expect(ids(flags, '2.0.1')).toEqual([]);
+    expect(ids(flags, '1.20.0')).toEqual([]);
+  });
+
+  it('flag a version that skips major lines, and a pre-release on the latest tag', () => {
+    // Dependency confusion publishes a public 9.0.0 above a private package's 1.x.
+    const history = steady();
+    history.push(release('9.0.0', '2023-06-01T12:00:00.000Z'));
+    const jump = timelineFlags(timeline(history), context());
+    expect(jump.get('pkg:npm/demo@9.0.0')?.map((f) => [f.id, f.severity, f.evidence])).toEqual([
+      ['unusual-version', 'medium', 'jumps to the 9.x line from 1.x, skipping 7 major versions'],
+    ]);
+    // The next line up skips nothing.
+    const next = steady();
+    next.push(release('2.0.0', '2023-06-01T12:00:00.000Z'));
+    expect(ids(timelineFlags(timeline(next), context()), '2.0.0')).toEqual([]);
+    const pre = steady();
+    pre.push(release('2.0.0-beta.1', '2023-06-01T12:00:00.000Z'));
+    const tagged = timelineFlags({ ...timeline(pre), latest: '2.0.0-beta.1' }, context());
+    expect(tagged.get('pkg:npm/demo@2.0.0-beta.1')?.map((f) => f.evidence)).toEqual([
+      'the latest tag points at 2.0.0-beta.1, a pre-release version',
+    ]);
+    // The same pre-release off the latest tag is an ordinary pre-release.
+    expect(ids(timelineFlags(timeline(pre), context()), '2.0.0-beta.1')).toEqual([]);
   });
 
   it('say a dormant package woke up, and medium when another account wakes it', () => {
