@@ -50,7 +50,7 @@ export async function resolveRoots(
   if (input.workers !== undefined) {
     if (input.asOf !== undefined)
       throw new InvalidInputError('--as-of runs in-process: run it without --workers');
-    return ingestWithWorkers({ ...common, ...input.workers });
+    return ingestWithWorkers({ ...common, ...input.workers, concurrency: input.concurrency });
   }
   return ingest({
     ...common,

@@ -16,6 +16,8 @@ import { InvalidInputError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import type { IngestSummary, Progress } from '../run-ingest.js';
+import { loadPackument } from '../npm-closure.js';
+import { buildNpmTree, treeJobs } from '../npm-tree.js';
 import { RegistryClient } from '../sources/npm/registry-client.js';
 import type { RootSpec } from '../spec.js';
 import {
@@ -154,6 +156,8 @@ export interface DistributedIngestOptions {
   timeoutMs?: number;
   /** Told the run's id as soon as it is enqueued (for `--status` and tests). */
   onStart?: (runId: string) => void;
+  /** Registry requests at once while the initiator places the trees (TRUSTMAP_FETCH_CONCURRENCY). */
+  concurrency?: number;
 }
 
 /**
@@ -204,20 +208,29 @@ export async function ingestWithWorkers(
       specs: options.roots.map((r) => r.input),
       startedAt: new Date().toISOString(),
     });
+    // The trees are placed here, where all of a root's packuments can be seen at once (npm's
+    // placement needs the whole tree); the workers record them, each version and edge a job.
+    const client = new RegistryClient({
+      registry: options.registry,
+      concurrency: options.concurrency ?? LIMIT_DEFAULTS.fetchConcurrency,
+    });
     for (const root of options.roots) {
       if (root.kind !== 'npm') continue;
+      const tree = await buildNpmTree(
+        (name) => loadPackument(name, { client }),
+        root.name,
+        root.spec,
+        { dev: options.dev === true, maxDepth: options.maxDepth },
+      );
+      const [first, ...rest] = treeJobs(tree, root);
+      if (first === undefined) continue;
+      const common = { runId, registry: options.registry, maxDepth: options.maxDepth ?? null };
       await enqueue(queue, state, {
-        runId,
-        registry: options.registry,
-        maxDepth: options.maxDepth ?? null,
-        visit: {
-          name: root.name,
-          spec: root.spec,
-          depth: 0,
-          ...(options.dev === true ? { dev: true } : {}),
-        },
+        ...common,
+        visit: { ...first, ...(options.dev === true ? { dev: true } : {}) },
         rootSpec: root.input,
       });
+      for (const job of rest) await enqueue(queue, state, { ...common, visit: job });
     }
     options.onStart?.(runId);
     const pollMs = options.pollMs ?? 250;

@@ -4,8 +4,9 @@
  * pattern (so Redis never runs it) and tells the test, which then kills the worker. A fresh worker
  * must finish the run, and the graph must be the one an in-process ingest of the same spec writes.
  * Killed after a job has marked a package as done and before its records are stored, the re-run
- * must still write them; killed between a child's enqueue steps, the child must still run and the
- * run must end. Each test uses a random queue name, obliterated after.
+ * must still write them; killed after its records are stored and before the job is settled, the
+ * re-run must settle it and the run must end. (The initiator places the tree and enqueues every
+ * job, ingest/npm-tree.ts; workers enqueue nothing.) Each test uses a random queue name, obliterated after.
  */
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -24,7 +25,6 @@ import { processes, waitUntil } from '../helpers/wait.js';
 import { spawnWorker } from './worker-process.js';
 
 const SPEC = 'npm:yargs@16.1.0';
-const ROOT = 'pkg:npm/yargs@16.1.0';
 let registry: FixtureRegistry;
 const cleanups: (() => Promise<void> | void)[] = [];
 let expected: { summary: IngestSummary; graph: Graph };
@@ -208,16 +208,16 @@ function expectTheSameIngest(actual: { summary: IngestSummary; graph: Graph }): 
 
 describe('a worker killed with SIGKILL mid-job', () => {
   it('after a job marked its package done and before its records were stored: the re-run stores them', async () => {
-    // cliui's job has marked its package and version when it marks its walk under the root; its
-    // records are written only after that.
-    const killed = await runKilledAt((sent) => sent.includes(`walk:${ROOT} pkg:npm/cliui@`));
+    // cliui's job has marked its package (its records are in the job's write batch) when it marks
+    // its version; the batch is stored only after that.
+    const killed = await runKilledAt((sent) => sent.includes('version:pkg:npm/cliui@'));
     expectTheSameIngest(killed);
   }, 120_000);
 
-  it("between a child's enqueue steps: the child still runs and the run ends", async () => {
-    // The root's job adds its children one by one; it dies as it hands y18n (the sixth) to BullMQ.
+  it('after its records were stored and before it was settled: the re-run settles it and the run ends', async () => {
+    // y18n's job has stored its records when it adds its version to the run's resolved set.
     const killed = await runKilledAt(
-      (sent, queue) => sent.includes(`bull:${queue}:`) && sent.includes('"visit":{"name":"y18n"'),
+      (sent) => sent.includes(':resolved') && sent.includes('pkg:npm/y18n@'),
     );
     expectTheSameIngest(killed);
   }, 120_000);
