@@ -1,0 +1,175 @@
+/**
+ * The pipeline on a real Neo4j beside the embedded store: the same closures (yargs 16.1.0,
+ * rimraf 3.0.2) ingested in-process from the local fixture registry into both, scored from each,
+ * and every read statement and saved investigation of cypher/ run on both with real data. The two
+ * stores must give a user the same answers; where their Cypher differs, the sibling file is listed
+ * in tests/unit/cypher-files.test.ts.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { CypherLoader } from '../../graph/cypher-loader.js';
+import { listInvestigations } from '../../graph/investigations.js';
+import { text } from '../../graph/values.js';
+import { Neo4jStore } from '../../graph/neo4j/neo4j-store.js';
+import type { GraphStore, StreamedNode, StreamedRelationship } from '../../graph/store.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { computeScores, type ScoreResult } from '../../trust/score.js';
+import { writeScores } from '../../trust/write-scores.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
+import { tempDir } from '../helpers/temp.js';
+
+const neo4j = useNeo4j('Neo4j pipeline tests');
+const skip = neo4j.skip;
+const ROOTS = ['npm:yargs@16.1.0', 'npm:rimraf@3.0.2'];
+const ANCHORS = ['org:github:isaacs', 'org:github:yargs'];
+const NOW = new Date('2026-11-24T00:00:00Z');
+const SCORED_AT = '2026-11-24T00:00:00.000Z';
+const Q = { rowLimit: 100_000, timeoutMs: 30_000 };
+/** Reads whose answer is about the store itself, not the graph: they must run, not agree. */
+const STORE_SPECIFIC_READS = new Set(['read/schema-indexes', 'read/schema-constraints']);
+
+/** Rows in an order of their own, so that rows a statement leaves unordered compare. */
+function canonical(rows: readonly unknown[]): string[] {
+  return rows.map((row) => JSON.stringify(sortKeys(row))).sort();
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  return value;
+}
+
+async function graphOf(
+  store: GraphStore,
+): Promise<{ nodes: StreamedNode[]; relationships: StreamedRelationship[] }> {
+  const nodes: StreamedNode[] = [];
+  const relationships: StreamedRelationship[] = [];
+  for await (const batch of store.stream()) {
+    if (batch.kind === 'nodes') nodes.push(...batch.nodes);
+    else relationships.push(...batch.relationships);
+  }
+  return { nodes, relationships };
+}
+
+describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded store', () => {
+  let registry: FixtureRegistry;
+  let embedded: EmbeddedStore;
+  let onNeo4j: Neo4jStore;
+  let cleanup: () => void;
+  const scores = new Map<string, ScoreResult>();
+
+  // Both stores get the same ingest, then the same scoring run written back.
+  beforeAll(async () => {
+    registry = await startFixtureRegistry();
+    const temp = tempDir();
+    cleanup = temp.cleanup;
+    embedded = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    await clearNeo4j(neo4j.config());
+    onNeo4j = await Neo4jStore.open(neo4j.config());
+    for (const [name, store] of [
+      ['embedded', embedded],
+      ['neo4j', onNeo4j],
+    ] as const) {
+      const roots = ROOTS.map((s) => parseRootSpec(s, '/'));
+      await ingest({ roots, store, registry: registry.url });
+      const result = computeScores(await loadTrustGraph(store), { anchors: ANCHORS, now: NOW });
+      scores.set(name, result);
+      await writeScores(store, result, SCORED_AT);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await onNeo4j.close();
+    await embedded.close();
+    await registry.close();
+    cleanup();
+  });
+
+  it('an in-process ingest and a scoring run store the same graph in both: every node, property and relationship', async () => {
+    const [a, b] = await Promise.all([graphOf(embedded), graphOf(onNeo4j)]);
+    expect(b.nodes.length).toBeGreaterThan(100);
+    expect(b.relationships.length).toBeGreaterThan(200);
+    expect(canonical(b.nodes)).toEqual(canonical(a.nodes));
+    expect(canonical(b.relationships)).toEqual(canonical(a.relationships));
+    expect(await onNeo4j.counts()).toEqual(await embedded.counts());
+  });
+
+  it('scores the same from either store, and keeps what was written', async () => {
+    const a = scores.get('embedded');
+    const b = scores.get('neo4j');
+    expect(b?.versions.size).toBe(28);
+    expect(canonical([...(b?.versions.values() ?? [])])).toEqual(
+      canonical([...(a?.versions.values() ?? [])]),
+    );
+    const yargs = await onNeo4j.node('pkg:npm/yargs@16.1.0');
+    expect(yargs?.properties.scoredAt).toBe(SCORED_AT);
+    expect(yargs?.properties.trust).toBeGreaterThan(0);
+    expect(yargs?.properties.trust).toBe(
+      (await embedded.node('pkg:npm/yargs@16.1.0'))?.properties.trust,
+    );
+  });
+
+  it('answers every read statement of cypher/ alike, with rows', async () => {
+    const loader = new CypherLoader();
+    const versions = (await onNeo4j.query('MATCH (v:Version) RETURN v.key AS key', {}, Q)).rows.map(
+      (r) => text(r.key),
+    );
+    const params = {
+      key: 'pkg:npm/yargs',
+      keys: versions,
+      q: 'ya',
+      limit: 50,
+      until: '2100-01-01T00:00:00.000Z',
+      labels: ['Package', 'Version', 'Person'],
+      types: ['DEPENDS_ON', 'MAINTAINS'],
+    };
+    const names = loader.names('read', 'neo4j');
+    // The embedded store's own reads (max-*-id) are its way of streaming; Neo4j streams by driver.
+    expect(names).toEqual(
+      loader.names('read', 'embedded').filter((n) => !n.startsWith('read/max-')),
+    );
+    for (const name of names) {
+      const [a, b] = await Promise.all([embedded.read(name, params), onNeo4j.read(name, params)]);
+      expect(b.length, name).toBeGreaterThan(0);
+      if (!STORE_SPECIFIC_READS.has(name)) expect(canonical(b), name).toEqual(canonical(a));
+    }
+  });
+
+  it('answers every saved investigation alike on the scored graph', async () => {
+    const values: Record<string, string | number> = {
+      root: 'pkg:npm/yargs@16.1.0',
+      package: 'pkg:npm/ansi-regex',
+      limit: 1000,
+    };
+    const onEmbedded = listInvestigations('embedded');
+    const investigations = listInvestigations('neo4j');
+    expect(investigations.map((i) => i.name)).toEqual(onEmbedded.map((i) => i.name));
+    const empty: string[] = [];
+    for (const investigation of investigations) {
+      const params = Object.fromEntries(
+        investigation.params.map((p) => [p.name, values[p.name] ?? p.example]),
+      );
+      const other = onEmbedded.find((i) => i.name === investigation.name);
+      const [a, b] = await Promise.all([
+        embedded.query(other?.cypher ?? '', params, Q),
+        onNeo4j.query(investigation.cypher, params, Q),
+      ]);
+      expect(b.columns, investigation.name).toEqual(a.columns);
+      expect(canonical(b.rows), investigation.name).toEqual(canonical(a.rows));
+      if (b.rows.length === 0) empty.push(investigation.name);
+    }
+    // No advisories were ingested, and nothing in these closures is deprecated.
+    expect(empty).toEqual(['deprecated-in-closure', 'packages-with-advisories']);
+    const chokepoints = investigations.find((i) => i.name === 'single-maintainer-chokepoints');
+    const answer = await onNeo4j.query(chokepoints?.cypher ?? '', { limit: 10 }, Q);
+    expect(answer.rows[0]).toMatchObject({ version: 'pkg:npm/color-name@1.1.4', reach: 5 });
+  });
+});
