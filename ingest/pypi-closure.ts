@@ -3,7 +3,9 @@
  * specifier (no yanked releases; pre-releases only when the specifier names one), then its
  * `requires_dist`, following a requirement when its marker holds in the stated environment (or
  * always, with `environment: 'all'`) and extras only when asked. Writes RESOLVES_TO {root} for
- * the resolved tree, as the npm closure does.
+ * the resolved tree, as the npm closure does. As of an instant (`--as-of`), a release first
+ * uploaded later, or whose upload time PyPI does not give, is not a candidate (as uv's
+ * `--exclude-newer` reads it); yanked is what PyPI says today, not what it said then.
  */
 import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
 import { failureCode, type ErrorCode } from '../core/errors.js';
@@ -43,9 +45,12 @@ export function pickVersion(
   yanked: ReadonlySet<string>,
   specifier: string,
   python?: { version: string; requires: ReadonlyMap<string, string> },
+  before?: { uploaded: ReadonlyMap<string, string>; asOf: Date },
 ): string | undefined {
+  const existed = (v: string): boolean =>
+    before === undefined || Date.parse(before.uploaded.get(v) ?? '') <= before.asOf.getTime();
   const candidates = versions.filter((v) => {
-    if (yanked.has(v)) return false;
+    if (yanked.has(v) || !existed(v)) return false;
     const requires = python?.requires.get(v);
     // A release that does not run on the environment's Python is not a candidate.
     return python === undefined || requires === undefined || satisfies(python.version, requires);
@@ -83,6 +88,8 @@ export async function pypiClosure(options: {
   sink: (records: GraphRecords) => Promise<void>;
   environment: PythonEnvironment | 'all';
   maxDepth?: number | undefined;
+  /** Resolve as PyPI stood then: releases uploaded later do not exist. */
+  asOf?: Date | undefined;
   logger: Logger;
 }): Promise<PyPiClosureResult> {
   const resolved = new Set<string>();
@@ -145,11 +152,15 @@ export async function pypiClosure(options: {
         index.yanked,
         requirement.specifier,
         python === undefined ? undefined : { version: python, requires: index.requiresPython },
+        options.asOf === undefined ? undefined : { uploaded: index.uploaded, asOf: options.asOf },
       ),
     );
     if (version instanceof Error) return undefined;
     if (version === undefined) {
-      fail('NO_MATCHING_VERSION', `no release satisfies ${requirement.specifier || 'any version'}`);
+      fail(
+        'NO_MATCHING_VERSION',
+        `no release satisfies ${requirement.specifier || 'any version'}${options.asOf === undefined ? '' : ` as of ${options.asOf.toISOString()}`}`,
+      );
       return undefined;
     }
     const key = pypiVersionKey(requirement.name, version);

@@ -2,7 +2,6 @@
  * An ingest run on the in-process queue: root jobs in, the closure handler (npm-closure.ts) run
  * with bounded concurrency, records written in batches, and a summary out.
  */
-import { InvalidInputError } from '../core/errors.js';
 import PQueue from 'p-queue';
 import type { GraphStore } from '../graph/store.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -284,6 +283,7 @@ async function runPypi(run: IngestRun): Promise<void> {
     sink: (records) => run.writer.add(records),
     environment: run.environment,
     maxDepth: run.options.maxDepth,
+    asOf: run.options.asOf,
     logger: run.logger,
   });
   for (const key of result.resolved) run.resolved.add(key);
@@ -315,8 +315,6 @@ function summarise(run: IngestRun): IngestSummary {
 }
 
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
-  if (options.asOf !== undefined && options.roots.some((root) => root.kind === 'pypi'))
-    throw new InvalidInputError('--as-of resolves npm roots only; PyPI roots cannot be replayed');
   const run = new IngestRun(options);
   for (const root of options.roots) await addRoot(run, root);
   await run.queue.onIdle();

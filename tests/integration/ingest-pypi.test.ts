@@ -23,7 +23,10 @@ import {
 import { identityLinks } from '../helpers/graph-snapshot.js';
 import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { FIXTURES } from '../helpers/fixture-registry.js';
 import { tempDir } from '../helpers/temp.js';
+
+const PYPI_FIXTURES = path.join(FIXTURES, 'pypi');
 
 let pypi: FixturePyPi;
 let registry: FixtureRegistry;
@@ -43,6 +46,7 @@ async function run(
   specs: string[],
   environment: 'all' | typeof DEFAULT_ENVIRONMENT = CPYTHON_36,
   cwd = '/',
+  asOf?: Date,
 ): Promise<{
   summary: IngestSummary;
   projects: string[];
@@ -59,6 +63,7 @@ async function run(
       registry: registry.url,
       pypiUrl: pypi.url,
       pythonEnvironment: environment,
+      asOf,
     });
     const rows = async (cypher: string) =>
       (await store.query(cypher, {}, { rowLimit: 10_000, timeoutMs: 10_000 })).rows;
@@ -118,6 +123,48 @@ describe('PyPI ingest', () => {
     expect(edges).toContain('pkg:pypi/more-itertools@4.1.0 -> pkg:pypi/six@1.11.0');
     // Every request went to the local server, the JSON Simple API for version lists.
     expect(pypi.requests.some((r) => r === '/simple/pytest/')).toBe(true);
+  });
+
+  it('resolves as PyPI stood on a date with --as-of: a release uploaded later does not exist', async () => {
+    // six as its index would read with 1.10.0 (uploaded 2015-10-07) before the real 1.11.0.
+    type Doc = Record<string, unknown> & { files: Record<string, unknown>[]; versions: string[] };
+    const simple = JSON.parse(
+      fs.readFileSync(path.join(PYPI_FIXTURES, 'simple/six.json'), 'utf8'),
+    ) as Doc;
+    const older = simple.files.map((f) => ({
+      ...f,
+      filename: String(f.filename).replace('1.11.0', '1.10.0'),
+      'upload-time': '2015-10-07T03:30:00.000000Z',
+    }));
+    const release = JSON.parse(
+      fs.readFileSync(path.join(PYPI_FIXTURES, 'six/1.11.0.json'), 'utf8'),
+    ) as {
+      info: Record<string, unknown>;
+    };
+    pypi.overrides.set('/simple/six/', {
+      ...simple,
+      files: [...older, ...simple.files],
+      versions: ['1.10.0', ...simple.versions],
+    });
+    pypi.overrides.set('/pypi/six/1.10.0/json', {
+      ...release,
+      info: { ...release.info, version: '1.10.0' },
+    });
+    try {
+      const then = await run(['pypi:six'], 'all', '/', new Date('2016-06-01T00:00:00Z'));
+      expect(then.summary.failures).toEqual([]);
+      expect(then.summary.roots).toEqual([{ spec: 'pypi:six', resolved: 'pkg:pypi/six@1.10.0' }]);
+      const now = await run(['pypi:six'], 'all');
+      expect(now.summary.roots).toEqual([{ spec: 'pypi:six', resolved: 'pkg:pypi/six@1.11.0' }]);
+      // Before its first upload, the project has nothing to install, and the failure says when.
+      const before = await run(['pypi:six'], 'all', '/', new Date('2010-01-01T00:00:00Z'));
+      expect(before.summary.failures.map((f) => `${f.code}: ${f.reason}`)).toEqual([
+        'NO_MATCHING_VERSION: no release satisfies any version as of 2010-01-01T00:00:00.000Z',
+      ]);
+    } finally {
+      pypi.overrides.delete('/simple/six/');
+      pypi.overrides.delete('/pypi/six/1.10.0/json');
+    }
   });
 
   it('evaluates markers for Linux CPython 3: 7 projects, no funcsigs or colorama', async () => {
