@@ -14,6 +14,7 @@ import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.ConnectorPortRegister;
 import org.neo4j.configuration.connectors.ConnectorType;
+import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -30,7 +31,8 @@ import org.neo4j.kernel.internal.Version;
  *
  * <pre>TRUSTMAP_NEO4J_READY {"uri":"bolt://127.0.0.1:PORT","version":"5.26.30"}</pre>
  *
- * It shuts down, and deletes the directory, when its stdin closes or on SIGTERM/SIGINT.
+ * It shuts down, and deletes the directory, when its stdin closes or on SIGTERM/SIGINT. It sends
+ * nothing off the machine: Bolt on loopback only, no HTTP connector, no usage reports.
  */
 public final class Launcher {
   private static final String READY = "TRUSTMAP_NEO4J_READY";
@@ -44,13 +46,17 @@ public final class Launcher {
           "usage: Launcher <password> (or NEO4J_TEST_PASSWORD): a password of at least 8 characters");
       System.exit(2);
     }
+    long started = System.nanoTime();
     Path home = Files.createTempDirectory("trustmap-neo4j-");
     DatabaseManagementService dbms =
         new DatabaseManagementServiceBuilder(home)
             .setConfig(BoltConnector.enabled, true)
             .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", 0))
             .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+            .setConfig(HttpConnector.enabled, false)
             .setConfig(GraphDatabaseSettings.auth_enabled, true)
+            // No usage reports: a test sends nothing off this machine.
+            .setConfig(GraphDatabaseSettings.udc_enabled, false)
             .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
             // As docker-compose.yml runs it: no files for LOAD CSV, only the listed procedures.
             .setConfig(GraphDatabaseSettings.allow_file_urls, false)
@@ -59,6 +65,7 @@ public final class Launcher {
                 List.of("db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.*"))
             .build();
 
+    long built = System.nanoTime();
     AtomicBoolean stopped = new AtomicBoolean(false);
     Runnable stop =
         () -> {
@@ -83,6 +90,11 @@ public final class Launcher {
             .resolveDependency(ConnectorPortRegister.class)
             .getLocalAddress(ConnectorType.BOLT);
     String uri = "bolt://127.0.0.1:" + bolt.getPort();
+    System.err.printf(
+        "Neo4j %s: DBMS up in %d ms, password set in %d ms%n",
+        Version.getNeo4jVersion(),
+        (built - started) / 1_000_000,
+        (System.nanoTime() - built) / 1_000_000);
     System.out.println(
         READY + " {\"uri\":\"" + uri + "\",\"version\":\"" + Version.getNeo4jVersion() + "\"}");
     System.out.flush();
