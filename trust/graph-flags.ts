@@ -89,10 +89,22 @@ function accountsSince(graph: TrustGraph, instant: number): Map<string, string> 
   return since;
 }
 
-/** Every flag of the graph's releases as of `asOf`. */
-export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
+/**
+ * Every flag of the graph's releases as of `asOf`; given `packages`, those packages' flags only
+ * (the same as in the whole graph's), worked out over just the packages they depend on.
+ */
+export function flagGraph(
+  graph: TrustGraph,
+  asOf: Date,
+  options: { packages?: ReadonlySet<string> } = {},
+): GraphFlags {
   const instant = asOf.getTime();
   const flags: GraphFlags = new Map();
+  const resolvedFrom = resolvedFromIndex(graph);
+  const wanted =
+    options.packages === undefined
+      ? undefined
+      : packagesNeeded(graph, resolvedFrom, options.packages);
   const since = accountsSince(graph, instant);
   // Who published each package by the instant, worked out once per package asked about.
   const publishersByPackage = new Map<string, string[]>();
@@ -118,7 +130,7 @@ export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
     accountSince: (person) => since.get(person),
     publishersOf: (other) => publishersOf(other),
   });
-  for (const pkg of graph.versionsOf.keys()) {
+  for (const pkg of wanted ?? graph.versionsOf.keys()) {
     const releases = timelineOf(graph, pkg, instant);
     if (releases.length === 0) continue;
     const entry = graph.packages.get(pkg);
@@ -142,10 +154,46 @@ export function flagGraph(graph: TrustGraph, asOf: Date): GraphFlags {
       if (list.length > 0) flags.set(release.key, list);
     }
   }
-  const resolvedFrom = resolvedFromIndex(graph);
   raisePulledInYoungPackages(graph, flags, resolvedFrom);
   carryDependencyFlags(graph, flags, resolvedFrom);
+  if (options.packages !== undefined) {
+    const only = options.packages;
+    for (const key of flags.keys()) {
+      const pkg = graph.packageOf.get(key);
+      if (pkg === undefined || !only.has(pkg)) flags.delete(key);
+    }
+  }
   return flags;
+}
+
+/**
+ * The packages whose flags decide those of `start`: what they resolve to, transitively (a flag
+ * carried from a dependency, which may carry its own), and the packages resolving to any of
+ * those (a young package is raised by the release that pulls it in).
+ */
+function packagesNeeded(
+  graph: TrustGraph,
+  resolvedFrom: Map<string, string[]>,
+  start: ReadonlySet<string>,
+): Set<string> {
+  const closure = new Set(start);
+  const queue = [...start];
+  for (let pkg = queue.pop(); pkg !== undefined; pkg = queue.pop())
+    for (const version of graph.versionsOf.get(pkg) ?? [])
+      for (const to of resolvedFrom.get(version) ?? []) {
+        const next = graph.packageOf.get(to);
+        if (next !== undefined && !closure.has(next)) {
+          closure.add(next);
+          queue.push(next);
+        }
+      }
+  const needed = new Set(closure);
+  for (const [from, targets] of resolvedFrom)
+    if (targets.some((to) => closure.has(graph.packageOf.get(to) ?? ''))) {
+      const pkg = graph.packageOf.get(from);
+      if (pkg !== undefined) needed.add(pkg);
+    }
+  return needed;
 }
 
 /** RESOLVES_TO targets by the version they resolve from. */
@@ -205,18 +253,24 @@ function raisePulledInYoungPackages(
 
 /**
  * A release whose added dependency resolves to a version with a high flag gets its
- * dependency-added flag raised to high, with the dependency's own first high reason.
+ * dependency-added flag raised to high, with the dependency's own first high reason. Repeated
+ * until nothing changes, so a carried flag travels on up a chain whatever order the releases
+ * come in (each flag is raised at most once).
  */
 function carryDependencyFlags(
   graph: TrustGraph,
   flags: GraphFlags,
   resolvedFrom: Map<string, string[]>,
 ): void {
-  for (const { added, to } of addedDependencyVersions(graph, flags, resolvedFrom)) {
-    if (added.severity === 'high') continue;
-    const high = (flags.get(to) ?? []).find((f) => f.severity === 'high');
-    if (high === undefined) continue;
-    added.severity = 'high';
-    added.evidence = `${added.evidence}; ${bare(to)} is flagged: ${high.evidence}`;
+  for (let raised = true; raised;) {
+    raised = false;
+    for (const { added, to } of addedDependencyVersions(graph, flags, resolvedFrom)) {
+      if (added.severity === 'high') continue;
+      const high = (flags.get(to) ?? []).find((f) => f.severity === 'high');
+      if (high === undefined) continue;
+      added.severity = 'high';
+      added.evidence = `${added.evidence}; ${bare(to)} is flagged: ${high.evidence}`;
+      raised = true;
+    }
   }
 }

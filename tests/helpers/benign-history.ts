@@ -41,7 +41,9 @@ export async function flagBenignHistory(): Promise<BenignHistory> {
     for (const [key, version] of graph.versions) {
       if (version.publishedAt === undefined) continue;
       versions++;
-      const flags = flagGraph(graph, new Date(version.publishedAt)).get(key) ?? [];
+      const pkg = graph.packageOf.get(key);
+      const only = pkg === undefined ? undefined : { packages: new Set([pkg]) };
+      const flags = flagGraph(graph, new Date(version.publishedAt), only).get(key) ?? [];
       if (flags.length > 0) flagged.push({ key, flags });
     }
     flagged.sort((a, b) => a.key.localeCompare(b.key));

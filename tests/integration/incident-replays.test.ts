@@ -61,10 +61,15 @@ async function replay(
     );
     expect(failures).toEqual([]);
     const graph = await loadTrustGraph(store);
-    return {
-      result: computeScores(graph, { anchors: [], asOf }),
-      flags: flagGraph(graph, asOf),
-    };
+    const flags = flagGraph(graph, asOf);
+    // One package's flags worked out alone are the ones it has in the whole graph (as the benign
+    // history reads them): a young package raised by its dependent, a flag carried up a chain.
+    for (const pkg of graph.versionsOf.keys()) {
+      const alone = flagGraph(graph, asOf, { packages: new Set([pkg]) });
+      const whole = [...flags].filter(([k]) => graph.packageOf.get(k) === pkg);
+      expect(alone, pkg).toEqual(new Map(whole));
+    }
+    return { result: computeScores(graph, { anchors: [], asOf }), flags };
   } finally {
     await close();
   }
