@@ -244,6 +244,8 @@ class TreeBuilder {
     name: string,
     d: Dependency,
     from: TreeNode,
+    /** Record a failure to load it (not for an optional peer, which may never be needed). */
+    record = true,
   ): Promise<TreeNode | undefined> {
     const packument = await this.load(d.name);
     const optional = d.kind === 'optional' || d.optionalPeer;
@@ -258,7 +260,7 @@ class TreeBuilder {
     }
     if (packument instanceof Error || version === undefined) {
       const id = this.failureId(from, d);
-      if (!this.failures.has(id))
+      if (record && !this.failures.has(id))
         this.failures.set(id, {
           name: d.name,
           spec: d.range,
@@ -282,6 +284,8 @@ class TreeBuilder {
   /**
    * The peers that go with `node` (Arborist's peer set, loaded into a virtual root): each peer
    * picked for the source's own range of that name when it has one, and the peer's peers with it.
+   * Optional peers are in the set too: they are not installed where missing, but one the tree
+   * has in a version they refuse makes a conflict, and is then installed beside (as npm does).
    */
   private async peerSet(
     node: TreeNode,
@@ -289,7 +293,7 @@ class TreeBuilder {
     set: Map<string, TreeNode>,
   ): Promise<void> {
     const peers = node.dependencies
-      .filter((d) => d.kind === 'peer' && !d.optionalPeer)
+      .filter((d) => d.kind === 'peer')
       .sort((a, b) => byName(a.alias, b.alias));
     for (const peer of peers) {
       const present = set.get(peer.alias);
@@ -298,14 +302,14 @@ class TreeBuilder {
       let chosen: TreeNode | undefined;
       if (present === undefined && sourceEdge !== undefined && sourceEdge.name === peer.name) {
         // The source's range, unless the peer's own range gives a version both accept.
-        const first = await this.candidate(peer.alias, sourceEdge, source);
+        const first = await this.candidate(peer.alias, sourceEdge, source, !peer.optionalPeer);
         chosen = first;
         if (first !== undefined && !satisfies(first, peer)) {
-          const second = await this.candidate(peer.alias, peer, node);
+          const second = await this.candidate(peer.alias, peer, node, !peer.optionalPeer);
           if (second !== undefined && satisfies(second, sourceEdge)) chosen = second;
         }
       } else {
-        chosen = await this.candidate(peer.alias, peer, node);
+        chosen = await this.candidate(peer.alias, peer, node, !peer.optionalPeer);
         // Something in the set already that this peer does not accept: replaced only if the new
         // one also meets the set's other members (otherwise the conflict is allowed, as npm does).
         if (chosen !== undefined && present !== undefined) {
@@ -505,7 +509,13 @@ class TreeBuilder {
         if (dep === undefined) continue;
         if (++this.steps > maxSteps) break;
         const start = d.kind === 'peer' ? this.deepestNestingTarget(node, d.alias) : node;
-        for (const placed of this.place(dep, d, node, peers, start)) this.queue.push(placed);
+        for (const placed of this.place(dep, d, node, peers, start)) {
+          this.queue.push(placed);
+          // Fetched ahead, as npm does: most of these will be needed soon.
+          for (const next of placed.dependencies)
+            if (next.kind !== 'peer' || !next.optionalPeer)
+              void this.load(next.name).catch(() => undefined);
+        }
       }
     }
     return this.closure();
