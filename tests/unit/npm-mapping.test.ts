@@ -8,6 +8,7 @@ import {
   mapDependencies,
 } from '../../ingest/sources/npm/map-packument.js';
 import { readPackument, type Packument } from '../../ingest/sources/npm/packument.js';
+import { packumentAsOf } from '../../ingest/sources/npm/as-of.js';
 import { pickVersion } from '../../ingest/sources/npm/resolve.js';
 import { parseRepository } from '../../ingest/sources/repository-url.js';
 import { PACKUMENTS } from '../helpers/fixture-registry.js';
@@ -214,6 +215,36 @@ describe('pickVersion (as npm picks)', () => {
     expect(() => pickVersion(hostile, '1.1.4')).toThrow(
       expect.objectContaining({ code: 'NO_MATCHING_VERSION' }) as Error,
     );
+  });
+});
+
+describe('packumentAsOf (as npm install --before reads a packument)', () => {
+  const document = {
+    name: 'p',
+    'dist-tags': { latest: '2.0.0' },
+    versions: { '1.0.0': {}, '1.1.0': {}, '1.2.0': {}, '2.0.0': {} },
+    time: {
+      created: '2019-01-01T00:00:00.000Z',
+      '1.0.0': '2019-01-01T00:00:00.000Z',
+      '1.1.0': '2020-01-01T00:00:00.000Z',
+      '2.0.0': '2022-01-01T00:00:00.000Z',
+    },
+  };
+  it('drops later versions and a tag on one, and keeps a version it has no time for, as npm does', () => {
+    const then = packumentAsOf(readPackument(document, 'p'), new Date('2021-01-01T00:00:00Z'));
+    expect([...then.versions.keys()]).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    expect(then.distTags.has('latest')).toBe(false);
+    // ^1 takes the undated 1.2.0, as npm-pick-manifest's `before` does; * the same.
+    expect(pickVersion(then, '^1.0.0')).toBe('1.2.0');
+    // The tag asked for by name: the highest version up to the later one it names, as npm does.
+    expect(pickVersion(then, 'latest')).toBe('1.2.0');
+    expect(() => pickVersion(then, 'next')).toThrow(/no dist-tag "next"/);
+    const early = packumentAsOf(readPackument(document, 'p'), new Date('2019-06-01T00:00:00Z'));
+    expect([...early.versions.keys()]).toEqual(['1.0.0', '1.2.0']);
+    // A document with no times at all: nothing is known to be later.
+    const undated = { ...document, time: undefined };
+    const all = packumentAsOf(readPackument(undated, 'p'), new Date('2019-06-01T00:00:00Z'));
+    expect(pickVersion(all, '*')).toBe('2.0.0');
   });
 });
 

@@ -1,30 +1,30 @@
 /**
  * A packument as the registry stood at an instant, the way `npm install --before <date>` reads
- * it: versions published later do not exist, and a dist-tag pointing at one of them is gone (so a
- * range picks the highest version published by then). Without publish times nothing can be said
- * about the instant, and the package is refused rather than guessed.
+ * it (npm-pick-manifest's `before`): versions published later do not exist, and a dist-tag
+ * pointing at one of them is gone (so a range picks the highest version published by then; the
+ * tag itself, asked for by name, picks the highest version up to the one it names). A
+ * version the document gives no time for is kept, as npm keeps it: nothing says it came later
+ * (the ingest's coverage counts the packages whose times are known).
  */
-import { InvalidPackageError } from '../../../core/errors.js';
 import type { Packument } from './packument.js';
 
 export function packumentAsOf(packument: Packument, asOf: Date): Packument {
   const times = packument.times;
-  if (times === undefined)
-    throw new InvalidPackageError(
-      `pkg:npm/${packument.name}: the registry gives no publish times, so which versions existed on ${asOf.toISOString()} cannot be told`,
-    );
   const instant = asOf.getTime();
   const existed = (version: string): boolean => {
-    const time = Date.parse(times.get(version) ?? '');
-    return time <= instant;
+    const at = times?.get(version);
+    return at === undefined || Date.parse(at) <= instant;
   };
   const versions = new Map([...packument.versions].filter(([version]) => existed(version)));
-  const distTags = new Map([...packument.distTags].filter(([, version]) => versions.has(version)));
+  const tags = [...packument.distTags];
+  const distTags = new Map(tags.filter(([, version]) => versions.has(version)));
+  const laterTags = new Map(tags.filter(([, version]) => !versions.has(version)));
   return {
     ...packument,
     versions,
     distTags,
-    times: new Map([...times].filter(([version]) => versions.has(version))),
+    laterTags,
+    times: times === undefined ? undefined : new Map([...times].filter(([v]) => versions.has(v))),
     modified: undefined,
   };
 }

@@ -77,6 +77,11 @@ export interface RepositoryField {
 export interface Packument {
   name: string;
   distTags: Map<string, string>;
+  /**
+   * As of an instant (`as-of.ts`): the dist-tags that point at a version published after it. A
+   * tag spec then takes the highest version up to that one, as npm's `--before` does.
+   */
+  laterTags?: Map<string, string>;
   versions: Map<string, VersionManifest>;
   /** Per-version publish times; undefined when the document has no `time`. */
   times: Map<string, string> | undefined;

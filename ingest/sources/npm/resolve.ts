@@ -39,6 +39,10 @@ export function pickVersion(
   if (parsed.alias !== undefined) return pickVersion(packument, parsed.alias.spec, nodeVersion);
   if (parsed.type === 'tag') {
     const version = packument.distTags.get(parsed.fetchSpec);
+    // As of an instant, a tag on a later version: the highest version up to it (npm's --before).
+    const later = packument.laterTags?.get(parsed.fetchSpec);
+    if (version === undefined && later !== undefined && semver.valid(later, true) !== null)
+      return pickVersion(packument, `<=${later}`, nodeVersion);
     if (version === undefined || !packument.versions.has(version)) {
       throw new NoMatchingVersionError(`${want}: no dist-tag "${parsed.fetchSpec}"`);
     }
