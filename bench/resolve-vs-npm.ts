@@ -42,6 +42,8 @@ const DEFAULT_SPECS = [
   '@storybook/react@8',
   'react-scripts@5',
   'esbuild@0.21',
+  '@angular/core@17',
+  'npm@10',
 ];
 
 const args = process.argv.slice(2);
