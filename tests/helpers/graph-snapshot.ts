@@ -25,3 +25,22 @@ export const IDENTITY_LINKS =
 export async function identityLinks(store: GraphStore): Promise<Record<string, unknown>[]> {
   return (await store.query(IDENTITY_LINKS, {}, { rowLimit: 10_000, timeoutMs: 10_000 })).rows;
 }
+
+/**
+ * Rows as text in an order of their own, keys of every object sorted: rows of two stores compare
+ * equal when they hold the same values, whatever order a statement leaves them or their keys in.
+ */
+export function canonicalRows(rows: readonly unknown[]): string[] {
+  return rows.map((row) => JSON.stringify(sortKeys(row))).sort();
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  return value;
+}

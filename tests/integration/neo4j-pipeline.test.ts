@@ -19,6 +19,7 @@ import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores, type ScoreResult } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { canonicalRows } from '../helpers/graph-snapshot.js';
 import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -31,22 +32,6 @@ const SCORED_AT = '2026-11-24T00:00:00.000Z';
 const Q = { rowLimit: 100_000, timeoutMs: 30_000 };
 /** Reads whose answer is about the store itself, not the graph: they must run, not agree. */
 const STORE_SPECIFIC_READS = new Set(['read/schema-indexes', 'read/schema-constraints']);
-
-/** Rows in an order of their own, so that rows a statement leaves unordered compare. */
-function canonical(rows: readonly unknown[]): string[] {
-  return rows.map((row) => JSON.stringify(sortKeys(row))).sort();
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  return value;
-}
 
 async function graphOf(
   store: GraphStore,
@@ -97,8 +82,8 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
     const [a, b] = await Promise.all([graphOf(embedded), graphOf(onNeo4j)]);
     expect(b.nodes.length).toBeGreaterThan(100);
     expect(b.relationships.length).toBeGreaterThan(200);
-    expect(canonical(b.nodes)).toEqual(canonical(a.nodes));
-    expect(canonical(b.relationships)).toEqual(canonical(a.relationships));
+    expect(canonicalRows(b.nodes)).toEqual(canonicalRows(a.nodes));
+    expect(canonicalRows(b.relationships)).toEqual(canonicalRows(a.relationships));
     expect(await onNeo4j.counts()).toEqual(await embedded.counts());
   });
 
@@ -106,8 +91,8 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
     const a = scores.get('embedded');
     const b = scores.get('neo4j');
     expect(b?.versions.size).toBe(28);
-    expect(canonical([...(b?.versions.values() ?? [])])).toEqual(
-      canonical([...(a?.versions.values() ?? [])]),
+    expect(canonicalRows([...(b?.versions.values() ?? [])])).toEqual(
+      canonicalRows([...(a?.versions.values() ?? [])]),
     );
     const yargs = await onNeo4j.node('pkg:npm/yargs@16.1.0');
     expect(yargs?.properties.scoredAt).toBe(SCORED_AT);
@@ -139,7 +124,7 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
     for (const name of names) {
       const [a, b] = await Promise.all([embedded.read(name, params), onNeo4j.read(name, params)]);
       expect(b.length, name).toBeGreaterThan(0);
-      if (!STORE_SPECIFIC_READS.has(name)) expect(canonical(b), name).toEqual(canonical(a));
+      if (!STORE_SPECIFIC_READS.has(name)) expect(canonicalRows(b), name).toEqual(canonicalRows(a));
     }
   });
 
@@ -163,7 +148,7 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
         onNeo4j.query(investigation.cypher, params, Q),
       ]);
       expect(b.columns, investigation.name).toEqual(a.columns);
-      expect(canonical(b.rows), investigation.name).toEqual(canonical(a.rows));
+      expect(canonicalRows(b.rows), investigation.name).toEqual(canonicalRows(a.rows));
       if (b.rows.length === 0) empty.push(investigation.name);
     }
     // No advisories were ingested, and nothing in these closures is deprecated.
