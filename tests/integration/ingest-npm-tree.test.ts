@@ -8,9 +8,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../graph/store.js';
+import { ingestWithWorkers, startIngestWorker } from '../../ingest/queue/distributed.js';
 import { ingest } from '../../ingest/run-ingest.js';
 import { parseRootSpec } from '../../ingest/spec.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { randomQueueName, REDIS_URL, requireRedis } from '../helpers/redis-queue.js';
 import { tempDir } from '../helpers/temp.js';
 
 type Manifest = Record<string, unknown>;
@@ -203,4 +205,34 @@ describe('the npm closure is the tree npm places', () => {
       'native-app@1.0.0 -> native-darwin-arm64@1.0.0 (1.0.0)',
     ]);
   });
+});
+
+describe('with --workers, the initiator places the tree and workers record it', () => {
+  it('records the tree npm places: the peer the tree satisfies, not the latest', async () => {
+    await requireRedis();
+    const cleanups: (() => Promise<void>)[] = [];
+    const queueName = randomQueueName((cleanup) => cleanups.push(cleanup));
+    const worker = startIngestWorker({ redisUrl: REDIS_URL, queueName, store, concurrency: 4 });
+    try {
+      const summary = await ingestWithWorkers({
+        redisUrl: REDIS_URL,
+        queueName,
+        roots: [parseRootSpec('npm:peer-app@1.0.0', process.cwd())],
+        registry: registry.url,
+        pollMs: 20,
+        timeoutMs: 30_000,
+      });
+      expect(summary.failures).toEqual([]);
+      expect(summary.resolved).toEqual(
+        ['core@7.1.0', 'middle@1.0.0', 'peer-app@1.0.0', 'preset@1.0.0'].map(key),
+      );
+      expect(await resolvesTo('peer-app@1.0.0')).toContain(
+        'preset@1.0.0 -> core@7.1.0 (^7.0.0 || ^8.0.0-0)',
+      );
+      expect(registry.requests.has('core-eight-only')).toBe(false);
+    } finally {
+      await worker.close();
+      for (const cleanup of cleanups) await cleanup();
+    }
+  }, 60_000);
 });
