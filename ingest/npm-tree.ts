@@ -169,6 +169,8 @@ function satisfies(node: TreeNode, dependency: Dependency): boolean {
 }
 
 const FOLLOWED: readonly DependencyKind[] = ['prod', 'optional', 'peer'];
+/** Versions loaded into one peer set at most (real sets have a handful). */
+const MAX_PEER_SET_LOADS = 1000;
 
 function byName(a: string, b: string): number {
   return a.localeCompare(b, 'en');
@@ -291,7 +293,10 @@ class TreeBuilder {
     node: TreeNode,
     source: TreeNode,
     set: Map<string, TreeNode>,
+    budget = { loads: 0 },
   ): Promise<void> {
+    // A hostile registry's peers may replace each other for ever: a set is loaded in bounded steps.
+    if (++budget.loads > MAX_PEER_SET_LOADS) return;
     const peers = node.dependencies
       .filter((d) => d.kind === 'peer')
       .sort((a, b) => byName(a.alias, b.alias));
@@ -322,7 +327,7 @@ class TreeBuilder {
       if (chosen === undefined) continue;
       chosen.depth = Math.min(chosen.depth, node.depth + 1);
       set.set(peer.alias, chosen);
-      await this.peerSet(chosen, source, set);
+      await this.peerSet(chosen, source, set, budget);
     }
   }
 
@@ -486,7 +491,7 @@ class TreeBuilder {
   async build(): Promise<NpmTree> {
     this.queue.push(this.project);
     const maxSteps = this.options.maxSteps ?? 200_000;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && this.steps <= maxSteps) {
       this.queue.sort(
         (a, b) => a.physicalDepth - b.physicalDepth || byName(a.location, b.location),
       );

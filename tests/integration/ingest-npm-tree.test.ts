@@ -2,7 +2,11 @@
  * The closure is the tree npm places (ingest/npm-tree.ts), on a registry served on loopback with
  * packuments built for each rule: a peer the tree already satisfies (the babel-preset case of
  * issue 14), a peer auto-installed, two majors of one package nested, a bundled dependency, and
- * an optional dependency for another platform. Real HTTP, the real embedded store.
+ * an optional dependency for another platform. Real HTTP, the real embedded store. Each expected
+ * closure is what npm 11.19.1 writes with --package-lock-only for the same packuments, served to
+ * it the same way, except the bundled case: npm reads bundler's tarball and lists inner@1.0.0 as
+ * `inBundle`, which trustmap, reading no tarballs, records as a bundled dependency
+ * (docs/decisions/010-npm-tree.md).
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
