@@ -216,6 +216,36 @@ describe('pickVersion (as npm picks)', () => {
       expect.objectContaining({ code: 'NO_MATCHING_VERSION' }) as Error,
     );
   });
+  it('passes over a deprecated latest, and versions whose engines.node refuses the Node it runs on', () => {
+    const engines = readPackument(
+      {
+        name: 'e',
+        'dist-tags': { latest: '3.0.0' },
+        versions: {
+          '1.0.0': { engines: { node: '>=14' } },
+          '2.0.0': { engines: { node: '>=14' }, deprecated: 'use 3' },
+          '2.5.0': { engines: { node: '>=22' } },
+          '3.0.0': { engines: { node: '>=22' } },
+        },
+      },
+      'e',
+    );
+    // On Node 20: latest and 2.5.0 need 22; 2.0.0 is deprecated; 1.0.0 is both fine and allowed.
+    expect(pickVersion(engines, '*', 'v20.20.2')).toBe('1.0.0');
+    expect(pickVersion(engines, '>=2', 'v20.20.2')).toBe('2.0.0');
+    expect(pickVersion(engines, '*', 'v22.1.0')).toBe('3.0.0');
+    // Engines not considered: the latest.
+    expect(pickVersion(engines, '*', null)).toBe('3.0.0');
+    const deprecatedLatest = readPackument(
+      {
+        name: 'd',
+        'dist-tags': { latest: '1.1.0' },
+        versions: { '1.0.0': {}, '1.1.0': { deprecated: 'oops' } },
+      },
+      'd',
+    );
+    expect(pickVersion(deprecatedLatest, '^1.0.0')).toBe('1.0.0');
+  });
 });
 
 describe('packumentAsOf (as npm install --before reads a packument)', () => {

@@ -11,8 +11,8 @@ import { NoMatchingVersionError } from '../../../core/errors.js';
 import type { Packument } from './packument.js';
 import { parseDependencySpec, type ParsedSpec } from './spec.js';
 
-function engineOk(engine: string | undefined, nodeVersion: string | undefined): boolean {
-  if (engine === undefined || nodeVersion === undefined) return true;
+function engineOk(engine: string | undefined, nodeVersion: string | null): boolean {
+  if (engine === undefined || nodeVersion === null) return true;
   try {
     return semver.satisfies(nodeVersion, engine, { includePrerelease: true });
   } catch {
@@ -22,12 +22,12 @@ function engineOk(engine: string | undefined, nodeVersion: string | undefined): 
 
 /**
  * @param nodeVersion the Node version `engines.node` is checked against, as npm checks the one it
- *   runs on; undefined to ignore engines.
+ *   runs on; null to ignore engines.
  */
 export function pickVersion(
   packument: Packument,
   spec: string,
-  nodeVersion: string | undefined = process.version,
+  nodeVersion: string | null = process.version,
 ): string {
   const want = `${packument.name}@${spec}`;
   let parsed: ParsedSpec;
