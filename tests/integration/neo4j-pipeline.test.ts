@@ -1,8 +1,8 @@
 /**
  * The pipeline on a real Neo4j beside the embedded store: the same closures (yargs 16.1.0,
  * rimraf 3.0.2) ingested in-process from the local fixture registry into both, scored from each,
- * and every read statement and saved investigation of cypher/ run on both with real data. The two
- * stores must give a user the same answers; where their Cypher differs, the sibling file is listed
+ * every read statement and saved investigation of cypher/ run on both with real data, and the API
+ * served over each. The two stores must give a user the same answers; where their Cypher differs, the sibling file is listed
  * in tests/unit/cypher-files.test.ts.
  */
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { loadTrustGraph } from '../../trust/load.js';
 import { computeScores, type ScoreResult } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
+import { listenApi } from '../helpers/api-server.js';
 import { canonicalRows } from '../helpers/graph-snapshot.js';
 import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
 import { tempDir } from '../helpers/temp.js';
@@ -43,6 +44,13 @@ async function graphOf(
     else relationships.push(...batch.relationships);
   }
   return { nodes, relationships };
+}
+
+/** An API answer without its timings: the rest must be the same, byte for byte, on both stores. */
+function comparable(body: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(body, (key, value: unknown) => (key === 'elapsedMs' ? undefined : value)),
+  );
 }
 
 describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded store', () => {
@@ -156,5 +164,56 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
     const chokepoints = investigations.find((i) => i.name === 'single-maintainer-chokepoints');
     const answer = await onNeo4j.query(chokepoints?.cypher ?? '', { limit: 10 }, Q);
     expect(answer.rows[0]).toMatchObject({ version: 'pkg:npm/color-name@1.1.4', reach: 5 });
+  });
+  it('serves the same API answers over Neo4j as over the embedded store', async () => {
+    const apis = await Promise.all(
+      [embedded, onNeo4j].map((store) => listenApi(store, { npmRegistry: registry.url })),
+    );
+    try {
+      const cliui = encodeURIComponent('pkg:npm/cliui@7.0.2');
+      const requests: [string, unknown?][] = [
+        ['/api/search?q=ya'],
+        ['/api/search?q=ansi'],
+        [`/api/nodes/${cliui}`],
+        [`/api/nodes/${encodeURIComponent('pkg:npm/yargs')}`],
+        [`/api/nodes/${encodeURIComponent('person:npm:bcoe')}`],
+        [`/api/packages/${encodeURIComponent('pkg:npm/yargs')}/timeline`],
+        ['/api/chokepoints?root=npm:yargs&limit=10'],
+        ['/api/chokepoints'],
+        ['/api/whatif?person=person:npm:bcoe&root=pkg:npm/yargs@16.1.0'],
+        ['/api/roots'],
+        ['/api/investigations'],
+        [
+          '/api/investigations/dependents',
+          { params: { package: 'pkg:npm/ansi-regex', limit: 50 } },
+        ],
+        ['/api/cypher', { query: 'MATCH (v:Version) RETURN v.key AS key, v.trust AS trust' }],
+        ['/api/cypher', { query: "CREATE (:Package {key: 'evil'})" }],
+        ['/api/graph?root=npm:yargs&layers=deps,people,repos,orgs'],
+      ];
+      for (const [url, body] of requests) {
+        const [a, b] = await Promise.all(
+          apis.map(async (api) => {
+            const response = await fetch(
+              `${api.base}${url}`,
+              body === undefined
+                ? {}
+                : {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify(body),
+                  },
+            );
+            return { status: response.status, body: comparable(await response.json()) };
+          }),
+        );
+        // Every request is answered, but the write the console refuses.
+        expect(a?.status, url).toBe(JSON.stringify(body ?? {}).includes('CREATE') ? 403 : 200);
+        expect(b?.status, url).toBe(a?.status);
+        expect(b?.body, url).toEqual(a?.body);
+      }
+    } finally {
+      await Promise.all(apis.map((api) => api.close()));
+    }
   });
 });
