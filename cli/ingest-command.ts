@@ -1,7 +1,8 @@
 /** `trustmap ingest`: roots, then their repositories (unless --no-repos) and advisories (if asked). */
 import { Option, type Command } from 'commander';
 import { loadConfig, type Config } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, InvalidInputError } from '../core/errors.js';
+import { environmentStated, pythonEnvironment } from '../ingest/sources/pypi/environment.js';
 import { DEFAULT_QUEUE } from '../ingest/queue/distributed.js';
 import type { IngestSummary } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';
@@ -26,6 +27,9 @@ interface IngestCliOptions {
   advisories?: boolean;
   repos?: boolean;
   allMarkers?: boolean;
+  python?: string;
+  platform?: string;
+  implementation?: string;
 }
 
 /** The CLI's options as the pipeline's ingest options (`explore` takes the same defaults). */
@@ -49,13 +53,24 @@ export function ingestOptions(
       options.registry === undefined
         ? undefined
         : loadConfig({ NPM_REGISTRY: options.registry }, context.io.cwd).npmRegistry,
-    ...(options.allMarkers === true ? { pythonEnvironment: 'all' as const } : {}),
+    ...pythonOption(options),
     maxDepth: options.depth,
     asOf: options.asOf,
     dev: options.dev === true,
     concurrency: options.concurrency ?? settings.fetchConcurrency,
     workers,
   };
+}
+
+/** `--all-markers`, or the environment `--python`, `--platform`, `--implementation` state. */
+function pythonOption(options: IngestCliOptions): Pick<IngestOptions, 'pythonEnvironment'> {
+  if (!environmentStated(options))
+    return options.allMarkers === true ? { pythonEnvironment: 'all' } : {};
+  if (options.allMarkers === true)
+    throw new InvalidInputError(
+      '--all-markers takes every environment: it does not go with --python, --platform or --implementation',
+    );
+  return { pythonEnvironment: pythonEnvironment(options) };
 }
 
 /** Non-optional failures of the roots fail the command; a repository or advisory does not. */
@@ -111,6 +126,12 @@ export function addIngestCommand(program: Command, context: CommandContext): voi
       '--all-markers',
       'follow PyPI requirements whatever their environment markers (default: CPython 3.12 on Linux)',
     )
+    .option(
+      '--python <version>',
+      'resolve PyPI roots for this Python (3.10, or 3.10.4): markers and requires-python (default: 3.12)',
+    )
+    .option('--platform <os>', 'resolve PyPI roots for linux, macos or windows (default: linux)')
+    .option('--implementation <name>', 'resolve PyPI roots for cpython or pypy (default: cpython)')
     .action(async (specs: string[], options: IngestCliOptions, command: Command) => {
       const json = options.json === true;
       if (options.status !== undefined) {
