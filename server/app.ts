@@ -12,6 +12,7 @@ import { InvalidInputError, NotFoundError } from '../core/errors.js';
 import { listInvestigations } from '../graph/investigations.js';
 import { NODE_LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES } from '../graph/model.js';
 import { isRootFileName } from '../ingest/spec.js';
+import { IMPLEMENTATIONS, PLATFORMS } from '../ingest/sources/pypi/environment.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../core/log.js';
@@ -315,6 +316,10 @@ export function createApp(deps: AppDeps): Express {
               project: z.string().regex(PROJECT_NAME).optional(),
             })
             .optional(),
+          // The environment PyPI roots are resolved for (as ingest's --python, --platform, ...).
+          python: z.string().max(20).optional(),
+          platform: z.enum(PLATFORMS).optional(),
+          implementation: z.enum(IMPLEMENTATIONS).optional(),
         })
         .refine((b) => b.specs.length > 0 || b.lockfile !== undefined, {
           message: 'give specs, a lockfile, or both',
@@ -322,7 +327,11 @@ export function createApp(deps: AppDeps): Express {
       request.body,
       'body',
     );
-    const job = jobs.start(body.specs, body.lockfile);
+    const job = jobs.start(body.specs, body.lockfile, {
+      python: body.python,
+      platform: body.platform,
+      implementation: body.implementation,
+    });
     response.status(202).json({ id: job.id, events: `/api/ingest/${job.id}/events` });
   });
 

@@ -17,6 +17,11 @@ import type { IngestSummary, Progress } from '../ingest/run-ingest.js';
 import { PYTHON_LOCKFILES } from '../ingest/roots/python-lockfile.js';
 import { isRootFileName, LOCKFILE_NAMES, parseRootSpec } from '../ingest/spec.js';
 import {
+  environmentStated,
+  pythonEnvironment,
+  type EnvironmentChoice,
+} from '../ingest/sources/pypi/environment.js';
+import {
   ingestPlan,
   visitorStages,
   type PlanSettings,
@@ -112,7 +117,11 @@ export class IngestJobs {
    * Starts an ingest of registry specs (never server file paths: the API reads no server files)
    * and of an uploaded lockfile, then scores the graph so the explorer shows the new trust.
    */
-  start(specs: string[], lockfile?: UploadedFile): IngestJob {
+  start(specs: string[], lockfile?: UploadedFile, environment: EnvironmentChoice = {}): IngestJob {
+    // Refused (400) before anything starts, naming the bad setting.
+    const python = environmentStated(environment)
+      ? { pythonEnvironment: pythonEnvironment(environment) }
+      : {};
     const roots = specs.map((spec) => {
       if (!spec.startsWith('npm:') && !spec.startsWith('pypi:') && !spec.startsWith('pkg:')) {
         throw new InvalidInputError(
@@ -173,7 +182,7 @@ export class IngestJobs {
     };
     const plan = ingestPlan(
       this.settings,
-      { roots, ...this.stages, score: { cwd: this.cwd } },
+      { roots, ...python, ...this.stages, score: { cwd: this.cwd } },
       this.logger,
     );
     const run = async (): Promise<JobSummary> => {

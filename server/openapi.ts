@@ -305,6 +305,22 @@ export function openApi(version: string): Record<string, unknown> {
                   description: 'specs, a lockfile, or both',
                   properties: {
                     specs: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+                    python: {
+                      type: 'string',
+                      maxLength: 20,
+                      description:
+                        'the Python PyPI roots are resolved for: markers and requires-python (3.10 or 3.10.4; default 3.12)',
+                    },
+                    platform: {
+                      type: 'string',
+                      enum: ['linux', 'macos', 'windows'],
+                      description: 'the platform PyPI markers are evaluated for (default linux)',
+                    },
+                    implementation: {
+                      type: 'string',
+                      enum: ['cpython', 'pypy'],
+                      description: 'the Python implementation (default cpython)',
+                    },
                     lockfile: {
                       type: 'object',
                       required: ['name', 'content'],

@@ -595,6 +595,22 @@ describe('the API', () => {
     expect(text).toContain('"resolved":"pkg:pypi/six@1.11.0"');
   });
 
+  it('ingests PyPI specs for the environment asked for, and refuses one it cannot read', async () => {
+    const done = async (body: Record<string, unknown>): Promise<string> => {
+      const started = await post(`${base}/api/ingest`, body);
+      expect(started.status).toBe(202);
+      return (await fetch(`${base}${String(started.body.events)}`)).text();
+    };
+    const spec = { specs: ['pypi:pytest==3.5.0'], python: '3.6' };
+    // colorama is pytest 3.5.0's only on Windows.
+    expect(await done({ ...spec, platform: 'windows' })).toContain('pkg:pypi/colorama@');
+    const linux = await done({ ...spec, platform: 'linux' });
+    expect(linux).toContain('pkg:pypi/setuptools@39.2.0');
+    expect(linux).not.toContain('pkg:pypi/colorama@');
+    for (const bad of [{ platform: 'beos' }, { python: 'three' }, { implementation: 'jython' }])
+      expect((await post(`${base}/api/ingest`, { ...spec, ...bad })).status).toBe(400);
+  });
+
   it('serves the built explorer beside the API, under the same CSP', async () => {
     const withClient = await serve(undefined, CLIENT_DIR);
     const page = await fetch(`${withClient}/?root=pkg:npm/yargs@16.1.0`);
