@@ -7,7 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { settingRows } from '../core/config.js';
 import { isTrustmapError } from '../core/errors.js';
 import { addAdvisoriesCommand } from './advisories-command.js';
+import { addCheckCommand } from './check-command.js';
 import { addChokepointsCommand } from './chokepoints-command.js';
+import { addDiffCommand } from './diff-command.js';
 import { commandContext } from './context.js';
 import { addExplainCommand } from './explain-command.js';
 import { addExploreCommand } from './explore-command.js';
@@ -54,6 +56,8 @@ export function buildProgram(io: CliIo): Command {
   addChokepointsCommand(program, context);
   addExplainCommand(program, context);
   addWhatifCommand(program, context);
+  addCheckCommand(program, context);
+  addDiffCommand(program, context);
   return program;
 }
 

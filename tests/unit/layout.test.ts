@@ -3,7 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const LIBRARY_DIRS = ['core', 'shared', 'cli', 'graph', 'ingest', 'pipeline', 'trust', 'server'];
+const LIBRARY_DIRS = [
+  'core',
+  'shared',
+  'cli',
+  'graph',
+  'ingest',
+  'pipeline',
+  'trust',
+  'gate',
+  'server',
+];
 
 function sources(): string[] {
   const top = fs.readdirSync('.').filter((f) => f.endsWith('.ts') && !f.endsWith('.config.ts'));

@@ -1,0 +1,167 @@
+/** The policy's JSON Schema as committed, and the rules `check` evaluates, on trees built here. */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { evaluate, hasExpired, parsePackageSpec } from '../../gate/evaluate.js';
+import { parsePolicy, policyJsonSchema } from '../../gate/policy.js';
+import type { Tree, TreeVersion } from '../../gate/tree.js';
+
+function version(name: string, facts: Partial<TreeVersion> = {}): TreeVersion {
+  return {
+    key: `pkg:npm/${name.replace('@', '%40')}@1.0.0`,
+    pkg: `pkg:npm/${name.replace('@', '%40')}`,
+    ecosystem: 'npm',
+    name,
+    version: '1.0.0',
+    project: false,
+    publishers: ['person:npm:alice'],
+    maintainers: ['person:npm:alice'],
+    installScripts: [],
+    installScriptText: [],
+    provenance: false,
+    trustedPublisher: false,
+    license: 'MIT',
+    flags: [],
+    flagSeverity: null,
+    advisories: [],
+    trust: 0.6,
+    ownTrust: 0.6,
+    reach: 1,
+    busFactor: 1,
+    ...facts,
+  };
+}
+
+function tree(...versions: TreeVersion[]): Tree {
+  return {
+    root: 'pkg:npm/app@1.0.0',
+    asOf: undefined,
+    versions: new Map(versions.map((v) => [v.key, v])),
+    people: new Map(),
+    advisoriesKnown: true,
+  };
+}
+
+const rulesOf = (text: string, t: Tree): string[] =>
+  evaluate(
+    [t],
+    parsePolicy(text, 'policy.yaml'),
+    new Date('2026-12-01T00:00:00Z'),
+  )[0]?.findings.map((f) => `${f.rule} ${f.name}: ${f.message}`) ?? [];
+
+describe('the policy file', () => {
+  it('has the JSON Schema committed under schemas/ that the loader checks against', () => {
+    const committed = JSON.parse(
+      fs.readFileSync('schemas/trustmap.policy.schema.json', 'utf8'),
+    ) as unknown;
+    // Regenerate with: npx tsx scripts/write-schemas.ts
+    expect(committed).toEqual(policyJsonSchema());
+  });
+
+  it('reads a YAML key named __proto__ as a key, and refuses it as an unknown one', () => {
+    expect(() => parsePolicy('version: 1\n__proto__: {polluted: true}\n', 'p.yaml')).toThrow(
+      /Unrecognized key/,
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('the rules', () => {
+  it('fail malicious releases whatever the policy says, and advisories by severity', () => {
+    const t = tree(
+      version('evil', { advisories: [{ id: 'MAL-2025-1', severity: undefined, malicious: true }] }),
+      version('old', { advisories: [{ id: 'GHSA-x', severity: 'moderate', malicious: false }] }),
+      version('bad', { advisories: [{ id: 'GHSA-y', severity: 'critical', malicious: false }] }),
+    );
+    expect(rulesOf('version: 1\n', t)).toEqual(['malicious evil: known malicious (MAL-2025-1)']);
+    expect(rulesOf('version: 1\nrules: {advisories: {}}\n', t)).toEqual([
+      'advisory bad: GHSA-y, severity critical',
+      'malicious evil: known malicious (MAL-2025-1)',
+    ]);
+  });
+
+  it('check trust, install scripts, provenance for a scope, the bus factor and licences', () => {
+    const t = tree(
+      version('low', { trust: 0.1 }),
+      version('scripted', {
+        installScripts: ['postinstall'],
+        installScriptText: ['postinstall: node x'],
+      }),
+      version('allowed-native', { installScripts: ['install'] }),
+      version('@acme/core', { provenance: false }),
+      version('@acme/signed', { provenance: true }),
+      version('hub', { busFactor: 1, reach: 500 }),
+      version('gpl', { license: 'GPL-3.0-only' }),
+      version('dual', { license: '(MIT OR GPL-3.0-only)' }),
+    );
+    const policy = `version: 1
+rules:
+  trust: {min: 0.2}
+  installScripts: {allow: [allowed-native]}
+  provenance: {require: ['@acme/*']}
+  busFactor: {min: 2, reachAbove: 100}
+  licences: {deny: [GPL-3.0-only]}
+`;
+    expect(rulesOf(policy, t)).toEqual([
+      'provenance @acme/core: no provenance, which the policy requires for @acme/core',
+      'licence gpl: licence GPL-3.0-only is refused',
+      'bus-factor hub: 1 person can publish it, and 500 versions depend on it',
+      'trust low: trust 0.10, below 0.2',
+      'install-script scripted: runs postinstall at install (postinstall: node x)',
+    ]);
+  });
+
+  it('do not report a flag twice when a rule of its own reports it', () => {
+    const flag = {
+      id: 'new-publisher',
+      severity: 'high' as const,
+      evidence: 'published by mallory',
+      since: '',
+    };
+    const t = tree(version('taken', { flags: [flag] }));
+    expect(rulesOf('version: 1\nrules: {flags: {}}\n', t)).toEqual([
+      'flag taken: high new-publisher: published by mallory',
+    ]);
+    expect(rulesOf('version: 1\nrules: {flags: {}, newPublishers: {}}\n', t)).toEqual([
+      'new-publisher taken: published by mallory',
+    ]);
+  });
+
+  it('match exceptions by package URL and range, and expire them after their last day', () => {
+    expect(parsePackageSpec('pkg:npm/%40acme/core@^1.2.0')).toEqual({
+      ecosystem: 'npm',
+      name: '@acme/core',
+      range: '^1.2.0',
+    });
+    expect(parsePackageSpec('pkg:npm/left-pad')).toEqual({
+      ecosystem: 'npm',
+      name: 'left-pad',
+      range: undefined,
+    });
+    const exception = {
+      package: 'pkg:npm/x',
+      rule: 'trust' as const,
+      reason: 'r',
+      owner: 'o',
+      expires: '2026-12-01',
+    };
+    expect(hasExpired(exception, new Date('2026-12-01T23:59:59Z'))).toBe(false);
+    expect(hasExpired(exception, new Date('2026-12-02T00:00:00Z'))).toBe(true);
+    const t = tree(version('@acme/core', { trust: 0.1 }));
+    const policy = (range: string): string =>
+      `version: 1\nrules: {trust: {min: 0.2}}\nexceptions:\n  - {package: 'pkg:npm/@acme/core@${range}', rule: trust, reason: r, owner: o, expires: 2030-01-01}\n`;
+    const [inRange] = evaluate(
+      [t],
+      parsePolicy(policy('^1.0.0'), 'p'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    expect(inRange?.passed).toBe(true);
+    expect(inRange?.unused).toEqual([]);
+    const [outOfRange] = evaluate(
+      [t],
+      parsePolicy(policy('^2.0.0'), 'p'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    expect(outOfRange?.passed).toBe(false);
+    expect(outOfRange?.unused.map((e) => e.package)).toEqual(['pkg:npm/@acme/core@^2.0.0']);
+  });
+});
