@@ -29,14 +29,8 @@ export const LAUNCHER_DIR = path.resolve(
   'neo4j',
 );
 const CLASSPATH_FILE = path.join(LAUNCHER_DIR, 'target', 'classpath.txt');
-const MAIN_CLASS = path.join(
-  LAUNCHER_DIR,
-  'target',
-  'classes',
-  'trustmap',
-  'neo4j',
-  'Launcher.class',
-);
+/** Touched after each build that succeeded (Maven leaves an unchanged classpath.txt as it was). */
+const BUILT_STAMP = path.join(LAUNCHER_DIR, 'target', 'trustmap-built');
 const SOURCES = [
   path.join(LAUNCHER_DIR, 'pom.xml'),
   path.join(LAUNCHER_DIR, 'src', 'main', 'java', 'trustmap', 'neo4j', 'Launcher.java'),
@@ -80,7 +74,7 @@ function outputOf(error: unknown): string {
 
 function upToDate(): boolean {
   try {
-    const built = Math.min(fs.statSync(CLASSPATH_FILE).mtimeMs, fs.statSync(MAIN_CLASS).mtimeMs);
+    const built = fs.statSync(BUILT_STAMP).mtimeMs;
     return SOURCES.every((source) => fs.statSync(source).mtimeMs <= built);
   } catch {
     return false;
@@ -120,6 +114,7 @@ export async function buildNeo4jLauncher(): Promise<Neo4jLauncher> {
         };
       }
     }
+    fs.writeFileSync(BUILT_STAMP, `${new Date().toISOString()}\n`);
   }
   const classpath = [
     path.join(LAUNCHER_DIR, 'target', 'classes'),

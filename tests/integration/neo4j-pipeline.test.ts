@@ -1,9 +1,11 @@
+/// <reference lib="dom" />
 /**
  * The pipeline on a real Neo4j beside the embedded store: the same closures (yargs 16.1.0,
  * rimraf 3.0.2) ingested in-process from the local fixture registry into both, scored from each,
  * every read statement and saved investigation of cypher/ run on both with real data, and the API
- * served over each. The two stores must give a user the same answers; where their Cypher differs, the sibling file is listed
- * in tests/unit/cypher-files.test.ts.
+ * served over each. The two stores must give a user the same answers; where their Cypher differs,
+ * the sibling file is listed in tests/unit/cypher-files.test.ts. Last, the built explorer in
+ * Chromium over the Neo4j store (here rather than in tests/e2e/, to share this file's Neo4j).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +22,8 @@ import { computeScores, type ScoreResult } from '../../trust/score.js';
 import { writeScores } from '../../trust/write-scores.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { listenApi } from '../helpers/api-server.js';
+import { colouredPixels, launchChromium, watchPage } from '../helpers/browser.js';
+import { CLIENT_DIR } from '../helpers/explorer-fixture.js';
 import { canonicalRows } from '../helpers/graph-snapshot.js';
 import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
 import { tempDir } from '../helpers/temp.js';
@@ -216,4 +220,37 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
       await Promise.all(apis.map((api) => api.close()));
     }
   });
+  it('shows the explorer over Neo4j in a browser: the root graph drawn, cliui found and detailed', async () => {
+    const api = await listenApi(onNeo4j, { npmRegistry: registry.url, clientDir: CLIENT_DIR });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const watch = await watchPage(page);
+      await page.goto(`${api.base}/?root=${encodeURIComponent('pkg:npm/yargs@16.1.0')}`);
+      await page.waitForFunction(() => document.body.dataset.graph === 'laid-out', null, {
+        timeout: 30_000,
+      });
+      expect(await colouredPixels(page, await page.locator('#graph').screenshot())).toBeGreaterThan(
+        500,
+      );
+      await page.keyboard.press('/');
+      await page.keyboard.type('cliui');
+      await page
+        .locator('#search-list')
+        .getByRole('option', { name: /^cliui/ })
+        .first()
+        .waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      const heading = page.locator('aside[aria-label="Details"][aria-busy="false"] h2');
+      await expect.poll(() => heading.textContent({ timeout: 10_000 })).toBe('cliui');
+      const details = await page.getByRole('complementary', { name: 'Details' }).textContent();
+      expect(details).toContain('Maintainers');
+      expect(details).toContain('Effective trust');
+      expect(watch.problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await api.close();
+    }
+  }, 90_000);
 });
