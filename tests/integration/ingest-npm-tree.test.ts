@@ -85,6 +85,17 @@ const PACKUMENTS = [
     },
   }),
   packument('native-darwin-arm64', { '1.0.0': { os: ['darwin'], cpu: ['arm64'] } }),
+  // An optional peer the tree has in a version it refuses (react-scripts@5's yaml): its dependent
+  // stays nested under the package that needs it, with the version it accepts beside it.
+  packument('opt-peer-app', { '1.0.0': { dependencies: { conf: '^1.0.0', styler: '^1.0.0' } } }),
+  packument('styler', { '1.0.0': { dependencies: { loader: '^6.0.0' } } }),
+  packument('loader', {
+    '6.0.0': {
+      peerDependencies: { conf: '>=2.0.0' },
+      peerDependenciesMeta: { conf: { optional: true } },
+    },
+  }),
+  packument('conf', { '1.0.0': {}, '2.0.0': {} }),
 ];
 
 let registry: FixtureRegistry;
@@ -207,6 +218,22 @@ describe('the npm closure is the tree npm places', () => {
     expect(await resolvesTo('native-app@1.0.0')).toEqual([
       'native-app@1.0.0 -> leaf@1.0.0 (1.0.0)',
       'native-app@1.0.0 -> native-darwin-arm64@1.0.0 (1.0.0)',
+    ]);
+  });
+});
+
+describe('optional peers', () => {
+  it('installs a version an optional peer accepts when the tree has one it refuses, nested', async () => {
+    const summary = await run('npm:opt-peer-app@1.0.0');
+    expect(summary.failures).toEqual([]);
+    expect(summary.resolved).toEqual(
+      ['conf@1.0.0', 'conf@2.0.0', 'loader@6.0.0', 'opt-peer-app@1.0.0', 'styler@1.0.0'].map(key),
+    );
+    expect(await resolvesTo('opt-peer-app@1.0.0')).toEqual([
+      'loader@6.0.0 -> conf@2.0.0 (>=2.0.0)',
+      'opt-peer-app@1.0.0 -> conf@1.0.0 (^1.0.0)',
+      'opt-peer-app@1.0.0 -> styler@1.0.0 (^1.0.0)',
+      'styler@1.0.0 -> loader@6.0.0 (^6.0.0)',
     ]);
   });
 });
