@@ -96,6 +96,14 @@ const PACKUMENTS = [
     },
   }),
   packument('conf', { '1.0.0': {}, '2.0.0': {} }),
+  // A version placed first and then replaced: dep-a's ^1.0.0 takes the latest tag (1.0.0);
+  // dep-b's ^1.5.0 needs 1.5.0, which dep-a accepts too, so it takes 1.0.0's place.
+  packument('replace-app', { '1.0.0': { dependencies: { 'dep-a': '^1.0.0', 'dep-b': '^1.0.0' } } }),
+  packument('dep-a', { '1.0.0': { dependencies: { shared: '^1.0.0' } } }),
+  packument('dep-b', { '1.0.0': { dependencies: { shared: '^1.5.0' } } }),
+  packument('shared', { '1.0.0': {}, '1.5.0': {} }, '1.0.0'),
+  // An alias: the dependent's name for the package is not its name.
+  packument('alias-app', { '1.0.0': { dependencies: { 'my-leaf': 'npm:leaf@^1.0.0' } } }),
 ];
 
 let registry: FixtureRegistry;
@@ -235,6 +243,25 @@ describe('optional peers', () => {
       'opt-peer-app@1.0.0 -> styler@1.0.0 (^1.0.0)',
       'styler@1.0.0 -> loader@6.0.0 (^6.0.0)',
     ]);
+  });
+});
+
+describe('placement', () => {
+  it('replaces a version placed first with a newer one every dependent accepts', async () => {
+    const summary = await run('npm:replace-app@1.0.0');
+    expect(summary.failures).toEqual([]);
+    // The range-by-range walk had shared@1.0.0 too.
+    expect(summary.resolved).toEqual(
+      ['dep-a@1.0.0', 'dep-b@1.0.0', 'replace-app@1.0.0', 'shared@1.5.0'].map(key),
+    );
+    expect(await resolvesTo('replace-app@1.0.0')).toContain('dep-a@1.0.0 -> shared@1.5.0 (^1.0.0)');
+  });
+
+  it('resolves an alias to the package it names', async () => {
+    const summary = await run('npm:alias-app@1.0.0');
+    expect(summary.failures).toEqual([]);
+    expect(summary.resolved).toEqual(['alias-app@1.0.0', 'leaf@1.2.0'].map(key));
+    expect(await resolvesTo('alias-app@1.0.0')).toEqual(['alias-app@1.0.0 -> leaf@1.2.0 (^1.0.0)']);
   });
 });
 
