@@ -7,67 +7,15 @@
  */
 import semver from 'semver';
 import { FLAG_PARAMS } from '../trust/flag-params.js';
-import type { WireFlag } from '../shared/wire-types.js';
-import {
-  canPublish,
-  type Advisory,
-  type PersonFacts,
-  type Tree,
-  type TreeVersion,
-} from './tree.js';
+import type {
+  DiffChanged as Changed,
+  DiffPerson as PersonChange,
+  DiffReviewItem as ReviewItem,
+  TreeDiffAnswer as TreeDiff,
+} from '../shared/wire-types.js';
+import { canPublish, type PersonFacts, type Tree, type TreeVersion } from './tree.js';
 
-export interface Changed {
-  name: string;
-  from: string;
-  to: string;
-  jump: 'major' | 'minor' | 'patch' | 'prerelease' | 'downgrade' | 'other';
-}
-
-export interface PersonChange {
-  key: string;
-  name: string;
-  /** The packages of the tree they can publish (head for added people, base for removed). */
-  packages: string[];
-  /** Days from their first release in the graph to the instant the scores are as of. */
-  accountDays: number | undefined;
-  newAccount: boolean;
-  trust: number | undefined;
-}
-
-export interface ReviewItem {
-  /** Lower is read first. */
-  rank: number;
-  kind:
-    | 'malicious'
-    | 'new-account'
-    | 'flag'
-    | 'install-script'
-    | 'provenance-lost'
-    | 'advisory'
-    | 'new-person'
-    | 'trust-drop'
-    | 'provenance-gained'
-    | 'person-gone';
-  subject: string;
-  text: string;
-}
-
-export interface TreeDiff {
-  base: string;
-  head: string;
-  asOf: string | undefined;
-  added: string[];
-  removed: string[];
-  changed: Changed[];
-  peopleAdded: PersonChange[];
-  peopleRemoved: PersonChange[];
-  installScripts: { key: string; scripts: string[]; text: string[] }[];
-  provenance: { name: string; from: string; to: string; change: 'gained' | 'lost' }[];
-  flags: { key: string; flag: WireFlag }[];
-  advisories: { key: string; advisory: Advisory }[];
-  trust: { name: string; from: string; to: string; before: number; after: number; delta: number }[];
-  review: ReviewItem[];
-}
+export type { Changed, PersonChange, ReviewItem, TreeDiff };
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -6,16 +6,12 @@
  */
 import { NotFoundError } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
-import type { FlagSeverity, WireFlag } from '../shared/wire-types.js';
+import type { AdvisoryRef, FlagSeverity, WireFlag } from '../shared/wire-types.js';
 import type { TrustGraph } from '../trust/load.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { readVersionFlags } from '../trust/stored-scores.js';
 
-export interface Advisory {
-  id: string;
-  severity: string | undefined;
-  malicious: boolean;
-}
+export type { AdvisoryRef as Advisory } from '../shared/wire-types.js';
 
 export interface TreeVersion {
   /** `pkg:npm/name@version` (a package URL). */
@@ -38,7 +34,7 @@ export interface TreeVersion {
   license: string | undefined;
   flags: WireFlag[];
   flagSeverity: FlagSeverity | null;
-  advisories: Advisory[];
+  advisories: AdvisoryRef[];
   /** Stored scores; undefined when the version was not scored. */
   trust: number | undefined;
   ownTrust: number | undefined;
@@ -155,4 +151,41 @@ export async function readTree(store: GraphStore, root: string, graph?: TrustGra
 /** Who can publish a version: its package's maintainers and its own publishers. */
 export function canPublish(version: TreeVersion): string[] {
   return [...new Set([...(version.maintainers ?? []), ...(version.publishers ?? [])])].sort();
+}
+
+/**
+ * For each target in a root's tree, the shortest path of version keys from the root to it, over
+ * the dependencies resolved for that root: how the tree comes to hold it.
+ */
+export function treePaths(
+  graph: TrustGraph,
+  root: string,
+  targets: readonly string[],
+): Record<string, string[]> {
+  const next = new Map<string, string[]>();
+  for (const { from, to, roots } of graph.resolves.values())
+    if (roots.has(root)) {
+      const list = next.get(from);
+      if (list === undefined) next.set(from, [to]);
+      else list.push(to);
+    }
+  const parent = new Map<string, string>([[root, root]]);
+  const queue = [root];
+  for (let i = 0; i < queue.length; i++) {
+    const at = queue[i] as string;
+    for (const to of next.get(at) ?? [])
+      if (!parent.has(to)) {
+        parent.set(to, at);
+        queue.push(to);
+      }
+  }
+  const out: Record<string, string[]> = {};
+  for (const target of targets) {
+    if (!parent.has(target)) continue;
+    const path = [target];
+    for (let at = target; at !== root; at = parent.get(at) as string)
+      path.unshift(parent.get(at) as string);
+    out[target] = path;
+  }
+  return out;
 }

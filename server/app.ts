@@ -16,6 +16,9 @@ import { IMPLEMENTATIONS, PLATFORMS } from '../ingest/sources/pypi/environment.j
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../core/log.js';
+import { diffTrees } from '../gate/diff.js';
+import { readTree, treePaths } from '../gate/tree.js';
+import { findRoot } from '../trust/closure.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { answerLimits, chokepoints, compromise, rootIndex } from '../trust/report.js';
 import { readVersionFlags, requireStoredAsOf, storedFlags } from '../trust/stored-scores.js';
@@ -159,6 +162,31 @@ export function createApp(deps: AppDeps): Express {
           flagsOf: (keys) => readVersionFlags(store, keys),
         }),
       );
+    }),
+  );
+
+  app.get(
+    '/api/diff',
+    route(async (request, response) => {
+      const query = parse(
+        z.object({ base: z.string().min(1).max(300), head: z.string().min(1).max(300) }),
+        request.query,
+        'query',
+      );
+      const graph = await cache.graph();
+      const keys = [...graph.versions.keys()];
+      const rootKey = (spec: string): string => {
+        const index = findRoot(keys, spec);
+        const key = index === undefined ? undefined : keys[index];
+        if (key === undefined) throw new NotFoundError(`${spec} is not in the graph`);
+        return key;
+      };
+      const [base, head] = await Promise.all(
+        [query.base, query.head].map((spec) => readTree(store, rootKey(spec), graph)),
+      );
+      if (base === undefined || head === undefined) throw new Error('two trees');
+      const diff = diffTrees(base, head);
+      response.json({ ...diff, paths: treePaths(graph, head.root, diff.added) });
     }),
   );
 

@@ -260,6 +260,24 @@ export function openApi(version: string): Record<string, unknown> {
           },
         },
       },
+      '/api/diff': {
+        get: {
+          summary:
+            'two ingested roots compared in people terms: packages added, removed and changed, people who can now publish, install scripts, provenance, flags, trust, in review order',
+          parameters: [
+            { name: 'base', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'head', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description:
+                'base, head, asOf, added, removed, changed, peopleAdded, peopleRemoved, installScripts, provenance, flags, advisories, trust, review, paths (from the head root to each added version)',
+            },
+            '404': { description: 'a root not ingested' },
+            ...errors,
+          },
+        },
+      },
       '/api/roots': {
         get: {
           summary: 'the roots ingested so far (what /api/graph can start from)',

@@ -157,3 +157,67 @@ export interface SerializedGraph {
   nodes: { key: string; attributes: Record<string, string | number | boolean | null> }[];
   edges: { key: string; source: string; target: string; attributes: { type: string } }[];
 }
+
+/** An advisory covering a version: its id, severity (when given) and whether it is malicious. */
+export interface AdvisoryRef {
+  id: string;
+  severity?: string | undefined;
+  malicious: boolean;
+}
+
+/** `trustmap diff` and `GET /api/diff`: one package whose version changed. */
+export interface DiffChanged {
+  name: string;
+  from: string;
+  to: string;
+  jump: 'major' | 'minor' | 'patch' | 'prerelease' | 'downgrade' | 'other';
+}
+
+export interface DiffPerson {
+  key: string;
+  name: string;
+  /** The packages of the tree they can publish (head for added people, base for removed). */
+  packages: string[];
+  /** Days from their first release in the graph to the instant the scores are as of. */
+  accountDays: number | undefined;
+  newAccount: boolean;
+  trust: number | undefined;
+}
+
+export interface DiffReviewItem {
+  /** Lower is read first. */
+  rank: number;
+  kind:
+    | 'malicious'
+    | 'new-account'
+    | 'flag'
+    | 'install-script'
+    | 'provenance-lost'
+    | 'advisory'
+    | 'new-person'
+    | 'trust-drop'
+    | 'provenance-gained'
+    | 'person-gone';
+  subject: string;
+  text: string;
+}
+
+/** Two installed trees compared in people terms (gate/diff.ts). */
+export interface TreeDiffAnswer {
+  base: string;
+  head: string;
+  asOf: string | undefined;
+  added: string[];
+  removed: string[];
+  changed: DiffChanged[];
+  peopleAdded: DiffPerson[];
+  peopleRemoved: DiffPerson[];
+  installScripts: { key: string; scripts: string[]; text: string[] }[];
+  provenance: { name: string; from: string; to: string; change: 'gained' | 'lost' }[];
+  flags: { key: string; flag: WireFlag }[];
+  advisories: { key: string; advisory: AdvisoryRef }[];
+  trust: { name: string; from: string; to: string; before: number; after: number; delta: number }[];
+  review: DiffReviewItem[];
+  /** For each added version, a path of version keys from the head root to it (the API's). */
+  paths?: Record<string, string[]>;
+}

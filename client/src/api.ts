@@ -22,6 +22,7 @@ import type {
   Progress,
   SerializedGraph,
   TimelineRelease,
+  TreeDiffAnswer,
   WhatIfAnswer,
   WireFlag,
 } from '../../shared/wire-types.js';
@@ -33,6 +34,7 @@ export type {
   Progress,
   SerializedGraph,
   TimelineRelease,
+  TreeDiffAnswer,
   WireFlag,
 };
 export type Json = JsonValue;
@@ -144,6 +146,8 @@ export const api = {
   chokepoints: (root: string | undefined, limit = 50) =>
     request<ChokepointsAnswer>(`/api/chokepoints?${query({ root, limit })}`),
   /** At most `limit` reached versions: the panel lists no more than that. */
+  diff: (base: string, head: string) =>
+    request<TreeDiffAnswer>(`/api/diff?${query({ base, head })}`),
   whatIf: (person: string, root: string | undefined, limit = 200) =>
     request<WhatIf>(`/api/whatif?${query({ person, root, limit })}`),
   investigations: () => request<{ investigations: Investigation[] }>('/api/investigations'),

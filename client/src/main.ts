@@ -5,6 +5,7 @@
 import './styles.css';
 import { api, ApiError, type QueryResult, type SearchResult, type SerializedGraph } from './api.js';
 import { renderChokepoints, mountWhatIf } from './chokepoints.js';
+import { mountCompare } from './compare.js';
 import { mountConsole } from './console.js';
 import { toCsv } from '../../shared/csv.js';
 import { detailsEmpty, renderDetails } from './details.js';
@@ -21,6 +22,7 @@ const PANEL_NAMES: Record<Panel, string> = {
   details: 'Details',
   chokepoints: 'Chokepoints',
   whatif: 'What-if',
+  compare: 'Compare',
   cypher: 'Cypher',
   ingest: 'Ingest',
 };
@@ -182,6 +184,12 @@ async function refreshChokepoints(): Promise<void> {
   await renderChokepoints(byId('chokepoints'), state.root, highlightActions);
 }
 const whatIf = mountWhatIf(byId('whatif'), () => state.root, highlightActions);
+const compare = mountCompare(byId('compare'), {
+  roots: () => roots,
+  showRoot: (root) => setRoot(root),
+  highlight: highlightActions.highlight,
+  select: (key) => void select(key),
+});
 
 // Cypher console, with result graphs shown in the main view
 const cypher = mountConsole(byId('cypher'), {
@@ -281,6 +289,7 @@ renderLegend(byId('legend'));
 const rootLine = byId('root-line');
 async function loadRoots(): Promise<void> {
   roots = (await api.roots()).roots;
+  compare.refresh();
 }
 
 function renderRootLine(): void {

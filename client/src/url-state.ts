@@ -1,5 +1,5 @@
 /** The shareable part of the view in the URL: the root, the selected node and the open panel. */
-export const PANELS = ['details', 'chokepoints', 'whatif', 'cypher', 'ingest'] as const;
+export const PANELS = ['details', 'chokepoints', 'whatif', 'compare', 'cypher', 'ingest'] as const;
 export type Panel = (typeof PANELS)[number];
 
 export interface ViewState {

@@ -287,6 +287,48 @@ describe('the explorer', () => {
     expect(watch.problems).toEqual([]);
   });
 
+  it('compares two roots: the people who can now publish, what to review first, the head shown', async () => {
+    const evil = 'pkg:npm/evil-description@1.0.0';
+    await openExplorer(`?root=${encodeURIComponent(evil)}`);
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out');
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.getByLabel('Base', { exact: true }).selectOption(evil);
+    await page.getByLabel('Head', { exact: true }).selectOption(ROOT);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const verdict = page.locator('#compare .verdict');
+    await verdict.waitFor();
+    const diff = (await (
+      await fetch(
+        `${fixture.url}/api/diff?base=${encodeURIComponent(evil)}&head=${encodeURIComponent(ROOT)}`,
+      )
+    ).json()) as {
+      added: string[];
+      peopleAdded: { key: string; name: string }[];
+      review: unknown[];
+      paths: Record<string, string[]>;
+    };
+    expect(diff.added).toContain(ROOT);
+    expect(diff.peopleAdded.length).toBeGreaterThan(0);
+    await expect(verdict.textContent()).resolves.toMatch(
+      new RegExp(
+        `^${String(diff.added.length)} versions added, .* ${String(diff.peopleAdded.length)} (person|people) can now publish into the tree`,
+      ),
+    );
+    expect(await page.locator('#compare ol.review li').count()).toBe(diff.review.length);
+    const people = await page
+      .getByRole('list', { name: 'People who can now publish into the tree' })
+      .getByRole('listitem')
+      .allTextContents();
+    expect(people).toHaveLength(diff.peopleAdded.length);
+    for (const p of diff.peopleAdded) expect(people.join('\n')).toContain(p.name);
+    // The head is shown, with every added version reached by a path from it.
+    await expect(page.locator('#root').inputValue()).resolves.toBe(ROOT);
+    for (const key of diff.added) expect(diff.paths[key]?.[0], key).toBe(ROOT);
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out');
+    await shot('13-compare');
+    expect(watch.problems).toEqual([]);
+  });
+
   it('exports the view as GEXF and GraphML with every node, and tables as CSV', async () => {
     await openExplorer();
     const size = (await (

@@ -453,6 +453,7 @@ describe('the API', () => {
         '/api/investigations',
         '/api/cypher',
         '/api/whatif',
+        '/api/diff',
         '/api/roots',
         '/api/schema',
       ]),
