@@ -6,8 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
-import { isTrustmapError } from '../core/errors.js';
+import { InvalidInputError, isTrustmapError } from '../core/errors.js';
+import { parseRootSpec, type RootSpec } from '../ingest/spec.js';
 import { checkMarkdown, describeCheck } from '../gate/check-report.js';
 import { evaluate } from '../gate/evaluate.js';
 import { LockfileLines } from '../gate/lockfile-lines.js';
@@ -33,14 +35,25 @@ interface CheckOptions extends GateRunOptions {
 
 export const DEFAULT_POLICY_FILE = 'trustmap.policy.yaml';
 
-/** The policy named, or trustmap.policy.yaml in the working folder, or the default one. */
+/**
+ * The policy named, or trustmap.policy.yaml beside the first root file, or in the working folder,
+ * or the default one.
+ */
 export function choosePolicy(
   cwd: string,
   file: string | undefined,
+  rootFile?: string,
 ): { policy: Policy; source: string } {
   if (file !== undefined) return { policy: loadPolicy(path.resolve(cwd, file)), source: file };
-  const beside = path.join(cwd, DEFAULT_POLICY_FILE);
-  if (fs.existsSync(beside)) return { policy: loadPolicy(beside), source: DEFAULT_POLICY_FILE };
+  const folders = [...new Set([...(rootFile === undefined ? [] : [path.dirname(rootFile)]), cwd])];
+  for (const folder of folders) {
+    const beside = path.join(folder, DEFAULT_POLICY_FILE);
+    if (fs.existsSync(beside))
+      return {
+        policy: loadPolicy(beside),
+        source: path.relative(cwd, beside) || DEFAULT_POLICY_FILE,
+      };
+  }
   return {
     policy: DEFAULT_POLICY,
     source: 'the default policy (malicious, high flags, critical and high advisories)',
@@ -57,7 +70,10 @@ function artifactOf(root: GateRoot, cwd: string): RootArtifact | undefined {
     lines = undefined; // a folder or an unreadable file: located at the file, without a line
   }
   const relative = path.relative(cwd, root.file).split(path.sep).join('/');
-  return { uri: relative.startsWith('..') ? root.file : relative, lines };
+  const uri = relative.startsWith('..')
+    ? pathToFileURL(root.file).href
+    : relative.split('/').map(encodeURIComponent).join('/');
+  return { uri, lines };
 }
 
 /** Runs a gate's work, turning anything that stops it into exit 2 with the reason. */
@@ -115,11 +131,21 @@ export function addCheckCommand(program: Command, context: CommandContext): void
       .option('--reuse', 'read the configured store, already ingested and scored, instead'),
   ).action(async (roots: string[], options: CheckOptions) => {
     await gate(context, 'check', async () => {
-      const { policy, source } = choosePolicy(io.cwd, options.policy);
+      const first = roots
+        .map((r) => parseRootSpec(r, io.cwd))
+        .find((s): s is RootSpec & { path: string } => 'path' in s);
+      const { policy, source } = choosePolicy(io.cwd, options.policy, first?.path);
       const settings = context.config();
+      if (
+        options.reuse === true &&
+        (options.asOf !== undefined || options.registry !== undefined || options.dev === true)
+      )
+        throw new InvalidInputError(
+          '--reuse reads what the store holds: --as-of, --registry and --dev do not apply',
+        );
       const trees =
         options.reuse === true
-          ? await context.withStore((store) => storedTrees(store, roots))
+          ? await context.withStore((store) => storedTrees(store, roots, io.cwd))
           : await withScratchStore(settings, (store) =>
               ingestTrees(context, settings, store, roots, options),
             );

@@ -12,7 +12,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { InvalidInputError } from '../core/errors.js';
 import { diffFails, diffTrees, DIFF_RULES, type DiffRule } from '../gate/diff.js';
 import { describeDiff, diffMarkdown } from '../gate/diff-report.js';
-import type { Tree } from '../gate/tree.js';
+import { emptyTree, type Tree } from '../gate/tree.js';
 import { gate, gateOptions } from './check-command.js';
 import type { CommandContext } from './context.js';
 import { ingestTrees, withScratchStore, type GateRunOptions } from './gate-run.js';
@@ -43,8 +43,11 @@ function refs(range: string): [string, string] {
   return [match[1] as string, match[2] as string];
 }
 
-/** Writes `file` as it is at `ref` into `dir` (same name), with its package.json if there is one. */
-function atCommit(cwd: string, ref: string, file: string, dir: string): string {
+/**
+ * Writes `file` as it is at `ref` into `dir` (same name), with its package.json if there is one;
+ * undefined when the commit does not have the file (a change that adds the lockfile).
+ */
+function atCommit(cwd: string, ref: string, file: string, dir: string): string | undefined {
   const show = (what: string): Buffer =>
     execFileSync('git', ['-C', cwd, 'show', `${ref}:${what}`], {
       maxBuffer: MAX_LOCKFILE_BYTES,
@@ -59,6 +62,8 @@ function atCommit(cwd: string, ref: string, file: string, dir: string): string {
   } catch (error) {
     const why =
       error instanceof Error && 'stderr' in error ? String(error.stderr).trim() : String(error);
+    // The commit exists but the file is not in it: nothing was installed from it.
+    if (/does not exist in|exists on disk, but not in/.test(why)) return undefined;
     throw new InvalidInputError(`git cannot show ${ref}:${relative}: ${why}`);
   }
   const out = path.join(dir, path.basename(relative));
@@ -99,7 +104,7 @@ export function addDiffCommand(program: Command, context: CommandContext): void 
       const settings = context.config();
       const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-diff-'));
       try {
-        let sides: [string, string];
+        let sides: [string | undefined, string | undefined];
         let labels: [string, string];
         if (options.git !== undefined) {
           if (head !== undefined) throw new InvalidInputError('with --git, give at most one path');
@@ -110,7 +115,9 @@ export function addDiffCommand(program: Command, context: CommandContext): void 
             const dir = path.join(scratch, side);
             fs.mkdirSync(dir);
             return atCommit(io.cwd, i === 0 ? from : to, file, dir);
-          }) as [string, string];
+          }) as [string | undefined, string | undefined];
+          if (sides[1] === undefined)
+            throw new InvalidInputError(`${to} has no ${file}: nothing to compare`);
         } else {
           if (base === undefined || head === undefined)
             throw new InvalidInputError('give a base and a head lockfile, or --git <base>..<head>');
@@ -124,8 +131,9 @@ export function addDiffCommand(program: Command, context: CommandContext): void 
             if (root === undefined) throw new Error('one root in, one tree out');
             return root.tree;
           });
-        const before = await treeOf(sides[0]);
-        const after = await treeOf(sides[1]);
+        const after = await treeOf(sides[1] as string);
+        // A change that adds the lockfile: everything in it is new.
+        const before = sides[0] === undefined ? emptyTree(after.root) : await treeOf(sides[0]);
         const diff = diffTrees(before, after);
         const failed = diffFails(diff, options.failOn ?? []);
         if (options.markdown !== undefined)

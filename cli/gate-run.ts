@@ -13,7 +13,9 @@ import { createLogger } from '../core/log.js';
 import { readTree, type Tree } from '../gate/tree.js';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../graph/store.js';
-import type { RootSpec } from '../ingest/spec.js';
+import { readLockfile } from '../ingest/roots/read-lockfile.js';
+import { projectKey } from '../ingest/roots/project-key.js';
+import { parseRootSpec, type RootSpec } from '../ingest/spec.js';
 import { ingestPlan } from '../pipeline/plan.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { findRoot } from '../trust/closure.js';
@@ -102,26 +104,48 @@ export async function ingestTrees(
   );
 }
 
+/** The key a root was ingested as: a lockfile's or SBOM's project, or the spec itself. */
+function reusedKey(input: string, cwd: string, keys: readonly string[]): string | undefined {
+  const spec = parseRootSpec(input, cwd);
+  if (spec.kind === 'lockfile') {
+    const key = projectKey(readLockfile(spec.path), spec.path);
+    return keys.includes(key) ? key : undefined;
+  }
+  if (spec.kind !== 'npm') return undefined;
+  const index = findRoot(keys, input);
+  return index === undefined ? undefined : keys[index];
+}
+
 /**
- * Reads the trees of `specs` from a store that already holds them, scored (`--reuse`): version
- * keys or npm specs (a range takes the highest ingested version it accepts).
+ * Reads the trees of `specs` from a store that already holds them, ingested as roots and scored
+ * (`--reuse`): lockfile or SBOM paths, version keys or npm specs. A tree with versions the last
+ * scoring run did not score is refused: unscored, every rule would pass it.
  */
 export async function storedTrees(
   store: GraphStore,
   specs: readonly string[],
+  cwd: string,
 ): Promise<GateRoot[]> {
   const graph = await loadTrustGraph(store);
   const keys = [...graph.versions.keys()];
+  const roots = new Set([...graph.resolves.values()].flatMap(({ roots: r }) => [...r]));
   return Promise.all(
     specs.map(async (input) => {
-      const index = findRoot(keys, input);
-      const key = index === undefined ? undefined : keys[index];
-      if (key === undefined)
+      const key = reusedKey(input, cwd, keys);
+      if (key === undefined || !(roots.has(key) || graph.versions.get(key)?.project === true))
         throw new InvalidInputError(
-          `${input} is not in the store (--reuse takes version keys and npm specs already ingested): run without --reuse to ingest it`,
+          `${input} is not a root in the store: ingest it (or run without --reuse)`,
         );
-      const spec: RootSpec = { kind: 'npm', input, name: key, spec: '' };
-      return { spec, tree: await readTree(store, key, graph), file: undefined };
+      const tree = await readTree(store, key, graph);
+      const unscored = [...tree.versions.values()].filter(
+        (v) => !v.project && v.trust === undefined,
+      );
+      if (tree.asOf === undefined || unscored.length > 0)
+        throw new InvalidInputError(
+          `${String(unscored.length || tree.versions.size)} versions of ${input} are not scored: run "trustmap score" first (or run without --reuse)`,
+        );
+      const spec = parseRootSpec(input, cwd);
+      return { spec, tree, file: fileOf(spec) };
     }),
   );
 }

@@ -18,6 +18,10 @@ export function describeCheck(results: readonly CheckResult[]): string {
     lines.push(
       `${r.passed ? 'PASS' : 'FAIL'} ${r.root}: ${plural(r.packages, 'package')}, ${plural(r.people, 'person', 'people')} can publish into it; ${plural(failed.length, 'finding')}${accepted.length > 0 ? `, ${String(accepted.length)} accepted` : ''}${r.asOf === undefined ? '' : ` (scores as of ${r.asOf})`}`,
     );
+    if (!r.advisoriesKnown)
+      lines.push(
+        '  note: no advisories were read (--no-advisories?): malicious releases go unseen',
+      );
     for (const f of failed)
       lines.push(
         `  ${f.rule}  ${f.name}@${f.version}: ${f.message}${f.expired === undefined ? '' : `; its exception EXPIRED on ${f.expired.expires} (owner ${f.expired.owner}: ${f.expired.reason})`}`,
@@ -42,6 +46,8 @@ export function checkMarkdown(results: readonly CheckResult[]): string {
       `**${md(r.root)}**: ${plural(r.packages, 'package')}, ${plural(r.people, 'person', 'people')} can publish into it; ${plural(failed.length, 'finding')} ${failed.length === 0 ? '' : failed.length === 1 ? 'fails the policy' : 'fail the policy'}${r.asOf === undefined ? '' : ` (scores as of ${md(r.asOf)})`}`.trimEnd(),
       '',
     );
+    if (!r.advisoriesKnown)
+      out.push('No advisories were read: malicious releases and advisories go unseen.', '');
     if (r.findings.length === 0) continue;
     out.push(
       table(

@@ -73,8 +73,6 @@ function personChange(
   };
 }
 
-const hasScripts = (v: TreeVersion | undefined): boolean => (v?.installScripts?.length ?? 0) > 0;
-
 export function diffTrees(base: Tree, head: Tree): TreeDiff {
   const asOf = Date.parse(head.asOf ?? '') || Date.now();
   const basePackages = byPackage(base);
@@ -126,9 +124,18 @@ export function diffTrees(base: Tree, head: Tree): TreeDiff {
 
   const baseKeys = new Set(base.versions.keys());
   const fresh = [...head.versions.values()].filter((v) => !v.project && !baseKeys.has(v.key));
-  const installScripts = fresh
-    .filter((v) => hasScripts(v) && !(basePackages.get(v.pkg) ?? []).some((b) => hasScripts(b)))
-    .map((v) => ({ key: v.key, scripts: v.installScripts ?? [], text: v.installScriptText ?? [] }));
+  // A script is new when no base version of its package ran it: a new name, or a new body.
+  const scripts = (v: TreeVersion): string[] =>
+    v.installScriptText !== undefined && v.installScriptText.length > 0
+      ? v.installScriptText
+      : (v.installScripts ?? []);
+  const installScripts = fresh.flatMap((v) => {
+    const before = new Set((basePackages.get(v.pkg) ?? []).flatMap(scripts));
+    const added = scripts(v).filter((s) => !before.has(s));
+    if (added.length === 0) return [];
+    const names = [...new Set(added.map((s) => s.split(':')[0] as string))];
+    return [{ key: v.key, scripts: names, text: added.filter((s) => s.includes(':')) }];
+  });
   const flags = fresh.flatMap((v) => v.flags.map((flag) => ({ key: v.key, flag })));
   const advisories = fresh.flatMap((v) =>
     v.advisories.map((advisory) => ({ key: v.key, advisory })),

@@ -28,24 +28,37 @@ export interface CheckResult {
   asOf: string | undefined;
   packages: number;
   people: number;
+  /** False when no advisories were read: malicious releases and advisories go unseen. */
+  advisoriesKnown: boolean;
   findings: Finding[];
   /** Exceptions that match no finding of any root checked. */
   unused: PolicyException[];
   passed: boolean;
 }
 
-/** Flags a dedicated rule reports, when that rule is in the policy: not reported twice. */
-const OWNED_FLAGS: Partial<Record<FlagId, keyof Policy['rules']>> = {
-  'new-publisher': 'newPublishers',
-  'install-script-added': 'installScripts',
+/**
+ * Flags a rule of their own reports: when it reported the version, the flags rule does not report
+ * them again; when it did not (an allowed install script, a severity it leaves out), it does.
+ */
+const OWNED_FLAGS: Partial<Record<FlagId, RuleId>> = {
+  'new-publisher': 'new-publisher',
+  'install-script-added': 'install-script',
   'provenance-dropped': 'provenance',
   'trusted-publishing-dropped': 'provenance',
 };
 
-/** Whether `name` is one of `scopes` (`@scope/*` a whole scope, `*` everything). */
-export function inScopes(name: string, scopes: readonly string[]): boolean {
+/** Whether a version's package is one of `scopes` (`@scope/*` a whole scope, `*` everything). */
+export function inScopes(
+  v: Pick<TreeVersion, 'name' | 'ecosystem'>,
+  scopes: readonly string[],
+): boolean {
+  const name = normalName(v.ecosystem, v.name);
   return scopes.some((s) =>
-    s === '*' ? true : s.endsWith('/*') ? name.startsWith(s.slice(0, -1)) : s === name,
+    s === '*'
+      ? true
+      : s.endsWith('/*')
+        ? name.startsWith(s.slice(0, -1))
+        : normalName(v.ecosystem, s) === name,
   );
 }
 
@@ -55,7 +68,7 @@ export function parsePackageSpec(spec: string): {
   name: string;
   range: string | undefined;
 } {
-  const match = /^pkg:([a-z]+)\/(.+)$/.exec(spec);
+  const match = /^pkg:([a-z]+)\/([^?#]+)/.exec(spec);
   if (match === null) return { ecosystem: '', name: spec, range: undefined };
   let rest = match[2] as string;
   try {
@@ -64,11 +77,18 @@ export function parsePackageSpec(spec: string): {
     // left as written: it then matches only a name written the same way
   }
   const cut = rest.indexOf('@', 1);
+  const ecosystem = match[1] as string;
+  const name = cut < 0 ? rest : rest.slice(0, cut);
   return {
-    ecosystem: match[1] as string,
-    name: cut < 0 ? rest : rest.slice(0, cut),
+    ecosystem,
+    name: normalName(ecosystem, name),
     range: cut < 0 ? undefined : rest.slice(cut + 1),
   };
+}
+
+/** A name as the registry compares it: PyPI's per PEP 503 (case, runs of -_. alike). */
+export function normalName(ecosystem: string, name: string): string {
+  return ecosystem === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
 }
 
 function versionMatches(version: TreeVersion, range: string | undefined): boolean {
@@ -77,7 +97,7 @@ function versionMatches(version: TreeVersion, range: string | undefined): boolea
   try {
     return version.ecosystem === 'pypi'
       ? pep440Satisfies(version.version, range)
-      : semver.satisfies(version.version, range, { includePrerelease: true, loose: true });
+      : semver.satisfies(version.version, range, { loose: true });
   } catch {
     return false;
   }
@@ -92,7 +112,7 @@ export function exceptionMatches(
   const spec = parsePackageSpec(exception.package);
   return (
     spec.ecosystem === version.ecosystem &&
-    spec.name === version.name &&
+    spec.name === normalName(version.ecosystem, version.name) &&
     versionMatches(version, spec.range)
   );
 }
@@ -102,13 +122,20 @@ export function hasExpired(exception: PolicyException, now: Date): boolean {
   return now.getTime() >= Date.parse(`${exception.expires}T00:00:00Z`) + 24 * 3600 * 1000;
 }
 
-const SPDX_TOKEN = /[A-Za-z0-9][A-Za-z0-9.+-]*/g;
-
-/** Whether a licence expression is acceptable: every term of an AND, any term of an OR. */
-function licenceOk(expression: string, ok: (id: string) => boolean): boolean {
-  const ids = (expression.match(SPDX_TOKEN) ?? []).filter((t) => !/^(AND|OR|WITH)$/i.test(t));
-  if (ids.length === 0) return ok(expression);
-  return /\bAND\b/i.test(expression) ? ids.every(ok) : ids.some(ok);
+/**
+ * Whether a licence expression is acceptable: SPDX's AND binds tighter than OR, so it passes when
+ * one OR alternative has every AND term acceptable; `X WITH exception` is judged as X. Brackets
+ * are read as grouping only as far as that flat reading goes (no full SPDX parser).
+ */
+export function licenceOk(expression: string, ok: (id: string) => boolean): boolean {
+  const flat = expression
+    .replace(/[()]/g, ' ')
+    .replace(/\s+WITH\s+\S+/gi, ' ')
+    .trim();
+  if (flat === '') return ok(expression);
+  return flat
+    .split(/\s+OR\s+/i)
+    .some((alternative) => alternative.split(/\s+AND\s+/i).every((id) => ok(id.trim())));
 }
 
 function versionFindings(
@@ -125,17 +152,7 @@ function versionFindings(
     else if (rules.advisories?.severity.includes(advisory.severity as never) === true)
       add('advisory', `${advisory.id}, severity ${advisory.severity ?? 'unknown'}`);
   }
-  if (rules.flags !== undefined) {
-    const { severity, ids } = rules.flags;
-    for (const flag of v.flags) {
-      if (flag.id === 'malicious' || flag.id === 'advisory') continue;
-      const owner = OWNED_FLAGS[flag.id as FlagId];
-      if (owner !== undefined && rules[owner] !== undefined) continue;
-      if (!severity.includes(flag.severity)) continue;
-      if (ids !== undefined && !ids.includes(flag.id as FlagId)) continue;
-      add('flag', `${flag.severity} ${flag.id}: ${flag.evidence}`);
-    }
-  }
+
   if (rules.trust !== undefined) {
     const value = rules.trust.score === 'own' ? v.ownTrust : v.trust;
     if (value !== undefined && value < rules.trust.min)
@@ -147,7 +164,7 @@ function versionFindings(
   if (
     rules.installScripts !== undefined &&
     (v.installScripts?.length ?? 0) > 0 &&
-    !inScopes(v.name, rules.installScripts.allow)
+    !inScopes(v, rules.installScripts.allow)
   ) {
     const text = v.installScriptText ?? [];
     add(
@@ -156,7 +173,7 @@ function versionFindings(
     );
   }
   if (rules.provenance !== undefined) {
-    if (inScopes(v.name, rules.provenance.require) && v.provenance !== true)
+    if (inScopes(v, rules.provenance.require) && v.provenance !== true)
       add(
         'provenance',
         `no provenance${v.provenance === undefined ? ' known' : ''}, which the policy requires for ${v.name}`,
@@ -192,6 +209,18 @@ function versionFindings(
         `licence ${licence} is ${allow === undefined ? 'refused' : 'not among those accepted'}`,
       );
   }
+  if (rules.flags !== undefined) {
+    const { severity, ids } = rules.flags;
+    for (const flag of v.flags) {
+      if (flag.id === 'malicious' || flag.id === 'advisory') continue;
+      // Reported once: by the rule of its own when that rule reported this version.
+      const owner = OWNED_FLAGS[flag.id as FlagId];
+      if (owner !== undefined && out.some((f) => f.rule === owner)) continue;
+      if (!severity.includes(flag.severity)) continue;
+      if (ids !== undefined && !ids.includes(flag.id as FlagId)) continue;
+      add('flag', `${flag.severity} ${flag.id}: ${flag.evidence}`);
+    }
+  }
   return out;
 }
 
@@ -205,12 +234,12 @@ export function evaluate(trees: readonly Tree[], policy: Policy, now: Date): Che
       if (v.project) continue;
       for (const f of versionFindings(v, policy)) {
         const finding: Finding = { ...f, key: v.key, name: v.name, version: v.version };
-        const exception = policy.exceptions.find((e) => exceptionMatches(e, finding, v));
-        if (exception !== undefined) {
-          used.add(exception);
-          if (hasExpired(exception, now)) finding.expired = exception;
-          else finding.accepted = exception;
-        }
+        // One that still holds wins over an expired one (a renewal written below the old entry).
+        const matching = policy.exceptions.filter((e) => exceptionMatches(e, finding, v));
+        for (const e of matching) used.add(e);
+        const holding = matching.find((e) => !hasExpired(e, now));
+        if (holding !== undefined) finding.accepted = holding;
+        else if (matching[0] !== undefined) finding.expired = matching[0];
         findings.push(finding);
       }
     }
@@ -219,6 +248,7 @@ export function evaluate(trees: readonly Tree[], policy: Policy, now: Date): Che
       asOf: tree.asOf,
       packages: [...tree.versions.values()].filter((v) => !v.project).length,
       people: tree.people.size,
+      advisoriesKnown: tree.advisoriesKnown,
       findings,
       unused: [] as PolicyException[],
       passed: findings.every((f) => f.accepted !== undefined),

@@ -31,8 +31,12 @@ export class LockfileLines {
     for (let i = 0; i < this.lines.length; i++) {
       if (!entry.test(this.lines[i] as string)) continue;
       first ??= i + 1;
-      for (let j = i + 1; j < Math.min(this.lines.length, i + 6); j++)
-        if ((this.lines[j] as string).trim().startsWith(wanted)) return i + 1;
+      // Its own "version" line, before the entry closes (the next entry is another package).
+      for (let j = i + 1; j < this.lines.length; j++) {
+        const line = (this.lines[j] as string).trim();
+        if (line.startsWith(wanted)) return i + 1;
+        if (line.startsWith('"version":') || line.startsWith('}')) break;
+      }
     }
     return first;
   }

@@ -9,7 +9,15 @@ export function md(text: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
   const line = text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
   const cut = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-  return cut.replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`).replace(/^[-+#]/, (c) => `\\${c}`);
+  return (
+    cut
+      .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+      .replace(/^[-+#]/, (c) => `\\${c}`)
+      // No mention (@scope, @user) and no autolink (https://, www.): a word joiner breaks them.
+      .replace(/(^|[^\w.-])@/g, '$1@\u2060')
+      .replace(/:\/\//g, ':\u2060//')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u2060.`)
+  );
 }
 
 /** A Markdown table: a header row and rows of cells already escaped. */

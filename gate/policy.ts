@@ -39,7 +39,7 @@ const packageSpec = z
   .string()
   .max(500)
   .regex(
-    /^pkg:(npm|pypi)\/[^\s]+$/,
+    /^pkg:(npm|pypi)\/\S.*$/,
     'must be a package URL, optionally with a version or range: pkg:npm/left-pad, pkg:npm/%40scope/name@^1.2.0',
   );
 const scopes = z

@@ -60,7 +60,8 @@ function result(finding: Finding, artifact: RootArtifact | undefined): Json {
     locations,
     partialFingerprints: {
       'trustmapFinding/v1': createHash('sha256')
-        .update(`${finding.rule}\n${finding.key}\n${finding.message}`)
+        // Numbers (a trust value, an age in days) left out: rescoring does not churn the alert.
+        .update(`${finding.rule}\n${finding.key}\n${finding.message.replace(/\d+(\.\d+)?/g, '#')}`)
         .digest('hex'),
     },
     ...(accepted === undefined

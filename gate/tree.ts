@@ -148,6 +148,11 @@ export async function readTree(store: GraphStore, root: string, graph?: TrustGra
   };
 }
 
+/** The tree of nothing: the base of a change that adds the lockfile. */
+export function emptyTree(root: string): Tree {
+  return { root, asOf: undefined, versions: new Map(), people: new Map(), advisoriesKnown: true };
+}
+
 /** Who can publish a version: its package's maintainers and its own publishers. */
 export function canPublish(version: TreeVersion): string[] {
   return [...new Set([...(version.maintainers ?? []), ...(version.publishers ?? [])])].sort();

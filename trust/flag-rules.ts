@@ -345,7 +345,7 @@ function opensMajorLine(releases: readonly ReleaseFacts[], index: number, major:
 
 /**
  * unusual-version: the `latest` tag (as of the instant) on a pre-release, or a major line that
- * skips several above every earlier release (2.x to 9.0.0, as dependency-confusion packages do).
+ * skips one or more above every earlier release (2.x to 9.0.0, as dependency-confusion packages do).
  */
 export function unusualVersion(
   releases: readonly ReleaseFacts[],
@@ -372,6 +372,6 @@ export function unusualVersion(
     flag(
       'unusual-version',
       'medium',
-      `jumps to the ${major}.x line from ${highest}.x, skipping ${major - highest - 1} major versions`,
+      `jumps to the ${major}.x line from ${highest}.x, skipping ${major - highest - 1 === 1 ? 'a major version' : `${major - highest - 1} major versions`}`,
     );
 }

