@@ -448,6 +448,8 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
         keys: ['Version:a'],
         q: 'a',
         limit: 10,
+        // The reads of releases over time take an instant to stop at, or null for none.
+        until: null,
         labels: [...NODE_LABELS],
         types: [...RELATIONSHIP_TYPES],
       };

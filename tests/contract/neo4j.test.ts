@@ -3,7 +3,7 @@
  * (or NEO4J_TEST_URI's; every test starts from an empty database, so do not point it at data you
  * want to keep). In CI it must run; elsewhere, without Java and Maven, it skips and says why.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store.js';
 import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
 import { graphStoreContract } from './graph-store-contract.js';
@@ -20,5 +20,13 @@ if (skip !== undefined) {
     await clearNeo4j(neo4j.config());
     const store = await Neo4jStore.open(neo4j.config());
     return { store, cleanup: () => store.close() };
+  });
+
+  describe('Neo4j with authentication on', () => {
+    it('refuses a wrong password as credentials refused, not retried', async () => {
+      await expect(
+        Neo4jStore.open({ ...neo4j.config(), password: 'not-the-password' }),
+      ).rejects.toMatchObject({ name: 'StoreUnavailableError', retriable: false });
+    });
   });
 }

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.neo4j.cli.ExecutionContext;
+import org.neo4j.commandline.admin.security.SetInitialPasswordCommand;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.ConnectorPortRegister;
@@ -21,13 +22,15 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.internal.helpers.HostnamePort;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.kernel.internal.Version;
+import picocli.CommandLine;
 
 /**
  * A real Neo4j Community DBMS for trustmap's tests: embedded, over a new temporary directory, with
  * Bolt on a free port of 127.0.0.1 only and authentication on (user neo4j, the password from the
- * first argument or NEO4J_TEST_PASSWORD). When it is ready it prints one line on stdout:
+ * first argument or NEO4J_TEST_PASSWORD, set as the initial password). When it is ready it prints one line on stdout:
  *
  * <pre>TRUSTMAP_NEO4J_READY {"uri":"bolt://127.0.0.1:PORT","version":"5.26.30"}</pre>
  *
@@ -48,6 +51,22 @@ public final class Launcher {
     }
     long started = System.nanoTime();
     Path home = Files.createTempDirectory("trustmap-neo4j-");
+    // The password, written before the DBMS first starts as `neo4j-admin dbms set-initial-password`
+    // does: seconds faster than ALTER USER on a cold system database.
+    int status =
+        new CommandLine(
+                new SetInitialPasswordCommand(
+                    new ExecutionContext(
+                        home,
+                        home.resolve("conf"),
+                        System.err,
+                        System.err,
+                        new DefaultFileSystemAbstraction())))
+            .execute(password);
+    if (status != 0) {
+      System.err.println("could not set the initial password (status " + status + ")");
+      System.exit(1);
+    }
     DatabaseManagementService dbms =
         new DatabaseManagementServiceBuilder(home)
             .setConfig(BoltConnector.enabled, true)
@@ -78,11 +97,6 @@ public final class Launcher {
         };
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "neo4j-shutdown"));
 
-    GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-    system.executeTransactionally(
-        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-        Map.of("password", password));
-
     GraphDatabaseService neo4j = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
     HostnamePort bolt =
         ((GraphDatabaseAPI) neo4j)
@@ -91,7 +105,7 @@ public final class Launcher {
             .getLocalAddress(ConnectorType.BOLT);
     String uri = "bolt://127.0.0.1:" + bolt.getPort();
     System.err.printf(
-        "Neo4j %s: DBMS up in %d ms, password set in %d ms%n",
+        "Neo4j %s: DBMS up in %d ms, Bolt address read in %d ms%n",
         Version.getNeo4jVersion(),
         (built - started) / 1_000_000,
         (System.nanoTime() - built) / 1_000_000);
