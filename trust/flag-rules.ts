@@ -164,16 +164,31 @@ export function installScriptAdded(
   flag: Flagger,
 ): void {
   const change = addedSince(release, settled, 'installScripts');
-  if (change === undefined) return;
-  const { base, added } = change;
-  const text = (release.installScriptText ?? []).filter((t) =>
-    added.some((s) => t.startsWith(`${s}:`)),
+  if (change !== undefined) {
+    const { base, added } = change;
+    const text = (release.installScriptText ?? []).filter((t) =>
+      added.some((s) => t.startsWith(`${s}:`)),
+    );
+    flag(
+      'install-script-added',
+      'high',
+      `adds ${added.join(', ')} at install, absent in ${base.version}${text.length > 0 ? ` (${text.join('; ')})` : ''}`,
+    );
+    return;
+  }
+  // The same script name with another body: what runs at install changed all the same.
+  const base = lastKnown(settled, (r) => r.installScriptText !== undefined);
+  const before = new Set(base?.installScriptText ?? []);
+  const names = new Set(base?.installScripts ?? []);
+  const changed = (release.installScriptText ?? []).filter(
+    (t) => !before.has(t) && names.has(t.split(':')[0] as string),
   );
-  flag(
-    'install-script-added',
-    'high',
-    `adds ${added.join(', ')} at install, absent in ${base.version}${text.length > 0 ? ` (${text.join('; ')})` : ''}`,
-  );
+  if (base !== undefined && changed.length > 0)
+    flag(
+      'install-script-added',
+      'high',
+      `changes what runs at install since ${base.version} (${changed.join('; ')})`,
+    );
 }
 
 export function dependencyAdded(

