@@ -8,7 +8,7 @@ import { Neo4jStore } from '../../graph/neo4j/neo4j-store.js';
 import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
 import { graphStoreContract } from './graph-store-contract.js';
 
-const neo4j = useNeo4j('Neo4j contract suite');
+const neo4j = useNeo4j('Neo4j contract suite', { allowExternal: true });
 const skip = neo4j.skip;
 
 if (skip !== undefined) {

@@ -6,14 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { buildNeo4jLauncher } from './neo4j.js';
 
 export default async function setup(project: TestProject): Promise<void> {
-  const external = process.env.NEO4J_TEST_URI;
-  const launcher =
-    external !== undefined && external !== ''
-      ? ({
-          kind: 'unavailable',
-          reason: 'NEO4J_TEST_URI is set: the tests use that server',
-        } as const)
-      : await buildNeo4jLauncher();
+  const launcher = await buildNeo4jLauncher();
   if (launcher.kind === 'built' && launcher.buildMs > 1000)
     console.info(`Neo4j test launcher built in ${launcher.buildMs} ms`);
   project.provide('neo4jLauncher', launcher);

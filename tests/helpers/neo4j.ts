@@ -7,9 +7,10 @@
  * stopped in `afterAll`. Files run in parallel, each against its own DBMS, so none sees another's
  * data in the one user database Community has.
  *
- * When NEO4J_TEST_URI is set, that server is used instead (NEO4J_TEST_USER, NEO4J_TEST_PASSWORD,
- * NEO4J_TEST_DATABASE). Without Java or Maven the files skip and say how to enable them; in CI
- * (CI=true) they fail instead.
+ * When NEO4J_TEST_URI is set, the contract suite uses that server instead (NEO4J_TEST_USER,
+ * NEO4J_TEST_PASSWORD, NEO4J_TEST_DATABASE); the other files keep a Neo4j of their own, as they
+ * would empty that one database while the suite runs beside them. Without Java or Maven the files
+ * skip and say how to enable them; in CI (CI=true) they fail instead.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,8 +51,9 @@ declare module 'vitest' {
 }
 
 const HOW_TO_ENABLE =
-  'install Java 17+ and Maven (the first run fetches Neo4j from Maven Central into ~/.m2), ' +
-  'or point NEO4J_TEST_URI (with NEO4J_TEST_PASSWORD) at a Neo4j 5 whose data may be deleted';
+  'install Java 17+ and Maven (the first run fetches Neo4j from Maven Central into ~/.m2); ' +
+  'the contract suite also runs on a Neo4j 5 of yours whose data may be deleted, ' +
+  'given NEO4J_TEST_URI and NEO4J_TEST_PASSWORD';
 
 function javaCommand(): string {
   const home = process.env.JAVA_HOME;
@@ -219,11 +221,12 @@ export interface Neo4jForTests {
 
 /**
  * A Neo4j for this test file (see the module comment). Call it at the top of the file; describe
- * the Neo4j tests with `describe.skipIf(neo4j.skip !== undefined)`.
+ * the Neo4j tests with `describe.skipIf(neo4j.skip !== undefined)`. Only one file may take
+ * NEO4J_TEST_URI's server (`allowExternal`): files run in parallel.
  */
-export function useNeo4j(what: string): Neo4jForTests {
+export function useNeo4j(what: string, { allowExternal = false } = {}): Neo4jForTests {
   const external = process.env.NEO4J_TEST_URI;
-  if (external !== undefined && external !== '') {
+  if (allowExternal && external !== undefined && external !== '') {
     const config: Neo4jConfig = {
       uri: external,
       user: process.env.NEO4J_TEST_USER ?? 'neo4j',
