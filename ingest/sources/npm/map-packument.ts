@@ -221,14 +221,17 @@ export function dependenciesOf(
       if (kind === 'prod' && optional.has(alias)) continue;
       let name = alias;
       let range = spec;
-      try {
-        const parsed = parseDependencySpec(alias, spec);
-        if (parsed.alias !== undefined) {
-          name = parsed.alias.name;
-          range = parsed.alias.spec;
+      // Only an `npm:` spec is an alias (npm-package-arg's test): the others need no parsing here.
+      if (spec.slice(0, 4).toLowerCase() === 'npm:') {
+        try {
+          const parsed = parseDependencySpec(alias, spec);
+          if (parsed.alias !== undefined) {
+            name = parsed.alias.name;
+            range = parsed.alias.spec;
+          }
+        } catch {
+          // An unparseable spec is kept as written; resolving it reports the failure.
         }
-      } catch {
-        // An unparseable spec is kept as written; resolving it reports the failure.
       }
       out.push({
         alias,

@@ -23,9 +23,34 @@ function fromResult(result: npa.Result): ParsedSpec {
   };
 }
 
+/**
+ * Parsed specs by `name\0spec`, or the error npm-package-arg threw. Every version of a package
+ * repeats mostly the same dependency map, and parsing (URL and semver checks) dominated the
+ * mapping of a packument: 21,815 versions for jest's closure. Bounded: cleared when full, and a
+ * spec longer than a range ever is is parsed each time.
+ */
+const parsedSpecs = new Map<string, Readonly<ParsedSpec> | Error>();
+const MAX_PARSED_SPECS = 100_000;
+const MAX_CACHED_SPEC = 256;
+
 /** `spec` as written for package `name` in a dependency map. Throws on a spec npm cannot parse. */
 export function parseDependencySpec(name: string, spec: string): ParsedSpec {
-  return fromResult(npa.resolve(name, spec));
+  if (name.length + spec.length > MAX_CACHED_SPEC) return fromResult(npa.resolve(name, spec));
+  const id = `${name}\u0000${spec}`;
+  let parsed = parsedSpecs.get(id);
+  if (parsed === undefined) {
+    try {
+      const result = fromResult(npa.resolve(name, spec));
+      if (result.alias !== undefined) Object.freeze(result.alias);
+      parsed = Object.freeze(result);
+    } catch (error) {
+      parsed = error instanceof Error ? error : new Error(String(error));
+    }
+    if (parsedSpecs.size >= MAX_PARSED_SPECS) parsedSpecs.clear();
+    parsedSpecs.set(id, parsed);
+  }
+  if (parsed instanceof Error) throw parsed;
+  return parsed;
 }
 
 /** `name@spec` as typed on a command line. Throws on one npm cannot parse. */
