@@ -19,7 +19,7 @@ import {
   mapPackument,
 } from './sources/npm/map-packument.js';
 import { readPackument, type DependencyKind, type Packument } from './sources/npm/packument.js';
-import type { RegistryClient } from './sources/npm/registry-client.js';
+import type { ParsedResult, RegistryClient } from './sources/npm/registry-client.js';
 import { packumentAsOf } from './sources/npm/as-of.js';
 import { pickVersion } from './sources/npm/resolve.js';
 
@@ -168,6 +168,54 @@ export async function loadPackument(
   }
 }
 
+/**
+ * Writes a packument's records (the package, every version, its people) if the run has not yet:
+ * what the coverage counts when it did.
+ */
+async function sinkPackument(
+  name: string,
+  mapped: MappedPackument,
+  context: Pick<ClosureContext, 'seen' | 'sink'>,
+): Promise<VisitResult['packument']> {
+  const { packument } = mapped;
+  const records = mapped.records;
+  const first = await context.seen.add(`package:${name}`);
+  mapped.records = undefined;
+  if (!first) return undefined;
+  // (Mapped again only if another job of this process dropped the records: it mapped once.)
+  await context.sink(records ?? mapPackument(packument));
+  return {
+    name: packument.name,
+    maintainersKnown: packument.maintainers !== undefined,
+    timesKnown: packument.times !== undefined,
+    versions: packument.versions.size,
+    publishersKnown: [...packument.versions.values()].filter((v) => v.publisher !== undefined)
+      .length,
+  };
+}
+
+/**
+ * Writes the records of a packument the client already holds (read and mapped once), if the run
+ * has not written them yet: for the tree's placement pass, which writes each package as soon as a
+ * version of it is placed, so the store works while the pass still waits for the registry. The
+ * recording job that comes later for that package finds it written (`package:<name>`).
+ */
+export async function recordPackument(
+  name: string,
+  context: Pick<ClosureContext, 'client' | 'asOf' | 'seen' | 'sink'>,
+): Promise<VisitResult['packument']> {
+  let fetched: ParsedResult<MappedPackument>;
+  try {
+    fetched = await context.client.parsed(name, (document, n) =>
+      readAndMap(document, n, context.asOf),
+    );
+  } catch {
+    return undefined; // the package's failure: its recording job reports it
+  }
+  if (fetched.status !== 'found') return undefined;
+  return sinkPackument(name, fetched.value, context);
+}
+
 export async function visit(job: VisitJob, context: ClosureContext): Promise<VisitResult> {
   const result: VisitResult = {
     resolved: undefined,
@@ -197,21 +245,7 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
     return result;
   }
   const { packument } = mapped;
-  const records = mapped.records;
-  const first = await context.seen.add(`package:${job.name}`);
-  mapped.records = undefined;
-  if (first) {
-    // (Mapped again only if another job of this process dropped the records: it mapped once.)
-    await context.sink(records ?? mapPackument(packument));
-    result.packument = {
-      name: packument.name,
-      maintainersKnown: packument.maintainers !== undefined,
-      timesKnown: packument.times !== undefined,
-      versions: packument.versions.size,
-      publishersKnown: [...packument.versions.values()].filter((v) => v.publisher !== undefined)
-        .length,
-    };
-  }
+  result.packument = await sinkPackument(job.name, mapped, context);
 
   let version: string;
   try {

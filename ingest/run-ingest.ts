@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../core/log.js';
 import {
   loadPackument,
   MemorySeenSet,
+  recordPackument,
   visit,
   type ClosureContext,
   type Failure,
@@ -15,6 +16,7 @@ import {
   type VisitResult,
 } from './npm-closure.js';
 import { RegistryClient } from './sources/npm/registry-client.js';
+import type { Packument } from './sources/npm/packument.js';
 import { buildNpmTree, treeJobs } from './npm-tree.js';
 import type { RootSpec } from './spec.js';
 import { BatchWriter } from './writer.js';
@@ -222,11 +224,27 @@ function addNpmRoot(run: IngestRun, root: Extract<RootSpec, { kind: 'npm' }>): v
   void run.queue.add(async () => {
     if (run.fatal !== undefined) return;
     try {
+      // Each package is written as soon as a version of it is placed: the store works while the
+      // pass waits for the registry, instead of after it.
+      const writes: Promise<void>[] = [];
+      const onPlaced = (packument: Packument): void => {
+        writes.push(
+          recordPackument(packument.name, run.context).then(
+            (recorded) => {
+              addToCoverage(run.coverage, recorded);
+            },
+            (error: unknown) => {
+              run.fatal ??= error;
+              run.queue.clear();
+            },
+          ),
+        );
+      };
       const tree = await buildNpmTree(
         (name) => loadPackument(name, run.context),
         root.name,
         root.spec,
-        { dev: run.dev, maxDepth: run.options.maxDepth },
+        { dev: run.dev, maxDepth: run.options.maxDepth, onPlaced },
       );
       const [first, ...rest] = treeJobs(tree, root);
       if (first !== undefined)
@@ -234,6 +252,8 @@ function addNpmRoot(run: IngestRun, root: Extract<RootSpec, { kind: 'npm' }>): v
           entry.resolved = key ?? null;
         });
       for (const job of rest) run.run(job);
+      // (This task ends, and so the queue idles, only once they are in the writer.)
+      await Promise.all(writes);
     } catch (error) {
       run.fatal ??= error;
       run.queue.clear();
