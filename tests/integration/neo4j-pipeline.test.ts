@@ -191,7 +191,10 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
           '/api/investigations/dependents',
           { params: { package: 'pkg:npm/ansi-regex', limit: 50 } },
         ],
-        ['/api/cypher', { query: 'MATCH (v:Version) RETURN v.key AS key, v.trust AS trust' }],
+        [
+          '/api/cypher',
+          { query: 'MATCH (v:Version) RETURN v.key AS key, v.trust AS trust ORDER BY key' },
+        ],
         ['/api/cypher', { query: "CREATE (:Package {key: 'evil'})" }],
         ['/api/graph?root=npm:yargs&layers=deps,people,repos,orgs'],
       ];
