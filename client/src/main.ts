@@ -16,16 +16,9 @@ import { mountIngest } from './ingest.js';
 import { renderLegend } from './legend.js';
 import { displayName } from './names.js';
 import { mountSearch } from './search.js';
+import { mountTabs } from './tabs.js';
 import { PANELS, readState, writeState, type Panel, type ViewState } from './url-state.js';
 
-const PANEL_NAMES: Record<Panel, string> = {
-  details: 'Details',
-  chokepoints: 'Chokepoints',
-  whatif: 'What-if',
-  compare: 'Compare',
-  cypher: 'Cypher',
-  ingest: 'Ingest',
-};
 const LAYERS = [
   ['people', 'People', true],
   ['repos', 'Repositories', true],
@@ -66,40 +59,9 @@ const canvas = new GraphCanvas(byId('graph'), {
 });
 
 // Panels as tabs
-const tabs = byId('tabs');
-const tabButtons = new Map<Panel, HTMLButtonElement>();
-for (const panel of PANELS) {
-  const button = h(
-    'button',
-    {
-      type: 'button',
-      role: 'tab',
-      id: `tab-${panel}`,
-      'aria-controls': panel,
-      'aria-selected': 'false',
-    },
-    PANEL_NAMES[panel],
-  );
-  button.addEventListener('click', () => {
-    open(panel, true);
-  });
-  button.addEventListener('keydown', (event) => {
-    const at = PANELS.indexOf(panel);
-    const next =
-      event.key === 'ArrowRight'
-        ? PANELS[(at + 1) % PANELS.length]
-        : event.key === 'ArrowLeft'
-          ? PANELS[(at + PANELS.length - 1) % PANELS.length]
-          : undefined;
-    if (next !== undefined) {
-      event.preventDefault();
-      open(next, true);
-      tabButtons.get(next)?.focus();
-    }
-  });
-  tabButtons.set(panel, button);
-  tabs.append(button);
-}
+const tabButtons = mountTabs(byId('tabs'), (panel) => {
+  open(panel, true);
+});
 const loaded = new Set<Panel>();
 function open(panel: Panel, user = false): void {
   state.panel = panel;

@@ -1,6 +1,15 @@
 /** The shareable part of the view in the URL: the root, the selected node and the open panel. */
 export const PANELS = ['details', 'chokepoints', 'whatif', 'compare', 'cypher', 'ingest'] as const;
 export type Panel = (typeof PANELS)[number];
+/** Each panel's tab label. */
+export const PANEL_NAMES: Record<Panel, string> = {
+  details: 'Details',
+  chokepoints: 'Chokepoints',
+  whatif: 'What-if',
+  compare: 'Compare',
+  cypher: 'Cypher',
+  ingest: 'Ingest',
+};
 
 export interface ViewState {
   root: string | undefined;
