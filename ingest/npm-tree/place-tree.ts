@@ -9,6 +9,7 @@ import { dependenciesOf } from '../sources/npm/map-packument.js';
 import type { Dependency, DependencyKind, Packument } from '../sources/npm/packument.js';
 import { pickVersion } from '../sources/npm/resolve.js';
 import type { LoadPackument, NpmTree, TreeFailure, TreeOptions } from '../npm-tree.js';
+import { Prefetcher } from './prefetch.js';
 import { readClosure } from './read-closure.js';
 import { byName, satisfies, TreeNode } from './tree-node.js';
 
@@ -22,8 +23,6 @@ interface Edge {
 const FOLLOWED: readonly DependencyKind[] = ['prod', 'optional', 'peer'];
 /** Versions loaded into one peer set at most (real sets have a handful). */
 const MAX_PEER_SET_LOADS = 1000;
-/** Distinct name@ranges fetched ahead of placement at most. */
-const MAX_PREFETCHED = 20_000;
 
 /** One pass of placement for one root: the tree, then the closure read off it. */
 export class TreeBuilder {
@@ -35,8 +34,8 @@ export class TreeBuilder {
   private readonly failures = new Map<string, TreeFailure>();
   private readonly nodeVersion: string;
   private steps = 0;
-  /** The name@ranges fetched ahead (see `prefetch`). */
-  private readonly prefetched = new Set<string>();
+  /** Fetches ahead down the tree (prefetch.ts). */
+  private readonly ahead: Prefetcher;
 
   constructor(
     private readonly load: LoadPackument,
@@ -45,6 +44,12 @@ export class TreeBuilder {
     private readonly options: TreeOptions,
   ) {
     this.nodeVersion = options.nodeVersion ?? process.version;
+    this.ahead = new Prefetcher(
+      load,
+      (packument, version) => this.followed(packument, version, false),
+      this.nodeVersion,
+      options.maxDepth,
+    );
     const rootEdge: Dependency = {
       alias: rootName,
       name: rootName,
@@ -340,34 +345,6 @@ export class TreeBuilder {
     return placed;
   }
 
-  /**
-   * Fetches `d`'s packument ahead, and then, as it arrives, those of the dependencies of the
-   * version its range picks, and so on down: the placement waits for the registry once, not once
-   * per level of the tree. Peers are not followed (npm fetches a peer only when the tree has none
-   * that satisfies it), nor anything below --depth; distinct name@ranges are bounded (a hostile
-   * registry's closure is not fetched beyond it).
-   */
-  private prefetch(d: Dependency, depth: number): void {
-    if (this.options.maxDepth !== undefined && depth > this.options.maxDepth) return;
-    const id = `${d.name}\u0000${d.range}`;
-    if (this.prefetched.has(id) || this.prefetched.size >= MAX_PREFETCHED) return;
-    this.prefetched.add(id);
-    this.load(d.name).then(
-      (packument) => {
-        if (packument instanceof Error) return;
-        let version: string;
-        try {
-          version = pickVersion(packument, d.range, this.nodeVersion);
-        } catch {
-          return;
-        }
-        for (const next of this.followed(packument, version, false))
-          if (next.kind !== 'peer') this.prefetch(next, depth + 1);
-      },
-      () => undefined,
-    );
-  }
-
   async build(): Promise<NpmTree> {
     this.queue.push(this.project);
     const maxSteps = this.options.maxSteps ?? 200_000;
@@ -398,7 +375,7 @@ export class TreeBuilder {
           this.queue.push(placed);
           // Fetched ahead, as npm does: most of these will be needed soon.
           for (const next of placed.dependencies)
-            if (next.kind !== 'peer') this.prefetch(next, placed.depth + 1);
+            if (next.kind !== 'peer') this.ahead.prefetch(next, placed.depth + 1);
             else if (!next.optionalPeer) void this.load(next.name).catch(() => undefined);
         }
       }
