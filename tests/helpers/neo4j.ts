@@ -2,15 +2,17 @@
  * A real Neo4j for the tests (docs/decisions/009-neo4j-in-tests.md). `buildNeo4jLauncher()` runs
  * once per test run (vitest's globalSetup, tests/helpers/neo4j-global-setup.ts): it compiles
  * tests/neo4j/ with Maven (`mvn -q -o` once ~/.m2 holds Neo4j, `mvn -q` the first time) unless the
- * build is newer than its sources. `useNeo4j()` then gives a test file a Neo4j of its own: an
- * embedded Neo4j Community DBMS in a JVM started in `beforeAll`, Bolt on a free port of 127.0.0.1,
- * stopped in `afterAll`. Files run in parallel, each against its own DBMS, so none sees another's
- * data in the one user database Community has.
+ * build is newer than its sources. The global setup then starts one Neo4j for the whole run (an
+ * embedded Neo4j Community DBMS in a JVM, Bolt on a free port of 127.0.0.1) without waiting for it,
+ * and stops it at the end: one JVM start instead of one per file. `useNeo4j()` gives a test file
+ * that Neo4j for itself alone: its `beforeAll` takes the run's lock (the files that use Neo4j run
+ * one after another, the others beside them) and waits until Neo4j is up, `afterAll` lets go. So
+ * no file sees another's data in the one user database Community has; each empties it first.
  *
  * When NEO4J_TEST_URI is set, the contract suite uses that server instead (NEO4J_TEST_USER,
- * NEO4J_TEST_PASSWORD, NEO4J_TEST_DATABASE); the other files keep a Neo4j of their own, as they
- * would empty that one database while the suite runs beside them. Without Java or Maven the files
- * skip and say how to enable them; in CI (CI=true) they fail instead.
+ * NEO4J_TEST_PASSWORD, NEO4J_TEST_DATABASE); the other files keep the run's own, as they would
+ * empty that one database while the suite runs beside them. Without Java or Maven the files skip
+ * and say how to enable them; in CI (CI=true) they fail instead, as when Neo4j cannot start.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +49,8 @@ export type Neo4jLauncher =
 declare module 'vitest' {
   export interface ProvidedContext {
     neo4jLauncher: Neo4jLauncher;
+    /** The run's directory where the global setup says where its Neo4j listens. */
+    neo4jShared: string;
   }
 }
 
@@ -219,6 +223,63 @@ export interface Neo4jForTests {
   config: () => Neo4jConfig;
 }
 
+/** Where the run's shared Neo4j says it is ready (or why it failed), and the files' lock. */
+export const SHARED_READY = 'ready.json';
+export const SHARED_FAILED = 'failed.txt';
+const SHARED_LOCK = 'lock';
+/** A file waits for the others that use the shared Neo4j before it; together they take minutes. */
+const LOCK_TIMEOUT_MS = 15 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Takes the run's one Neo4j for this file alone: mkdir is atomic across the forks. */
+async function lockShared(dir: string, what: string): Promise<() => void> {
+  const lock = path.join(dir, SHARED_LOCK);
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'holder'), `${process.pid} ${what}\n`);
+      return () => {
+        fs.rmSync(lock, { recursive: true, force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (Date.now() > deadline) {
+      let holder = '?';
+      try {
+        holder = fs.readFileSync(path.join(lock, 'holder'), 'utf8').trim();
+      } catch {
+        // Released while we looked.
+      }
+      throw new Error(
+        `${what}: the shared Neo4j stayed taken ${LOCK_TIMEOUT_MS} ms (by ${holder})`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+/** Waits for the Neo4j the global setup starts; throws its error when it could not start. */
+async function sharedConfig(dir: string): Promise<{ config: Neo4jConfig; version: string }> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, SHARED_READY), 'utf8')) as {
+        config: Neo4jConfig;
+        version: string;
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (fs.existsSync(path.join(dir, SHARED_FAILED)))
+      throw new Error(fs.readFileSync(path.join(dir, SHARED_FAILED), 'utf8'));
+    if (Date.now() > deadline) throw new Error(`Neo4j did not start in ${START_TIMEOUT_MS} ms`);
+    await sleep(100);
+  }
+}
+
 /**
  * A Neo4j for this test file (see the module comment). Call it at the top of the file; describe
  * the Neo4j tests with `describe.skipIf(neo4j.skip !== undefined)`. Only one file may take
@@ -250,22 +311,28 @@ export function useNeo4j(what: string, { allowExternal = false } = {}): Neo4jFor
       },
     };
   }
-  let server: Neo4jServer | undefined;
+  const dir = inject('neo4jShared');
+  let config: Neo4jConfig | undefined;
+  let release: (() => void) | undefined;
   beforeAll(async () => {
-    server = await startNeo4j(launcher);
+    const waited = performance.now();
+    release = await lockShared(dir, what);
+    const shared = await sharedConfig(dir);
+    config = shared.config;
     console.info(
-      `${what}: Neo4j ${server.version} at ${server.config.uri}, up in ${server.startMs} ms`,
+      `${what}: the run's Neo4j ${shared.version} at ${config.uri}, ` +
+        `this file's alone after ${Math.round(performance.now() - waited)} ms`,
     );
-  }, START_TIMEOUT_MS + 10_000);
-  afterAll(async () => {
-    await server?.stop();
-  }, 40_000);
+  }, LOCK_TIMEOUT_MS + START_TIMEOUT_MS);
+  afterAll(() => {
+    release?.();
+  });
   return {
     skip: undefined,
     config: () => {
-      if (server === undefined)
+      if (config === undefined)
         throw new Error('Neo4j is not started: use config() in tests and hooks');
-      return server.config;
+      return config;
     },
   };
 }
