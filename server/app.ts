@@ -20,11 +20,11 @@ import { diffTrees } from '../gate/diff.js';
 import { readTree, treePaths } from '../gate/tree.js';
 import { findRoot } from '../trust/closure.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
-import { answerLimits, chokepoints, compromise, rootIndex } from '../trust/report.js';
+import { answerLimits, chokepoints, compromise } from '../trust/report.js';
 import { readVersionFlags, requireStoredAsOf, storedFlags } from '../trust/stored-scores.js';
 import { requireLocalHost, requireToken } from './auth.js';
 import { TrustGraphCache } from './graph-cache.js';
-import { graphView } from './graph-view.js';
+import { graphFromRoot } from './graph-cut.js';
 import { IngestJobs, PROJECT_NAME, type IngestJobSettings, type JobEvent } from './ingest-jobs.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { openApi } from './openapi.js';
@@ -231,16 +231,12 @@ export function createApp(deps: AppDeps): Express {
         request.query,
         'query',
       );
-      const graph = await cache.graph();
-      // Resolving the root needs only the resolved versions, not a scoring run.
-      const versions = [...new Set([...graph.resolves.values()].flatMap((e) => [e.from, e.to]))];
-      const root = versions[rootIndex(versions, query.root)] as string;
+      // Cut by the store from the root (server/graph-cut.ts), not from the whole graph loaded.
       response.json(
-        graphView(graph, root, {
+        await graphFromRoot(store, query.root, {
           depth: query.depth,
           layers: query.layers,
           limit: query.limit,
-          flagSeverity: await cache.flagSeverities(),
         }),
       );
     }),

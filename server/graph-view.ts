@@ -16,6 +16,8 @@ export const TOP_CONTRIBUTORS = 5;
 
 export type { SerializedGraph };
 
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function graphView(
   graph: TrustGraph,
   root: string,
@@ -68,6 +70,8 @@ export function graphView(
 
   const children = new Map<string, string[]>();
   for (const edge of graph.resolves.values()) append(children, edge.from, edge.to);
+  // Sorted, so the view is the same whatever order the store returned the graph in.
+  for (const list of children.values()) list.sort(byKey);
   const version = (key: string): Record<string, string | number | boolean | null> => {
     const v = graph.versions.get(key);
     return {
@@ -95,16 +99,19 @@ export function graphView(
       }
     }
   }
+  const scopes = new Map<string, string[]>();
+  for (const scope of graph.inScope) append(scopes, scope.pkg, scope.org);
   const withContributors = new Set<string>();
   for (const key of versions) {
     const depth = seen.get(key) ?? 0;
     const pkg = graph.packageOf.get(key);
     if (pkg === undefined) continue;
     if (options.layers.includes('people')) {
-      for (const person of new Set([
+      const people = new Set([
         ...(graph.maintainers.get(pkg) ?? []),
         ...(graph.publishers.get(key) ?? []),
-      ])) {
+      ]);
+      for (const person of [...people].sort(byKey)) {
         if (addNode(person, 'person', depth + 0.5, stored(person)))
           addEdge(person, key, 'MAINTAINS');
       }
@@ -134,9 +141,8 @@ export function graphView(
       const owner = repo === undefined ? undefined : graph.ownedBy.get(repo);
       if (owner !== undefined && addNode(owner, 'organisation', depth + 0.75, stored(owner)))
         addEdge(repo ?? key, owner, 'OWNED_BY');
-      for (const scope of graph.inScope.filter((s) => s.pkg === pkg)) {
-        if (addNode(scope.org, 'organisation', depth + 0.75, stored(scope.org)))
-          addEdge(key, scope.org, 'IN_SCOPE');
+      for (const org of (scopes.get(pkg) ?? []).sort(byKey)) {
+        if (addNode(org, 'organisation', depth + 0.75, stored(org))) addEdge(key, org, 'IN_SCOPE');
       }
     }
   }
