@@ -13,3 +13,4 @@ export { parseRegistryKeys, PINNED_REGISTRY_KEYS } from './registry-keys.js';
 export { parseTrustedRoot, SHIPPED_TRUSTED_ROOT } from './trust-material.js';
 export { verifyNpmAttestations } from './npm-attestations.js';
 export { verifyPep740 } from './pep740.js';
+export { localTrust, LOCAL_KEYS_FILE, LOCAL_ROOT_FILE, fetchRegistryKeys } from './local-trust.js';
