@@ -111,6 +111,8 @@ async function count(store: GraphStore, cypher: string): Promise<number> {
 interface StoreCounts {
   nodes: number;
   relationships: number;
+  /** One per dependency edge of the tree: with the root, the jobs a worker run has. */
+  resolvesTo: number;
   duplicateKeys: number;
 }
 
@@ -118,6 +120,7 @@ async function storeCounts(store: GraphStore): Promise<StoreCounts> {
   return {
     nodes: await count(store, 'MATCH (n) RETURN count(n) AS c'),
     relationships: await count(store, 'MATCH ()-[r]->() RETURN count(r) AS c'),
+    resolvesTo: await count(store, 'MATCH ()-[r:RESOLVES_TO]->() RETURN count(r) AS c'),
     duplicateKeys: await count(
       store,
       'MATCH (n) WITH n.key AS key, count(*) AS c WHERE c > 1 RETURN count(key) AS d',
@@ -364,10 +367,10 @@ try {
 }
 
 console.log(
-  `\n| run | wall s | first job s | packages | versions | nodes | relationships | pkg/s | rel/s | ` +
+  `\n| run | wall s | first job s | packages | versions | nodes | relationships | pkg/s | rel/s | jobs/s | ` +
     `CPU s (by process) | Redis cmds | dup keys | failures | load before -> after |`,
 );
-console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of results) {
   const cpu = Object.entries(r.cpu)
     .filter(([, s]) => s > 0.05)
@@ -376,7 +379,8 @@ for (const r of results) {
   console.log(
     `| ${r.label} | ${r.wallS.toFixed(1)} | ${r.firstJobS === null ? '-' : r.firstJobS.toFixed(1)} | ` +
       `${r.packages} | ${r.versions} | ${r.counts.nodes} | ${r.counts.relationships} | ` +
-      `${(r.packages / r.wallS).toFixed(0)} | ${(r.counts.relationships / r.wallS).toFixed(0)} | ${cpu} | ` +
+      `${(r.packages / r.wallS).toFixed(0)} | ${(r.counts.relationships / r.wallS).toFixed(0)} | ` +
+      `${((r.counts.resolvesTo + 1) / r.wallS).toFixed(0)} | ${cpu} | ` +
       `${r.redisCommands} | ${r.counts.duplicateKeys} | ${r.failures} | ${r.loadBefore} -> ${r.loadAfter} |`,
   );
 }
