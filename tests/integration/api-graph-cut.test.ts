@@ -1,0 +1,168 @@
+/**
+ * /api/graph cut by the store from the root (server/graph-cut.ts) gives the answer the whole
+ * loaded graph gives (the view over `loadTrustGraph`, as the server answered before), on a
+ * generated scored graph (bench/large-graph.ts, small) with parts the root cannot reach, on the
+ * embedded store and on a real Neo4j.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { largeGraphRoots, writeLargeGraph, type LargeGraphShape } from '../../bench/large-graph.js';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import { Neo4jStore } from '../../graph/neo4j/neo4j-store.js';
+import type { GraphStore } from '../../graph/store.js';
+import { graphView, type Layer } from '../../server/graph-view.js';
+import type { SerializedGraph } from '../../shared/wire-types.js';
+import { loadTrustGraph } from '../../trust/load.js';
+import { rootIndex } from '../../trust/report.js';
+import { readFlagSeverities } from '../../trust/stored-scores.js';
+import { listenApi, type TestApi } from '../helpers/api-server.js';
+import { clearNeo4j, useNeo4j } from '../helpers/neo4j.js';
+import { tempDir } from '../helpers/temp.js';
+
+const SHAPE: LargeGraphShape = {
+  packages: 300,
+  versions: 3,
+  deps: 4,
+  window: 25,
+  people: 120,
+  orgs: 40,
+  closure: 240,
+};
+const { closureRoot, smallRoot } = largeGraphRoots(SHAPE);
+const ALL: Layer[] = ['deps', 'people', 'repos', 'orgs', 'contributors'];
+const neo4j = useNeo4j('the graph cut on Neo4j');
+
+async function fetchGraph(base: string, query: string): Promise<SerializedGraph> {
+  const response = await fetch(`${base}/api/graph?${query}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as SerializedGraph;
+}
+
+/** The versions RESOLVES_TO reaches from `root` within `depth`, from the whole loaded graph. */
+function reachable(
+  resolves: Iterable<{ from: string; to: string }>,
+  root: string,
+  depth: number,
+): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const e of resolves) children.set(e.from, [...(children.get(e.from) ?? []), e.to]);
+  const seen = new Set([root]);
+  let frontier = [root];
+  for (let d = 0; d < depth; d++) {
+    const next = frontier.flatMap((k) => children.get(k) ?? []).filter((k) => !seen.has(k));
+    for (const k of next) seen.add(k);
+    frontier = [...new Set(next)];
+  }
+  return seen;
+}
+
+function suite(
+  name: string,
+  open: () => Promise<{ store: GraphStore; close: () => Promise<void> }>,
+) {
+  describe(`/api/graph cut from the root (${name})`, () => {
+    let store: GraphStore;
+    let close: () => Promise<void>;
+    let api: TestApi;
+
+    beforeAll(async () => {
+      ({ store, close } = await open());
+      await writeLargeGraph(store, SHAPE);
+      api = await listenApi(store);
+    }, 120_000);
+    afterAll(async () => {
+      await api.close();
+      await close();
+    });
+
+    it.each([
+      ['the whole closure, every layer', closureRoot, 50, ALL, 50_000],
+      [
+        'the default layers, cut at 100 nodes',
+        closureRoot,
+        20,
+        ['deps', 'people', 'repos', 'orgs'],
+        100,
+      ],
+      ['three levels of dependencies only', closureRoot, 3, ['deps'], 5000],
+      ['cut at 7 nodes', closureRoot, 50, ALL, 7],
+      ['a small root', smallRoot, 50, ALL, 5000],
+    ] as const)('gives the whole graph view: %s', async (_what, root, depth, layers, limit) => {
+      const whole = await loadTrustGraph(store);
+      const expected = graphView(whole, root, {
+        depth,
+        layers,
+        limit,
+        flagSeverity: await readFlagSeverities(store),
+      });
+      const cut = await fetchGraph(
+        api.base,
+        new URLSearchParams({
+          root,
+          depth: String(depth),
+          layers: layers.join(','),
+          limit: String(limit),
+        }).toString(),
+      );
+      expect(cut).toEqual(expected);
+      expect(cut.nodes.length).toBeGreaterThan(Math.min(limit, 5) - 1);
+    });
+
+    it('holds every version reachable from the root and none other', async () => {
+      const whole = await loadTrustGraph(store);
+      const cut = await fetchGraph(
+        api.base,
+        `root=${closureRoot}&depth=50&layers=deps&limit=50000`,
+      );
+      const versions = new Set(cut.nodes.map((n) => n.key));
+      const want = reachable(whole.resolves.values(), closureRoot, 50);
+      expect(versions).toEqual(want);
+      // The generated graph has packages before the root's, which it cannot reach.
+      expect(whole.versions.size).toBeGreaterThan(want.size + 100);
+      expect(cut.attributes.truncated).toBe(false);
+    });
+
+    it('picks the root from a spec as the whole graph did, and 404s an unknown one', async () => {
+      const whole = await loadTrustGraph(store);
+      const resolved = [...new Set([...whole.resolves.values()].flatMap((e) => [e.from, e.to]))];
+      for (const spec of ['npm:large-290', 'npm:large-299@~1.0.0', 'pkg:npm/large-250@^1.1.0']) {
+        const cut = await fetchGraph(
+          api.base,
+          new URLSearchParams({ root: spec, depth: '1' }).toString(),
+        );
+        expect(cut.attributes.root).toBe(resolved[rootIndex(resolved, spec)]);
+      }
+      for (const spec of [
+        'npm:nothere',
+        'npm:large-290@^9',
+        'npm:__proto__',
+        'pkg:npm/large-290@1.0.0 ',
+      ]) {
+        const response = await fetch(
+          `${api.base}/api/graph?${new URLSearchParams({ root: spec })}`,
+        );
+        expect(response.status, spec).toBe(404);
+      }
+    });
+  });
+}
+
+suite('embedded', async () => {
+  const temp = tempDir();
+  const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      temp.cleanup();
+    },
+  };
+});
+
+describe.skipIf(neo4j.skip !== undefined)('on Neo4j', () => {
+  suite('neo4j', async () => {
+    await clearNeo4j(neo4j.config());
+    const store = await Neo4jStore.open(neo4j.config());
+    return { store, close: () => store.close() };
+  });
+});
