@@ -1,6 +1,7 @@
 /** `trustmap explain`: why a package, version or person has its stored score, in words. */
 import { Option, type Command } from 'commander';
 import { NotFoundError } from '../core/errors.js';
+import { verificationWords } from '../shared/provenance-words.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { storedFlags } from '../trust/stored-scores.js';
 import { checkAsOf } from './answer-output.js';
@@ -39,9 +40,11 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
           return;
         }
         if (explanation.metric === 'E') {
+          const verified = verificationWords(node.properties);
           io.out(
             `${cell(key, 200)}: ${cell(describeExplanation(explanation as unknown as VersionExplanation), 8000)}\n`,
           );
+          for (const line of verified) io.out(`  ${cell(line, 2000)}\n`);
           return;
         }
         const value = typeof explanation.value === 'number' ? explanation.value.toFixed(2) : '?';

@@ -114,5 +114,11 @@ export const PROPERTY_KEYS = [
   'severity',
   'malicious',
   'provenance',
+  'attested',
+  'provenanceRepository',
+  'provenanceWorkflow',
+  'provenanceReason',
+  'signed',
+  'evidence',
   ...SCORE_PROPERTIES,
 ] as const;

@@ -11,6 +11,7 @@ import {
   type ErrorCode,
 } from '../core/errors.js';
 import { npmVersionKey } from './identity.js';
+import { provenanceRecords } from './npm-provenance.js';
 import { GraphRecords } from './records.js';
 import {
   dependenciesOf,
@@ -266,8 +267,10 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
     );
   }
   const declared = dependenciesOf(packument, version, RECORDED);
-  if (await context.seen.add(`version:${key}`))
+  if (await context.seen.add(`version:${key}`)) {
     await context.sink(mapDependencies(packument, version, declared));
+    await context.sink(await provenanceRecords(context.client, packument, version));
+  }
   if (job.follow === false || (context.maxDepth !== undefined && job.depth >= context.maxDepth))
     return result;
   // A version is walked once per root, but again when reached by a shallower path under --depth

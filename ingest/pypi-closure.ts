@@ -11,6 +11,7 @@ import { explain, maxSatisfying, satisfies } from '@renovatebot/pep440';
 import { failureCode, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Failure } from './npm-closure.js';
+import { pypiProvenanceRecords } from './pypi-provenance.js';
 import { GraphRecords } from './records.js';
 import type { PyPiClient } from './sources/pypi/pypi-client.js';
 import { mapRelease, pypiPackageKey, pypiVersionKey } from './sources/pypi/map-release.js';
@@ -196,6 +197,9 @@ export async function pypiClosure(options: {
     if (mapped.maintainersKnown) ownersKnown.add(index.name);
     if (mapped.timeKnown) timesKnown.add(index.name);
     await options.sink(mapped.records);
+    await options.sink(
+      await pypiProvenanceRecords(options.client, requirement.name, version, index),
+    );
     if (mapped.invalid.length > 0)
       options.logger.warn(
         { release: key, invalid: mapped.invalid },

@@ -163,7 +163,7 @@ export function describeExplanation(explanation: VersionExplanation): string {
     );
   const attested = signal('attestation');
   if (attested?.raw === false) parts.push('no provenance');
-  else if (attested?.raw === true) parts.push('provenance attested');
+  else if (attested?.raw === true) parts.push('provenance verified');
   const recency = signal('release recency');
   if (typeof recency?.raw === 'number') parts.push(`last release ${ago(recency.raw)}`);
   else parts.push('release dates unknown');

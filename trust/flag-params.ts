@@ -11,6 +11,8 @@ export const FLAG_IDS = [
   'install-script-added',
   'dependency-added',
   'provenance-dropped',
+  'provenance-unverified',
+  'repository-mismatch',
   'untagged',
   'trusted-publishing-dropped',
   'dormant-then-release',

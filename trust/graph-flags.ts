@@ -75,6 +75,40 @@ function advisoryFlags(graph: TrustGraph, key: string, since: string): VersionFl
   return flags;
 }
 
+const repositoryName = (key: string): string => key.replace(/^repo:/, '');
+
+/**
+ * What verifying a release's attestation showed against the package's claims: built from a
+ * repository other than the one the package names (starjacking, or a stale field), or an
+ * attestation the registry names that does not verify (the release counts as without provenance).
+ */
+function provenanceFlags(
+  graph: TrustGraph,
+  pkg: string,
+  key: string,
+  since: string,
+): VersionFlag[] {
+  const version = graph.versions.get(key);
+  const claimed = graph.hostedAt.get(pkg);
+  const flags: VersionFlag[] = [];
+  const built = version?.provenanceRepository;
+  if (built !== undefined && claimed !== undefined && built !== claimed)
+    flags.push({
+      id: 'repository-mismatch',
+      severity: 'medium',
+      evidence: `built from ${repositoryName(built)}, but the package names ${repositoryName(claimed)}`,
+      since,
+    });
+  if (version?.provenanceFailure !== undefined)
+    flags.push({
+      id: 'provenance-unverified',
+      severity: 'medium',
+      evidence: `its provenance attestation does not verify: ${version.provenanceFailure}`,
+      since,
+    });
+  return flags;
+}
+
 /** Each publishing account's first release in the graph published by the instant. */
 function accountsSince(graph: TrustGraph, instant: number): Map<string, string> {
   const since = new Map<string, string>();
@@ -150,6 +184,7 @@ export function flagGraph(
       const list = [
         ...(found.get(release.key) ?? []),
         ...advisoryFlags(graph, release.key, release.publishedAt),
+        ...provenanceFlags(graph, pkg, release.key, release.publishedAt),
       ];
       if (list.length > 0) flags.set(release.key, list);
     }

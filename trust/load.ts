@@ -13,7 +13,15 @@ export interface VersionNode {
   publishedAt: string | undefined;
   hasInstallScripts: boolean | undefined;
   license: string | undefined;
+  /**
+   * Verified provenance (issue 17): true when an attestation was verified, false when there is
+   * none or it failed verification, undefined when one is named but was not checked.
+   */
   provenance: boolean | undefined;
+  /** The repository (its key) a verified attestation says the version was built from. */
+  provenanceRepository?: string | undefined;
+  /** Why a named attestation failed verification (the version counts as without provenance). */
+  provenanceFailure?: string | undefined;
   /** Person keys of the version manifest's maintainers list; undefined when it has none. */
   maintainers: string[] | undefined;
   /** Install-time scripts present (preinstall, install, postinstall), sorted; undefined when unknown. */
@@ -97,6 +105,8 @@ export interface TrustGraph {
   memberOf: { person: string; org: string; evidence: string | undefined }[];
   inScope: { pkg: string; org: string }[];
   hostedAt: Map<string, string>;
+  /** Packages whose HOSTED_AT link is verified (by provenance), not only claimed. */
+  hostedVerified: Set<string>;
   ownedBy: Map<string, string>;
   affectedBy: Map<string, string[]>;
   vulnerabilities: Map<
@@ -204,6 +214,7 @@ export function emptyTrustGraph(): TrustGraph {
     memberOf: [],
     inScope: [],
     hostedAt: new Map(),
+    hostedVerified: new Set(),
     ownedBy: new Map(),
     affectedBy: new Map(),
     vulnerabilities: new Map(),
@@ -229,6 +240,9 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             hasInstallScripts: bool(p.hasInstallScripts),
             license: str(p.license),
             provenance: bool(p.provenance),
+            provenanceRepository: p.provenance === true ? str(p.provenanceRepository) : undefined,
+            provenanceFailure:
+              p.provenance === false && p.attested === true ? str(p.provenanceReason) : undefined,
             maintainers: strings(p.maintainers),
             installScripts: strings(p.installScripts),
             installScriptText: strings(p.installScriptText),
@@ -320,6 +334,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
           break;
         case 'HOSTED_AT':
           graph.hostedAt.set(r.from, r.to);
+          if (r.properties.verified === true) graph.hostedVerified.add(r.from);
           break;
         case 'OWNED_BY':
           graph.ownedBy.set(r.from, r.to);

@@ -17,6 +17,23 @@ function monthsBetween(from: string | undefined, now: Date): number | undefined 
     : Math.max(0, (now.getTime() - at) / (30.4375 * 24 * 3600 * 1000));
 }
 
+/**
+ * Whether the package's claimed repository is proven: true when a verified attestation names it
+ * (the link is verified), false when this version's verified attestation names another one (the
+ * claim is false: starjacking, or a stale field); left out when nothing proves either.
+ */
+function repositoryVerified(
+  graph: TrustGraph,
+  pkg: string | undefined,
+  builtFrom: string | undefined,
+): { repositoryVerified?: boolean } {
+  if (pkg === undefined) return {};
+  const claimed = graph.hostedAt.get(pkg);
+  if (builtFrom !== undefined && claimed !== undefined && builtFrom !== claimed)
+    return { repositoryVerified: false };
+  return graph.hostedVerified.has(pkg) ? { repositoryVerified: true } : {};
+}
+
 /** The local signals of the version with this key, as known at `now`. */
 export function versionSignals(
   graph: TrustGraph,
@@ -46,6 +63,7 @@ export function versionSignals(
       ? {}
       : { activeContributors12Months: repoHistory.activeContributors12Months }),
     ...(overlap === undefined ? {} : { tagOverlap: overlap }),
+    ...repositoryVerified(graph, pkg, version?.provenanceRepository),
     ...(lastRelease !== undefined
       ? { monthsSinceRelease: monthsBetween(lastRelease, now) as number }
       : {}),

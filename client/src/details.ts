@@ -10,6 +10,7 @@ import { trustColour, trustWords } from './colours.js';
 import { fill, h, link, note } from './dom.js';
 import { displayName, kindOf, packageOf, score } from './names.js';
 import { flagList } from './timeline.js';
+import { VERIFICATION_PROPERTIES, verificationSection } from './verification.js';
 
 export interface DetailsActions {
   focus: (key: string) => void;
@@ -27,7 +28,14 @@ const SCORES: [string, string][] = [
   ['busFactor', 'Bus factor'],
   ['fragility', 'Fragility'],
 ];
-const HIDDEN = new Set(['key', 'explanation', 'scoredAt', 'stub', ...SCORES.map(([k]) => k)]);
+const HIDDEN = new Set([
+  'key',
+  'explanation',
+  'scoredAt',
+  'stub',
+  ...SCORES.map(([k]) => k),
+  ...VERIFICATION_PROPERTIES,
+]);
 
 function valueText(value: Json): string {
   if (value === null) return '';
@@ -262,6 +270,7 @@ export function renderDetails(
     details.explanationText === null
       ? null
       : h('p', { class: 'explanation' }, `In words: ${details.explanationText}.`),
+    ...(isVersion ? verificationSection(p) : []),
     isPackage ? h('h3', {}, 'Maintainers') : null,
     isPackage
       ? keyList(maintainers, actions, 'The registry names no maintainers.', undefined, names)

@@ -16,6 +16,7 @@ import {
   npmVersionKey,
   splitNpmName,
 } from '../../identity.js';
+import { verifyRegistrySignatures } from '../../provenance/index.js';
 import { GraphRecords } from '../../records.js';
 import { companyDomain } from '../email-domain.js';
 import { parseRepository, repositoryOwnerKey } from '../repository-url.js';
@@ -101,6 +102,35 @@ function versionHistory(
   };
 }
 
+/**
+ * The registry's signature over the version, verified against npm's pinned registry keys:
+ * `signed` true only when one verifies (with the key that made it), false with the reason when
+ * none does or there is none.
+ */
+function signatureProps(
+  packument: Packument,
+  manifest: VersionManifest,
+): Record<string, string | boolean | null> {
+  if (manifest.signatures.length === 0)
+    return { signed: false, signedKeyid: null, signedReason: null };
+  const integrity = manifest.integrity;
+  const publishedAt = packument.times?.get(manifest.version);
+  const fact =
+    integrity === undefined
+      ? { verified: false, reason: 'the version has no dist.integrity to verify a signature over' }
+      : verifyRegistrySignatures(manifest.signatures, {
+          name: packument.name,
+          version: manifest.version,
+          integrity,
+          ...(publishedAt === undefined ? {} : { publishedAt }),
+        });
+  return {
+    signed: fact.verified,
+    signedKeyid: fact.keyid ?? null,
+    signedReason: fact.verified ? null : (fact.reason ?? 'not verified'),
+  };
+}
+
 export function mapPackument(packument: Packument): GraphRecords {
   const records = new GraphRecords();
   const packageKey = npmPackageKey(packument.name);
@@ -132,8 +162,11 @@ export function mapPackument(packument: Packument): GraphRecords {
         license: manifest.license ?? null,
         deprecated: manifest.deprecated ?? null,
         hasInstallScripts: manifest.hasInstallScripts,
-        provenance: manifest.provenance,
-        signed: manifest.signed,
+        attested: manifest.attested,
+        // Only a verified attestation is provenance (ingest/npm-provenance.ts sets it, with what
+        // was proven); one that is named is left as it was verified, or unknown until it is.
+        ...(manifest.attested ? {} : { provenance: false, provenanceReason: null }),
+        ...signatureProps(packument, manifest),
         integrity: manifest.integrity ?? null,
         publisherKnown: manifest.publisher !== undefined,
         ...versionHistory(packument, manifest),

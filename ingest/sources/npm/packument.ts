@@ -32,8 +32,13 @@ export interface VersionManifest {
   license: string | undefined;
   deprecated: string | undefined;
   hasInstallScripts: boolean;
-  provenance: boolean;
-  signed: boolean;
+  /**
+   * The registry names provenance attestations for it (`dist.attestations`): a claim, checked
+   * only when the bundles are fetched and verified (`ingest/npm-provenance.ts`).
+   */
+  attested: boolean;
+  /** `dist.signatures` as the document gives them (at most 10 entries), verified when mapped. */
+  signatures: unknown[];
   integrity: string | undefined;
   publisher: NpmPerson | undefined;
   /**
@@ -221,6 +226,7 @@ function bundledNames(value: Record<string, unknown>, prod: [string, string][]):
 }
 
 const MAX_BUNDLED = 10_000;
+const MAX_SIGNATURES = 10;
 
 function versionManifest(version: string, value: Record<string, unknown>): VersionManifest {
   const scripts = own(value, 'scripts');
@@ -245,8 +251,8 @@ function versionManifest(version: string, value: Record<string, unknown>): Versi
     hasInstallScripts:
       own(value, 'hasInstallScript') === true ||
       (isRecord(scripts) && INSTALL_SCRIPTS.some((s) => typeof own(scripts, s) === 'string')),
-    provenance: own(dist, 'attestations') !== undefined && own(dist, 'attestations') !== null,
-    signed: Array.isArray(signatures) && signatures.length > 0,
+    attested: isRecord(own(dist, 'attestations')),
+    signatures: Array.isArray(signatures) ? signatures.slice(0, MAX_SIGNATURES) : [],
     integrity: text(own(dist, 'integrity'), 200),
     publisher: person(own(value, '_npmUser')),
     trustedPublisher: trustedPublisher(own(value, '_npmUser')),

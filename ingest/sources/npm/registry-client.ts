@@ -36,6 +36,9 @@ export type PackumentResult =
 export type ParsedResult<T> =
   { status: 'found'; name: string; value: T } | { status: 'missing'; name: string };
 
+/** An attestations document holds two Sigstore bundles of a few KiB each. */
+const MAX_ATTESTATIONS_BYTES = 4 * 2 ** 20;
+
 /** `@babel/core` -> `@babel%2fcore`, as npm itself requests scoped packages. */
 export function packumentPath(name: string): string {
   assertNpmName(name);
@@ -92,6 +95,45 @@ export class RegistryClient {
       this.parsedCache.set(name, pending);
     }
     return pending;
+  }
+
+  /**
+   * The provenance attestations of `name@version` (`GET /-/npm/v1/attestations/<name>@<version>`)
+   * from the configured registry, at most 4 MiB; `failed` when the registry did not answer after
+   * the retries (unknown, not absent).
+   */
+  async attestations(
+    name: string,
+    version: string,
+  ): Promise<
+    { status: 'found'; document: unknown } | { status: 'missing' } | { status: 'failed' }
+  > {
+    const url = new URL(
+      `-/npm/v1/attestations/${packumentPath(name)}@${encodeURIComponent(version)}`,
+      this.options.registry,
+    ).href;
+    try {
+      const result = await this.queue.add(() =>
+        requestJson(
+          url,
+          {},
+          { ...this.options, maxBytes: MAX_ATTESTATIONS_BYTES },
+          this.logger,
+          () => {
+            this.requests++;
+          },
+        ),
+      );
+      return result.status === 'missing'
+        ? { status: 'missing' }
+        : { status: 'found', document: result.document };
+    } catch (error) {
+      this.logger.warn(
+        { name, version, error: error instanceof Error ? error.message : String(error) },
+        'the attestations could not be fetched',
+      );
+      return { status: 'failed' };
+    }
   }
 
   private async fetchWithRetries(name: string): Promise<PackumentResult> {

@@ -57,7 +57,9 @@ export function mapRelease(
     license: text(own(meta, 'license'), 200) ?? null,
     requiresPython: text(own(meta, 'requires_python'), 200) ?? null,
     publishedAt: index?.uploaded.get(version) ?? null,
-    provenance: index === undefined ? null : index.withProvenance.has(version),
+    // A PEP 740 provenance object named is a claim; only a verified one is provenance.
+    attested: index === undefined ? null : index.withProvenance.has(version),
+    ...(index === undefined || index.withProvenance.has(version) ? {} : { provenance: false }),
     summary: text(own(meta, 'summary')) ?? null,
   });
   records.relationship('HAS_VERSION', pkg, key);

@@ -15,6 +15,8 @@ export interface ProjectIndex {
   yanked: Set<string>;
   /** Versions with at least one file that has a PEP 740 provenance object. */
   withProvenance: Set<string>;
+  /** For each of those versions, its first such file: the name and sha256 its provenance is for. */
+  provenanceFiles: Map<string, { filename: string; sha256: string }>;
   /** Earliest upload time of each version's files. */
   uploaded: Map<string, string>;
   /** The Python versions a release supports (its files' `requires-python`). */
@@ -23,6 +25,7 @@ export interface ProjectIndex {
 
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,198}[A-Za-z0-9])?$/;
 const VERSION = /^[A-Za-z0-9._!+-]{1,100}$/;
+const FILENAME = /^[A-Za-z0-9._+-]{1,200}$/;
 
 /** The version a file name carries (`pytest-3.5.0-py2.py3-none-any.whl`, `six-1.11.0.tar.gz`). */
 function versionOfFile(project: string, filename: string): string | undefined {
@@ -88,6 +91,7 @@ export class PyPiClient {
               : [],
             yanked: new Set(),
             withProvenance: new Set(),
+            provenanceFiles: new Map(),
             uploaded: new Map(),
             requiresPython: new Map(),
           };
@@ -104,8 +108,18 @@ export class PyPiClient {
             entry.yanked &&= yanked !== false && yanked !== undefined;
             entry.count++;
             byVersion.set(version, entry);
-            if (own(file, 'provenance') !== null && own(file, 'provenance') !== undefined)
+            if (own(file, 'provenance') !== null && own(file, 'provenance') !== undefined) {
               index.withProvenance.add(version);
+              const hashes = own(file, 'hashes');
+              const sha256 = isRecord(hashes) ? own(hashes, 'sha256') : undefined;
+              if (
+                typeof sha256 === 'string' &&
+                /^[0-9a-f]{64}$/.test(sha256) &&
+                FILENAME.test(filename) &&
+                !index.provenanceFiles.has(version)
+              )
+                index.provenanceFiles.set(version, { filename, sha256 });
+            }
             const requires = own(file, 'requires-python');
             if (
               typeof requires === 'string' &&
@@ -128,6 +142,19 @@ export class PyPiClient {
       this.indexes.set(project, pending);
     }
     return pending;
+  }
+
+  /**
+   * The PEP 740 provenance of one distribution file, from PyPI's Integrity API on the configured
+   * PyPI (never the URL the index gives); undefined when it has none.
+   */
+  provenance(name: string, version: string, filename: string): Promise<unknown> {
+    const project = normaliseName(name);
+    if (!NAME.test(project) || !VERSION.test(version) || !FILENAME.test(filename))
+      return Promise.resolve(undefined);
+    return this.get(
+      `/integrity/${project}/${encodeURIComponent(version)}/${encodeURIComponent(filename)}/provenance`,
+    );
   }
 
   /** One release's JSON document (undefined when PyPI does not have it). */

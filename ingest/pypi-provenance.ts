@@ -1,0 +1,59 @@
+/**
+ * PyPI provenance checked (PEP 740, issue 17): for a resolved release whose index names a
+ * provenance object for one of its files, the object is fetched from the configured PyPI's
+ * Integrity API and verified against the shipped Sigstore trusted root, for that file's sha256.
+ * The release records what was proven and the Trusted Publisher identity, or why nothing was.
+ * Cached by the file's digest for the life of the client.
+ */
+import { pypiVersionKey } from './sources/pypi/map-release.js';
+import type { ProjectIndex, PyPiClient } from './sources/pypi/pypi-client.js';
+import { VerificationCache, verifyPep740, type Pep740Fact } from './provenance/index.js';
+import { factProps } from './provenance-props.js';
+import { GraphRecords } from './records.js';
+
+const caches = new WeakMap<PyPiClient, VerificationCache<Pep740Fact | undefined>>();
+
+function cacheFor(client: PyPiClient): VerificationCache<Pep740Fact | undefined> {
+  let cache = caches.get(client);
+  if (cache === undefined) {
+    cache = new VerificationCache<Pep740Fact | undefined>();
+    caches.set(client, cache);
+  }
+  return cache;
+}
+
+/** The records of what the release's provenance proves; empty when its index names none. */
+export async function pypiProvenanceRecords(
+  client: PyPiClient,
+  project: string,
+  version: string,
+  index: ProjectIndex,
+): Promise<GraphRecords> {
+  const records = new GraphRecords();
+  const file = index.provenanceFiles.get(version);
+  if (file === undefined) return records;
+  const cache = cacheFor(client);
+  const key = `${file.filename} ${file.sha256}`;
+  const fact = await cache.verify(key, async () => {
+    let document: unknown;
+    try {
+      document = await client.provenance(project, version, file.filename);
+    } catch {
+      return undefined; // PyPI failed: unknown, and asked again by the next run
+    }
+    if (document === undefined)
+      return {
+        verified: false,
+        reason: `the index names a provenance object for ${file.filename}, but PyPI serves none (404)`,
+      };
+    return verifyPep740(document, file);
+  });
+  const versionKey = pypiVersionKey(project, version);
+  if (fact === undefined) {
+    cache.delete(key);
+    records.node('Version', versionKey, {
+      provenanceReason: 'the provenance could not be fetched from PyPI',
+    });
+  } else records.node('Version', versionKey, factProps(fact));
+  return records;
+}

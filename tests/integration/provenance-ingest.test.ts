@@ -1,0 +1,202 @@
+/**
+ * Provenance verified, end to end (issue 17): a registry on loopback serves packuments with the
+ * real Sigstore bundles of sigstore@1.0.0 and tuf-js@1.0.0, an altered bundle, a repository claim
+ * the build contradicts, and the fixtures' registry signatures (one with its integrity altered).
+ * `trustmap ingest` verifies them, `score` flags what failed, and `explain` says what was proven.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { JsonValue } from '../../graph/values.js';
+import { addAttestedPackuments } from '../helpers/attested-packuments.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import {
+  PACKUMENTS,
+  startFixtureRegistry,
+  type FixtureRegistry,
+} from '../helpers/fixture-registry.js';
+import { tempDir } from '../helpers/temp.js';
+
+let registry: FixtureRegistry;
+/** Two projects: one installs sigstore@1.0.0, the other 1.0.1 with tuf-js, lodash and is-stream. */
+let clean: { dir: string; cleanup: () => void };
+let work: { dir: string; cleanup: () => void };
+const props = new Map<string, Record<string, JsonValue>>();
+const cleanProps = new Map<string, Record<string, JsonValue>>();
+const hostedAt = new Map<string, Record<string, JsonValue>>();
+
+function trustmap(args: string[], dir = work.dir): Promise<CliResult> {
+  return runCli(args, dir, { NPM_REGISTRY: registry.url });
+}
+
+async function ingestAndScore(dir: string, roots: string[]): Promise<void> {
+  const ingested = await trustmap(['ingest', ...roots, '--no-repos'], dir);
+  expect(ingested.stderr).toContain('0 failures');
+  expect(ingested.code).toBe(0);
+  const scored = await trustmap(['score'], dir);
+  expect(scored.stderr).toBe('');
+  expect(scored.code).toBe(0);
+}
+
+/** The stored properties of `keys`, and the HOSTED_AT links of `packages`, after the CLI closed it. */
+async function read(
+  dir: string,
+  keys: string[],
+  into: Map<string, Record<string, JsonValue>>,
+  packages: string[] = [],
+): Promise<void> {
+  const store = await EmbeddedStore.open(path.join(dir, '.trustmap', 'graph.grafeo'));
+  try {
+    for (const key of keys) into.set(key, (await store.node(key))?.properties ?? {});
+    for (const pkg of packages)
+      for (const n of await store.neighbours(pkg, 100))
+        if (n.type === 'HOSTED_AT') hostedAt.set(`${pkg} ${n.key}`, n.properties);
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  registry = await startFixtureRegistry();
+  addAttestedPackuments(registry);
+  // is-stream as the registry serves it, but 3.0.0's integrity altered: its signature must fail.
+  const isStream = JSON.parse(fs.readFileSync(path.join(PACKUMENTS, 'is-stream.json'), 'utf8')) as {
+    versions: Record<string, { dist: { integrity: string } }>;
+  };
+  const dist = isStream.versions['3.0.0']?.dist as { integrity: string };
+  dist.integrity = dist.integrity.replace(/^sha512-./, (s) =>
+    s.endsWith('L') ? 'sha512-M' : 'sha512-L',
+  );
+  registry.overrides.set('is-stream', isStream);
+  clean = tempDir('trustmap-provenance-clean-');
+  work = tempDir('trustmap-provenance-');
+  await ingestAndScore(clean.dir, ['npm:sigstore@1.0.0']);
+  await read(clean.dir, ['pkg:npm/sigstore@1.0.0', 'pkg:npm/sigstore@0.9.0'], cleanProps, [
+    'pkg:npm/sigstore',
+  ]);
+  await ingestAndScore(work.dir, ['npm:sigstore@1.0.1', 'npm:tuf-js@1.0.0']);
+  await read(
+    work.dir,
+    [
+      'pkg:npm/sigstore@1.0.0',
+      'pkg:npm/sigstore@1.0.1',
+      'pkg:npm/tuf-js@1.0.0',
+      'pkg:npm/lodash@4.17.21',
+      'pkg:npm/is-stream@3.0.0',
+      'pkg:npm/is-stream@2.0.1',
+    ],
+    props,
+    ['pkg:npm/tuf-js'],
+  );
+}, 180_000);
+afterAll(async () => {
+  await registry.close();
+  work.cleanup();
+  clean.cleanup();
+});
+
+describe('npm provenance, verified', () => {
+  it('records what the real bundle proves: the repository, commit, workflow, builder and log entry', () => {
+    const verified = {
+      attested: true,
+      provenance: true,
+      provenanceSource: 'github.com/sigstore/sigstore-js',
+      provenanceRepository: 'repo:github.com/sigstore/sigstore-js',
+      provenanceCommit: '06528997c3c8ab9f864fad9a3658446aca7fd86d',
+      provenanceWorkflow: expect.stringContaining('.github/workflows/publish.yml') as unknown,
+      provenanceIssuer: 'https://token.actions.githubusercontent.com',
+      provenanceLogUrl: expect.stringContaining('12988397') as unknown,
+    };
+    expect(cleanProps.get('pkg:npm/sigstore@1.0.0')).toMatchObject(verified);
+    expect(cleanProps.get('pkg:npm/sigstore@1.0.0')?.provenanceReason ?? null).toBeNull();
+    // The release before it names no attestations: no provenance, known.
+    expect(cleanProps.get('pkg:npm/sigstore@0.9.0')).toMatchObject({
+      attested: false,
+      provenance: false,
+    });
+    // Installing 1.0.1 verifies the release before it too: what "provenance dropped" compares.
+    expect(props.get('pkg:npm/sigstore@1.0.0')).toMatchObject(verified);
+  });
+
+  it('makes the link to the claimed repository verified, by provenance', () => {
+    expect(hostedAt.get('pkg:npm/sigstore repo:github.com/sigstore/sigstore-js')).toMatchObject({
+      verified: true,
+      evidence: 'provenance',
+    });
+    // tuf-js was built from theupdateframework/tuf-js, not from the repository it claims.
+    expect(hostedAt.get('pkg:npm/tuf-js repo:github.com/popular/famous-lib')).toMatchObject({
+      verified: false,
+    });
+    expect(props.get('pkg:npm/tuf-js@1.0.0')).toMatchObject({
+      provenance: true,
+      provenanceSource: 'github.com/theupdateframework/tuf-js',
+    });
+  });
+
+  it('does not count an altered bundle as provenance, and says why', () => {
+    const altered = props.get('pkg:npm/sigstore@1.0.1');
+    expect(altered).toMatchObject({ attested: true, provenance: false });
+    const reason = altered?.provenanceReason;
+    expect(typeof reason === 'string' && reason.length > 10).toBe(true);
+  });
+
+  it('flags the altered release (dropped after a verified one) and the repository mismatch', async () => {
+    const dropped = await trustmap(['explain', 'pkg:npm/sigstore@1.0.1', '--json']);
+    expect(dropped.stderr).toBe('');
+    expect(dropped.code).toBe(0);
+    const flags = (
+      JSON.parse(dropped.stdout) as { flags: { id: string; severity: string; evidence: string }[] }
+    ).flags;
+    expect(flags).toContainEqual(
+      expect.objectContaining({ id: 'provenance-dropped', severity: 'high' }),
+    );
+    expect(flags).toContainEqual(
+      expect.objectContaining({ id: 'provenance-unverified', severity: 'medium' }),
+    );
+    const mismatch = await trustmap(['explain', 'pkg:npm/tuf-js@1.0.0', '--json']);
+    const tufFlags = (JSON.parse(mismatch.stdout) as { flags: { id: string; evidence: string }[] })
+      .flags;
+    expect(tufFlags).toContainEqual(
+      expect.objectContaining({
+        id: 'repository-mismatch',
+        evidence:
+          'built from github.com/theupdateframework/tuf-js, but the package names github.com/popular/famous-lib',
+      }),
+    );
+    const verified = await trustmap(['explain', 'pkg:npm/sigstore@1.0.0', '--json'], clean.dir);
+    const ids = (JSON.parse(verified.stdout) as { flags: { id: string }[] }).flags.map((f) => f.id);
+    expect(ids).not.toContain('repository-mismatch');
+    expect(ids).not.toContain('provenance-unverified');
+  });
+
+  it('explains in words what was proven', async () => {
+    const result = await trustmap(['explain', 'pkg:npm/sigstore@1.0.0'], clean.dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'provenance verified: built from github.com/sigstore/sigstore-js at commit 06528997c3c8ab9f864fad9a3658446aca7fd86d, by GitHub Actions workflow publish.yml',
+    );
+    expect(result.stdout).toContain(
+      'transparency log: https://search.sigstore.dev/?logIndex=12988397',
+    );
+    const altered = await trustmap(['explain', 'pkg:npm/sigstore@1.0.1']);
+    expect(altered.stdout).toContain('provenance named but not verified: ');
+  });
+});
+
+describe('registry signatures, verified', () => {
+  it("verifies the fixtures' signatures against npm's pinned key", () => {
+    for (const key of ['pkg:npm/lodash@4.17.21', 'pkg:npm/is-stream@2.0.1'])
+      expect(props.get(key)).toMatchObject({
+        signed: true,
+        signedKeyid: 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA',
+      });
+  });
+
+  it('refuses a signature over an integrity the registry no longer serves', async () => {
+    expect(props.get('pkg:npm/is-stream@3.0.0')).toMatchObject({ signed: false });
+    expect(props.get('pkg:npm/is-stream@3.0.0')?.signedReason).toEqual(expect.any(String));
+    const result = await trustmap(['explain', 'pkg:npm/is-stream@3.0.0']);
+    expect(result.stdout).toContain('registry signature does not verify: ');
+  });
+});
