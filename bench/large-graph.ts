@@ -245,7 +245,7 @@ export async function writeLargeGraph(
 /** The cached embedded file: written once, then reopened (`.done` beside it says it is whole). */
 export async function openLargeEmbedded(
   file: string,
-): Promise<{ store: EmbeddedStore; graph: LargeGraph | undefined }> {
+): Promise<{ store: EmbeddedStore; graph: LargeGraph }> {
   const done = `${file}.done.json`;
   if (fs.existsSync(done)) {
     const store = await EmbeddedStore.open(file);

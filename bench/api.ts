@@ -1,0 +1,174 @@
+/**
+ * The API on a 1M-relationship graph (issue 15 item 4): the generated, scored graph of
+ * bench/large-graph.ts on the embedded store (the file cached between runs) and on a real Neo4j
+ * (tests/neo4j's launcher), each served by the real server over loopback HTTP. Prints the cold
+ * /api/graph for the ~50k-version root (cut by the store; and, for comparison, what the server did
+ * before: load the whole graph, then the view), then p50/p95/p99 over `requests` sequential
+ * requests for search, node details, the graph for a root (a neighbourhood, depth 2), chokepoints
+ * for a root and what-if. Asserts nothing.
+ *
+ *   npx tsx bench/api.ts [embedded|neo4j|both=both] [requests=1000]
+ */
+import os from 'node:os';
+import { Neo4jStore } from '../graph/neo4j/neo4j-store.js';
+import type { GraphStore } from '../graph/store.js';
+import { graphView } from '../server/graph-view.js';
+import { loadTrustGraph } from '../trust/load.js';
+import { readFlagSeverities } from '../trust/stored-scores.js';
+import { listenApi } from '../tests/helpers/api-server.js';
+import { buildNeo4jLauncher, startNeo4j } from '../tests/helpers/neo4j.js';
+import {
+  DEFAULT_LARGE_FILE,
+  openLargeEmbedded,
+  writeLargeGraph,
+  type LargeGraph,
+} from './large-graph.js';
+
+const which = process.argv[2] ?? 'both';
+const requests = Number(process.argv[3] ?? 1000);
+
+const ms = (start: number): number => performance.now() - start;
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function get(url: string): Promise<{ status: number; bytes: number; body: string }> {
+  const response = await fetch(url);
+  const body = await response.text();
+  return { status: response.status, bytes: body.length, body };
+}
+
+async function measure(
+  name: string,
+  urls: (i: number) => string,
+): Promise<{ name: string; p50: number; p95: number; p99: number; max: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < requests; i++) {
+    const url = urls(i);
+    const start = performance.now();
+    const answer = await get(url);
+    times.push(ms(start));
+    if (answer.status !== 200)
+      throw new Error(`${url}: ${answer.status} ${answer.body.slice(0, 300)}`);
+    bytes += answer.bytes;
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    max: times[times.length - 1] ?? NaN,
+    bytes: Math.round(bytes / requests),
+  };
+}
+
+async function bench(label: string, store: GraphStore, graph: LargeGraph): Promise<void> {
+  const counts = await store.counts();
+  const nodes = Object.values(counts.nodes).reduce((a, b) => a + b, 0);
+  const relationships = Object.values(counts.relationships).reduce((a, b) => a + b, 0);
+  console.log(
+    `\n## ${label}: ${nodes.toLocaleString('en')} nodes, ${relationships.toLocaleString('en')} relationships` +
+      ` (written in ${(graph.writeMs / 1000).toFixed(1)} s, scored in ${(graph.scoreMs / 1000).toFixed(1)} s)`,
+  );
+  const api = await listenApi(store, { queryRowLimit: 1000, queryTimeoutMs: 60_000 });
+  try {
+    const root = encodeURIComponent(graph.closureRoot);
+    const big = `${api.base}/api/graph?root=${root}&depth=50&limit=50000`;
+    let start = performance.now();
+    const cold = await get(big);
+    const coldMs = ms(start);
+    const shown = JSON.parse(cold.body) as { nodes: unknown[]; edges: unknown[] };
+    start = performance.now();
+    await get(big);
+    const warmMs = ms(start);
+    start = performance.now();
+    const whole = await loadTrustGraph(store);
+    const before = graphView(whole, graph.closureRoot, {
+      depth: 50,
+      layers: ['deps', 'people', 'repos', 'orgs'],
+      limit: 50_000,
+      flagSeverity: await readFlagSeverities(store),
+    });
+    const beforeMs = ms(start);
+    console.log(
+      `cold /api/graph for ${graph.closureRoot} (depth 50, limit 50,000): ${shown.nodes.length.toLocaleString('en')} nodes, ` +
+        `${shown.edges.length.toLocaleString('en')} edges, ${(cold.bytes / 2 ** 20).toFixed(1)} MiB in ${(coldMs / 1000).toFixed(2)} s ` +
+        `(again: ${(warmMs / 1000).toFixed(2)} s); the whole graph loaded then viewed, as before: ${(beforeMs / 1000).toFixed(2)} s` +
+        ` (${before.nodes.length === shown.nodes.length ? 'same' : 'DIFFERENT'} node count)`,
+    );
+    const { sampleKeys, samplePeople, samplePhrases } = graph;
+    const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
+    const shape = graph.shape;
+    const rows = [
+      await measure('search', (i) => `${api.base}/api/search?q=${pick(samplePhrases, i)}`),
+      await measure(
+        'node details',
+        (i) => `${api.base}/api/nodes/${encodeURIComponent(pick(sampleKeys, i))}`,
+      ),
+      await measure('graph for a root (depth 2)', (i) => {
+        const p = (i * 7919) % shape.packages;
+        return `${api.base}/api/graph?root=npm:large-${p}&depth=2`;
+      }),
+      await measure('chokepoints for a root', (i) => {
+        const p = shape.packages - 1 - ((i * 7919) % Math.ceil(shape.closure / shape.versions));
+        return `${api.base}/api/chokepoints?root=npm:large-${p}&limit=20`;
+      }),
+      await measure(
+        'what-if',
+        (i) =>
+          `${api.base}/api/whatif?person=${encodeURIComponent(pick(samplePeople, i))}&limit=100`,
+      ),
+    ];
+    console.log(
+      `\n| ${label} (${requests} requests each) | p50 ms | p95 ms | p99 ms | max ms | bytes |`,
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows)
+      console.log(
+        `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(0)} | ${r.bytes.toLocaleString('en')} |`,
+      );
+  } finally {
+    await api.close();
+  }
+}
+
+console.log(
+  `bench/api.ts: node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+if (which === 'embedded' || which === 'both') {
+  const start = performance.now();
+  const { store, graph } = await openLargeEmbedded(DEFAULT_LARGE_FILE);
+  console.log(`embedded file ${DEFAULT_LARGE_FILE} ready in ${(ms(start) / 1000).toFixed(1)} s`);
+  try {
+    await bench('embedded', store, graph);
+  } finally {
+    await store.close();
+  }
+}
+if (which === 'neo4j' || which === 'both') {
+  const launcher = await buildNeo4jLauncher();
+  if (launcher.kind !== 'built') throw new Error(`no Neo4j: ${launcher.reason}`);
+  const server = await startNeo4j(launcher);
+  console.log(`\nNeo4j ${server.version} started in ${(server.startMs / 1000).toFixed(1)} s`);
+  const store = await Neo4jStore.open(server.config);
+  try {
+    await store.applySchema();
+    const graph = await writeLargeGraph(store);
+    await bench(`Neo4j ${server.version}`, store, graph);
+  } finally {
+    await store.close();
+    await server.stop();
+  }
+}
+console.log(
+  `\nload average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
