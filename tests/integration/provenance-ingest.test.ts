@@ -11,7 +11,11 @@ import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import type { JsonValue } from '../../graph/values.js';
 import { addAttestedPackuments } from '../helpers/attested-packuments.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { ingest } from '../../ingest/run-ingest.js';
+import { parseRootSpec } from '../../ingest/spec.js';
+import { startFixturePyPi, type FixturePyPi } from '../helpers/fixture-pypi.js';
 import {
+  FIXTURES,
   PACKUMENTS,
   startFixtureRegistry,
   type FixtureRegistry,
@@ -198,5 +202,85 @@ describe('registry signatures, verified', () => {
     expect(props.get('pkg:npm/is-stream@3.0.0')?.signedReason).toEqual(expect.any(String));
     const result = await trustmap(['explain', 'pkg:npm/is-stream@3.0.0']);
     expect(result.stdout).toContain('registry signature does not verify: ');
+  });
+});
+
+describe('PyPI provenance (PEP 740), verified', () => {
+  const FILE = 'sigstore-3.6.1.tar.gz';
+  const provenance = JSON.parse(
+    fs.readFileSync(path.join(FIXTURES, 'pypi/provenance', `${FILE}.provenance.json`), 'utf8'),
+  ) as unknown;
+  /** The index and release documents PyPI serves for sigstore 3.6.1, in their real shape. */
+  function servePyPi(pypi: FixturePyPi, sha256: string): void {
+    pypi.overrides.set('/simple/sigstore/', {
+      meta: { 'api-version': '1.4', '_last-serial': 0 },
+      name: 'sigstore',
+      versions: ['3.6.1'],
+      files: [
+        {
+          filename: FILE,
+          hashes: { sha256 },
+          'requires-python': '>=3.9',
+          size: 100,
+          'upload-time': '2024-12-19T17:10:00.000000Z',
+          url: `https://files.pythonhosted.org/packages/${FILE}`,
+          yanked: false,
+          provenance: `https://pypi.org/integrity/sigstore/3.6.1/${FILE}/provenance`,
+        },
+      ],
+    });
+    pypi.overrides.set('/pypi/sigstore/3.6.1/json', {
+      info: { name: 'sigstore', version: '3.6.1', license: 'Apache-2.0', requires_dist: null },
+      ownership: { organization: 'sigstore', roles: [{ role: 'Owner', user: 'woodruffw' }] },
+      urls: [],
+      vulnerabilities: [],
+    });
+    pypi.overrides.set(`/integrity/sigstore/3.6.1/${FILE}/provenance`, provenance);
+  }
+
+  async function ingestSigstore(sha256: string): Promise<Record<string, JsonValue>> {
+    const pypi = await startFixturePyPi();
+    const temp = tempDir('trustmap-pep740-');
+    const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    try {
+      servePyPi(pypi, sha256);
+      const summary = await ingest({
+        roots: [parseRootSpec('pypi:sigstore==3.6.1', '/')],
+        store,
+        registry: registry.url,
+        pypiUrl: pypi.url,
+        pythonEnvironment: 'all',
+      });
+      expect(summary.failures).toEqual([]);
+      expect(pypi.requests).toContain(`/integrity/sigstore/3.6.1/${FILE}/provenance`);
+      return (await store.node('pkg:pypi/sigstore@3.6.1'))?.properties ?? {};
+    } finally {
+      await store.close();
+      await pypi.close();
+      temp.cleanup();
+    }
+  }
+
+  it('verifies the real provenance object and records the Trusted Publisher', async () => {
+    const props = await ingestSigstore(
+      'ee60fdc9236fd6709271ad53b44027461360c3fde155d2af15482e4c451ff865',
+    );
+    expect(props).toMatchObject({
+      attested: true,
+      provenance: true,
+      provenanceSource: 'github.com/sigstore/sigstore-python',
+      provenanceCommit: '896cfe13105495e6dc6f8faf23e1007da35edeeb',
+      provenanceWorkflow: '.github/workflows/release.yml',
+      provenancePublisher: 'GitHub sigstore/sigstore-python',
+      provenanceLogUrl: 'https://search.sigstore.dev/?logIndex=156716889',
+    });
+  });
+
+  it('refuses it for a file with another digest, and says why', async () => {
+    const props = await ingestSigstore('0'.repeat(64));
+    expect(props).toMatchObject({ attested: true, provenance: false });
+    expect(typeof props.provenanceReason === 'string' && props.provenanceReason.length > 10).toBe(
+      true,
+    );
   });
 });
