@@ -1,6 +1,7 @@
 /**
  * npm provenance checked, not taken on trust (issue 17): for a resolved version whose packument
- * names attestations, and for the release before it (what "provenance dropped" compares it with),
+ * names attestations, and, when it has no verified provenance, for the release before it (what
+ * "provenance dropped" compares it with),
  * the bundles are fetched from the configured registry (never from a URL the document gives) and
  * verified against the shipped Sigstore trusted root (`ingest/provenance/`). The version records
  * what was proven, or why nothing was; a verified build from the repository the package names
@@ -78,26 +79,43 @@ export async function provenanceRecords(
 ): Promise<GraphRecords> {
   const records = new GraphRecords();
   const cache = cacheFor(client);
-  const previous = previousRelease(packument, version);
-  for (const v of previous === undefined ? [version] : [version, previous]) {
-    const manifest = packument.versions.get(v);
-    if (manifest?.attested !== true) continue;
-    // The tarball's digest, with the name and version its subject must carry as well.
-    const key = `${packument.name}@${v} ${manifest.integrity ?? ''}`;
-    const fact = await cache.verify(key, () =>
-      check(client, packument.name, v, manifest.integrity),
-    );
-    if (fact === undefined) {
-      cache.delete(key); // a registry failure is retried by the next run that asks
-      records.node('Version', npmVersionKey(packument.name, v), {
-        provenanceReason: 'the attestations could not be fetched from the registry',
-      });
-      continue;
-    }
-    records.node('Version', npmVersionKey(packument.name, v), factProps(fact));
-    if (v === version && fact.verified) linkVerified(records, packument, fact);
+  const fact = await verifiedFact(client, cache, packument, version, records);
+  if (fact?.verified === true) {
+    linkVerified(records, packument, fact);
+    return records;
   }
+  // Only a release without verified provenance can have dropped it: then the release before it
+  // is checked too, which "provenance dropped" compares it with.
+  const previous = previousRelease(packument, version);
+  if (previous !== undefined) await verifiedFact(client, cache, packument, previous, records);
   return records;
+}
+
+/** Verifies one version's attestations, when its packument names some, into `records`. */
+async function verifiedFact(
+  client: RegistryClient,
+  cache: VerificationCache<ProvenanceFact | undefined>,
+  packument: Packument,
+  version: string,
+  records: GraphRecords,
+): Promise<ProvenanceFact | undefined> {
+  const manifest = packument.versions.get(version);
+  if (manifest?.attested !== true) return undefined;
+  // The tarball's digest, with the name and version its subject must carry as well.
+  const key = `${packument.name}@${version} ${manifest.integrity ?? ''}`;
+  const fact = await cache.verify(key, () =>
+    check(client, packument.name, version, manifest.integrity),
+  );
+  const versionKey = npmVersionKey(packument.name, version);
+  if (fact === undefined) {
+    cache.delete(key); // a registry failure is retried by the next run that asks
+    records.node('Version', versionKey, {
+      provenanceReason: 'the attestations could not be fetched from the registry',
+    });
+    return undefined;
+  }
+  records.node('Version', versionKey, factProps(fact));
+  return fact;
 }
 
 /** HOSTED_AT {verified: true, evidence: 'provenance'} when the build's repository is the one claimed. */
