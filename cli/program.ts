@@ -16,6 +16,9 @@ import { addExploreCommand } from './explore-command.js';
 import { addIngestCommand } from './ingest-command.js';
 import { EXIT, ExitCode, type CliIo } from './io.js';
 import { packageVersion } from './package-info.js';
+import { localTrust } from '../ingest/provenance/index.js';
+import { useVerificationTrust } from '../ingest/verification-trust.js';
+import { registerProvenanceCommand } from './provenance-command.js';
 import { addQueryCommand } from './query-command.js';
 import { addReposCommand } from './repos-command.js';
 import { addScoreCommand } from './score-command.js';
@@ -25,6 +28,9 @@ import { addWhatifCommand } from './whatif-command.js';
 import { addWorkerCommand } from './worker-command.js';
 
 export { EXIT, type CliIo } from './io.js';
+
+/** Commands that ingest, and so verify provenance. */
+const VERIFYING = new Set(['ingest', 'worker', 'check', 'diff', 'serve', 'explore']);
 
 const ENVIRONMENT_HELP = [
   '',
@@ -58,6 +64,15 @@ export function buildProgram(io: CliIo): Command {
   addWhatifCommand(program, context);
   addCheckCommand(program, context);
   addDiffCommand(program, context);
+  registerProvenanceCommand(program, context);
+  // The commands that verify provenance use the working folder's copies of the keys and the
+  // trusted root when there are some; a bad copy fails them before they start.
+  program.hook('preAction', (_program, action) => {
+    if (!VERIFYING.has(action.name())) return;
+    const trust = localTrust(process.cwd());
+    useVerificationTrust(trust.options);
+    for (const file of trust.files) io.err(`verifying provenance with ${file}\n`);
+  });
   return program;
 }
 

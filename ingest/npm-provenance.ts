@@ -17,6 +17,7 @@ import {
   type ProvenanceFact,
 } from './provenance/index.js';
 import { GraphRecords } from './records.js';
+import { verificationTrust } from './verification-trust.js';
 import type { Packument } from './sources/npm/packument.js';
 import type { RegistryClient } from './sources/npm/registry-client.js';
 import { parseRepository } from './sources/repository-url.js';
@@ -65,7 +66,7 @@ async function check(
       verified: false,
       reason: 'the packument names attestations, but the registry serves none (404)',
     };
-  return verifyNpmAttestations(fetched.document, { name, version, integrity });
+  return verifyNpmAttestations(fetched.document, { name, version, integrity }, verificationTrust());
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ProjectIndex, PyPiClient } from './sources/pypi/pypi-client.js';
 import { VerificationCache, verifyPep740, type Pep740Fact } from './provenance/index.js';
 import { factProps } from './provenance-props.js';
 import { GraphRecords } from './records.js';
+import { verificationTrust } from './verification-trust.js';
 
 const caches = new WeakMap<PyPiClient, VerificationCache<Pep740Fact | undefined>>();
 
@@ -46,7 +47,7 @@ export async function pypiProvenanceRecords(
         verified: false,
         reason: `the index names a provenance object for ${file.filename}, but PyPI serves none (404)`,
       };
-    return verifyPep740(document, file);
+    return verifyPep740(document, file, verificationTrust());
   });
   const versionKey = pypiVersionKey(project, version);
   if (fact === undefined) {

@@ -284,3 +284,28 @@ describe('PyPI provenance (PEP 740), verified', () => {
     );
   });
 });
+
+describe("the working folder's copy of the registry keys", () => {
+  it('replaces the shipped keys: a signature by a key it does not list does not verify', async () => {
+    const own = tempDir('trustmap-provenance-keys-');
+    try {
+      // The keys a refresh would write, with npm's 2023 key only: lodash's 2021-era key is gone.
+      const shipped = JSON.parse(
+        fs.readFileSync(path.resolve('ingest/provenance/npm-registry-keys.json'), 'utf8'),
+      ) as { keys: { keyid: string }[] };
+      const keys = { keys: shipped.keys.filter((k) => !k.keyid.startsWith('SHA256:jl3b')) };
+      fs.writeFileSync(path.join(own.dir, 'trustmap.npm-keys.json'), JSON.stringify(keys));
+      const ingested = await trustmap(['ingest', 'npm:lodash@4.17.21', '--no-repos'], own.dir);
+      expect(ingested.code).toBe(0);
+      expect(ingested.stderr).toContain('verifying provenance with ');
+      const local = new Map<string, Record<string, JsonValue>>();
+      await read(own.dir, ['pkg:npm/lodash@4.17.21'], local);
+      expect(local.get('pkg:npm/lodash@4.17.21')).toMatchObject({ signed: false });
+      expect(local.get('pkg:npm/lodash@4.17.21')?.signedReason).toEqual(
+        expect.stringContaining('SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA'),
+      );
+    } finally {
+      own.cleanup();
+    }
+  });
+});

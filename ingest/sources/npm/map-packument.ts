@@ -18,6 +18,7 @@ import {
 } from '../../identity.js';
 import { verifyRegistrySignatures } from '../../provenance/index.js';
 import { GraphRecords } from '../../records.js';
+import { verificationTrust } from '../../verification-trust.js';
 import { companyDomain } from '../email-domain.js';
 import { parseRepository, repositoryOwnerKey } from '../repository-url.js';
 import type {
@@ -118,12 +119,16 @@ function signatureProps(
   const fact =
     integrity === undefined
       ? { verified: false, reason: 'the version has no dist.integrity to verify a signature over' }
-      : verifyRegistrySignatures(manifest.signatures, {
-          name: packument.name,
-          version: manifest.version,
-          integrity,
-          ...(publishedAt === undefined ? {} : { publishedAt }),
-        });
+      : verifyRegistrySignatures(
+          manifest.signatures,
+          {
+            name: packument.name,
+            version: manifest.version,
+            integrity,
+            ...(publishedAt === undefined ? {} : { publishedAt }),
+          },
+          verificationTrust(),
+        );
   return {
     signed: fact.verified,
     signedKeyid: fact.keyid ?? null,
