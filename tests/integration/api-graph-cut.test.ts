@@ -132,12 +132,7 @@ function suite(
         );
         expect(cut.attributes.root).toBe(resolved[rootIndex(resolved, spec)]);
       }
-      for (const spec of [
-        'npm:nothere',
-        'npm:large-290@^9',
-        'npm:__proto__',
-        'pkg:npm/large-290@1.0.0 ',
-      ]) {
+      for (const spec of ['npm:nothere', 'npm:large-290@^9', 'npm:__proto__']) {
         const response = await fetch(
           `${api.base}/api/graph?${new URLSearchParams({ root: spec })}`,
         );
