@@ -1,14 +1,13 @@
 /**
  * The trust graph and its stored scores, loaded once and shared by the views that need the whole
- * graph (graph, roots, chokepoints, what-if): streaming a 250,000-item graph out of the store takes
+ * graph (roots, chokepoints, what-if, diff; `/api/graph` is cut by the store, server/graph-cut.ts): streaming a 250,000-item graph out of the store takes
  * seconds, and the explorer asks for several views at once. An API ingest clears it; writes from
  * elsewhere (`trustmap score`, CLI workers on Neo4j) show after at most `maxAgeMs`. Nothing here
  * scores: every view shows the scores the last run stored, with that run's anchors.
  */
 import type { GraphStore } from '../graph/store.js';
 import { loadTrustGraph, type TrustGraph } from '../trust/load.js';
-import type { FlagSeverity } from '../shared/wire-types.js';
-import { readFlagSeverities, storedScores, type ScoredGraph } from '../trust/stored-scores.js';
+import { storedScores, type ScoredGraph } from '../trust/stored-scores.js';
 
 interface Entry<T> {
   at: number;
@@ -18,7 +17,6 @@ interface Entry<T> {
 export class TrustGraphCache {
   private graphEntry: Entry<TrustGraph> | undefined;
   private scoresEntry: Entry<ScoredGraph> | undefined;
-  private flagsEntry: Entry<Map<string, FlagSeverity>> | undefined;
 
   constructor(
     private readonly store: GraphStore,
@@ -48,23 +46,10 @@ export class TrustGraphCache {
     return this.scoresEntry.value;
   }
 
-  /** The worst stored flag severity of every flagged version (what the graph view marks). */
-  flagSeverities(): Promise<Map<string, FlagSeverity>> {
-    this.flagsEntry = this.fresh(
-      this.flagsEntry,
-      () => readFlagSeverities(this.store),
-      () => {
-        this.flagsEntry = undefined;
-      },
-    );
-    return this.flagsEntry.value;
-  }
-
   /** Forgets what was loaded: the next view reads the store again. */
   invalidate(): void {
     this.graphEntry = undefined;
     this.scoresEntry = undefined;
-    this.flagsEntry = undefined;
   }
 
   private fresh<T>(
