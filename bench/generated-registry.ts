@@ -248,15 +248,36 @@ export function packument(
   };
 }
 
+/** Marks every version of a generated packument as attested, as the registry's `dist` says it. */
+function nameAttestations(document: Record<string, unknown>, url: string): void {
+  const versions = document.versions as Record<string, { dist: Record<string, unknown> }>;
+  for (const [version, manifest] of Object.entries(versions))
+    manifest.dist.attestations = {
+      url: `${url}-/npm/v1/attestations/${String(document.name)}@${version}`,
+      provenance: { predicateType: 'https://slsa.dev/provenance/v0.2' },
+    };
+}
+
 export interface ServedRegistry {
   url: string;
   /** Requests answered with a packument. */
   requests: () => number;
+  /** Requests answered with an attestations document. */
+  attestations: () => number;
   close: () => Promise<void>;
 }
 
-/** Serves `registry`'s packuments on a free port of 127.0.0.1 (GET /<name>, scoped as @s%2fn). */
-export async function serveGeneratedRegistry(registry: GeneratedRegistry): Promise<ServedRegistry> {
+/**
+ * Serves `registry`'s packuments on a free port of 127.0.0.1 (GET /<name>, scoped as @s%2fn).
+ * Given `attestations` (bodies of `/-/npm/v1/attestations/...`), every version names
+ * attestations and each such request gets the next body, round robin (bench/provenance-ingest.ts).
+ */
+export async function serveGeneratedRegistry(
+  registry: GeneratedRegistry,
+  options: { attestations?: readonly Buffer[] } = {},
+): Promise<ServedRegistry> {
+  const attested = options.attestations ?? [];
+  let attestations = 0;
   const byName = new Map(registry.packages.map((pkg, i) => [pkg.name, i]));
   const bodies = new Map<number, Buffer>();
   const sockets = new Set<Socket>();
@@ -270,6 +291,11 @@ export async function serveGeneratedRegistry(registry: GeneratedRegistry): Promi
       response.writeHead(400).end();
       return;
     }
+    if (name.startsWith('-/npm/v1/attestations/') && attested.length > 0) {
+      const document = attested[attestations++ % attested.length] as Buffer;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(document);
+      return;
+    }
     const index = byName.get(name);
     if (request.method !== 'GET' || index === undefined) {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
@@ -277,7 +303,9 @@ export async function serveGeneratedRegistry(registry: GeneratedRegistry): Promi
     }
     let body = bodies.get(index);
     if (body === undefined) {
-      body = Buffer.from(JSON.stringify(packument(registry, index, url)));
+      const document = packument(registry, index, url);
+      if (attested.length > 0) nameAttestations(document, url);
+      body = Buffer.from(JSON.stringify(document));
       bodies.set(index, body);
     }
     requests += 1;
@@ -294,6 +322,7 @@ export async function serveGeneratedRegistry(registry: GeneratedRegistry): Promi
   return {
     url,
     requests: () => requests,
+    attestations: () => attestations,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

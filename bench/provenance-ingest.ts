@@ -12,85 +12,28 @@
  *   npx tsx bench/provenance-ingest.ts [--packages 1000] [--repeat 2]
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
 import { ingest } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';
-import { generateRegistry, packument, type GeneratedRegistry } from './generated-registry.js';
+import {
+  generateRegistry,
+  serveGeneratedRegistry,
+  type GeneratedRegistry,
+} from './generated-registry.js';
 
 const ATTESTATIONS = path.resolve(import.meta.dirname, '../../shared/fixtures/npm/attestations');
 const BUNDLES = ['sigstore@1.0.0', 'tuf-js@1.0.0'].map((spec) =>
   fs.readFileSync(path.join(ATTESTATIONS, `${spec}.json`)),
 );
 
-/** Serves the generated packuments, each version attested or not, and their attestations. */
-async function serve(
-  registry: GeneratedRegistry,
-  attested: boolean,
-): Promise<{ url: string; attestations: () => number; close: () => Promise<void> }> {
-  const byName = new Map(registry.packages.map((pkg, i) => [pkg.name, i]));
-  const bodies = new Map<number, Buffer>();
-  const sockets = new Set<Socket>();
-  let url = '';
-  let attestations = 0;
-  const server = http.createServer((request, response) => {
-    const raw = decodeURIComponent((request.url ?? '/').slice(1));
-    if (raw.startsWith('-/npm/v1/attestations/')) {
-      attestations++;
-      const body = BUNDLES[attestations % BUNDLES.length] as Buffer;
-      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-      return;
-    }
-    const index = byName.get(raw);
-    if (index === undefined) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end('{}');
-      return;
-    }
-    let body = bodies.get(index);
-    if (body === undefined) {
-      const doc = packument(registry, index, url) as { versions: Record<string, { dist: object }> };
-      if (attested)
-        for (const [version, manifest] of Object.entries(doc.versions))
-          manifest.dist = {
-            ...manifest.dist,
-            attestations: {
-              url: `${url}-/npm/v1/attestations/${registry.packages[index]?.name ?? ''}@${version}`,
-              provenance: { predicateType: 'https://slsa.dev/provenance/v0.2' },
-            },
-          };
-      body = Buffer.from(JSON.stringify(doc));
-      bodies.set(index, body);
-    }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return {
-    url,
-    attestations: () => attestations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
 async function run(
   registry: GeneratedRegistry,
   attested: boolean,
 ): Promise<{ ms: number; versions: number; attestations: number; cpuMs: number }> {
-  const served = await serve(registry, attested);
+  const served = await serveGeneratedRegistry(registry, attested ? { attestations: BUNDLES } : {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-bench-provenance-'));
   const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
   try {
