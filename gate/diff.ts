@@ -101,9 +101,9 @@ export function diffTrees(base: Tree, head: Tree): TreeDiff {
         to: to.version,
         jump: jumpOf(from.version, to.version),
       });
-      if (from.provenance === true && to.provenance !== true)
+      if (from.provenance === true && to.provenance === false)
         provenance.push({ name: to.name, from: from.version, to: to.version, change: 'lost' });
-      if (from.provenance !== true && to.provenance === true)
+      if (from.provenance === false && to.provenance === true)
         provenance.push({ name: to.name, from: from.version, to: to.version, change: 'gained' });
       if (from.trust !== undefined && to.trust !== undefined && from.trust !== to.trust)
         trust.push({

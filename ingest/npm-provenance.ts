@@ -1,7 +1,7 @@
 /**
  * npm provenance checked, not taken on trust (issue 17): for a resolved version whose packument
- * names attestations, and, when it has no verified provenance, for the release before it (what
- * "provenance dropped" compares it with),
+ * names attestations, and, when it has no verified provenance, for the releases it is compared
+ * with (the one before it, and the settled one "provenance dropped" compares it with),
  * the bundles are fetched from the configured registry (never from a URL the document gives) and
  * verified against the shipped Sigstore trusted root (`ingest/provenance/`). The version records
  * what was proven, or why nothing was; a verified build from the repository the package names
@@ -10,6 +10,7 @@
  * queue, and in each BullMQ worker.
  */
 import semver from 'semver';
+import { FLAG_PARAMS } from '../trust/flag-params.js';
 import { npmPackageKey, npmVersionKey } from './identity.js';
 import {
   VerificationCache,
@@ -23,12 +24,12 @@ import type { RegistryClient } from './sources/npm/registry-client.js';
 import { parseRepository } from './sources/repository-url.js';
 import { factProps, repositoryKeyOf } from './provenance-props.js';
 
-const caches = new WeakMap<RegistryClient, VerificationCache<ProvenanceFact | undefined>>();
+const caches = new WeakMap<RegistryClient, VerificationCache<ProvenanceFact | Unknown>>();
 
-function cacheFor(client: RegistryClient): VerificationCache<ProvenanceFact | undefined> {
+function cacheFor(client: RegistryClient): VerificationCache<ProvenanceFact | Unknown> {
   let cache = caches.get(client);
   if (cache === undefined) {
-    cache = new VerificationCache<ProvenanceFact | undefined>();
+    cache = new VerificationCache<ProvenanceFact | Unknown>();
     caches.set(client, cache);
   }
   return cache;
@@ -44,34 +45,52 @@ export function previousRelease(packument: Packument, version: string): string |
   return best;
 }
 
-/**
- * What the registry's attestations for one version prove; undefined when they could not be
- * fetched (the registry failed: unknown, not bad, and not cached).
- */
+/** Why nothing could be said of a version's attestations: unknown, not bad (never cached). */
+interface Unknown {
+  unknown: string;
+}
+
+/** What the registry's attestations for one version prove, or why they could not be read. */
 async function check(
   client: RegistryClient,
   name: string,
   version: string,
   integrity: string | undefined,
-): Promise<ProvenanceFact | undefined> {
+): Promise<ProvenanceFact | Unknown> {
   if (integrity === undefined)
     return {
       verified: false,
       reason: 'the version has no dist.integrity to check a subject against',
     };
   const fetched = await client.attestations(name, version);
-  if (fetched.status === 'failed') return undefined;
+  if (fetched.status === 'failed')
+    return { unknown: 'the attestations could not be fetched from the registry' };
+  // A registry (a mirror, a proxy) may pass dist.attestations through without serving them.
   if (fetched.status === 'missing')
-    return {
-      verified: false,
-      reason: 'the packument names attestations, but the registry serves none (404)',
-    };
+    return { unknown: 'the packument names attestations, but the registry serves none (404)' };
   return verifyNpmAttestations(fetched.document, { name, version, integrity }, verificationTrust());
 }
 
 /**
- * The records of what was verified for `version` and the release before it, when their
- * packument names attestations: empty otherwise.
+ * The release a change flag compares `version` with: the last one published at least a day
+ * before it (`FLAG_PARAMS.settleMs`, trust/version-flags.ts), when the packument has times.
+ */
+export function settledRelease(packument: Packument, version: string): string | undefined {
+  const at = Date.parse(packument.times?.get(version) ?? '');
+  if (Number.isNaN(at)) return undefined;
+  let best: { version: string; at: number } | undefined;
+  for (const other of packument.versions.keys()) {
+    const time = Date.parse(packument.times?.get(other) ?? '');
+    if (other === version || Number.isNaN(time) || time > at - FLAG_PARAMS.settleMs) continue;
+    if (best === undefined || time > best.at) best = { version: other, at: time };
+  }
+  return best?.version;
+}
+
+/**
+ * The records of what was verified for `version`, when its packument names attestations, and,
+ * when it has no verified provenance, for the releases it is compared with (the one before it in
+ * version order, which own trust compares, and the settled one by time, which the flag does).
  */
 export async function provenanceRecords(
   client: RegistryClient,
@@ -81,21 +100,25 @@ export async function provenanceRecords(
   const records = new GraphRecords();
   const cache = cacheFor(client);
   const fact = await verifiedFact(client, cache, packument, version, records);
-  if (fact?.verified === true) {
-    linkVerified(records, packument, fact);
-    return records;
-  }
-  // Only a release without verified provenance can have dropped it: then the release before it
-  // is checked too, which "provenance dropped" compares it with.
-  const previous = previousRelease(packument, version);
-  if (previous !== undefined) await verifiedFact(client, cache, packument, previous, records);
+  if (fact?.verified === true) return records;
+  // Only a release without verified provenance can have dropped it.
+  const compared = new Set(
+    [previousRelease(packument, version), settledRelease(packument, version)].filter(
+      (v): v is string => v !== undefined,
+    ),
+  );
+  for (const other of compared) await verifiedFact(client, cache, packument, other, records);
   return records;
 }
 
-/** Verifies one version's attestations, when its packument names some, into `records`. */
+/**
+ * Verifies one version's attestations, when its packument names some, into `records`: the fact,
+ * the verified link to the repository when it is the one the package names, or (unknown) only why
+ * nothing was said, leaving an earlier verdict as it was.
+ */
 async function verifiedFact(
   client: RegistryClient,
-  cache: VerificationCache<ProvenanceFact | undefined>,
+  cache: VerificationCache<ProvenanceFact | Unknown>,
   packument: Packument,
   version: string,
   records: GraphRecords,
@@ -108,14 +131,13 @@ async function verifiedFact(
     check(client, packument.name, version, manifest.integrity),
   );
   const versionKey = npmVersionKey(packument.name, version);
-  if (fact === undefined) {
-    cache.delete(key); // a registry failure is retried by the next run that asks
-    records.node('Version', versionKey, {
-      provenanceReason: 'the attestations could not be fetched from the registry',
-    });
+  if ('unknown' in fact) {
+    cache.delete(key); // asked again by the next run
+    records.node('Version', versionKey, { provenanceUnknown: fact.unknown });
     return undefined;
   }
   records.node('Version', versionKey, factProps(fact));
+  if (fact.verified) linkVerified(records, packument, fact);
   return fact;
 }
 

@@ -18,6 +18,7 @@ export function factProps(
   const publisher = 'publisher' in fact ? fact.publisher : undefined;
   return {
     provenance: fact.verified,
+    provenanceUnknown: null,
     provenanceReason: fact.verified ? null : (fact.reason ?? 'not verified'),
     provenanceRepository: repositoryKeyOf(fact.repository) ?? null,
     provenanceSource: fact.repository ?? null,
@@ -27,6 +28,7 @@ export function factProps(
     provenanceIssuer: fact.issuer ?? null,
     provenanceLogUrl: fact.logUrl ?? null,
     provenanceAt: fact.integratedAt ?? null,
+    provenanceRef: fact.ref ?? null,
     // PyPI's Trusted Publisher, as the certificate confirmed it (PEP 740).
     provenancePublisher:
       publisher === undefined

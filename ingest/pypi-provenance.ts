@@ -35,25 +35,22 @@ export async function pypiProvenanceRecords(
   if (file === undefined) return records;
   const cache = cacheFor(client);
   const key = `${file.filename} ${file.sha256}`;
-  const fact = await cache.verify(key, async () => {
+  const fact = await cache.verify(key, async (): Promise<Pep740Fact | undefined> => {
     let document: unknown;
     try {
       document = await client.provenance(project, version, file.filename);
     } catch {
       return undefined; // PyPI failed: unknown, and asked again by the next run
     }
-    if (document === undefined)
-      return {
-        verified: false,
-        reason: `the index names a provenance object for ${file.filename}, but PyPI serves none (404)`,
-      };
+    // A mirror may list a provenance URL it does not serve: unknown too.
+    if (document === undefined) return undefined;
     return verifyPep740(document, file, verificationTrust());
   });
   const versionKey = pypiVersionKey(project, version);
   if (fact === undefined) {
     cache.delete(key);
     records.node('Version', versionKey, {
-      provenanceReason: 'the provenance could not be fetched from PyPI',
+      provenanceUnknown: `the provenance of ${file.filename} could not be fetched from PyPI`,
     });
   } else records.node('Version', versionKey, factProps(fact));
   return records;

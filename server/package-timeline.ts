@@ -10,6 +10,7 @@ import { NotFoundError } from '../core/errors.js';
 import type { GraphStore } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import type { PackageTimelineAnswer, TimelineRelease } from '../shared/wire-types.js';
+import { verifiedProvenance } from '../trust/load.js';
 import { flagSeverityOf, storedAsOf, storedFlags } from '../trust/stored-scores.js';
 import { dependencyName } from '../trust/version-flags.js';
 
@@ -83,7 +84,7 @@ export async function packageTimeline(
         installScriptsAdded: [],
         dependenciesAdded: [],
         dependenciesRemoved: [],
-        provenance: bool(p.provenance),
+        provenance: verifiedProvenance(p) ?? null,
         trustedPublisher: bool(p.trustedPublisher),
         flagSeverity: flagSeverityOf(p.flagSeverity),
         flagIds: flags.map((f) => f.id),

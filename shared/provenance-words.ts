@@ -25,8 +25,9 @@ function workflowName(workflow: string): string {
 
 /** The build a verified attestation proves: "built from ... at commit ..., by ... workflow ...". */
 export function provenanceSentence(p: Props): string | undefined {
-  if (p.provenance !== true) return undefined;
-  const source = str(p.provenanceSource) ?? 'an unnamed repository';
+  const source = str(p.provenanceSource);
+  // A graph stored before verification existed holds `provenance: true` for a named attestation.
+  if (p.provenance !== true || source === undefined) return undefined;
   const commit = str(p.provenanceCommit);
   const workflow = str(p.provenanceWorkflow);
   const by = issuerName(str(p.provenanceIssuer));
@@ -47,11 +48,11 @@ export function verificationWords(p: Props): string[] {
       `provenance verified: ${built}${log === undefined ? '' : ` (transparency log: ${log})`}`,
     );
   } else if (p.attested === true) {
-    const reason = str(p.provenanceReason);
+    const unknown = str(p.provenanceUnknown);
     words.push(
       p.provenance === false
-        ? `provenance named but not verified: ${reason ?? 'no reason given'}`
-        : `provenance named, not checked${reason === undefined ? '' : `: ${reason}`}`,
+        ? `provenance named but not verified: ${str(p.provenanceReason) ?? 'no reason given'}`
+        : `provenance named, not checked${unknown === undefined ? '' : ` (${unknown})`}`,
     );
   }
   if (p.signed === true)

@@ -127,6 +127,15 @@ const num = (v: JsonValue | undefined): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 const bool = (v: JsonValue | undefined): boolean | undefined =>
   typeof v === 'boolean' ? v : undefined;
+/**
+ * Provenance as verified (issue 17): true only with what a verification proved (a graph written
+ * before verification existed holds `true` for a named attestation: unknown, not proven).
+ */
+export function verifiedProvenance(p: Record<string, JsonValue>): boolean | undefined {
+  if (p.provenance === true) return typeof p.provenanceSource === 'string' ? true : undefined;
+  return bool(p.provenance);
+}
+
 /** A stored list of strings; undefined when it is not one (null is unknown). */
 const strings = (v: JsonValue | undefined): string[] | undefined =>
   Array.isArray(v) && v.every((item): item is string => typeof item === 'string') ? v : undefined;
@@ -239,7 +248,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
             publishedAt: str(p.publishedAt),
             hasInstallScripts: bool(p.hasInstallScripts),
             license: str(p.license),
-            provenance: bool(p.provenance),
+            provenance: verifiedProvenance(p),
             provenanceRepository: p.provenance === true ? str(p.provenanceRepository) : undefined,
             provenanceFailure:
               p.provenance === false && p.attested === true ? str(p.provenanceReason) : undefined,

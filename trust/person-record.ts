@@ -79,9 +79,10 @@ export function personRecords(graph: TrustGraph, asOf: Date): Map<string, Person
       e.releases++;
       e.years.add(new Date(time).getUTCFullYear());
       if (pkg !== undefined) e.packages.add(pkg);
-      if (time >= since) {
+      // A release whose provenance was not checked (named, not verified yet) is not counted.
+      if (time >= since && version?.provenance !== undefined) {
         e.recent++;
-        if (version?.provenance === true) e.attested++;
+        if (version.provenance) e.attested++;
       }
     }
   }

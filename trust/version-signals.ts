@@ -79,7 +79,7 @@ export function versionSignals(
     provenanceRegression:
       previous !== undefined &&
       graph.versions.get(previous)?.provenance === true &&
-      version?.provenance !== true,
+      version?.provenance === false,
     ...(firstTimePublisher === undefined ? {} : { firstTimePublisher }),
   };
 }

@@ -97,3 +97,28 @@ export function certificateIdentity(der: Uint8Array): CertificateIdentity | unde
   if (workflow !== undefined) identity.workflow = workflow;
   return identity;
 }
+
+/** The OIDC issuers whose tokens name the repository themselves, by the forge that hosts it. */
+const FORGE_ISSUERS: Record<string, string> = {
+  'github.com': 'https://token.actions.githubusercontent.com',
+  'gitlab.com': 'https://gitlab.com',
+};
+
+/**
+ * Why the certificate's repository cannot be taken as proven, or undefined when it can: only the
+ * forge's own CI (its OIDC issuer) states which of its repositories ran the build; another issuer
+ * chaining to Fulcio may carry a repository name its user configured.
+ */
+export function issuerMismatch(identity: CertificateIdentity): string | undefined {
+  const repository = identity.repository;
+  if (repository === undefined) return undefined;
+  const host = repository.slice(0, repository.indexOf('/'));
+  const expected = Object.prototype.hasOwnProperty.call(FORGE_ISSUERS, host)
+    ? FORGE_ISSUERS[host]
+    : undefined;
+  if (expected === undefined)
+    return `the certificate names a repository on ${host}, whose builds no known issuer vouches for`;
+  if (identity.issuer !== expected)
+    return `the certificate names ${repository}, but was issued by ${identity.issuer ?? 'an unnamed issuer'}, not ${expected}`;
+  return undefined;
+}

@@ -6,6 +6,7 @@
  * certificate was issued to. The fact reports what the certificate says; the predicate must agree.
  */
 import { z } from 'zod';
+import { issuerMismatch } from './certificate.js';
 import { buildClaims } from './slsa.js';
 import { logUrl, verifySignedStatement, type Statement } from './signed-statement.js';
 import type { ProvenanceFact, SigstoreOptions } from './types.js';
@@ -116,6 +117,8 @@ function verifyNow(
   if (certificate.ref !== undefined) fact.ref = certificate.ref;
   const mismatch = subjectMismatch(statement, subject);
   if (mismatch !== undefined) return failed(mismatch, fact);
+  const issuer = issuerMismatch(certificate);
+  if (issuer !== undefined) return failed(issuer, fact);
   if (claims.repository === undefined || claims.workflow === undefined)
     return failed('the SLSA predicate does not name a source repository and a workflow', fact);
   if (certificate.repository === undefined)

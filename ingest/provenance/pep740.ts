@@ -6,7 +6,7 @@
  * Trusted Publisher PyPI names must be the identity the certificate was issued to.
  */
 import { z } from 'zod';
-import type { CertificateIdentity } from './certificate.js';
+import { issuerMismatch, type CertificateIdentity } from './certificate.js';
 import { IN_TOTO_PAYLOAD_TYPE, logUrl, verifySignedStatement } from './signed-statement.js';
 import type { Pep740Fact, PublisherIdentity, SigstoreOptions } from './types.js';
 
@@ -157,6 +157,8 @@ function verifyAttestation(
     return { ...fact, reason: "the subject digest is not the file's sha256" };
   const mismatch = publisherMismatch(publisher, certificate);
   if (mismatch !== undefined) return { ...fact, reason: mismatch };
+  const issuer = issuerMismatch(certificate);
+  if (issuer !== undefined) return { ...fact, reason: issuer };
   if (publisher.environment !== undefined)
     fact.unchecked = [
       `the environment ${publisher.environment} is PyPI's word: a Fulcio certificate records no deployment environment`,

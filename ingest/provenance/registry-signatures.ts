@@ -58,22 +58,28 @@ export function verifyRegistrySignatures(
     }
     if (key.expires !== null) {
       const expires = Date.parse(key.expires);
-      if (published === undefined || Number.isNaN(published))
-        return {
+      if (published === undefined || Number.isNaN(published)) {
+        failure = {
           verified: false,
           keyid,
           reason: `the registry key ${keyid} expired on ${key.expires} and the version's publish time is unknown`,
         };
-      if (published > expires)
-        return {
+        continue;
+      }
+      if (published > expires) {
+        failure = {
           verified: false,
           keyid,
           reason: `the registry key ${keyid} expired on ${key.expires}, before the version was published (${new Date(published).toISOString()})`,
         };
+        continue;
+      }
     }
     const publicKey = publicKeyOf(key);
-    if (publicKey === null)
-      return { verified: false, keyid, reason: `the registry key ${keyid} is not a valid key` };
+    if (publicKey === null) {
+      failure = { verified: false, keyid, reason: `the registry key ${keyid} is not a valid key` };
+      continue;
+    }
     let valid: boolean;
     try {
       valid = verify('sha256', message, publicKey, Buffer.from(sig, 'base64'));
@@ -81,7 +87,8 @@ export function verifyRegistrySignatures(
       valid = false;
     }
     if (valid) return { verified: true, keyid };
-    return {
+    // One entry that fails does not hide another that holds: the next is tried.
+    failure = {
       verified: false,
       keyid,
       reason: `the registry signature by ${keyid} does not match ${subject.name}@${subject.version} with integrity ${subject.integrity.slice(0, 100)}`,

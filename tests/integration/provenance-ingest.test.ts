@@ -78,7 +78,10 @@ beforeAll(async () => {
   await ingestAndScore(clean.dir, ['npm:sigstore@1.0.0']);
   await read(clean.dir, ['pkg:npm/sigstore@1.0.0', 'pkg:npm/sigstore@0.9.0'], cleanProps, [
     'pkg:npm/sigstore',
-  ]);
+  ]); // Installing the later, unverified release in the same project takes back nothing proven.
+  await ingestAndScore(clean.dir, ['npm:sigstore@1.0.1']);
+  await read(clean.dir, [], new Map(), ['pkg:npm/sigstore']);
+
   await ingestAndScore(work.dir, ['npm:sigstore@1.0.1', 'npm:tuf-js@1.0.0']);
   await read(
     work.dir,
@@ -123,15 +126,16 @@ describe('npm provenance, verified', () => {
     expect(props.get('pkg:npm/sigstore@1.0.0')).toMatchObject(verified);
   });
 
-  it('makes the link to the claimed repository verified, by provenance', () => {
+  it('makes the link to the claimed repository verified, by provenance, and keeps it', () => {
     expect(hostedAt.get('pkg:npm/sigstore repo:github.com/sigstore/sigstore-js')).toMatchObject({
       verified: true,
       evidence: 'provenance',
     });
     // tuf-js was built from theupdateframework/tuf-js, not from the repository it claims.
-    expect(hostedAt.get('pkg:npm/tuf-js repo:github.com/popular/famous-lib')).toMatchObject({
-      verified: false,
-    });
+    // The claimed link stays a claim: nothing proved it.
+    const claimed = hostedAt.get('pkg:npm/tuf-js repo:github.com/popular/famous-lib');
+    expect(claimed).toBeDefined();
+    expect(claimed?.verified).toBeUndefined();
     expect(props.get('pkg:npm/tuf-js@1.0.0')).toMatchObject({
       provenance: true,
       provenanceSource: 'github.com/theupdateframework/tuf-js',
@@ -141,8 +145,10 @@ describe('npm provenance, verified', () => {
   it('does not count an altered bundle as provenance, and says why', () => {
     const altered = props.get('pkg:npm/sigstore@1.0.1');
     expect(altered).toMatchObject({ attested: true, provenance: false });
-    const reason = altered?.provenanceReason;
-    expect(typeof reason === 'string' && reason.length > 10).toBe(true);
+    // The altered signature no longer matches the transparency log's record of it.
+    expect(altered?.provenanceReason).toBe(
+      'the transparency-log entry does not record this signature (tlog entry signature mismatch)',
+    );
   });
 
   it('flags the altered release (dropped after a verified one) and the repository mismatch', async () => {
@@ -279,9 +285,7 @@ describe('PyPI provenance (PEP 740), verified', () => {
   it('refuses it for a file with another digest, and says why', async () => {
     const props = await ingestSigstore('0'.repeat(64));
     expect(props).toMatchObject({ attested: true, provenance: false });
-    expect(typeof props.provenanceReason === 'string' && props.provenanceReason.length > 10).toBe(
-      true,
-    );
+    expect(props.provenanceReason).toBe("the subject digest is not the file's sha256");
   });
 });
 

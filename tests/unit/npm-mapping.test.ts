@@ -89,7 +89,8 @@ describe('mapPackument', () => {
       {
         from: 'pkg:npm/%40ljharb/has-package-exports-patterns',
         to: 'repo:github.com/inspect-js/has-package-exports',
-        props: { verified: false },
+        // A claim: only a verified build sets `verified` (tests/integration/provenance-ingest).
+        props: {},
       },
     ]);
     expect(records.relationshipRows('OWNED_BY')[0]).toMatchObject({ to: 'org:github:inspect-js' });

@@ -193,3 +193,20 @@ describe('the pinned registry keys', () => {
     });
   });
 });
+
+describe('a bad signature entry beside a good one', () => {
+  it('does not hide the good one: each entry is tried', () => {
+    const signed = signedVersions()[0];
+    if (signed === undefined) throw new Error('no signed fixture version');
+    const [good] = signed.signatures as { keyid: string; sig: string }[];
+    if (good === undefined) throw new Error('no signature');
+    const bogus = { keyid: good.keyid, sig: Buffer.from('not a signature').toString('base64') };
+    const fact = verifyRegistrySignatures([bogus, good], signed);
+    expect(fact).toEqual({ verified: true, keyid: good.keyid });
+    // Alone, the bogus one fails, naming the key it claims.
+    expect(verifyRegistrySignatures([bogus], signed)).toMatchObject({
+      verified: false,
+      keyid: good.keyid,
+    });
+  });
+});

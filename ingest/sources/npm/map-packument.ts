@@ -222,10 +222,14 @@ function mapRepository(
   const ref = parseRepository(repository.url);
   if (ref !== undefined) {
     records.node('Repository', ref.key, { url: ref.url, host: ref.host, name: ref.name });
-    records.relationship('HOSTED_AT', packageKey, ref.key, {
-      verified: false,
-      ...(repository.directory === undefined ? {} : { directory: repository.directory }),
-    });
+    // A claim: `verified` is set only by proof (a verified build, ingest/npm-provenance.ts), so
+    // mapping the packument again does not take back what was proven.
+    records.relationship(
+      'HOSTED_AT',
+      packageKey,
+      ref.key,
+      repository.directory === undefined ? {} : { directory: repository.directory },
+    );
     const owner = repositoryOwnerKey(ref);
     if (owner !== undefined && ref.owner !== undefined) {
       records.node('Organisation', owner, { name: ref.owner, kind: `${String(ref.forge)}-owner` });
