@@ -14,6 +14,7 @@ import {
   startExplorerFixture,
   type ExplorerFixture,
 } from '../helpers/explorer-fixture.js';
+import { addAttestedPackuments } from '../helpers/attested-packuments.js';
 import { PACKUMENTS } from '../helpers/fixture-registry.js';
 import {
   addFlaggedPackuments,
@@ -394,8 +395,9 @@ describe('the explorer on a closure with a high change flag', () => {
   beforeAll(async () => {
     flagged = await startExplorerFixture();
     addFlaggedPackuments(flagged.registry);
+    addAttestedPackuments(flagged.registry);
     await ingest({
-      roots: [parseRootSpec(FLAG_CONSUMER, process.cwd())],
+      roots: [FLAG_CONSUMER, 'npm:sigstore@1.0.0'].map((r) => parseRootSpec(r, process.cwd())),
       store: flagged.store,
       registry: flagged.registry.url,
     });
@@ -448,5 +450,26 @@ describe('the explorer on a closure with a high change flag', () => {
     await shot('10-flagged-details');
     expect(watch.problems).toEqual([]);
     expect(watch.dialogs).toEqual([]);
+  });
+  it('shows what a verified attestation proved, with the transparency-log entry', async () => {
+    const version = 'pkg:npm/sigstore@1.0.0';
+    await page.goto(
+      `${flagged.url}/?root=${encodeURIComponent(version)}&node=${encodeURIComponent(version)}`,
+    );
+    await page.waitForFunction(() => document.body.dataset.graph === 'laid-out', null, {
+      timeout: 30_000,
+    });
+    await expect.poll(detailsHeading).toBe('sigstore@1.0.0');
+    const details = page.getByRole('complementary', { name: 'Details' });
+    const verification = details.locator('h3:has-text("Verification") + ul > li');
+    expect(await verification.allTextContents()).toEqual([
+      'provenance verified: built from github.com/sigstore/sigstore-js at commit 06528997c3c8ab9f864fad9a3658446aca7fd86d, by GitHub Actions workflow publish.yml (transparency log: https://search.sigstore.dev/?logIndex=12988397)',
+    ]);
+    const log = details.getByRole('link', { name: 'Transparency-log entry' });
+    expect(await log.getAttribute('href')).toBe('https://search.sigstore.dev/?logIndex=12988397');
+    // The raw properties are said in words, not listed again.
+    expect(await details.textContent()).not.toContain('provenanceCommit');
+    await shot('14-verification');
+    expect(watch.problems).toEqual([]);
   });
 });
