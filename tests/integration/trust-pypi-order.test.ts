@@ -28,7 +28,7 @@ const read = (file: string): Json =>
 
 /**
  * Listed, and uploaded a month apart, out of PEP 440 order: the order is the versions', not the
- * upload times'. Only 1.11.0 carries a provenance attestation.
+ * upload times'. Only 1.11.0 carries a provenance attestation (verified, below).
  */
 const RELEASES = ['1.10.0', '1.11.0.post1', '1.11.0', '1.11.0rc1'];
 const ATTESTED = new Set(['1.11.0']);
@@ -82,6 +82,14 @@ beforeAll(async () => {
       pypiUrl: pypi.url,
       pythonEnvironment: 'all',
     });
+    // The fixture PyPI serves no provenance object for these rewritten files (the index names
+    // one for 1.11.0): what a verified one records is written as the ingest would write it.
+    await store.upsertNodes('Version', [
+      {
+        key: 'pkg:pypi/six@1.11.0',
+        props: { provenance: true, provenanceSource: 'github.com/benjaminp/six' },
+      },
+    ]);
     result = computeScores(await loadTrustGraph(store), {
       anchors: [],
       // A month after the last upload: recent enough that a release without provenance still
