@@ -13,6 +13,7 @@ import semver from 'semver';
 import { FLAG_PARAMS } from '../trust/flag-params.js';
 import { npmPackageKey, npmVersionKey } from './identity.js';
 import {
+  cachesByOwner,
   VerificationCache,
   verifyNpmAttestations,
   type ProvenanceFact,
@@ -24,16 +25,7 @@ import type { RegistryClient } from './sources/npm/registry-client.js';
 import { parseRepository } from './sources/repository-url.js';
 import { factProps, repositoryKeyOf } from './provenance-props.js';
 
-const caches = new WeakMap<RegistryClient, VerificationCache<ProvenanceFact | Unknown>>();
-
-function cacheFor(client: RegistryClient): VerificationCache<ProvenanceFact | Unknown> {
-  let cache = caches.get(client);
-  if (cache === undefined) {
-    cache = new VerificationCache<ProvenanceFact | Unknown>();
-    caches.set(client, cache);
-  }
-  return cache;
-}
+const cacheFor = cachesByOwner<ProvenanceFact | Unknown>();
 
 /** The package's highest release below `version` (semver order), which the trust engine compares it with. */
 export function previousRelease(packument: Packument, version: string): string | undefined {

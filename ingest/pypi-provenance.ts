@@ -7,21 +7,12 @@
  */
 import { pypiVersionKey } from './sources/pypi/map-release.js';
 import type { ProjectIndex, PyPiClient } from './sources/pypi/pypi-client.js';
-import { VerificationCache, verifyPep740, type Pep740Fact } from './provenance/index.js';
+import { cachesByOwner, verifyPep740, type Pep740Fact } from './provenance/index.js';
 import { factProps } from './provenance-props.js';
 import { GraphRecords } from './records.js';
 import { verificationTrust } from './verification-trust.js';
 
-const caches = new WeakMap<PyPiClient, VerificationCache<Pep740Fact | undefined>>();
-
-function cacheFor(client: PyPiClient): VerificationCache<Pep740Fact | undefined> {
-  let cache = caches.get(client);
-  if (cache === undefined) {
-    cache = new VerificationCache<Pep740Fact | undefined>();
-    caches.set(client, cache);
-  }
-  return cache;
-}
+const cacheFor = cachesByOwner<Pep740Fact | undefined>();
 
 /** The records of what the release's provenance proves; empty when its index names none. */
 export async function pypiProvenanceRecords(

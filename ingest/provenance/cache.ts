@@ -60,3 +60,16 @@ export class VerificationCache<T> {
     return pending;
   }
 }
+
+/** A cache for each owner (a registry client: one per run), made on first use, dropped with it. */
+export function cachesByOwner<T>(): (owner: object) => VerificationCache<T> {
+  const caches = new WeakMap<object, VerificationCache<T>>();
+  return (owner) => {
+    let cache = caches.get(owner);
+    if (cache === undefined) {
+      cache = new VerificationCache<T>();
+      caches.set(owner, cache);
+    }
+    return cache;
+  };
+}

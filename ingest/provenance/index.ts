@@ -7,7 +7,7 @@ export type {
   SignatureFact,
   SigstoreOptions,
 } from './types.js';
-export { VerificationCache, DEFAULT_CACHE_ENTRIES } from './cache.js';
+export { VerificationCache, DEFAULT_CACHE_ENTRIES, cachesByOwner } from './cache.js';
 export { verifyRegistrySignatures } from './registry-signatures.js';
 export { parseRegistryKeys, PINNED_REGISTRY_KEYS } from './registry-keys.js';
 export { parseTrustedRoot, SHIPPED_TRUSTED_ROOT } from './trust-material.js';

@@ -13,6 +13,7 @@ const skip = neo4j.skip;
 
 if (skip !== undefined) {
   describe('GraphStore contract: neo4j', () => {
+    // Only outside CI, without Java or Maven: the title is the reason and how to enable it.
     it.skip(skip, () => undefined);
   });
 } else {
