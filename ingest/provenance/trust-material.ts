@@ -5,7 +5,8 @@
  * Building it parses the root's keys and certificates, so the result is kept per root object.
  */
 import { PublicKeyDetails, TrustedRoot, type PublicKey } from '@sigstore/protobuf-specs';
-import { Verifier, toTrustMaterial } from '@sigstore/verify';
+import { Verifier, toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { TrustedCertificate } from './trusted-certificate.js';
 import shippedRoot from './trusted-root.json' with { type: 'json' };
 import { PINNED_REGISTRY_KEYS } from './registry-keys.js';
 import type { RegistryKey, SigstoreOptions } from './types.js';
@@ -47,6 +48,32 @@ function sigstoreKeys(keys: readonly RegistryKey[]): Record<string, PublicKey> {
   return out;
 }
 
+/**
+ * The trust material with its authorities' certificates as TrustedCertificate (each one's DER,
+ * public key and signature checks among themselves computed once per process instead of on every
+ * bundle: they were about half of a verification, bench/provenance.ts) and npm's keys parsed once
+ * per key id instead of once per bundle. The checks themselves are @sigstore/verify's.
+ */
+function remembering(material: TrustMaterial): TrustMaterial {
+  const keys = new Map<string, ReturnType<TrustMaterial['publicKey']>>();
+  const publicKey: TrustMaterial['publicKey'] = (hint) => {
+    let key = keys.get(hint);
+    if (key === undefined) keys.set(hint, (key = material.publicKey(hint))); // throws when unknown
+    return key;
+  };
+  const authorities = (list: TrustMaterial['certificateAuthorities']) =>
+    list.map((authority) => ({
+      ...authority,
+      certChain: authority.certChain.map((certificate) => new TrustedCertificate(certificate.root)),
+    }));
+  return {
+    ...material,
+    certificateAuthorities: authorities(material.certificateAuthorities),
+    timestampAuthorities: authorities(material.timestampAuthorities),
+    publicKey,
+  };
+}
+
 const byRoot = new WeakMap<object, WeakMap<readonly RegistryKey[], Verifier | string>>();
 
 /**
@@ -65,7 +92,7 @@ export function verifierFor(options: SigstoreOptions = {}): Verifier | { error: 
     built =
       'error' in parsed
         ? parsed.error
-        : new Verifier(toTrustMaterial(parsed.root, sigstoreKeys(keys)));
+        : new Verifier(remembering(toTrustMaterial(parsed.root, sigstoreKeys(keys))));
     perKeys.set(keys, built);
   }
   return typeof built === 'string' ? { error: built } : built;
