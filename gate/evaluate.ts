@@ -45,6 +45,7 @@ const OWNED_FLAGS: Partial<Record<FlagId, RuleId>> = {
   'install-script-added': 'install-script',
   'provenance-dropped': 'provenance',
   'trusted-publishing-dropped': 'provenance',
+  'repository-mismatch': 'provenance',
 };
 
 /** Whether a version's package is one of `scopes` (`@scope/*` a whole scope, `*` everything). */
@@ -173,11 +174,21 @@ function versionFindings(
     );
   }
   if (rules.provenance !== undefined) {
-    if (inScopes(v, rules.provenance.require) && v.provenance !== true)
-      add(
-        'provenance',
-        `no provenance${v.provenance === undefined ? ' known' : ''}, which the policy requires for ${v.name}`,
-      );
+    if (inScopes(v, rules.provenance.require)) {
+      if (v.provenance !== true)
+        add(
+          'provenance',
+          `no provenance${v.provenance === undefined ? ' known' : ''}, which the policy requires for ${v.name}`,
+        );
+      // A build proven from another repository does not prove the one the package names.
+      else
+        for (const flag of v.flags)
+          if (flag.id === 'repository-mismatch')
+            add(
+              'provenance',
+              `provenance from another repository (${flag.evidence}), which the policy does not accept for ${v.name}`,
+            );
+    }
     if (rules.provenance.noDowngrade)
       for (const flag of v.flags)
         if (flag.id === 'provenance-dropped' || flag.id === 'trusted-publishing-dropped')

@@ -49,9 +49,12 @@ export function versionSignals(
         (v) => graph.vulnerabilities.get(v)?.severity ?? 'moderate',
       )
     : undefined;
-  const repository = pkg === undefined ? undefined : graph.hostedAt.get(pkg);
+  const verifiedLink = repositoryVerified(graph, pkg, version?.provenanceRepository);
+  // A version proven built from another repository does not borrow the named one's record.
+  const borrowed = verifiedLink.repositoryVerified === false;
+  const repository = pkg === undefined || borrowed ? undefined : graph.hostedAt.get(pkg);
   const repoHistory = repository === undefined ? undefined : graph.repositories.get(repository);
-  const overlap = pkg === undefined ? undefined : graph.packages.get(pkg)?.tagOverlap;
+  const overlap = pkg === undefined || borrowed ? undefined : graph.packages.get(pkg)?.tagOverlap;
   const lastRelease = pkg === undefined ? undefined : history.lastRelease(pkg);
   const osiLicence = isOsiLicence(version?.license);
   const firstTimePublisher = history.firstTimePublisher(key);
@@ -63,7 +66,7 @@ export function versionSignals(
       ? {}
       : { activeContributors12Months: repoHistory.activeContributors12Months }),
     ...(overlap === undefined ? {} : { tagOverlap: overlap }),
-    ...repositoryVerified(graph, pkg, version?.provenanceRepository),
+    ...verifiedLink,
     ...(lastRelease !== undefined
       ? { monthsSinceRelease: monthsBetween(lastRelease, now) as number }
       : {}),

@@ -113,6 +113,26 @@ rules:
     ]);
   });
 
+  it('refuse, under provenance.require, a build proven from another repository, once', () => {
+    const mismatch = {
+      id: 'repository-mismatch' as const,
+      severity: 'medium' as const,
+      evidence: 'built from github.com/mallory/core, but the package names github.com/acme/core',
+      since: '',
+    };
+    const t = tree(
+      version('@acme/core', { provenance: true, flags: [mismatch] }),
+      version('@acme/honest', { provenance: true }),
+      version('other', { provenance: true, flags: [mismatch] }),
+    );
+    const policy =
+      "version: 1\nrules:\n  provenance: {require: ['@acme/*']}\n  flags: {severity: [high, medium]}\n";
+    expect(rulesOf(policy, t)).toEqual([
+      'provenance @acme/core: provenance from another repository (built from github.com/mallory/core, but the package names github.com/acme/core), which the policy does not accept for @acme/core',
+      'flag other: medium repository-mismatch: built from github.com/mallory/core, but the package names github.com/acme/core',
+    ]);
+  });
+
   it('do not report a flag twice when a rule of its own reports it', () => {
     const flag = {
       id: 'new-publisher',
