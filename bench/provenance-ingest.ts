@@ -7,22 +7,44 @@
  * signature, predicate) and then refused, as its subject is another package: the one part a
  * generated package cannot pass is the last comparison, so the cost measured is that of a
  * verification up to it (npm's publish attestation, signed with npm's key without a certificate
- * chain, is not verified after a refusal; bench/provenance.ts shows it adds little). Verification is cached by name, version and digest, so every version costs one.
+ * chain, is not verified after a refusal; bench/provenance.ts shows it adds little). Verification
+ * is cached by name, version and digest, so every version costs one. A refused version has its
+ * predecessor verified too (the releases "provenance dropped" compares it with), so the bench
+ * verifies more documents than a closure of good attestations would: the count is printed.
  *
- *   npx tsx bench/provenance-ingest.ts [--packages 1000] [--repeat 2]
+ * With `--real <spec>`, the closure is a real one: the packuments of the npm registry (fetched once,
+ * then served from memory on loopback by bench/attested-mirror.ts), every version attested.
+ *
+ * It runs the compiled ingest (`npm run build` first), as `trustmap ingest` does: verification runs
+ * on its pool of worker threads (TRUSTMAP_VERIFY_THREADS; 0 verifies on the ingest's thread).
+ *
+ *   npm run build && npx tsx bench/provenance-ingest.ts [--packages 1000] [--real jest@29] [--repeat 2]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
-import { ingest } from '../ingest/run-ingest.js';
-import { parseRootSpec } from '../ingest/spec.js';
+import { loadConfig } from '../core/config.js';
+import { verifyThreads } from '../ingest/provenance/verify-pool.js';
+import { serveAttestedMirror } from './attested-mirror.js';
 import {
   generateRegistry,
   serveGeneratedRegistry,
-  type GeneratedRegistry,
+  type ServedRegistry,
 } from './generated-registry.js';
+
+/** The compiled module of a source path, typed as the source. */
+async function compiled<T>(source: string): Promise<T> {
+  const file = path.resolve(import.meta.dirname, '../dist', source.replace(/\.ts$/, '.js'));
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  return (await import(pathToFileURL(file).href)) as T;
+}
+const { EmbeddedStore } = await compiled<typeof import('../graph/embedded/embedded-store.js')>(
+  'graph/embedded/embedded-store.ts',
+);
+const { ingest } = await compiled<typeof import('../ingest/run-ingest.js')>('ingest/run-ingest.ts');
+const { parseRootSpec } = await compiled<typeof import('../ingest/spec.js')>('ingest/spec.ts');
 
 const ATTESTATIONS = path.resolve(import.meta.dirname, '../../shared/fixtures/npm/attestations');
 const BUNDLES = ['sigstore@1.0.0', 'tuf-js@1.0.0'].map((spec) =>
@@ -30,17 +52,18 @@ const BUNDLES = ['sigstore@1.0.0', 'tuf-js@1.0.0'].map((spec) =>
 );
 
 async function run(
-  registry: GeneratedRegistry,
+  root: string,
+  serve: (options: { attestations?: readonly Buffer[] }) => Promise<ServedRegistry>,
   attested: boolean,
 ): Promise<{ ms: number; versions: number; attestations: number; cpuMs: number }> {
-  const served = await serveGeneratedRegistry(registry, attested ? { attestations: BUNDLES } : {});
+  const served = await serve(attested ? { attestations: BUNDLES } : {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-bench-provenance-'));
   const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
   try {
     const cpu = process.cpuUsage();
     const started = performance.now();
     const summary = await ingest({
-      roots: [parseRootSpec(`npm:${registry.root}`, process.cwd())],
+      roots: [parseRootSpec(`npm:${root}`, process.cwd())],
       store,
       registry: served.url,
     });
@@ -64,12 +87,28 @@ const { values } = parseArgs({
   options: {
     packages: { type: 'string', default: '1000' },
     repeat: { type: 'string', default: '2' },
+    real: { type: 'string' },
   },
 });
-const registry = generateRegistry(Number(values.packages));
 const repeat = Number(values.repeat);
+let root: string;
+let serve: (options: { attestations?: readonly Buffer[] }) => Promise<ServedRegistry>;
+if (values.real === undefined) {
+  const registry = generateRegistry(Number(values.packages));
+  root = registry.root;
+  serve = (options) => serveGeneratedRegistry(registry, options);
+  console.log(
+    `generated closure: ${registry.packages.length} packages, ${registry.versions} versions`,
+  );
+} else {
+  root = values.real;
+  const upstream = loadConfig().npmRegistry;
+  serve = (options) => serveAttestedMirror(upstream, options);
+  const warm = await run(root, serve, false); // fetches every packument once, untimed
+  console.log(`real closure of ${root} from ${upstream}: ${warm.versions} versions resolved`);
+}
 console.log(
-  `generated closure: ${registry.packages.length} packages, ${registry.versions} versions; load ${os.loadavg()[0]?.toFixed(2) ?? '?'}`,
+  `verification threads: ${verifyThreads()}; node ${process.version}; load ${os.loadavg()[0]?.toFixed(2) ?? '?'}`,
 );
 const rows: {
   attested: boolean;
@@ -80,7 +119,7 @@ const rows: {
 }[] = [];
 for (let i = 0; i < repeat; i++)
   for (const attested of [false, true]) {
-    const result = await run(registry, attested);
+    const result = await run(root, serve, attested);
     rows.push({ attested, ...result });
     console.log(
       `${attested ? 'every version attested' : 'none attested         '}: ${(result.ms / 1000).toFixed(2)} s wall, ${(result.cpuMs / 1000).toFixed(2)} s CPU, ${result.versions} versions resolved, ${result.attestations} attestation documents fetched`,

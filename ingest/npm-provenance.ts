@@ -12,12 +12,8 @@
 import semver from 'semver';
 import { FLAG_PARAMS } from '../trust/flag-params.js';
 import { npmPackageKey, npmVersionKey } from './identity.js';
-import {
-  cachesByOwner,
-  VerificationCache,
-  verifyNpmAttestations,
-  type ProvenanceFact,
-} from './provenance/index.js';
+import { cachesByOwner, VerificationCache, type ProvenanceFact } from './provenance/index.js';
+import { verifyNpmOffThread } from './provenance/verify-pool.js';
 import { GraphRecords } from './records.js';
 import { verificationTrust } from './verification-trust.js';
 import type { Packument } from './sources/npm/packument.js';
@@ -60,7 +56,16 @@ async function check(
   // A registry (a mirror, a proxy) may pass dist.attestations through without serving them.
   if (fetched.status === 'missing')
     return { unknown: 'the packument names attestations, but the registry serves none (404)' };
-  return verifyNpmAttestations(fetched.document, { name, version, integrity }, verificationTrust());
+  try {
+    return await verifyNpmOffThread(
+      fetched.document,
+      { name, version, integrity },
+      verificationTrust(),
+    );
+  } catch (error) {
+    // Our verification thread failed, not the attestation: unknown, asked again by the next run.
+    return { unknown: (error as Error).message.slice(0, 300) };
+  }
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import { pypiVersionKey } from './sources/pypi/map-release.js';
 import type { ProjectIndex, PyPiClient } from './sources/pypi/pypi-client.js';
-import { cachesByOwner, verifyPep740, type Pep740Fact } from './provenance/index.js';
+import { cachesByOwner, type Pep740Fact } from './provenance/index.js';
+import { verifyPep740OffThread } from './provenance/verify-pool.js';
 import { factProps } from './provenance-props.js';
 import { GraphRecords } from './records.js';
 import { verificationTrust } from './verification-trust.js';
@@ -35,7 +36,11 @@ export async function pypiProvenanceRecords(
     }
     // A mirror may list a provenance URL it does not serve: unknown too.
     if (document === undefined) return undefined;
-    return verifyPep740(document, file, verificationTrust());
+    try {
+      return await verifyPep740OffThread(document, file, verificationTrust());
+    } catch {
+      return undefined; // our verification thread failed: unknown, asked again by the next run
+    }
   });
   const versionKey = pypiVersionKey(project, version);
   if (fact === undefined) {
