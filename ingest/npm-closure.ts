@@ -12,6 +12,7 @@ import {
 } from '../core/errors.js';
 import { npmVersionKey } from './identity.js';
 import { provenanceRecords } from './npm-provenance.js';
+import type { RememberedFacts } from './provenance-memory.js';
 import { GraphRecords } from './records.js';
 import {
   dependenciesOf,
@@ -90,6 +91,8 @@ export interface ClosureContext {
   maxDepth: number | undefined;
   /** Resolve as the registry stood then (`npm install --before`); later versions do not exist. */
   asOf?: Date | undefined;
+  /** Verification facts earlier runs stored, taken for the same digest and trust. */
+  remembered?: RememberedFacts | undefined;
 }
 
 const FOLLOWED: readonly DependencyKind[] = ['prod', 'optional', 'peer'];
@@ -269,7 +272,9 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
   const declared = dependenciesOf(packument, version, RECORDED);
   if (await context.seen.add(`version:${key}`)) {
     await context.sink(mapDependencies(packument, version, declared));
-    await context.sink(await provenanceRecords(context.client, packument, version));
+    await context.sink(
+      await provenanceRecords(context.client, packument, version, context.remembered),
+    );
   }
   if (job.follow === false || (context.maxDepth !== undefined && job.depth >= context.maxDepth))
     return result;

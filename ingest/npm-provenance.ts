@@ -12,7 +12,7 @@
 import semver from 'semver';
 import { FLAG_PARAMS } from '../trust/flag-params.js';
 import { npmPackageKey, npmVersionKey } from './identity.js';
-import { cachesByOwner, VerificationCache, type ProvenanceFact } from './provenance/index.js';
+import { cachesByOwner, type ProvenanceFact, type SigstoreOptions } from './provenance/index.js';
 import { verifyNpmOffThread } from './provenance/verify-pool.js';
 import { GraphRecords } from './records.js';
 import { verificationTrust } from './verification-trust.js';
@@ -20,6 +20,7 @@ import type { Packument } from './sources/npm/packument.js';
 import type { RegistryClient } from './sources/npm/registry-client.js';
 import { parseRepository } from './sources/repository-url.js';
 import { factProps, repositoryKeyOf } from './provenance-props.js';
+import { checkedDigest, type RememberedFact, type RememberedFacts } from './provenance-memory.js';
 
 const cacheFor = cachesByOwner<ProvenanceFact | Unknown>();
 
@@ -44,6 +45,7 @@ async function check(
   name: string,
   version: string,
   integrity: string | undefined,
+  trust: SigstoreOptions,
 ): Promise<ProvenanceFact | Unknown> {
   if (integrity === undefined)
     return {
@@ -57,11 +59,7 @@ async function check(
   if (fetched.status === 'missing')
     return { unknown: 'the packument names attestations, but the registry serves none (404)' };
   try {
-    return await verifyNpmOffThread(
-      fetched.document,
-      { name, version, integrity },
-      verificationTrust(),
-    );
+    return await verifyNpmOffThread(fetched.document, { name, version, integrity }, trust);
   } catch (error) {
     // Our verification thread failed, not the attestation: unknown, asked again by the next run.
     return { unknown: (error as Error).message.slice(0, 300) };
@@ -88,24 +86,42 @@ export function settledRelease(packument: Packument, version: string): string | 
  * The records of what was verified for `version`, when its packument names attestations, and,
  * when it has no verified provenance, for the releases it is compared with (the one before it in
  * version order, which own trust compares, and the settled one by time, which the flag does).
+ * A fact an earlier run stored for the same digest and trust (`remembered`) is taken as it is.
  */
 export async function provenanceRecords(
   client: RegistryClient,
   packument: Packument,
   version: string,
+  remembered?: RememberedFacts,
 ): Promise<GraphRecords> {
   const records = new GraphRecords();
-  const cache = cacheFor(client);
-  const fact = await verifiedFact(client, cache, packument, version, records);
+  const compared = [previousRelease(packument, version), settledRelease(packument, version)];
+  const stored = storedOnce(remembered, packument, [version, ...compared]);
+  const verify = (v: string) => verifiedFact(client, packument, v, records, stored);
+  const fact = await verify(version);
   if (fact?.verified === true) return records;
   // Only a release without verified provenance can have dropped it.
-  const compared = new Set(
-    [previousRelease(packument, version), settledRelease(packument, version)].filter(
-      (v): v is string => v !== undefined,
-    ),
-  );
-  for (const other of compared) await verifiedFact(client, cache, packument, other, records);
+  for (const other of new Set(compared)) if (other !== undefined) await verify(other);
   return records;
+}
+
+type Stored = () => Promise<Map<string, RememberedFact>>;
+
+/** The stored facts of these versions, read once when first asked for (a read that fails: none). */
+function storedOnce(
+  remembered: RememberedFacts | undefined,
+  packument: Packument,
+  versions: readonly (string | undefined)[],
+): Stored {
+  let read: Promise<Map<string, RememberedFact>> | undefined;
+  return () => {
+    if (remembered === undefined) return Promise.resolve(new Map());
+    const keys = versions
+      .filter((v): v is string => v !== undefined && packument.versions.get(v)?.attested === true)
+      .map((v) => npmVersionKey(packument.name, v));
+    read ??= remembered(keys).catch(() => new Map<string, RememberedFact>());
+    return read;
+  };
 }
 
 /**
@@ -115,25 +131,30 @@ export async function provenanceRecords(
  */
 async function verifiedFact(
   client: RegistryClient,
-  cache: VerificationCache<ProvenanceFact | Unknown>,
   packument: Packument,
   version: string,
   records: GraphRecords,
+  stored: Stored,
 ): Promise<ProvenanceFact | undefined> {
   const manifest = packument.versions.get(version);
   if (manifest?.attested !== true) return undefined;
+  const cache = cacheFor(client);
+  const versionKey = npmVersionKey(packument.name, version);
+  const trust = verificationTrust();
+  const digest = checkedDigest(manifest.integrity ?? '', trust);
   // The tarball's digest, with the name and version its subject must carry as well.
   const key = `${packument.name}@${version} ${manifest.integrity ?? ''}`;
-  const fact = await cache.verify(key, () =>
-    check(client, packument.name, version, manifest.integrity),
-  );
-  const versionKey = npmVersionKey(packument.name, version);
+  const fact = await cache.verify(key, async () => {
+    const kept = (await stored()).get(versionKey);
+    if (kept !== undefined && kept.digest === digest) return kept.fact;
+    return check(client, packument.name, version, manifest.integrity, trust);
+  });
   if ('unknown' in fact) {
     cache.delete(key); // asked again by the next run
     records.node('Version', versionKey, { provenanceUnknown: fact.unknown });
     return undefined;
   }
-  records.node('Version', versionKey, factProps(fact));
+  records.node('Version', versionKey, { ...factProps(fact), provenanceDigest: digest });
   if (fact.verified) linkVerified(records, packument, fact);
   return fact;
 }

@@ -33,6 +33,7 @@ import { PyPiClient } from './sources/pypi/pypi-client.js';
 import { DEFAULT_ENVIRONMENT, type PythonEnvironment } from './sources/pypi/requirement.js';
 import type { Progress } from '../shared/domain.js';
 import { LIMIT_DEFAULTS, loadConfig } from '../core/config.js';
+import { rememberedIn } from './provenance-memory.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
@@ -146,6 +147,7 @@ class IngestRun {
       seen: this.seen,
       maxDepth: options.maxDepth,
       asOf: options.asOf,
+      remembered: rememberedIn(options.store),
     };
   }
 

@@ -18,6 +18,7 @@ import { visit, type Failure, type VisitJob } from '../npm-closure.js';
 import type { RegistryClient } from '../sources/npm/registry-client.js';
 import { BatchWriter } from '../writer.js';
 import { STATE_VERSION, type RunState } from './run-state.js';
+import { rememberedIn } from '../provenance-memory.js';
 
 export interface IngestJobData {
   /** The run state's shape the job was enqueued for (absent: an older trustmap's job). */
@@ -142,6 +143,7 @@ export async function processIngestJob(
         },
       },
       maxDepth: data.maxDepth ?? undefined,
+      remembered: rememberedIn(store),
     });
     await writer.flush();
   } catch (error) {

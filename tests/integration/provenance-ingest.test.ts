@@ -313,3 +313,48 @@ describe("the working folder's copy of the registry keys", () => {
     }
   });
 });
+
+describe('facts kept across runs', () => {
+  const fetchedAttestations = (): number =>
+    [...registry.requests]
+      .filter(([path]) => path.startsWith('-/npm/v1/attestations/sigstore@'))
+      .reduce((sum, [, count]) => sum + count, 0);
+
+  it('takes what an earlier run verified for the same digest and trust, and checks again under other keys', async () => {
+    const before = fetchedAttestations();
+    const again = await trustmap(['ingest', 'npm:sigstore@1.0.0', '--no-repos'], clean.dir);
+    expect(again.code).toBe(0);
+    expect(fetchedAttestations()).toBe(before); // nothing fetched, nothing verified
+    const kept = new Map<string, Record<string, JsonValue>>();
+    await read(clean.dir, ['pkg:npm/sigstore@1.0.0'], kept);
+    const facts = (p: Record<string, JsonValue> | undefined) =>
+      Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => k.startsWith('provenance')));
+    expect(facts(kept.get('pkg:npm/sigstore@1.0.0'))).toEqual(
+      facts(cleanProps.get('pkg:npm/sigstore@1.0.0')),
+    );
+    expect(kept.get('pkg:npm/sigstore@1.0.0')).toMatchObject({ provenance: true });
+
+    // Other keys (the shipped ones, in another order): another trust, so verified again.
+    const shipped = JSON.parse(
+      fs.readFileSync(path.resolve('ingest/provenance/npm-registry-keys.json'), 'utf8'),
+    ) as { keys: unknown[] };
+    const keysFile = path.join(clean.dir, 'trustmap.npm-keys.json');
+    fs.writeFileSync(keysFile, JSON.stringify({ keys: [...shipped.keys].reverse() }));
+    try {
+      const checked = await trustmap(['ingest', 'npm:sigstore@1.0.0', '--no-repos'], clean.dir);
+      expect(checked.code).toBe(0);
+      expect(fetchedAttestations()).toBe(before + 1);
+      const rechecked = new Map<string, Record<string, JsonValue>>();
+      await read(clean.dir, ['pkg:npm/sigstore@1.0.0'], rechecked);
+      expect(rechecked.get('pkg:npm/sigstore@1.0.0')).toMatchObject({
+        provenance: true,
+        provenanceSource: 'github.com/sigstore/sigstore-js',
+      });
+      expect(rechecked.get('pkg:npm/sigstore@1.0.0')?.provenanceDigest).not.toEqual(
+        kept.get('pkg:npm/sigstore@1.0.0')?.provenanceDigest,
+      );
+    } finally {
+      fs.rmSync(keysFile);
+    }
+  });
+});

@@ -170,7 +170,9 @@ export function mapPackument(packument: Packument): GraphRecords {
         attested: manifest.attested,
         // Only a verified attestation is provenance (ingest/npm-provenance.ts sets it, with what
         // was proven); one that is named is left as it was verified, or unknown until it is.
-        ...(manifest.attested ? {} : { provenance: false, provenanceReason: null }),
+        ...(manifest.attested
+          ? {}
+          : { provenance: false, provenanceReason: null, provenanceDigest: null }),
         ...signatureProps(packument, manifest),
         integrity: manifest.integrity ?? null,
         publisherKnown: manifest.publisher !== undefined,

@@ -1,0 +1,87 @@
+/**
+ * Verification facts kept across runs (issue 17): a version's fact is stored with the digest it
+ * checked and the trust it was checked against (`provenanceDigest`: "<dist.integrity> <trust
+ * fingerprint>"), and an ingest that meets the same digest under the same trust reads the fact
+ * instead of fetching and verifying the attestations again. Another digest, another trusted root
+ * or keys, or a graph written before this: verified again. Unknowns are never kept.
+ */
+import { createHash } from 'node:crypto';
+import type { JsonValue } from '../graph/values.js';
+import type { GraphStore } from '../graph/store.js';
+import {
+  PINNED_REGISTRY_KEYS,
+  SHIPPED_TRUSTED_ROOT,
+  type ProvenanceFact,
+  type SigstoreOptions,
+} from './provenance/index.js';
+
+const fingerprints = new WeakMap<SigstoreOptions, string>();
+
+/** A short digest of the trusted root and keys a verification used. */
+export function trustFingerprint(options: SigstoreOptions): string {
+  let fingerprint = fingerprints.get(options);
+  if (fingerprint === undefined) {
+    const trust = [
+      options.trustedRoot ?? SHIPPED_TRUSTED_ROOT,
+      options.keys ?? PINNED_REGISTRY_KEYS,
+    ];
+    fingerprint = createHash('sha256').update(JSON.stringify(trust)).digest('hex').slice(0, 16);
+    fingerprints.set(options, fingerprint);
+  }
+  return fingerprint;
+}
+
+/** What a stored fact must have been checked for to be taken again. */
+export function checkedDigest(integrity: string, options: SigstoreOptions): string {
+  return `${integrity} ${trustFingerprint(options)}`;
+}
+
+export interface RememberedFact {
+  digest: string;
+  fact: ProvenanceFact;
+}
+
+/** The stored facts of these versions (by version key), those that say what they checked. */
+export type RememberedFacts = (
+  versionKeys: readonly string[],
+) => Promise<Map<string, RememberedFact>>;
+
+const text = (value: JsonValue | undefined): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** A row of read/version-provenance as a fact, or undefined when it records no checked digest. */
+function factOf(row: Record<string, JsonValue>): RememberedFact | undefined {
+  const digest = text(row.digest);
+  if (digest === undefined || typeof row.provenance !== 'boolean') return undefined;
+  const fact: ProvenanceFact = { verified: row.provenance };
+  const fields = [
+    'reason',
+    'repository',
+    'commit',
+    'workflow',
+    'builder',
+    'issuer',
+    'logUrl',
+    'integratedAt',
+    'ref',
+  ] as const;
+  for (const field of fields) {
+    const value = text(row[field]);
+    if (value !== undefined) fact[field] = value;
+  }
+  return { digest, fact };
+}
+
+/** Facts as `store` holds them. */
+export function rememberedIn(store: GraphStore): RememberedFacts {
+  return async (versionKeys) => {
+    const facts = new Map<string, RememberedFact>();
+    if (versionKeys.length === 0) return facts;
+    for (const row of await store.read('version-provenance', { keys: [...versionKeys] })) {
+      const key = text(row.key);
+      const remembered = factOf(row);
+      if (key !== undefined && remembered !== undefined) facts.set(key, remembered);
+    }
+    return facts;
+  };
+}
