@@ -14,8 +14,11 @@ import { emptyTrustGraph, type TrustGraph, type VersionNode } from '../trust/loa
 import { flagSeverityOf } from '../trust/stored-scores.js';
 import { graphView, type Layer, type SerializedGraph } from './graph-view.js';
 
-/** Keys per statement: one UNWIND list, small enough for either store's parameter handling. */
-const BATCH = 2000;
+/**
+ * Keys per statement: one UNWIND list, small enough for either store's parameter handling (10,000
+ * keys read a 50k-node cut in about half the time of 2,000 on the embedded store: fewer round trips).
+ */
+const BATCH = 10_000;
 
 export interface GraphCutOptions {
   depth: number;
@@ -39,8 +42,21 @@ const UNREAD: Omit<VersionNode, 'key' | 'trust' | 'reach'> = {
   project: false,
 };
 
+/**
+ * The ranges and roots of every cut edge: the view reads neither, and one shared empty set instead
+ * of two per edge spares the collector 300,000 sets on a 50k-node cut. Nothing adds to it.
+ */
+const NONE = new Set<string>();
+
 const str = (v: JsonValue | undefined): string | undefined =>
   typeof v === 'string' ? v : undefined;
+
+/** The items of a returned list (an absent or non-list value has none). */
+const items = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
+
+/** A returned map's entries (anything else has none). */
+const entries = (v: JsonValue): Record<string, JsonValue> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
 
 /** Runs a `read/graph-cut-*` statement (named in full, so the Cypher files' test sees it) over `keys` in batches. */
 async function readKeys(
@@ -94,18 +110,14 @@ export async function cutGraph(
     if (versions.length - frontier.length >= options.limit) break;
     const next: string[] = [];
     await readKeys(store, 'read/graph-cut-children', frontier, (row, key) => {
-      const child = str(row.child);
-      if (child === undefined) return;
-      graph.resolves.set(`${key} ${child}`, {
-        from: key,
-        to: child,
-        ranges: new Set(),
-        roots: new Set(),
-      });
-      if (!seen.has(child)) {
-        seen.add(child);
-        next.push(child);
-        versions.push(child);
+      for (const child of items(row.children)) {
+        if (typeof child !== 'string') continue;
+        graph.resolves.set(`${key} ${child}`, { from: key, to: child, ranges: NONE, roots: NONE });
+        if (!seen.has(child)) {
+          seen.add(child);
+          next.push(child);
+          versions.push(child);
+        }
       }
     });
     frontier = next;
@@ -140,8 +152,8 @@ export async function cutGraph(
     });
     const severity = flagSeverityOf(row.flagSeverity);
     if (severity !== null) flagSeverity.set(key, severity);
-    const pkg = str(row.package);
-    if (pkg !== undefined) graph.packageOf.set(key, pkg);
+    for (const pkg of items(row.packages))
+      if (typeof pkg === 'string') graph.packageOf.set(key, pkg);
   });
   const packages = [...new Set(graph.packageOf.values())];
   if (options.layers.includes('people')) {
@@ -159,13 +171,14 @@ export async function cutGraph(
   );
   if (wantRepos)
     await readKeys(store, 'read/graph-cut-packages', packages, (row, key) => {
-      const repo = str(row.repo);
-      if (repo === undefined) return;
-      graph.hostedAt.set(key, repo);
-      const owner = str(row.owner);
-      if (owner === undefined) return;
-      graph.ownedBy.set(repo, owner);
-      if (typeof row.ownerTrust === 'number') graph.storedTrust.set(owner, row.ownerTrust);
+      for (const repo of items(row.repos))
+        if (typeof repo === 'string') graph.hostedAt.set(key, repo);
+      for (const item of items(row.owners)) {
+        const { repo, owner, trust } = entries(item);
+        if (typeof repo !== 'string' || typeof owner !== 'string') continue;
+        graph.ownedBy.set(repo, owner);
+        if (typeof trust === 'number') graph.storedTrust.set(owner, trust);
+      }
     });
   if (options.layers.includes('orgs'))
     await readKeys(store, 'read/graph-cut-scopes', packages, (row, key) => {

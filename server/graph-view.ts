@@ -91,7 +91,8 @@ export function graphView(
     if (depth >= options.depth) continue;
     for (const child of children.get(key) ?? []) {
       const known = seen.has(child);
-      if (!addNode(child, 'version', depth + 1, version(child))) break;
+      // A node seen already keeps its attributes: only a new one needs its scores looked up.
+      if (!addNode(child, 'version', depth + 1, known ? {} : version(child))) break;
       addEdge(key, child, 'RESOLVES_TO');
       if (!known) {
         queue.push([child, depth + 1]);
