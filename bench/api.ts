@@ -142,7 +142,11 @@ console.log(
 );
 if (which === 'embedded' || which === 'both') {
   const start = performance.now();
-  const { store, graph } = await openLargeEmbedded(DEFAULT_LARGE_FILE);
+  const { store, graph } = await openLargeEmbedded(DEFAULT_LARGE_FILE, {
+    log: (line) => {
+      console.error(line);
+    },
+  });
   console.log(`embedded file ${DEFAULT_LARGE_FILE} ready in ${(ms(start) / 1000).toFixed(1)} s`);
   try {
     await bench('embedded', store, graph);
@@ -158,7 +162,9 @@ if (which === 'neo4j' || which === 'both') {
   const store = await Neo4jStore.open(server.config);
   try {
     await store.applySchema();
-    const graph = await writeLargeGraph(store);
+    const graph = await writeLargeGraph(store, undefined, (line) => {
+      console.error(line);
+    });
     await bench(`Neo4j ${server.version}`, store, graph);
   } finally {
     await store.close();
