@@ -48,6 +48,8 @@ export interface Config {
   writeBatchRows: number;
   /** Rows a store writes in one transaction. */
   transactionRows: number;
+  /** Threads that verify provenance beside an ingest (0: on its own thread); unset: cores - 1, 1 to 4. */
+  verifyThreads: number | undefined;
   /** Stages a visitor's ingest through the API runs besides the roots and the scores. */
   apiRepositories: boolean;
   apiAdvisories: boolean;
@@ -190,6 +192,11 @@ export const SETTINGS = {
     default: '10000',
     parse: integerIn(100, 1_000_000),
   },
+  TRUSTMAP_VERIFY_THREADS: {
+    description: 'threads that verify provenance beside an ingest (0: on its own thread)',
+    whenUnset: 'unset: cores - 1, 1 to 4',
+    parse: integerIn(0, 64),
+  },
   TRUSTMAP_API_REPOS: {
     description: "whether an ingest started through the API reads the closure's repositories",
     default: 'off',
@@ -309,6 +316,7 @@ export function loadConfig(env: Environment = process.env, cwd: string = process
     fetchConcurrency: value('TRUSTMAP_FETCH_CONCURRENCY'),
     writeBatchRows: value('TRUSTMAP_WRITE_BATCH_ROWS'),
     transactionRows: value('TRUSTMAP_TRANSACTION_ROWS'),
+    verifyThreads: optional('TRUSTMAP_VERIFY_THREADS'),
     apiRepositories: value('TRUSTMAP_API_REPOS'),
     apiAdvisories: value('TRUSTMAP_API_ADVISORIES'),
     logLevel: value('TRUSTMAP_LOG_LEVEL'),

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { loadConfig } from '../../core/config.js';
 import { verifyNpmAttestations, type NpmSubject } from './npm-attestations.js';
 import { verifyPep740 } from './pep740.js';
 import type { Pep740Fact, ProvenanceFact, SigstoreOptions } from './types.js';
@@ -140,15 +141,9 @@ function workerScript(): URL | undefined {
   return fs.existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-/** The pool's size from TRUSTMAP_VERIFY_THREADS, or one less than the cores (1 to 4). */
+/** The pool's size: TRUSTMAP_VERIFY_THREADS (core/config.ts), or one less than the cores, 1 to 4. */
 export function verifyThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.TRUSTMAP_VERIFY_THREADS;
-  if (raw === undefined || raw.trim() === '')
-    return Math.max(1, Math.min(4, os.availableParallelism() - 1));
-  const threads = Number(raw);
-  if (!Number.isInteger(threads) || threads < 0 || threads > 64)
-    throw new RangeError(`TRUSTMAP_VERIFY_THREADS must be a whole number from 0 to 64, not ${raw}`);
-  return threads;
+  return loadConfig(env).verifyThreads ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
 let shared: VerifyPool | null | undefined;
