@@ -10,7 +10,10 @@ import { loadTrustGraph, type TrustGraph } from '../trust/load.js';
 import { storedScores, type ScoredGraph } from '../trust/stored-scores.js';
 
 interface Entry<T> {
+  /** When the load finished (when it started, while it runs). */
   at: number;
+  /** False while the load runs: requests meanwhile share it, however long it takes. */
+  settled: boolean;
   value: Promise<T>;
 }
 
@@ -57,10 +60,21 @@ export class TrustGraphCache {
     load: () => Promise<T>,
     forget: () => void,
   ): Entry<T> {
-    if (entry !== undefined && Date.now() - entry.at < this.maxAgeMs) return entry;
+    // The age counts from the end of the load: counted from its start, a load longer than
+    // `maxAgeMs` (35 s for a 1.5M-relationship graph) was stale on arrival and every request
+    // loaded the whole graph again.
+    if (entry !== undefined && (!entry.settled || Date.now() - entry.at < this.maxAgeMs))
+      return entry;
     const value = load();
-    // A failed load is not kept: the next request tries again.
-    value.catch(forget);
-    return { at: Date.now(), value };
+    const next: Entry<T> = { at: Date.now(), settled: false, value };
+    value.then(
+      () => {
+        next.at = Date.now();
+        next.settled = true;
+      },
+      // A failed load is not kept: the next request tries again.
+      forget,
+    );
+    return next;
   }
 }
