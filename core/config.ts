@@ -382,3 +382,11 @@ function name(setting: string, value: string): string {
   }
   return value;
 }
+
+/**
+ * TRUSTMAP_VERIFY_THREADS alone (ingest/provenance/verify-pool.ts): the pool is made where no
+ * Config is passed, and another setting that is wrong is not the pool's to refuse.
+ */
+export function verifyThreadsSetting(env: Environment = process.env): number | undefined {
+  return loadConfig({ TRUSTMAP_VERIFY_THREADS: env.TRUSTMAP_VERIFY_THREADS }, '/').verifyThreads;
+}

@@ -5,13 +5,14 @@
  * facts. `TRUSTMAP_VERIFY_THREADS` sets the pool's size (default: one less than the cores, at least
  * one, at most four; 0 verifies on the calling thread). Run from the TypeScript sources (the unit
  * tests, tsx), where no compiled worker exists, it verifies on the calling thread too; and so it
- * does, saying so once, when a thread cannot start.
+ * does, saying so once, when a thread cannot start (dies before it says it is ready). What a thread
+ * held when it died later is verified on the calling thread, and the next job starts another.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../../core/config.js';
+import { verifyThreadsSetting } from '../../core/config.js';
 import { verifyNpmAttestations, type NpmSubject } from './npm-attestations.js';
 import { verifyPep740 } from './pep740.js';
 import type { Pep740Fact, ProvenanceFact, SigstoreOptions } from './types.js';
@@ -21,7 +22,11 @@ type Job =
   | { kind: 'pep740'; document: unknown; subject: { filename: string; sha256: string } };
 
 export type VerifyRequest = Job & { id: number; trustId: number; trust?: SigstoreOptions };
-export type VerifyReply = { id: number; fact: Pep740Fact } | { id: number; error: string };
+export type VerifyReply =
+  | { id: number; fact: Pep740Fact }
+  | { id: number; error: string }
+  /** Sent once the thread's modules are loaded: before it, a thread that dies cannot run here. */
+  | { ready: true };
 
 interface Waiting {
   job: Job;
@@ -34,12 +39,12 @@ interface Thread {
   worker: Worker;
   pending: Map<number, Waiting>;
   trusts: Set<number>;
-  /** Set once the thread runs: a thread that fails before cannot run here at all. */
+  /** Set when the thread says it is ready: a thread that fails before cannot run here at all. */
   online: boolean;
 }
 
-/** The verification of `job` on this thread. */
-function verifyHere(job: Job, trust: SigstoreOptions): Promise<Pep740Fact> {
+/** The verification of `job` on this thread (never throws synchronously). */
+async function verifyHere(job: Job, trust: SigstoreOptions): Promise<Pep740Fact> {
   return job.kind === 'npm'
     ? verifyNpmAttestations(job.document, job.subject, trust)
     : verifyPep740(job.document, job.subject, trust);
@@ -47,7 +52,7 @@ function verifyHere(job: Job, trust: SigstoreOptions): Promise<Pep740Fact> {
 
 const trustIds = new WeakMap<SigstoreOptions, number>();
 
-class VerifyPool {
+export class VerifyPool {
   private readonly threads: (Thread | undefined)[];
   private nextId = 1;
   /** Why threads cannot run in this process, once one failed to start. */
@@ -73,14 +78,17 @@ class VerifyPool {
     const thread = this.leastBusy();
     const id = this.nextId++;
     const request: VerifyRequest = { ...job, id, trustId };
-    if (!thread.trusts.has(trustId)) {
-      request.trust = trust;
-      thread.trusts.add(trustId);
+    const sendTrust = !thread.trusts.has(trustId);
+    if (sendTrust) request.trust = trust;
+    try {
+      thread.worker.postMessage(request);
+    } catch {
+      return verifyHere(job, trust); // a document that cannot be cloned is verified here
     }
+    if (sendTrust) thread.trusts.add(trustId);
     return new Promise<Pep740Fact>((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { job, trust, resolve, reject });
-      thread.worker.postMessage(request);
     });
   }
 
@@ -98,10 +106,11 @@ class VerifyPool {
     const worker = new Worker(this.script);
     const thread: Thread = { worker, pending: new Map(), trusts: new Set(), online: false };
     worker.unref(); // an idle pool never keeps the process alive
-    worker.on('online', () => {
-      thread.online = true;
-    });
     worker.on('message', (reply: VerifyReply) => {
+      if ('ready' in reply) {
+        thread.online = true;
+        return;
+      }
       const waiting = thread.pending.get(reply.id);
       if (waiting === undefined) return;
       thread.pending.delete(reply.id);
@@ -118,10 +127,9 @@ class VerifyPool {
           `trustmap: provenance is verified on the ingest's thread (a verification thread ${why})\n`,
         );
       }
+      // What the thread held is verified here, not lost (the next job starts another thread).
       for (const waiting of thread.pending.values())
-        if (this.broken !== undefined)
-          verifyHere(waiting.job, waiting.trust).then(waiting.resolve, waiting.reject);
-        else waiting.reject(new Error(`the verification thread ${why}`));
+        verifyHere(waiting.job, waiting.trust).then(waiting.resolve, waiting.reject);
       thread.pending.clear();
     };
     worker.on('error', (error) => {
@@ -142,8 +150,8 @@ function workerScript(): URL | undefined {
 }
 
 /** The pool's size: TRUSTMAP_VERIFY_THREADS (core/config.ts), or one less than the cores, 1 to 4. */
-export function verifyThreads(env: NodeJS.ProcessEnv = process.env): number {
-  return loadConfig(env).verifyThreads ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
+export function verifyThreads(): number {
+  return verifyThreadsSetting() ?? Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
 let shared: VerifyPool | null | undefined;

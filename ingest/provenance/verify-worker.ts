@@ -30,3 +30,5 @@ async function answer(request: VerifyRequest): Promise<VerifyReply> {
 parentPort?.on('message', (request: VerifyRequest) => {
   void answer(request).then((reply) => parentPort?.postMessage(reply));
 });
+// Modules loaded and listening: from here, a failure is this thread's, not the pool's.
+parentPort?.postMessage({ ready: true } satisfies VerifyReply);

@@ -4,9 +4,10 @@
  * byte still fails, many at once all come back, and the threads, not the caller, answered them.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { verifyNpmAttestations } from '../../ingest/provenance/index.js';
 import { FIXTURES } from '../helpers/fixture-registry.js';
 
@@ -84,5 +85,68 @@ describe('verification on threads', () => {
     expect(threads.broken).toBeUndefined();
     expect(threads.size).toBeGreaterThanOrEqual(1);
     expect(threads.answered).toBe(2 + 1 + 24);
+  });
+});
+
+describe('a verification thread that fails', () => {
+  /** A worker script of our own making, in a temporary folder. */
+  function script(text: string): { url: URL; cleanup: () => void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-verify-worker-'));
+    const file = path.join(dir, 'worker.mjs');
+    fs.writeFileSync(file, text);
+    return {
+      url: pathToFileURL(file),
+      cleanup: () => {
+        fs.rmSync(dir, { recursive: true });
+      },
+    };
+  }
+
+  it('that cannot start: verified on the calling thread, said once', async () => {
+    const { VerifyPool } = await compiledPool();
+    const bad = script("throw new Error('cannot load');\n");
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const pool = new VerifyPool(bad.url, 1);
+      const spec = 'sigstore@1.0.0';
+      const job = { kind: 'npm' as const, document: load(spec), subject: subjectOf(spec) };
+      const facts = await Promise.all([pool.run(job, {}), pool.run(job, {})]);
+      expect(facts.map((f) => f.verified)).toEqual([true, true]);
+      expect((await pool.run(job, {})).repository).toBe('github.com/sigstore/sigstore-js');
+      expect(pool.broken).toContain('cannot load');
+      expect(pool.answered).toBe(0);
+      const said = stderr.mock.calls.map(([chunk]) => String(chunk));
+      expect(said.filter((line) => line.includes("verified on the ingest's thread"))).toHaveLength(
+        1,
+      );
+    } finally {
+      stderr.mockRestore();
+      bad.cleanup();
+    }
+  });
+
+  it('that dies after it started: what it held is verified on the calling thread', async () => {
+    const { VerifyPool } = await compiledPool();
+    const dying = script(
+      "import { parentPort } from 'node:worker_threads';\n" +
+        "parentPort.on('message', () => process.exit(3));\n" +
+        'parentPort.postMessage({ ready: true });\n',
+    );
+    try {
+      const pool = new VerifyPool(dying.url, 1);
+      const spec = 'tuf-js@1.0.0';
+      const fact = await pool.run(
+        { kind: 'npm', document: load(spec), subject: subjectOf(spec) },
+        {},
+      );
+      expect(fact).toMatchObject({
+        verified: true,
+        repository: 'github.com/theupdateframework/tuf-js',
+      });
+      expect(pool.broken).toBeUndefined();
+      expect(pool.answered).toBe(0);
+    } finally {
+      dying.cleanup();
+    }
   });
 });
