@@ -144,9 +144,13 @@ async function verifiedFact(
   const digest = checkedDigest(manifest.integrity ?? '', trust);
   // The tarball's digest, with the name and version its subject must carry as well.
   const key = `${packument.name}@${version} ${manifest.integrity ?? ''}`;
+  const kept = { fromStore: false };
   const fact = await cache.verify(key, async () => {
-    const kept = (await stored()).get(versionKey);
-    if (kept !== undefined && kept.digest === digest) return kept.fact;
+    const remembered = (await stored()).get(versionKey);
+    if (remembered !== undefined && remembered.digest === digest) {
+      kept.fromStore = true;
+      return remembered.fact;
+    }
     return check(client, packument.name, version, manifest.integrity, trust);
   });
   if ('unknown' in fact) {
@@ -154,7 +158,15 @@ async function verifiedFact(
     records.node('Version', versionKey, { provenanceUnknown: fact.unknown });
     return undefined;
   }
-  records.node('Version', versionKey, { ...factProps(fact), provenanceDigest: digest });
+  // A fact taken from the store is there already; an unknown a run under other trust left is not.
+  if (kept.fromStore) records.node('Version', versionKey, { provenanceUnknown: null });
+  // Only a verified fact is kept for later runs: a failure may come from what a registry served
+  // (an error body, a mirror without the provenance bundle), and is checked again next time.
+  else
+    records.node('Version', versionKey, {
+      ...factProps(fact),
+      provenanceDigest: fact.verified ? digest : null,
+    });
   if (fact.verified) linkVerified(records, packument, fact);
   return fact;
 }

@@ -1,9 +1,10 @@
 /**
- * Verification facts kept across runs (issue 17): a version's fact is stored with the digest it
- * checked and the trust it was checked against (`provenanceDigest`: "<dist.integrity> <trust
- * fingerprint>"), and an ingest that meets the same digest under the same trust reads the fact
+ * Verification facts kept across runs (issue 17): a verified npm fact is stored with the digest it
+ * checked and the trust and verifier it was checked with (`provenanceDigest`: "<dist.integrity>
+ * <fingerprint>"), and an ingest that meets the same digest under the same trust reads the fact
  * instead of fetching and verifying the attestations again. Another digest, another trusted root
- * or keys, or a graph written before this: verified again. Unknowns are never kept.
+ * or keys, another verifier, or a graph written before this: verified again. Failures and
+ * unknowns are never kept (a failure can come from what a registry served), nor PyPI's facts.
  */
 import { createHash } from 'node:crypto';
 import type { JsonValue } from '../graph/values.js';
@@ -15,13 +16,20 @@ import {
   type SigstoreOptions,
 } from './provenance/index.js';
 
+/**
+ * Bumped whenever verification changes what it accepts or refuses: facts checked by an earlier
+ * verifier are then checked again.
+ */
+export const VERIFIER_VERSION = 1;
+
 const fingerprints = new WeakMap<SigstoreOptions, string>();
 
-/** A short digest of the trusted root and keys a verification used. */
+/** A short digest of the verifier's version and the trusted root and keys it used. */
 export function trustFingerprint(options: SigstoreOptions): string {
   let fingerprint = fingerprints.get(options);
   if (fingerprint === undefined) {
     const trust = [
+      VERIFIER_VERSION,
       options.trustedRoot ?? SHIPPED_TRUSTED_ROOT,
       options.keys ?? PINNED_REGISTRY_KEYS,
     ];
@@ -49,11 +57,11 @@ export type RememberedFacts = (
 const text = (value: JsonValue | undefined): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
-/** A row of read/version-provenance as a fact, or undefined when it records no checked digest. */
+/** A row of read/version-provenance as a verified fact, or undefined when it records none. */
 function factOf(row: Record<string, JsonValue>): RememberedFact | undefined {
   const digest = text(row.digest);
-  if (digest === undefined || typeof row.provenance !== 'boolean') return undefined;
-  const fact: ProvenanceFact = { verified: row.provenance };
+  if (digest === undefined || row.provenance !== true) return undefined;
+  const fact: ProvenanceFact = { verified: true };
   const fields = [
     'reason',
     'repository',

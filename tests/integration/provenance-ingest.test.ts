@@ -357,4 +357,34 @@ describe('facts kept across runs', () => {
       fs.rmSync(keysFile);
     }
   });
+
+  it('keeps no failure, and takes no fact for a digest it did not check', async () => {
+    // The altered release failed: nothing kept, so the next run checks it again.
+    expect(props.get('pkg:npm/sigstore@1.0.1')?.provenanceDigest ?? null).toBeNull();
+    // The registry now serves another tarball digest for 1.0.0: the stored fact is not taken.
+    const served = registry.overrides.get('sigstore') as {
+      versions: Record<string, { dist: { integrity: string } }>;
+    };
+    const copy = structuredClone(served);
+    const dist = copy.versions['1.0.0']?.dist as { integrity: string };
+    dist.integrity = dist.integrity.replace(/^sha512-./, (c) =>
+      c.endsWith('A') ? 'sha512-B' : 'sha512-A',
+    );
+    registry.overrides.set('sigstore', copy);
+    const before = fetchedAttestations();
+    try {
+      const again = await trustmap(['ingest', 'npm:sigstore@1.0.0', '--no-repos'], clean.dir);
+      expect(again.code).toBe(0);
+      expect(fetchedAttestations()).toBe(before + 1);
+      const now = new Map<string, Record<string, JsonValue>>();
+      await read(clean.dir, ['pkg:npm/sigstore@1.0.0'], now);
+      expect(now.get('pkg:npm/sigstore@1.0.0')).toMatchObject({
+        provenance: false,
+        provenanceReason: "the subject digest is not the tarball's dist.integrity",
+      });
+      expect(now.get('pkg:npm/sigstore@1.0.0')?.provenanceDigest ?? null).toBeNull();
+    } finally {
+      registry.overrides.set('sigstore', served);
+    }
+  });
 });
