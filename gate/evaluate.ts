@@ -224,9 +224,12 @@ function versionFindings(
     const { severity, ids } = rules.flags;
     for (const flag of v.flags) {
       if (flag.id === 'malicious' || flag.id === 'advisory') continue;
-      // Reported once: by the rule of its own when that rule reported this version.
+      // Reported once: by the rule of its own when that rule reported this version (the
+      // provenance rule reports several flags: only the one it reported is left out).
       const owner = OWNED_FLAGS[flag.id as FlagId];
-      if (owner !== undefined && out.some((f) => f.rule === owner)) continue;
+      const reported = (f: { rule: RuleId; message: string }): boolean =>
+        f.rule === owner && (owner !== 'provenance' || f.message.includes(flag.evidence));
+      if (owner !== undefined && out.some(reported)) continue;
       if (!severity.includes(flag.severity)) continue;
       if (ids !== undefined && !ids.includes(flag.id as FlagId)) continue;
       add('flag', `${flag.severity} ${flag.id}: ${flag.evidence}`);

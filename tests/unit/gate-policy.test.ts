@@ -120,15 +120,25 @@ rules:
       evidence: 'built from github.com/mallory/core, but the package names github.com/acme/core',
       since: '',
     };
+    const dropped = {
+      id: 'trusted-publishing-dropped' as const,
+      severity: 'medium' as const,
+      evidence: 'published by a token, where 1.0.0 was published by trusted publishing',
+      since: '',
+    };
     const t = tree(
       version('@acme/core', { provenance: true, flags: [mismatch] }),
       version('@acme/honest', { provenance: true }),
       version('other', { provenance: true, flags: [mismatch] }),
+      // Another provenance finding does not hide the mismatch.
+      version('both', { provenance: true, flags: [mismatch, dropped] }),
     );
     const policy =
-      "version: 1\nrules:\n  provenance: {require: ['@acme/*']}\n  flags: {severity: [high, medium]}\n";
+      "version: 1\nrules:\n  provenance: {require: ['@acme/*'], noDowngrade: true}\n  flags: {severity: [high, medium]}\n";
     expect(rulesOf(policy, t)).toEqual([
       'provenance @acme/core: provenance from another repository (built from github.com/mallory/core, but the package names github.com/acme/core), which the policy does not accept for @acme/core',
+      'provenance both: published by a token, where 1.0.0 was published by trusted publishing',
+      'flag both: medium repository-mismatch: built from github.com/mallory/core, but the package names github.com/acme/core',
       'flag other: medium repository-mismatch: built from github.com/mallory/core, but the package names github.com/acme/core',
     ]);
   });
