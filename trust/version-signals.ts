@@ -50,11 +50,17 @@ export function versionSignals(
       )
     : undefined;
   const verifiedLink = repositoryVerified(graph, pkg, version?.provenanceRepository);
-  // A version proven built from another repository does not borrow the named one's record.
+  // A version proven built from another repository does not borrow the named one's activity: it
+  // counts none (not unknown, which would impute more than a dead repository earns). Tag overlap
+  // stays: it is the evidence that tests the claim, and a false claim's is low.
   const borrowed = verifiedLink.repositoryVerified === false;
-  const repository = pkg === undefined || borrowed ? undefined : graph.hostedAt.get(pkg);
-  const repoHistory = repository === undefined ? undefined : graph.repositories.get(repository);
-  const overlap = pkg === undefined || borrowed ? undefined : graph.packages.get(pkg)?.tagOverlap;
+  const repository = pkg === undefined ? undefined : graph.hostedAt.get(pkg);
+  const repoHistory = borrowed
+    ? { commitsLast90Days: 0, activeContributors12Months: 0 }
+    : repository === undefined
+      ? undefined
+      : graph.repositories.get(repository);
+  const overlap = pkg === undefined ? undefined : graph.packages.get(pkg)?.tagOverlap;
   const lastRelease = pkg === undefined ? undefined : history.lastRelease(pkg);
   const osiLicence = isOsiLicence(version?.license);
   const firstTimePublisher = history.firstTimePublisher(key);

@@ -1,7 +1,9 @@
 /**
  * A version proven built from another repository than the one its package names (starjacking, or
  * a stale field) keeps its verified attestation but borrows nothing from the named repository:
- * not its activity, not its contributors, not its tag overlap.
+ * its commits and contributors count as none (not unknown, which would impute half), and its own
+ * score is no higher than the same version claiming a dead repository. Tag overlap, the evidence
+ * that tests the claim, stays as measured.
  */
 import { describe, expect, it } from 'vitest';
 import { emptyTrustGraph, type TrustGraph, type VersionNode } from '../../trust/load.js';
@@ -76,9 +78,20 @@ describe('a build from another repository', () => {
       tagOverlap: 0.9,
     });
     const jacked = versionSignals(g, `${PKG}@1.0.1`, history, NOW);
-    expect(jacked).toMatchObject({ attested: true, repositoryVerified: false });
-    expect(jacked.commitsLast90Days).toBeUndefined();
-    expect(jacked.activeContributors12Months).toBeUndefined();
-    expect(jacked.tagOverlap).toBeUndefined();
+    expect(jacked).toMatchObject({
+      attested: true,
+      repositoryVerified: false,
+      commitsLast90Days: 0,
+      activeContributors12Months: 0,
+      tagOverlap: 0.9,
+    });
+    // No better than a dead named repository: the borrowed activity adds nothing.
+    g.repositories.set(NAMED, {
+      commitsLast90Days: undefined,
+      activeContributors12Months: undefined,
+      busFactor: undefined,
+    });
+    const unknownRepository = versionSignals(g, `${PKG}@1.0.1`, history, NOW);
+    expect(unknownRepository).toEqual(jacked);
   });
 });
