@@ -132,6 +132,7 @@ export const PROPERTY_KEYS = [
   'signed',
   'signedKeyid',
   'signedReason',
+  'ingestedRoot',
   'evidence',
   ...SCORE_PROPERTIES,
 ] as const;

@@ -268,7 +268,8 @@ export async function visit(job: VisitJob, context: ClosureContext): Promise<Vis
         range: job.range ?? job.spec,
       }),
     );
-  }
+  } // A root is scored even when nothing resolves from it (no dependencies).
+  else await context.sink(new GraphRecords().node('Version', key, { ingestedRoot: true }));
   const declared = dependenciesOf(packument, version, RECORDED);
   if (await context.seen.add(`version:${key}`)) {
     await context.sink(mapDependencies(packument, version, declared));

@@ -173,7 +173,9 @@ export async function pypiClosure(options: {
         range: requirement.specifier || '*',
       });
       await options.sink(records);
-    }
+    } else if (root === undefined)
+      // A root is scored even when nothing resolves from it (no dependencies).
+      await options.sink(new GraphRecords().node('Version', key, { ingestedRoot: true }));
     resolved.add(key);
     projects.add(pypiPackageKey(requirement.name));
     const id = `${effectiveRoot} ${key} ${requirement.extras.join(',')}`;

@@ -1,6 +1,6 @@
 /**
  * The resolved dependency graph scoring propagates over: every version a RESOLVES_TO edge
- * touches gets an index, in the order the edges are read, and each edge a weight (TRUST-MODEL.md
+ * touches, and every root an ingest was asked for, gets an index, in the order the edges are read, and each edge a weight (TRUST-MODEL.md
  * 2.4: the strongest declared kind, times the exact-pin weight when every range is one version).
  */
 import semver from 'semver';
@@ -43,6 +43,9 @@ export function indexDependencies(graph: TrustGraph): ResolvedGraph {
       kindWeight * (exact && edge.ranges.size > 0 ? params.exactPinWeight : 1),
     );
   }
-  const roots = [...new Set([...graph.resolves.values()].flatMap((edge) => [...edge.roots]))];
-  return { nodes, dependencies, roots: roots.sort() };
+  // A root nothing resolves from (no dependencies) is a node of its own.
+  for (const key of graph.ingestedRoots) if (graph.versions.has(key)) at(key);
+  const roots = new Set([...graph.resolves.values()].flatMap((edge) => [...edge.roots]));
+  for (const key of graph.ingestedRoots) if (graph.versions.has(key)) roots.add(key);
+  return { nodes, dependencies, roots: [...roots].sort() };
 }

@@ -65,6 +65,7 @@ export function graphAsOf(graph: TrustGraph, asOf: Date): TrustGraph {
     inScope: graph.inScope.filter((s) => packages.has(s.pkg)),
     memberOf: graph.memberOf.filter((m) => linked.has(m.person)),
     resolves: resolvesAsOf(graph, gone),
+    ingestedRoots: new Set([...graph.ingestedRoots].filter((key) => !gone.has(key))),
     declared: new Map([...graph.declared].filter(([id]) => !gone.has(id.split(' ')[0] ?? ''))),
     affectedBy,
     vulnerabilities: new Map(

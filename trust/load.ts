@@ -100,6 +100,8 @@ export interface TrustGraph {
   publishers: Map<string, string[]>;
   /** Resolved dependencies, one per (from, to), with the ranges and roots seen. */
   resolves: Map<string, { from: string; to: string; ranges: Set<string>; roots: Set<string> }>;
+  /** Versions an ingest was asked for (roots), scored even when nothing resolves from them. */
+  ingestedRoots: Set<string>;
   /** Kinds a version declares a package with: `${version} ${package}` -> kinds. */
   declared: Map<string, Set<string>>;
   memberOf: { person: string; org: string; evidence: string | undefined }[];
@@ -219,6 +221,7 @@ export function emptyTrustGraph(): TrustGraph {
     maintainers: new Map(),
     publishers: new Map(),
     resolves: new Map(),
+    ingestedRoots: new Set(),
     declared: new Map(),
     memberOf: [],
     inScope: [],
@@ -242,6 +245,7 @@ export async function loadTrustGraph(store: GraphStore): Promise<TrustGraph> {
         const p = node.properties;
         graph.scoring = latestRun(graph.scoring, p);
         if (node.labels.includes('Version')) {
+          if (p.ingestedRoot === true) graph.ingestedRoots.add(node.key);
           graph.versions.set(node.key, {
             key: node.key,
             version: str(p.version),
