@@ -12,6 +12,10 @@
  * predecessor verified too (the releases "provenance dropped" compares it with), so the bench
  * verifies more documents than a closure of good attestations would: the count is printed.
  *
+ * The third row ingests again into the same store: only verified facts are kept for later runs,
+ * so with the bench's refused bundles it verifies everything again (the kept, verified case is
+ * tests/integration/provenance-ingest.test.ts: nothing is fetched).
+ *
  * With `--real <spec>`, the closure is a real one: the packuments of the npm registry (fetched once,
  * then served from memory on loopback by bench/attested-mirror.ts), every version attested.
  *
