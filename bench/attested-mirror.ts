@@ -6,8 +6,7 @@
  * them gets the next of the given bodies (round robin), as serveGeneratedRegistry does.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { ServedRegistry } from './generated-registry.js';
+import { listenOnLoopback, type ServedRegistry } from './generated-registry.js';
 
 const upstreamBodies = new Map<string, { status: number; body: Buffer }>();
 
@@ -46,7 +45,6 @@ export async function serveAttestedMirror(
 ): Promise<ServedRegistry> {
   const attested = options.attestations ?? [];
   const rewritten = new Map<string, Buffer>();
-  const sockets = new Set<Socket>();
   let requests = 0;
   let attestations = 0;
   let url = '';
@@ -75,22 +73,12 @@ export async function serveAttestedMirror(
       () => response.writeHead(502).end(),
     );
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const listening = await listenOnLoopback(server);
+  url = listening.url;
   return {
     url,
     requests: () => requests,
     attestations: () => attestations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: listening.close,
   };
 }

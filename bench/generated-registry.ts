@@ -280,7 +280,6 @@ export async function serveGeneratedRegistry(
   let attestations = 0;
   const byName = new Map(registry.packages.map((pkg, i) => [pkg.name, i]));
   const bodies = new Map<number, Buffer>();
-  const sockets = new Set<Socket>();
   let requests = 0;
   let url = '';
   const server = http.createServer((request, response) => {
@@ -313,16 +312,28 @@ export async function serveGeneratedRegistry(
       .writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
       .end(body);
   });
+  const listening = await listenOnLoopback(server);
+  url = listening.url;
+  return {
+    url,
+    requests: () => requests,
+    attestations: () => attestations,
+    close: listening.close,
+  };
+}
+
+/** Listens on a free port of 127.0.0.1; `close` ends open connections too. */
+export async function listenOnLoopback(
+  server: http.Server,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
-    url,
-    requests: () => requests,
-    attestations: () => attestations,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
