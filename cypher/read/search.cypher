@@ -1,5 +1,5 @@
 // Packages, people, organisations and repositories whose key or name contains $q (lower case),
-// names starting with it first, then shorter names.
+// names starting with it first, then shorter names (a tie: by key, alike on both stores).
 MATCH (n)
 WHERE (n:Package OR n:Person OR n:Organisation OR n:Repository)
   AND n.stub IS NULL
@@ -7,5 +7,5 @@ WHERE (n:Package OR n:Person OR n:Organisation OR n:Repository)
 WITH n, toLower(coalesce(n.name, n.key)) AS name
 RETURN n.key AS key, labels(n)[0] AS label, coalesce(n.name, n.key) AS name, n.trust AS trust,
        CASE WHEN name STARTS WITH $q THEN 0 ELSE 1 END AS rank
-ORDER BY rank, size(name), name
+ORDER BY rank, size(name), name, key
 LIMIT $limit
