@@ -9,47 +9,17 @@
  */
 import { buildCsr, type Csr, type EdgeList } from './csr.js';
 
-/** The nodes that transitively depend on `node` (not counting itself). */
-export function dependentsOf(
-  reversed: Csr,
-  node: number,
-  seen = new Uint8Array(reversed.n),
-): number[] {
-  seen.fill(0);
-  const out: number[] = [];
-  const stack = [node];
-  seen[node] = 1;
-  while (stack.length > 0) {
-    const q = stack.pop() as number;
-    for (let e = reversed.offsets[q] as number; e < (reversed.offsets[q + 1] as number); e++) {
-      const p = reversed.targets[e] as number;
-      if (seen[p] === 1) continue;
-      seen[p] = 1;
-      out.push(p);
-      stack.push(p);
-    }
-  }
-  return out;
-}
-
-export function reach(n: number, dependencies: EdgeList): Uint32Array {
-  const reversed = buildCsr(n, dependencies, true);
-  const seen = new Uint8Array(n);
-  const out = new Uint32Array(n);
-  for (let v = 0; v < n; v++) out[v] = dependentsOf(reversed, v, seen).length;
-  return out;
-}
-
-export interface MaintainerReach {
-  reach: number;
-  soleReach: number;
-}
-
 /**
- * How many nodes are `sources` or depend on one of them, transitively: one search over reversed
- * edges from all of them at once (`seen` is cleared first and left marked).
+ * One search over reversed edges from all of `sources` at once (`seen` is cleared first and left
+ * marked): how many nodes are sources or depend on one of them, transitively. The dependents
+ * reached (not the sources) are pushed onto `out` when it is given.
  */
-function unionReach(reversed: Csr, sources: readonly number[], seen: Uint8Array): number {
+function searchFrom(
+  reversed: Csr,
+  sources: readonly number[],
+  seen: Uint8Array,
+  out?: number[],
+): number {
   seen.fill(0);
   const stack: number[] = [];
   let count = 0;
@@ -66,10 +36,35 @@ function unionReach(reversed: Csr, sources: readonly number[], seen: Uint8Array)
       if (seen[p] === 1) continue;
       seen[p] = 1;
       count++;
+      out?.push(p);
       stack.push(p);
     }
   }
   return count;
+}
+
+/** The nodes that transitively depend on `node` (not counting itself). */
+export function dependentsOf(
+  reversed: Csr,
+  node: number,
+  seen = new Uint8Array(reversed.n),
+): number[] {
+  const out: number[] = [];
+  searchFrom(reversed, [node], seen, out);
+  return out;
+}
+
+export function reach(n: number, dependencies: EdgeList): Uint32Array {
+  const reversed = buildCsr(n, dependencies, true);
+  const seen = new Uint8Array(n);
+  const out = new Uint32Array(n);
+  for (let v = 0; v < n; v++) out[v] = dependentsOf(reversed, v, seen).length;
+  return out;
+}
+
+export interface MaintainerReach {
+  reach: number;
+  soleReach: number;
 }
 
 /**
@@ -89,13 +84,13 @@ export function maintainerReach(
   const out = new Map<string, MaintainerReach>();
   for (const [person, packages] of packagesOf) {
     const solePackages = packages.filter((p) => publisherCount[p] === 1);
-    const reach = unionReach(reversed, packages, seen);
+    const reach = searchFrom(reversed, packages, seen);
     const soleReach =
       solePackages.length === 0
         ? 0
         : solePackages.length === packages.length
           ? reach
-          : unionReach(reversed, solePackages, seen);
+          : searchFrom(reversed, solePackages, seen);
     out.set(person, { reach, soleReach });
   }
   return out;
