@@ -65,35 +65,45 @@ export class BatchWriter {
   private async write(batch: GraphRecords): Promise<void> {
     if (batch.size === 0) return;
     const started = performance.now();
-    if (this.store.kind === 'embedded') {
-      // Pipelined: the embedded store's host runs writes one at a time in the order they arrive
-      // (nodes first still), so the next statement is on its way while one runs.
-      const writes: Promise<unknown>[] = [];
-      for (const label of NODE_LABELS) {
-        const rows = batch.nodeRows(label);
-        if (rows.length > 0) writes.push(this.store.upsertNodes(label, rows));
-      }
-      for (const type of RELATIONSHIP_TYPES) {
-        const rows = batch.relationshipRows(type);
-        if (rows.length > 0) writes.push(this.store.upsertRelationships(type, rows));
-        this.relationshipsWritten += rows.length;
-      }
-      const results = await Promise.allSettled(writes);
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed !== undefined) throw failed.reason;
-    } else {
-      for (const label of NODE_LABELS) {
-        const rows = batch.nodeRows(label);
-        if (rows.length > 0) await this.store.upsertNodes(label, rows);
-      }
-      for (const type of RELATIONSHIP_TYPES) {
-        const rows = batch.relationshipRows(type);
-        if (rows.length > 0) await this.store.upsertRelationships(type, rows);
-        this.relationshipsWritten += rows.length;
-      }
-    }
+    this.relationshipsWritten += await writeRecords(this.store, batch);
     this.writeMs += performance.now() - started;
     this.written += batch.size;
     this.onWritten?.(this.written);
   }
+}
+
+/**
+ * Writes one batch: nodes first (so relationships find their endpoints and make fewer stubs), a
+ * statement per label and type. Resolves with the relationships written.
+ */
+export async function writeRecords(store: GraphStore, batch: GraphRecords): Promise<number> {
+  let relationships = 0;
+  if (store.kind === 'embedded') {
+    // Pipelined: the embedded store's host runs writes one at a time in the order they arrive
+    // (nodes first still), so the next statement is on its way while one runs.
+    const writes: Promise<unknown>[] = [];
+    for (const label of NODE_LABELS) {
+      const rows = batch.nodeRows(label);
+      if (rows.length > 0) writes.push(store.upsertNodes(label, rows));
+    }
+    for (const type of RELATIONSHIP_TYPES) {
+      const rows = batch.relationshipRows(type);
+      if (rows.length > 0) writes.push(store.upsertRelationships(type, rows));
+      relationships += rows.length;
+    }
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  } else {
+    for (const label of NODE_LABELS) {
+      const rows = batch.nodeRows(label);
+      if (rows.length > 0) await store.upsertNodes(label, rows);
+    }
+    for (const type of RELATIONSHIP_TYPES) {
+      const rows = batch.relationshipRows(type);
+      if (rows.length > 0) await store.upsertRelationships(type, rows);
+      relationships += rows.length;
+    }
+  }
+  return relationships;
 }

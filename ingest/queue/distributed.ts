@@ -27,6 +27,7 @@ import {
   settleFailedJob,
   type IngestJobData,
 } from './ingest-job.js';
+import { GroupWriter } from './group-writer.js';
 import { RunState } from './run-state.js';
 
 export { jobError, jobId, type IngestJobData } from './ingest-job.js';
@@ -59,6 +60,8 @@ export interface IngestWorker {
   /** Stops taking jobs, lets the running ones finish, then disconnects. `force` abandons them. */
   close(force?: boolean): Promise<void>;
   worker: Worker<IngestJobData>;
+  /** The writer its jobs share. */
+  writer: GroupWriter;
 }
 
 export function startIngestWorker(options: WorkerOptions): IngestWorker {
@@ -86,6 +89,11 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
     return client;
   };
 
+  // One writer for the worker's jobs at once: their records are stored together (a group commit).
+  const writer = new GroupWriter(
+    options.store,
+    options.writeBatchRows ?? LIMIT_DEFAULTS.writeBatchRows,
+  );
   const worker = new Worker<IngestJobData>(
     queueName,
     (job) =>
@@ -94,7 +102,7 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
         client: clientFor(job.data),
         store: options.store,
         queue,
-        writeBatchRows: options.writeBatchRows ?? LIMIT_DEFAULTS.writeBatchRows,
+        writer,
       }),
     {
       connection: workerConnection,
@@ -132,6 +140,7 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
 
   return {
     worker,
+    writer,
     async ready() {
       await worker.waitUntilReady();
     },

@@ -16,7 +16,8 @@ import { isTrustmapError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/store.js';
 import { visit, type Failure, type VisitJob } from '../npm-closure.js';
 import type { RegistryClient } from '../sources/npm/registry-client.js';
-import { BatchWriter } from '../writer.js';
+import { GraphRecords } from '../records.js';
+import { GroupWriter } from './group-writer.js';
 import { STATE_VERSION, type RunState } from './run-state.js';
 import { rememberedIn } from '../provenance-memory.js';
 
@@ -108,13 +109,15 @@ export interface JobContext {
   client: RegistryClient;
   store: GraphStore;
   queue: Queue<IngestJobData>;
-  /** Rows a write batch holds (TRUSTMAP_WRITE_BATCH_ROWS). */
+  /** The worker's writer, shared by its jobs (absent: the job writes on its own). */
+  writer?: GroupWriter;
+  /** Rows a write batch holds (TRUSTMAP_WRITE_BATCH_ROWS), for a job's own writer. */
   writeBatchRows?: number;
 }
 
 export async function processIngestJob(
   job: Job<IngestJobData>,
-  { state, client, store, queue, writeBatchRows }: JobContext,
+  { state, client, store, queue, writer, writeBatchRows }: JobContext,
 ): Promise<void> {
   const data = job.data;
   if (data.stateVersion !== STATE_VERSION) {
@@ -126,7 +129,8 @@ export async function processIngestJob(
   // Settled already (the run may be over): BullMQ running it again (a stalled job) has nothing to
   // do, and walking again would redo the subtree.
   if (await state.isDone(id)) return;
-  const writer = new BatchWriter(store, writeBatchRows);
+  // What the visit finds is stored in one write with other jobs' (see ./group-writer.ts).
+  const found = new GraphRecords();
   // Marks this attempt took; given back if it throws, so another job (or the retry) does the work.
   const marked: string[] = [];
   const seen = state.seenBy(id);
@@ -134,7 +138,10 @@ export async function processIngestJob(
   try {
     result = await visit(data.visit, {
       client,
-      sink: (records) => writer.add(records),
+      sink: (records) => {
+        found.merge(records);
+        return Promise.resolve();
+      },
       seen: {
         add: async (member) => {
           const mine = await seen.add(member);
@@ -145,7 +152,7 @@ export async function processIngestJob(
       maxDepth: data.maxDepth ?? undefined,
       remembered: rememberedIn(store),
     });
-    await writer.flush();
+    await (writer ?? new GroupWriter(store, writeBatchRows)).write(found);
   } catch (error) {
     await state.remove(marked, id);
     const thrown = jobError(error);
