@@ -134,5 +134,7 @@ export const PROPERTY_KEYS = [
   'signedReason',
   'ingestedRoot',
   'evidence',
+  // The lower-cased name and key read/search looks in (written by the node upserts).
+  'search',
   ...SCORE_PROPERTIES,
 ] as const;

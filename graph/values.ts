@@ -141,7 +141,8 @@ export const MAX_KEY_LENGTH = 2048;
 export const MAX_STRING_LENGTH = 1_000_000;
 export const MAX_LIST_LENGTH = 100_000;
 const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const RESERVED = new Set(['key', 'stub']);
+/** Written by the stores themselves: `search` is the node upserts' lower-cased name and key. */
+const RESERVED = new Set(['key', 'stub', 'search']);
 
 function checkKey(key: unknown, what: string): string {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
@@ -251,10 +252,16 @@ export function checkParams(params: unknown): Record<string, JsonValue> {
 
 /** A row of read/node-by-key or read/stream-nodes (key, labels, properties) as a node. */
 export function rowToNode(row: Record<string, JsonValue>): StreamedNode {
+  let properties = isRecord(row.properties) ? row.properties : {};
+  // The store's own search property (read/search) is no fact about the node.
+  if ('search' in properties) {
+    properties = { ...properties };
+    delete properties.search;
+  }
   return {
     key: text(row.key),
     labels: Array.isArray(row.labels) ? row.labels.map(text) : [],
-    properties: isRecord(row.properties) ? row.properties : {},
+    properties,
   };
 }
 

@@ -1,15 +1,16 @@
 // Packages, people, organisations and repositories whose key or name contains $q (lower case),
-// names starting with it first, then shorter names (a tie: by key, alike on both stores). Neo4j scans each of the four labels (a union
-// of label scans) instead of every node with the labels tested: the versions, half the graph, are
-// never read.
+// names starting with it first, then shorter names (a tie: by key, alike on both stores). Each
+// label's TEXT index on `search` (the lower-cased name and key, schema/*-search-index) finds the
+// candidates; the test on name and key after it keeps the answers exact (a $q spanning the
+// space between name and key is in `search` but in neither).
 CALL () {
-  MATCH (n:Package) RETURN n
+  MATCH (n:Package) WHERE n.search CONTAINS $q RETURN n
   UNION
-  MATCH (n:Person) RETURN n
+  MATCH (n:Person) WHERE n.search CONTAINS $q RETURN n
   UNION
-  MATCH (n:Organisation) RETURN n
+  MATCH (n:Organisation) WHERE n.search CONTAINS $q RETURN n
   UNION
-  MATCH (n:Repository) RETURN n
+  MATCH (n:Repository) WHERE n.search CONTAINS $q RETURN n
 }
 WITH n
 WHERE n.stub IS NULL

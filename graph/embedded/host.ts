@@ -123,6 +123,8 @@ function scanNodes(
     const properties = grafeoToJson(node.properties()) as Record<string, JsonValue>;
     const key = properties.key;
     if (typeof key !== 'string') continue;
+    // The store's own search property (read/search) is no fact about the node.
+    delete properties.search;
     items.push({ key, labels: nodeLabels, properties });
   }
   return { items, nextId: id };

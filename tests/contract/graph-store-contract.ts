@@ -346,6 +346,12 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
         { key: 'person:npm:nobody', label: 'Person', name: 'person:npm:nobody', trust: null },
       ]);
       expect(await store.search('acme', 10)).toMatchObject([{ label: 'Organisation' }]);
+      // By a name's middle, and by a part of the key only (no name has it), whatever the case.
+      expect(await store.search('ArGs-C', 10)).toMatchObject([{ key: 'pkg:npm/yargs-cli' }]);
+      expect(await store.search('NPM/CLIU', 10)).toMatchObject([{ key: 'pkg:npm/cliui' }]);
+      expect(await store.search('npm:clin', 10)).toMatchObject([{ key: 'person:npm:clint' }]);
+      // Not across the name and the key: 'cliui pkg' is in neither.
+      expect(await store.search('cliui pkg', 10)).toEqual([]);
       expect(await store.search('no such thing', 10)).toEqual([]);
       await expect(store.search('cli', 0)).rejects.toMatchObject({ name: 'InvalidInputError' });
     });

@@ -1,0 +1,7 @@
+// A graph written before the search property (decision 013) gets it when the schema is applied, so
+// read/search finds its Persons; a graph that has it matches nothing here. Stubs get none (the
+// upsert that makes a node more than a stub writes it).
+MATCH (n:Person)
+WHERE n.search IS NULL AND n.stub IS NULL
+SET n.search = toLower(coalesce(n.name, '') + ' ' + n.key)
+RETURN count(*) AS written
