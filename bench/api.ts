@@ -8,7 +8,9 @@
  * for a root and what-if. Asserts nothing.
  *
  *   npx tsx bench/api.ts [embedded|neo4j|both=both] [requests=1000] [--before]
+ *     [--rows=cold,search,node,graph,chokepoints,whatif]
  *
+ * `--rows` runs only the rows named (all of them without it), so a run need not take 26 minutes.
  * `--before` also times what the server did before the cut (the whole graph loaded, then viewed).
  * Each row is printed as soon as it is measured, with the load average beside it.
  */
@@ -31,6 +33,15 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const which = args[0] ?? 'both';
 const requests = Number(args[1] ?? 1000);
 const timeBefore = process.argv.includes('--before');
+const ROWS = ['cold', 'search', 'node', 'graph', 'chokepoints', 'whatif'] as const;
+const rowsArg = process.argv.find((a) => a.startsWith('--rows='));
+const rows = new Set<string>(
+  rowsArg === undefined ? ROWS : rowsArg.slice('--rows='.length).split(','),
+);
+for (const row of rows) {
+  if (!(ROWS as readonly string[]).includes(row))
+    throw new Error(`--rows: unknown row "${row}" (rows: ${ROWS.join(', ')})`);
+}
 const load = (): string =>
   os
     .loadavg()
@@ -49,7 +60,8 @@ async function get(url: string): Promise<{ status: number; bytes: number; body: 
   return { status: response.status, bytes: body.length, body };
 }
 
-async function measure(name: string, urls: (i: number) => string): Promise<void> {
+async function measure(row: string, name: string, urls: (i: number) => string): Promise<void> {
+  if (!rows.has(row)) return;
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < requests; i++) {
@@ -69,6 +81,35 @@ async function measure(name: string, urls: (i: number) => string): Promise<void>
   );
 }
 
+async function cold(big: string, store: GraphStore, graph: LargeGraph): Promise<void> {
+  let start = performance.now();
+  const answer = await get(big);
+  const coldMs = ms(start);
+  const shown = JSON.parse(answer.body) as { nodes: unknown[]; edges: unknown[] };
+  start = performance.now();
+  await get(big);
+  const warmMs = ms(start);
+  console.log(
+    `cold /api/graph for ${graph.closureRoot} (depth 50, limit 50,000): ${shown.nodes.length.toLocaleString('en')} nodes, ` +
+      `${shown.edges.length.toLocaleString('en')} edges, ${(answer.bytes / 2 ** 20).toFixed(1)} MiB in ${(coldMs / 1000).toFixed(2)} s ` +
+      `(again: ${(warmMs / 1000).toFixed(2)} s), load ${load()}`,
+  );
+  if (timeBefore) {
+    start = performance.now();
+    const whole = await loadTrustGraph(store);
+    const before = graphView(whole, graph.closureRoot, {
+      depth: 50,
+      layers: ['deps', 'people', 'repos', 'orgs'],
+      limit: 50_000,
+      flagSeverity: await readFlagSeverities(store),
+    });
+    console.log(
+      `the whole graph loaded then viewed, as before: ${(ms(start) / 1000).toFixed(2)} s ` +
+        `(${JSON.stringify(before) === answer.body ? 'the same answer' : 'A DIFFERENT ANSWER'})`,
+    );
+  }
+}
+
 async function bench(label: string, store: GraphStore, graph: LargeGraph): Promise<void> {
   const counts = await store.counts();
   const nodes = Object.values(counts.nodes).reduce((a, b) => a + b, 0);
@@ -81,32 +122,7 @@ async function bench(label: string, store: GraphStore, graph: LargeGraph): Promi
   try {
     const root = encodeURIComponent(graph.closureRoot);
     const big = `${api.base}/api/graph?root=${root}&depth=50&limit=50000`;
-    let start = performance.now();
-    const cold = await get(big);
-    const coldMs = ms(start);
-    const shown = JSON.parse(cold.body) as { nodes: unknown[]; edges: unknown[] };
-    start = performance.now();
-    await get(big);
-    const warmMs = ms(start);
-    console.log(
-      `cold /api/graph for ${graph.closureRoot} (depth 50, limit 50,000): ${shown.nodes.length.toLocaleString('en')} nodes, ` +
-        `${shown.edges.length.toLocaleString('en')} edges, ${(cold.bytes / 2 ** 20).toFixed(1)} MiB in ${(coldMs / 1000).toFixed(2)} s ` +
-        `(again: ${(warmMs / 1000).toFixed(2)} s), load ${load()}`,
-    );
-    if (timeBefore) {
-      start = performance.now();
-      const whole = await loadTrustGraph(store);
-      const before = graphView(whole, graph.closureRoot, {
-        depth: 50,
-        layers: ['deps', 'people', 'repos', 'orgs'],
-        limit: 50_000,
-        flagSeverity: await readFlagSeverities(store),
-      });
-      console.log(
-        `the whole graph loaded then viewed, as before: ${(ms(start) / 1000).toFixed(2)} s ` +
-          `(${JSON.stringify(before) === cold.body ? 'the same answer' : 'A DIFFERENT ANSWER'})`,
-      );
-    }
+    if (rows.has('cold')) await cold(big, store, graph);
     const { sampleKeys, samplePeople, samplePhrases } = graph;
     const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
     const shape = graph.shape;
@@ -114,20 +130,22 @@ async function bench(label: string, store: GraphStore, graph: LargeGraph): Promi
       `\n| ${label} (${requests} requests each) | p50 ms | p95 ms | p99 ms | max ms | bytes | load |`,
     );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-    await measure('search', (i) => `${api.base}/api/search?q=${pick(samplePhrases, i)}`);
+    await measure('search', 'search', (i) => `${api.base}/api/search?q=${pick(samplePhrases, i)}`);
     await measure(
+      'node',
       'node details',
       (i) => `${api.base}/api/nodes/${encodeURIComponent(pick(sampleKeys, i))}`,
     );
-    await measure('graph for a root (depth 2)', (i) => {
+    await measure('graph', 'graph for a root (depth 2)', (i) => {
       const p = (i * 7919) % shape.packages;
       return `${api.base}/api/graph?root=npm:large-${p}&depth=2`;
     });
-    await measure('chokepoints for a root', (i) => {
+    await measure('chokepoints', 'chokepoints for a root', (i) => {
       const p = shape.packages - 1 - ((i * 7919) % Math.ceil(shape.closure / shape.versions));
       return `${api.base}/api/chokepoints?root=npm:large-${p}&limit=20`;
     });
     await measure(
+      'whatif',
       'what-if',
       (i) => `${api.base}/api/whatif?person=${encodeURIComponent(pick(samplePeople, i))}&limit=100`,
     );
