@@ -3,10 +3,11 @@
  * in front of the npm registry. Each packument is fetched from upstream once per process and kept
  * in memory, so every run after the first is served the same bytes at loopback speed. With
  * `attestations`, every version's `dist` names attestations at this server, and each request for
- * them gets the next of the given bodies (round robin), as serveGeneratedRegistry does.
+ * them gets the next of the given bodies (round robin), as serveGeneratedRegistry does; with
+ * `attestationsByVersion`, each version gets its own (404 for one without).
  */
 import http from 'node:http';
-import { listenOnLoopback, type ServedRegistry } from './generated-registry.js';
+import { listenOnLoopback, type ServeOptions, type ServedRegistry } from './generated-registry.js';
 
 const upstreamBodies = new Map<string, { status: number; body: Buffer }>();
 
@@ -41,9 +42,11 @@ function attest(body: Buffer, url: string): Buffer {
 
 export async function serveAttestedMirror(
   upstream: string,
-  options: { attestations?: readonly Buffer[] } = {},
+  options: ServeOptions = {},
 ): Promise<ServedRegistry> {
   const attested = options.attestations ?? [];
+  const byVersion = options.attestationsByVersion;
+  const attesting = attested.length > 0 || byVersion !== undefined;
   const rewritten = new Map<string, Buffer>();
   let requests = 0;
   let attestations = 0;
@@ -55,11 +58,25 @@ export async function serveAttestedMirror(
       response.writeHead(200, { 'content-type': 'application/json' }).end(document);
       return;
     }
+    if (path.startsWith('/-/npm/v1/attestations/') && byVersion !== undefined) {
+      let document: Buffer | undefined;
+      try {
+        document = byVersion.get(decodeURIComponent(path.slice('/-/npm/v1/attestations/'.length)));
+      } catch {
+        document = undefined;
+      }
+      if (document === undefined) response.writeHead(404).end();
+      else {
+        attestations += 1;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(document);
+      }
+      return;
+    }
     upstreamPackument(upstream, path.slice(1)).then(
       ({ status, body }) => {
         requests += 1;
         let served = body;
-        if (status === 200 && attested.length > 0) {
+        if (status === 200 && attesting) {
           served = rewritten.get(path) ?? attest(body, url);
           rewritten.set(path, served);
         }

@@ -267,16 +267,25 @@ export interface ServedRegistry {
   close: () => Promise<void>;
 }
 
+export interface ServeOptions {
+  /** Bodies served round robin for every version's attestations. */
+  attestations?: readonly Buffer[];
+  /** Each version's own attestations document, by '<name>@<version>' (bench/sigstore-pki.ts). */
+  attestationsByVersion?: ReadonlyMap<string, Buffer>;
+}
+
 /**
  * Serves `registry`'s packuments on a free port of 127.0.0.1 (GET /<name>, scoped as @s%2fn).
  * Given `attestations` (bodies of `/-/npm/v1/attestations/...`), every version names
  * attestations and each such request gets the next body, round robin (bench/provenance-ingest.ts).
+ * Given `attestationsByVersion`, every version names attestations and gets its own (404 if none).
  */
 export async function serveGeneratedRegistry(
   registry: GeneratedRegistry,
-  options: { attestations?: readonly Buffer[] } = {},
+  options: ServeOptions = {},
 ): Promise<ServedRegistry> {
   const attested = options.attestations ?? [];
+  const byVersion = options.attestationsByVersion;
   let attestations = 0;
   const byName = new Map(registry.packages.map((pkg, i) => [pkg.name, i]));
   const bodies = new Map<number, Buffer>();
@@ -295,6 +304,15 @@ export async function serveGeneratedRegistry(
       response.writeHead(200, { 'content-type': 'application/json' }).end(document);
       return;
     }
+    if (name.startsWith('-/npm/v1/attestations/') && byVersion !== undefined) {
+      const document = byVersion.get(name.slice('-/npm/v1/attestations/'.length));
+      if (document === undefined) response.writeHead(404).end();
+      else {
+        attestations += 1;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(document);
+      }
+      return;
+    }
     const index = byName.get(name);
     if (request.method !== 'GET' || index === undefined) {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
@@ -303,7 +321,7 @@ export async function serveGeneratedRegistry(
     let body = bodies.get(index);
     if (body === undefined) {
       const document = packument(registry, index, url);
-      if (attested.length > 0) nameAttestations(document, url);
+      if (attested.length > 0 || byVersion !== undefined) nameAttestations(document, url);
       body = Buffer.from(JSON.stringify(document));
       bodies.set(index, body);
     }
