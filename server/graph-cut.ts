@@ -12,7 +12,14 @@ import type { FlagSeverity } from '../shared/wire-types.js';
 import { rootIndex } from '../trust/report.js';
 import { emptyTrustGraph, type TrustGraph, type VersionNode } from '../trust/load.js';
 import { flagSeverityOf } from '../trust/stored-scores.js';
-import { graphView, type Layer, type SerializedGraph } from './graph-view.js';
+import {
+  scoreVersions,
+  viewLayers,
+  viewVersions,
+  type Layer,
+  type SerializedGraph,
+  type VersionsView,
+} from './graph-view.js';
 
 /**
  * Keys per statement: one UNWIND list, small enough for either store's parameter handling (10,000
@@ -94,12 +101,16 @@ export async function resolveGraphRoot(store: GraphStore, spec: string): Promise
   return candidates[rootIndex(candidates, spec)] as string;
 }
 
-/** The trust graph `graphView` needs for `root`, read from the store from the root down. */
+/**
+ * The trust graph `graphView` needs for `root`, read from the store from the root down, and the
+ * view with its versions laid out: the versions it shows are the ones whose scores and layers are
+ * read, so one pass over the levels serves both.
+ */
 export async function cutGraph(
   store: GraphStore,
   root: string,
   options: GraphCutOptions,
-): Promise<{ graph: TrustGraph; flagSeverity: Map<string, FlagSeverity> }> {
+): Promise<{ graph: TrustGraph; flagSeverity: Map<string, FlagSeverity>; view: VersionsView }> {
   const graph = emptyTrustGraph();
   const seen = new Set<string>([root]);
   const versions: string[] = [root];
@@ -122,8 +133,9 @@ export async function cutGraph(
     });
     frontier = next;
   }
-  // The versions the view shows (its first pass over the levels read): theirs are read.
-  const shown = graphView(graph, root, { ...options, layers: [] }).nodes.map((n) => n.key);
+  // The versions the view shows (laid out over the levels read, scores not yet known): theirs are read.
+  const view = viewVersions(graph, root, options);
+  const shown = view.versions;
   const flagSeverity = new Map<string, FlagSeverity>();
   const person = (row: Row): string | undefined => {
     const key = str(row.person);
@@ -202,7 +214,7 @@ export async function cutGraph(
       graph.contributors.set(key, list);
     });
   }
-  return { graph, flagSeverity };
+  return { graph, flagSeverity, view };
 }
 
 /** `/api/graph`'s answer for a root spec, cut by the store. */
@@ -212,6 +224,7 @@ export async function graphFromRoot(
   options: GraphCutOptions,
 ): Promise<SerializedGraph> {
   const root = await resolveGraphRoot(store, spec);
-  const { graph, flagSeverity } = await cutGraph(store, root, options);
-  return graphView(graph, root, { ...options, flagSeverity });
+  const { graph, flagSeverity, view } = await cutGraph(store, root, options);
+  scoreVersions(view, graph, flagSeverity);
+  return viewLayers(graph, view, options);
 }

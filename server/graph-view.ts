@@ -18,33 +18,33 @@ export type { SerializedGraph };
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function graphView(
-  graph: TrustGraph,
-  root: string,
-  options: {
-    depth: number;
-    layers: readonly Layer[];
-    limit: number;
-    /** The worst stored flag severity of the flagged versions; a version's node carries it. */
-    flagSeverity?: ReadonlyMap<string, FlagSeverity> | undefined;
-  },
-): SerializedGraph {
-  const out: SerializedGraph = {
-    attributes: { root, truncated: false },
-    options: { type: 'directed', multi: true, allowSelfLoops: false },
-    nodes: [],
-    edges: [],
-  };
-  const seen = new Map<string, number>();
-  const perDepth = new Map<number, number>();
-  const addNode = (
-    key: string,
-    kind: string,
-    depth: number,
-    extra: Record<string, string | number | boolean | null> = {},
-  ): boolean => {
+interface ViewOptions {
+  depth: number;
+  layers: readonly Layer[];
+  limit: number;
+  /** The worst stored flag severity of the flagged versions; a version's node carries it. */
+  flagSeverity?: ReadonlyMap<string, FlagSeverity> | undefined;
+}
+
+/**
+ * A view with its versions laid out (`viewVersions`) and its layers not yet added (`viewLayers`).
+ * The graph cut reads the layers of just `versions`, the ones shown, so one view serves both.
+ */
+export interface VersionsView {
+  readonly out: SerializedGraph;
+  /** The versions shown, in the order they were added (breadth first). */
+  readonly versions: readonly string[];
+  readonly seen: Map<string, number>;
+  readonly perDepth: Map<number, number>;
+}
+
+type Attributes = Record<string, string | number | boolean | null>;
+
+function adder(view: VersionsView, graph: TrustGraph, limit: number) {
+  const { out, seen, perDepth } = view;
+  const addNode = (key: string, kind: string, depth: number, extra: Attributes = {}): boolean => {
     if (seen.has(key)) return true;
-    if (out.nodes.length >= options.limit) {
+    if (out.nodes.length >= limit) {
       out.attributes.truncated = true;
       return false;
     }
@@ -67,30 +67,50 @@ export function graphView(
     if (seen.has(source) && seen.has(target))
       out.edges.push({ key: `e${out.edges.length}`, source, target, attributes: { type } });
   };
+  return { addNode, addEdge };
+}
 
+/** A version's node attributes: its stored scores and worst flag. */
+function versionAttributes(
+  graph: TrustGraph,
+  key: string,
+  flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
+): Attributes {
+  const v = graph.versions.get(key);
+  return {
+    trust: v?.trust ?? null,
+    reach: v?.reach ?? null,
+    flagSeverity: flagSeverity?.get(key) ?? null,
+  };
+}
+
+/** The resolved versions down to the depth, breadth first, with their scores as `graph` has them. */
+export function viewVersions(graph: TrustGraph, root: string, options: ViewOptions): VersionsView {
+  const view: VersionsView = {
+    out: {
+      attributes: { root, truncated: false },
+      options: { type: 'directed', multi: true, allowSelfLoops: false },
+      nodes: [],
+      edges: [],
+    },
+    versions: [root],
+    seen: new Map(),
+    perDepth: new Map(),
+  };
+  const { addNode, addEdge } = adder(view, graph, options.limit);
+  const versions = view.versions as string[];
   const children = new Map<string, string[]>();
   for (const edge of graph.resolves.values()) append(children, edge.from, edge.to);
   // Sorted, so the view is the same whatever order the store returned the graph in.
   for (const list of children.values()) list.sort(byKey);
-  const version = (key: string): Record<string, string | number | boolean | null> => {
-    const v = graph.versions.get(key);
-    return {
-      trust: v?.trust ?? null,
-      reach: v?.reach ?? null,
-      flagSeverity: options.flagSeverity?.get(key) ?? null,
-    };
-  };
-  const stored = (key: string): Record<string, number | null> => ({
-    trust: graph.storedTrust.get(key) ?? null,
-  });
+  const version = (key: string): Attributes => versionAttributes(graph, key, options.flagSeverity);
   addNode(root, 'version', 0, version(root));
   const queue: [string, number][] = [[root, 0]];
-  const versions: string[] = [root];
   for (let head = 0; head < queue.length; head++) {
     const [key, depth] = queue[head] as [string, number];
     if (depth >= options.depth) continue;
     for (const child of children.get(key) ?? []) {
-      const known = seen.has(child);
+      const known = view.seen.has(child);
       // A node seen already keeps its attributes: only a new one needs its scores looked up.
       if (!addNode(child, 'version', depth + 1, known ? {} : version(child))) break;
       addEdge(key, child, 'RESOLVES_TO');
@@ -100,10 +120,37 @@ export function graphView(
       }
     }
   }
+  return view;
+}
+
+/**
+ * Sets the shown versions' scores and flags from `graph` (read after `viewVersions` learnt which
+ * versions are shown): the attributes `viewVersions` would have given them.
+ */
+export function scoreVersions(
+  view: VersionsView,
+  graph: TrustGraph,
+  flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
+): void {
+  for (const node of view.out.nodes)
+    Object.assign(node.attributes, versionAttributes(graph, node.key, flagSeverity));
+}
+
+/** Adds the layers asked for (people, repositories, organisations, contributors) to the view. */
+export function viewLayers(
+  graph: TrustGraph,
+  view: VersionsView,
+  options: ViewOptions,
+): SerializedGraph {
+  const { addNode, addEdge } = adder(view, graph, options.limit);
+  const { seen } = view;
+  const stored = (key: string): Record<string, number | null> => ({
+    trust: graph.storedTrust.get(key) ?? null,
+  });
   const scopes = new Map<string, string[]>();
   for (const scope of graph.inScope) append(scopes, scope.pkg, scope.org);
   const withContributors = new Set<string>();
-  for (const key of versions) {
+  for (const key of view.versions) {
     const depth = seen.get(key) ?? 0;
     const pkg = graph.packageOf.get(key);
     if (pkg === undefined) continue;
@@ -147,5 +194,9 @@ export function graphView(
       }
     }
   }
-  return out;
+  return view.out;
+}
+
+export function graphView(graph: TrustGraph, root: string, options: ViewOptions): SerializedGraph {
+  return viewLayers(graph, viewVersions(graph, root, options), options);
 }
