@@ -5,17 +5,17 @@
  * its `gitHead` (or a digest of its id) as the commit. Built before anything is timed.
  */
 import { createHash } from 'node:crypto';
+import { parseRepository } from '../ingest/sources/repository-url.js';
 import type { AttestedVersion, BenchPki } from './sigstore-pki.js';
 
 /** Signing runs this many versions at a time (the mock CA's calls are async). */
 const AT_ONCE = 16;
 
-/** 'git+https://github.com/o/r.git' -> 'github.com/o/r', or undefined for another forge. */
+/** The GitHub repository a packument's field names ('github.com/o/r'), as the ingest reads it. */
 export function githubRepository(url: string | undefined): string | undefined {
-  const match = /github\.com[/:]([^/\s]+)\/([^/\s#?]+?)(?:\.git)?(?:[#?].*)?$/.exec(url ?? '');
-  return match?.[1] === undefined || match[2] === undefined
-    ? undefined
-    : `github.com/${match[1]}/${match[2]}`;
+  const ref = url === undefined ? undefined : parseRepository(url);
+  if (ref?.host !== 'github.com' || ref.owner === undefined) return undefined;
+  return ref.key.replace(/^repo:/, '');
 }
 
 interface Manifest {
