@@ -2,7 +2,8 @@
  * The part of the graph `/api/graph` shows, cut by the store from the root (cypher/read/graph-cut-*):
  * the resolved versions a level at a time down to the depth, stopping once the view's node limit
  * is reached, then the people, repositories and organisations of the versions reached. What comes
- * back is a trust graph holding just what `graphView` reads, so the view is the one the whole
+ * back is a trust graph holding just what the view reads (and each version's children, for
+ * `viewVersions`), so the view is the one the whole
  * loaded graph gives, at a cost that follows the view's size, not the graph's.
  */
 import type { GraphStore, Row } from '../graph/store.js';
@@ -13,6 +14,7 @@ import { rootIndex } from '../trust/report.js';
 import { emptyTrustGraph, type TrustGraph, type VersionNode } from '../trust/load.js';
 import { flagSeverityOf } from '../trust/stored-scores.js';
 import {
+  byKey,
   scoreVersions,
   viewLayers,
   viewVersions,
@@ -48,12 +50,6 @@ const UNREAD: Omit<VersionNode, 'key' | 'trust' | 'reach'> = {
   tagged: undefined,
   project: false,
 };
-
-/**
- * The ranges and roots of every cut edge: the view reads neither, and one shared empty set instead
- * of two per edge spares the collector 300,000 sets on a 50k-node cut. Nothing adds to it.
- */
-const NONE = new Set<string>();
 
 const str = (v: JsonValue | undefined): string | undefined =>
   typeof v === 'string' ? v : undefined;
@@ -113,6 +109,7 @@ export async function cutGraph(
 ): Promise<{ graph: TrustGraph; flagSeverity: Map<string, FlagSeverity>; view: VersionsView }> {
   const graph = emptyTrustGraph();
   const seen = new Set<string>([root]);
+  const children = new Map<string, string[]>();
   const versions: string[] = [root];
   // The view adds nodes in breadth-first order and expands only those it added (at most `limit`),
   // so a level is read only while fewer than `limit` nodes lie above it.
@@ -121,9 +118,12 @@ export async function cutGraph(
     if (versions.length - frontier.length >= options.limit) break;
     const next: string[] = [];
     await readKeys(store, 'read/graph-cut-children', frontier, (row, key) => {
-      for (const child of items(row.children)) {
-        if (typeof child !== 'string') continue;
-        graph.resolves.set(`${key} ${child}`, { from: key, to: child, ranges: NONE, roots: NONE });
+      // The view reads a version's children, distinct and sorted (childrenOf), not the edges.
+      const list = [...new Set(items(row.children))].filter(
+        (c): c is string => typeof c === 'string',
+      );
+      children.set(key, list.sort(byKey));
+      for (const child of list) {
         if (!seen.has(child)) {
           seen.add(child);
           next.push(child);
@@ -134,7 +134,7 @@ export async function cutGraph(
     frontier = next;
   }
   // The versions the view shows (laid out over the levels read, scores not yet known): theirs are read.
-  const view = viewVersions(graph, root, options);
+  const view = viewVersions(graph, root, options, children);
   const shown = view.versions;
   const flagSeverity = new Map<string, FlagSeverity>();
   const person = (row: Row): string | undefined => {

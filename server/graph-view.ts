@@ -16,8 +16,6 @@ export const TOP_CONTRIBUTORS = 5;
 
 export type { SerializedGraph };
 
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 interface ViewOptions {
   depth: number;
   layers: readonly Layer[];
@@ -84,8 +82,27 @@ function versionAttributes(
   };
 }
 
+/** Orders keys by code unit, as the whole-graph view always has. */
+export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Each version's children (the versions it resolves to), sorted by key, so the view is the same
+ * whatever order the store returned the graph in.
+ */
+export function childrenOf(graph: TrustGraph): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  for (const edge of graph.resolves.values()) append(children, edge.from, edge.to);
+  for (const list of children.values()) list.sort(byKey);
+  return children;
+}
+
 /** The resolved versions down to the depth, breadth first, with their scores as `graph` has them. */
-export function viewVersions(graph: TrustGraph, root: string, options: ViewOptions): VersionsView {
+export function viewVersions(
+  graph: TrustGraph,
+  root: string,
+  options: ViewOptions,
+  children: ReadonlyMap<string, readonly string[]> = childrenOf(graph),
+): VersionsView {
   const view: VersionsView = {
     out: {
       attributes: { root, truncated: false },
@@ -99,10 +116,6 @@ export function viewVersions(graph: TrustGraph, root: string, options: ViewOptio
   };
   const { addNode, addEdge } = adder(view, graph, options.limit);
   const versions = view.versions as string[];
-  const children = new Map<string, string[]>();
-  for (const edge of graph.resolves.values()) append(children, edge.from, edge.to);
-  // Sorted, so the view is the same whatever order the store returned the graph in.
-  for (const list of children.values()) list.sort(byKey);
   const version = (key: string): Attributes => versionAttributes(graph, key, options.flagSeverity);
   addNode(root, 'version', 0, version(root));
   const queue: [string, number][] = [[root, 0]];
