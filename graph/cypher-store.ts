@@ -57,6 +57,9 @@ export interface WriteOutcome {
 
 export type Params = Readonly<Record<string, JsonValue>>;
 
+/** The LIMIT of the schema backfills (cypher/schema/*-backfill.cypher). */
+const BACKFILL_PAGE = 10_000;
+
 /** What every store is built with. */
 export interface CypherStoreOptions {
   loader?: CypherLoader | undefined;
@@ -98,7 +101,16 @@ export abstract class CypherStore implements GraphStore {
 
   async applySchema(): Promise<void> {
     for (const name of this.loader.names('schema', this.kind)) {
-      await this.runWrite(this.statement(name), {});
+      if (!name.endsWith('-backfill')) {
+        await this.runWrite(this.statement(name), {});
+        continue;
+      }
+      // A backfill writes BACKFILL_PAGE nodes a transaction (its LIMIT), again until a page is
+      // not full: a node it could not fill (no string to make `search` of) never loops it.
+      for (;;) {
+        const { rows } = await this.runWrite(this.statement(name), {});
+        if (Number(rows[0]?.written ?? 0) < BACKFILL_PAGE) break;
+      }
     }
   }
 

@@ -198,11 +198,26 @@ export function checkProperties(props: unknown, where: string, reserved = RESERV
   return out;
 }
 
+/**
+ * Longest `name` a node may have. The node upserts write `search` from the name and the key, and
+ * Neo4j's TEXT index refuses a value over 32 KB (UTF-8): 1,000 characters of name and a key of at
+ * most 2,048 stay well under it. Every mapper caps names far lower (npm's 214, git's 200).
+ */
+export const MAX_NAME_LENGTH = 1000;
+
 export function checkNodeRows(rows: readonly NodeRow[], label: string): NodeRow[] {
-  return rows.map((row, i) => ({
-    key: checkKey(row.key, `${label} row ${i}: key`),
-    props: checkProperties(row.props, `${label} row ${i} (${row.key.slice(0, 200)}): props`),
-  }));
+  return rows.map((row, i) => {
+    const where = `${label} row ${i} (${row.key.slice(0, 200)}): props`;
+    const props = checkProperties(row.props, where);
+    // `search` is made from it (see MAX_NAME_LENGTH): a string, or absent.
+    const name = props.name;
+    if (name !== undefined && name !== null) {
+      if (typeof name !== 'string') throw new InvalidInputError(`${where}.name must be a string`);
+      if (name.length > MAX_NAME_LENGTH)
+        throw new InvalidInputError(`${where}.name is longer than ${MAX_NAME_LENGTH} characters`);
+    }
+    return { key: checkKey(row.key, `${label} row ${i}: key`), props };
+  });
 }
 
 export function checkRelationshipRows(

@@ -234,6 +234,13 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
       ).rejects.toMatchObject({
         name: 'InvalidInputError',
       });
+      // A name is what search is made of: a string, and no longer than a TEXT index takes.
+      await expect(
+        store.upsertNodes('Person', [{ key: 'person:npm:x', props: { name: 42 } }]),
+      ).rejects.toMatchObject({ name: 'InvalidInputError', message: /name must be a string/ });
+      await expect(
+        store.upsertNodes('Person', [{ key: 'person:npm:x', props: { name: 'x'.repeat(40_000) } }]),
+      ).rejects.toMatchObject({ name: 'InvalidInputError', message: /name is longer than/ });
       expect(await store.counts()).toEqual({ nodes: {}, relationships: {} });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });

@@ -1,7 +1,7 @@
 /**
  * A worker's shared writer, on the real embedded store: jobs handing it records at once are stored
  * in fewer writes than jobs, each job's promise resolves only once its own records are readable, a
- * write holds at most the batch size, and a failed write fails every job in it (and no other).
+ * write holds at most the batch size, and records the store refuses fail their own job only.
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,13 +60,20 @@ describe("a worker's shared writer", () => {
     expect(writer.writes).toBe(5);
   });
 
-  it('fails every job of a failed write, and writes what came after', async () => {
+  it('fails only the job whose records the store refused, not the jobs that shared its write', async () => {
     const store = await openStore();
     const writer = new GroupWriter(store, 2000);
     const bad = new GraphRecords().relationship('HAS_VERSION', '', 'pkg:npm/x@1.0.0');
-    const results = await Promise.allSettled([writer.write(job(1)), writer.write(bad)]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    await writer.write(job(2));
+    const results = await Promise.allSettled([
+      writer.write(job(1)),
+      writer.write(bad),
+      writer.write(job(2)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/from/);
+    expect(await store.node('pkg:npm/p1@1.0.0')).toBeDefined();
     expect(await store.node('pkg:npm/p2@1.0.0')).toBeDefined();
+    await writer.write(job(3));
+    expect(await store.node('pkg:npm/p3@1.0.0')).toBeDefined();
   });
 });
