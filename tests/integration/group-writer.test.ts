@@ -3,12 +3,11 @@
  * in fewer writes than jobs, each job's promise resolves only once its own records are readable, a
  * write holds at most the batch size, and records the store refuses fail their own job only.
  */
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
+import type { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { GroupWriter } from '../../ingest/queue/group-writer.js';
 import { GraphRecords } from '../../ingest/records.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempStore } from '../helpers/fixture-store.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -16,10 +15,8 @@ afterEach(async () => {
 });
 
 async function openStore(): Promise<EmbeddedStore> {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
-  cleanups.push(() => store.close());
+  const { store, close } = await tempStore();
+  cleanups.push(close);
   return store;
 }
 
