@@ -80,16 +80,45 @@ function factOf(row: Record<string, JsonValue>): RememberedFact | undefined {
   return { digest, fact };
 }
 
-/** Facts as `store` holds them. */
+/**
+ * Facts as `store` holds them. Lookups asked for in the same turn of the event loop (the ingest's
+ * concurrent visits) are one read: a read per version waited behind the store's writes each time.
+ */
 export function rememberedIn(store: GraphStore): RememberedFacts {
-  return async (versionKeys) => {
+  let waiting: {
+    keys: readonly string[];
+    settle: (read: Promise<Map<string, RememberedFact>>) => void;
+  }[] = [];
+  const readTogether = async (keys: readonly string[]): Promise<Map<string, RememberedFact>> => {
     const facts = new Map<string, RememberedFact>();
-    if (versionKeys.length === 0) return facts;
-    for (const row of await store.read('version-provenance', { keys: [...versionKeys] })) {
+    for (const row of await store.read('version-provenance', { keys: [...new Set(keys)] })) {
       const key = text(row.key);
       const remembered = factOf(row);
       if (key !== undefined && remembered !== undefined) facts.set(key, remembered);
     }
     return facts;
+  };
+  return (versionKeys) => {
+    if (versionKeys.length === 0) return Promise.resolve(new Map<string, RememberedFact>());
+    return new Promise<Map<string, RememberedFact>>((resolve, reject) => {
+      const settle = (read: Promise<Map<string, RememberedFact>>): void => {
+        read.then((all) => {
+          const mine = new Map<string, RememberedFact>();
+          for (const key of versionKeys) {
+            const fact = all.get(key);
+            if (fact !== undefined) mine.set(key, fact);
+          }
+          resolve(mine);
+        }, reject);
+      };
+      waiting.push({ keys: versionKeys, settle });
+      if (waiting.length > 1) return;
+      setImmediate(() => {
+        const taken = waiting;
+        waiting = [];
+        const read = readTogether(taken.flatMap((asked) => asked.keys));
+        for (const asked of taken) asked.settle(read);
+      });
+    });
   };
 }
