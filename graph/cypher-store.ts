@@ -99,10 +99,15 @@ export abstract class CypherStore implements GraphStore {
     return this.loader.statement(name, this.kind);
   }
 
+  /** Runs one constraint or index statement (a store may know a refusal that means "there"). */
+  protected async runSchema(statement: string): Promise<void> {
+    await this.runWrite(statement, {});
+  }
+
   async applySchema(): Promise<void> {
     for (const name of this.loader.names('schema', this.kind)) {
       if (!name.endsWith('-backfill')) {
-        await this.runWrite(this.statement(name), {});
+        await this.runSchema(this.statement(name));
         continue;
       }
       // A backfill writes BACKFILL_PAGE nodes a transaction (its LIMIT), again until a page is

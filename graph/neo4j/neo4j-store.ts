@@ -92,6 +92,21 @@ export class Neo4jStore extends CypherStore {
     }
   }
 
+  /**
+   * `IF NOT EXISTS` still refuses an index that another process is creating at the same moment
+   * (workers opening a new database together): that refusal means the index is there.
+   */
+  protected override async runSchema(statement: string): Promise<void> {
+    try {
+      await super.runSchema(statement);
+    } catch (error) {
+      const cause =
+        error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+      if (cause?.code === 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists') return;
+      throw error;
+    }
+  }
+
   protected async runRead(statement: string, params: Params): Promise<Row[]> {
     const session = this.driver.session({
       database: this.config.database,

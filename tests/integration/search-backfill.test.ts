@@ -107,4 +107,32 @@ describe('a graph stored before the search property', () => {
       }
     },
   );
+
+  it.skipIf(server.skip !== undefined)(
+    'opens from several processes at once, though they all create the indexes',
+    async () => {
+      const config = server.config();
+      const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password));
+      try {
+        for (const label of ['package', 'person', 'organisation', 'repository'])
+          await driver.executeQuery(
+            `DROP INDEX ${label}_search IF EXISTS`,
+            {},
+            {
+              database: config.database,
+            },
+          );
+      } finally {
+        await driver.close();
+      }
+      // As workers starting together do: each applies the schema on a database without the indexes.
+      const stores = await Promise.all([1, 2, 3, 4].map(() => Neo4jStore.open(config)));
+      try {
+        expect(stores).toHaveLength(4);
+        await expectFound(stores[0] as Neo4jStore);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    },
+  );
 });
