@@ -85,10 +85,8 @@ function factOf(row: Record<string, JsonValue>): RememberedFact | undefined {
  * concurrent visits) are one read: a read per version waited behind the store's writes each time.
  */
 export function rememberedIn(store: GraphStore): RememberedFacts {
-  let waiting: {
-    keys: readonly string[];
-    settle: (read: Promise<Map<string, RememberedFact>>) => void;
-  }[] = [];
+  /** The read the lookups of this turn join: its keys grow until it starts. */
+  let gathering: { keys: string[]; read: Promise<Map<string, RememberedFact>> } | undefined;
   const readTogether = async (keys: readonly string[]): Promise<Map<string, RememberedFact>> => {
     const facts = new Map<string, RememberedFact>();
     for (const row of await store.read('version-provenance', { keys: [...new Set(keys)] })) {
@@ -98,27 +96,23 @@ export function rememberedIn(store: GraphStore): RememberedFacts {
     }
     return facts;
   };
-  return (versionKeys) => {
-    if (versionKeys.length === 0) return Promise.resolve(new Map<string, RememberedFact>());
-    return new Promise<Map<string, RememberedFact>>((resolve, reject) => {
-      const settle = (read: Promise<Map<string, RememberedFact>>): void => {
-        read.then((all) => {
-          const mine = new Map<string, RememberedFact>();
-          for (const key of versionKeys) {
-            const fact = all.get(key);
-            if (fact !== undefined) mine.set(key, fact);
-          }
-          resolve(mine);
-        }, reject);
-      };
-      waiting.push({ keys: versionKeys, settle });
-      if (waiting.length > 1) return;
-      setImmediate(() => {
-        const taken = waiting;
-        waiting = [];
-        const read = readTogether(taken.flatMap((asked) => asked.keys));
-        for (const asked of taken) asked.settle(read);
+  return async (versionKeys) => {
+    const mine = new Map<string, RememberedFact>();
+    if (versionKeys.length === 0) return mine;
+    if (gathering === undefined) {
+      const keys: string[] = [];
+      const read = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        gathering = undefined;
+        return readTogether(keys);
       });
-    });
+      gathering = { keys, read };
+    }
+    gathering.keys.push(...versionKeys);
+    const all = await gathering.read;
+    for (const key of versionKeys) {
+      const fact = all.get(key);
+      if (fact !== undefined) mine.set(key, fact);
+    }
+    return mine;
   };
 }

@@ -27,6 +27,7 @@ import {
   settleFailedJob,
   type IngestJobData,
 } from './ingest-job.js';
+import { rememberedIn } from '../provenance-memory.js';
 import { GroupWriter } from './group-writer.js';
 import { RunState } from './run-state.js';
 
@@ -94,6 +95,8 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
     options.store,
     options.writeBatchRows ?? LIMIT_DEFAULTS.writeBatchRows,
   );
+  // And one reader of kept provenance facts: the lookups of jobs running at once are one read.
+  const remembered = rememberedIn(options.store);
   const worker = new Worker<IngestJobData>(
     queueName,
     (job) =>
@@ -103,6 +106,7 @@ export function startIngestWorker(options: WorkerOptions): IngestWorker {
         store: options.store,
         queue,
         writer,
+        remembered,
       }),
     {
       connection: workerConnection,

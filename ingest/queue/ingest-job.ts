@@ -19,7 +19,7 @@ import type { RegistryClient } from '../sources/npm/registry-client.js';
 import { GraphRecords } from '../records.js';
 import { GroupWriter } from './group-writer.js';
 import { STATE_VERSION, type RunState } from './run-state.js';
-import { rememberedIn } from '../provenance-memory.js';
+import { rememberedIn, type RememberedFacts } from '../provenance-memory.js';
 
 export interface IngestJobData {
   /** The run state's shape the job was enqueued for (absent: an older trustmap's job). */
@@ -111,13 +111,15 @@ export interface JobContext {
   queue: Queue<IngestJobData>;
   /** The worker's writer, shared by its jobs (absent: the job writes on its own). */
   writer?: GroupWriter;
+  /** The worker's reader of kept provenance facts, shared by its jobs (absent: the job's own). */
+  remembered?: RememberedFacts;
   /** Rows a write batch holds (TRUSTMAP_WRITE_BATCH_ROWS), for a job's own writer. */
   writeBatchRows?: number;
 }
 
 export async function processIngestJob(
   job: Job<IngestJobData>,
-  { state, client, store, queue, writer, writeBatchRows }: JobContext,
+  { state, client, store, queue, writer, remembered, writeBatchRows }: JobContext,
 ): Promise<void> {
   const data = job.data;
   if (data.stateVersion !== STATE_VERSION) {
@@ -150,7 +152,7 @@ export async function processIngestJob(
         },
       },
       maxDepth: data.maxDepth ?? undefined,
-      remembered: rememberedIn(store),
+      remembered: remembered ?? rememberedIn(store),
     });
     await (writer ?? new GroupWriter(store, writeBatchRows)).write(found);
   } catch (error) {
