@@ -66,14 +66,8 @@ export function workflowPath(uri: string): string | undefined {
   return match?.[1];
 }
 
-/** The identity a leaf certificate (DER) states, or undefined when it does not parse. */
-export function certificateIdentity(der: Uint8Array): CertificateIdentity | undefined {
-  let cert: X509Certificate;
-  try {
-    cert = X509Certificate.parse(Buffer.from(der));
-  } catch {
-    return undefined;
-  }
+/** The identity a (verified) leaf certificate states. */
+export function certificateIdentity(cert: X509Certificate): CertificateIdentity {
   const identity: CertificateIdentity = {};
   const issuer = field(cert, 'issuer');
   if (issuer !== undefined) identity.issuer = issuer;

@@ -5,10 +5,16 @@
  * proof). Then the statement inside, parsed as the hostile JSON it still is.
  */
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { PolicyError, VerificationError, toSignedEntity } from '@sigstore/verify';
+import {
+  PolicyError,
+  VerificationError,
+  toSignedEntity,
+  type SignedEntity,
+} from '@sigstore/verify';
 import { z } from 'zod';
 import { certificateIdentity, type CertificateIdentity } from './certificate.js';
 import { verifierFor } from './trust-material.js';
+import { LeafCertificate } from './trusted-certificate.js';
 import type { SigstoreOptions } from './types.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -63,12 +69,12 @@ function libraryReason(error: unknown): string {
   return `the Sigstore bundle does not verify (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
 }
 
-function leafCertificate(bundle: Bundle): Uint8Array | undefined {
-  const content = bundle.verificationMaterial.content;
-  if (content.$case === 'x509CertificateChain')
-    return content.x509CertificateChain.certificates[0]?.rawBytes;
-  if (content.$case === 'certificate') return content.certificate.rawBytes;
-  return undefined;
+/** The bundle as @sigstore/verify checks it, its signing certificate one that keeps its DER. */
+function signedEntity(bundle: Bundle): SignedEntity {
+  const entity = toSignedEntity(bundle);
+  if (entity.key.$case !== 'certificate') return entity;
+  const certificate = new LeafCertificate(entity.key.certificate.root);
+  return { ...entity, key: { $case: 'certificate', certificate } };
 }
 
 /** Verifies a serialized Sigstore bundle (hostile JSON) and returns the statement it signs. */
@@ -89,8 +95,10 @@ export function verifySignedStatement(
   if (bundle.content.$case !== 'dsseEnvelope')
     return { reason: 'the Sigstore bundle signs a message, not an attestation envelope' };
   const envelope = bundle.content.dsseEnvelope;
+  let entity: SignedEntity;
   try {
-    verifier.verify(toSignedEntity(bundle));
+    entity = signedEntity(bundle);
+    verifier.verify(entity);
   } catch (error) {
     return { reason: libraryReason(error) };
   }
@@ -106,14 +114,14 @@ export function verifySignedStatement(
   }
   const parsed = statementSchema.safeParse(json);
   if (!parsed.success) return { reason: 'the signed statement is not an in-toto statement' };
-  const leaf = leafCertificate(bundle);
   const entry = bundle.verificationMaterial.tlogEntries[0];
   const logIndex = entry === undefined ? undefined : Number(entry.logIndex);
   const seconds = entry === undefined ? undefined : Number(entry.integratedTime);
   const content = bundle.verificationMaterial.content;
   return {
     statement: parsed.data,
-    certificate: leaf === undefined ? undefined : certificateIdentity(leaf),
+    certificate:
+      entity.key.$case === 'certificate' ? certificateIdentity(entity.key.certificate) : undefined,
     keyHint: content.$case === 'publicKey' ? content.publicKey.hint : undefined,
     logIndex: logIndex !== undefined && Number.isSafeInteger(logIndex) ? logIndex : undefined,
     integratedAt:

@@ -1,28 +1,39 @@
 /**
- * A certificate of the trusted root, as @sigstore/verify's chain building uses it: the library
- * re-encodes both certificates to DER to compare them and checks each CA's signature again on
- * every bundle. Those answers cannot change for a parsed certificate (nothing mutates its ASN.1;
- * the SCT check works on a clone), so this keeps them: the DER of any certificate compared with,
- * the public key, and whether one trusted certificate signed another. A leaf's own signature is
- * still checked on every bundle.
+ * Certificates as @sigstore/verify's chain building uses them, with the answers that cannot change
+ * kept. The library re-encodes certificates to DER to compare and clone them, builds a key object
+ * from an issuer's public key for every signature it checks, and checks each CA's signature again
+ * on every bundle; its re-encoding allocates two zeroed buffers per ASN.1 node, and was most of a
+ * verification (bench/provenance.ts, bench/provenance-ingest.ts). Nothing mutates a parsed
+ * certificate's ASN.1 (the SCT check removes its extension from a clone), so a DER, a public key
+ * or a key object, once computed, is the one the library would compute again. The checks are
+ * still the library's, on the bytes it would check.
  */
-import { X509Certificate } from '@sigstore/core';
+import { X509Certificate, crypto } from '@sigstore/core';
+import type { KeyObject } from 'node:crypto';
 
 const derOf = new WeakMap<X509Certificate, Buffer>();
 
+/** `certificate.root.toDER()`, computed once per certificate. */
 function der(certificate: X509Certificate): Buffer {
   let encoded = derOf.get(certificate);
   if (encoded === undefined) derOf.set(certificate, (encoded = certificate.root.toDER()));
   return encoded;
 }
 
+/** A certificate of the trusted root: its signature checks among the root's certificates kept too. */
 export class TrustedCertificate extends X509Certificate {
   #publicKey: Buffer | undefined;
+  #keyObject: KeyObject | undefined;
   /** Whether this certificate's signature verifies under an issuer (itself when undefined). */
   readonly #signedBy = new Map<X509Certificate | undefined, boolean>();
 
   override get publicKey(): Buffer {
     return (this.#publicKey ??= super.publicKey);
+  }
+
+  /** The public key as the library makes it to check a signature (`crypto.createPublicKey`). */
+  get keyObject(): KeyObject {
+    return (this.#keyObject ??= crypto.createPublicKey(this.publicKey));
   }
 
   override equals(other: X509Certificate): boolean {
@@ -36,5 +47,37 @@ export class TrustedCertificate extends X509Certificate {
     let verified = this.#signedBy.get(issuer);
     if (verified === undefined) this.#signedBy.set(issuer, (verified = super.verify(issuer)));
     return verified;
+  }
+}
+
+/**
+ * A bundle's signing certificate, for one verification: its DER computed once for every comparison
+ * and for the clone the SCT check takes, its public key once, and its signature checked (once, as
+ * the library does) with the trusted issuer's kept key object.
+ */
+export class LeafCertificate extends X509Certificate {
+  #publicKey: Buffer | undefined;
+
+  override get publicKey(): Buffer {
+    return (this.#publicKey ??= super.publicKey);
+  }
+
+  override equals(other: X509Certificate): boolean {
+    return der(this).equals(der(other));
+  }
+
+  /** As the library's clone: a certificate parsed from a copy of this one's DER. */
+  override clone(): X509Certificate {
+    return X509Certificate.parse(Buffer.from(der(this)));
+  }
+
+  override verify(issuer?: X509Certificate): boolean {
+    if (!(issuer instanceof TrustedCertificate)) return super.verify(issuer);
+    return crypto.verify(
+      this.tbsCertificate.toDER(),
+      issuer.keyObject,
+      this.signatureValue,
+      this.signatureAlgorithm,
+    );
   }
 }

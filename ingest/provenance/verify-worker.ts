@@ -9,6 +9,11 @@ import { verifyPep740 } from './pep740.js';
 import type { SigstoreOptions } from './types.js';
 import type { VerifyReply, VerifyRequest } from './verify-pool.js';
 
+// The ASN.1 parser throws, and catches, an error for each OCTET STRING that holds no DER: several
+// per certificate, and capturing their stacks was a sixth of a verification. A reply carries only
+// an error's message, so this thread captures none.
+Error.stackTraceLimit = 0;
+
 const trusts = new Map<number, SigstoreOptions>();
 
 async function answer(request: VerifyRequest): Promise<VerifyReply> {

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ByteStream, X509Certificate } from '@sigstore/core';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { describe, expect, it } from 'vitest';
+import {
+  ENCODER_BLOCK_BYTES,
+  SHIPPED_TRUSTED_ROOT,
+} from '../../ingest/provenance/trust-material.js';
+import {
+  LeafCertificate,
+  TrustedCertificate,
+} from '../../ingest/provenance/trusted-certificate.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+
+/** The signing certificate of sigstore@1.0.0's SLSA provenance bundle (a real Fulcio leaf). */
+function realLeaf(): Buffer {
+  const document = JSON.parse(
+    fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.json'), 'utf8'),
+  ) as {
+    attestations: {
+      bundle: {
+        verificationMaterial: { x509CertificateChain?: { certificates: { rawBytes: string }[] } };
+      };
+    }[];
+  };
+  const raw =
+    document.attestations[0]?.bundle.verificationMaterial.x509CertificateChain?.certificates[0]
+      ?.rawBytes;
+  if (raw === undefined) throw new Error('the fixture has no leaf certificate');
+  return Buffer.from(raw, 'base64');
+}
+
+/** The shipped root's Fulcio chains' certificates, each as DER. */
+function fulcioCertificates(): Buffer[] {
+  const root = TrustedRoot.fromJSON(SHIPPED_TRUSTED_ROOT);
+  return root.certificateAuthorities.flatMap((ca) =>
+    (ca.certChain?.certificates ?? []).map((c) => Buffer.from(c.rawBytes)),
+  );
+}
+
+describe("the ASN.1 encoder's growth step (decision 012)", () => {
+  it('is set in @sigstore/core, so an upgrade that drops it fails here', () => {
+    expect(Reflect.get(ByteStream, 'BLOCK_SIZE')).toBe(ENCODER_BLOCK_BYTES);
+  });
+
+  it('encodes every certificate of the trusted root and a real leaf to the bytes it was given', () => {
+    for (const der of [...fulcioCertificates(), realLeaf()])
+      expect(X509Certificate.parse(der).root.toDER().equals(der)).toBe(true);
+  });
+});
+
+describe('a leaf certificate keeps its DER for one verification', () => {
+  const leaf = (): LeafCertificate => new LeafCertificate(X509Certificate.parse(realLeaf()).root);
+  const issuers = (): TrustedCertificate[] =>
+    fulcioCertificates().map((der) => new TrustedCertificate(X509Certificate.parse(der).root));
+
+  it('compares, clones and checks its signature as the library does', () => {
+    const plain = X509Certificate.parse(realLeaf());
+    const mine = leaf();
+    expect(mine.equals(plain)).toBe(true);
+    expect(mine.clone().root.toDER().equals(plain.clone().root.toDER())).toBe(true);
+    expect(mine.publicKey.equals(plain.publicKey)).toBe(true);
+    const signers = issuers().filter((issuer) => mine.verify(issuer));
+    // Exactly the certificates the library says signed it: the current Fulcio intermediate.
+    expect(signers.map((s) => s.subject.toString('hex'))).toEqual(
+      issuers()
+        .filter((issuer) => plain.verify(issuer))
+        .map((s) => s.subject.toString('hex')),
+    );
+    expect(signers).toHaveLength(1);
+    expect(mine.equals(X509Certificate.parse(fulcioCertificates()[0] ?? Buffer.alloc(0)))).toBe(
+      false,
+    );
+  });
+
+  it('refuses a leaf whose signature was altered, asked again and again', () => {
+    const der = Buffer.from(realLeaf());
+    der[der.length - 5] = (der[der.length - 5] ?? 0) ^ 0x01; // inside the signature value
+    const altered = new LeafCertificate(X509Certificate.parse(der).root);
+    for (let round = 0; round < 2; round++)
+      expect(issuers().some((issuer) => altered.verify(issuer))).toBe(false);
+  });
+});
