@@ -15,7 +15,7 @@ import {
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
 
 /** The signing certificate of sigstore@1.0.0's SLSA provenance bundle (a real Fulcio leaf). */
-function realLeaf(): Buffer {
+function realLeaf(): Buffer<ArrayBuffer> {
   const document = JSON.parse(
     fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.json'), 'utf8'),
   ) as {
@@ -33,10 +33,10 @@ function realLeaf(): Buffer {
 }
 
 /** The shipped root's Fulcio chains' certificates, each as DER. */
-function fulcioCertificates(): Buffer[] {
+function fulcioCertificates(): Buffer<ArrayBuffer>[] {
   const root = TrustedRoot.fromJSON(SHIPPED_TRUSTED_ROOT);
   return root.certificateAuthorities.flatMap((ca) =>
-    (ca.certChain?.certificates ?? []).map((c) => Buffer.from(c.rawBytes)),
+    (ca.certChain?.certificates ?? []).map((c) => Buffer.from(Array.from(c.rawBytes))),
   );
 }
 
