@@ -14,11 +14,20 @@ export function rowsOf(
   limit: number,
 ): Pick<StatementResult, 'rows' | 'truncated'> {
   const count = Math.min(result.length, limit);
+  const columns = result.columns;
   const rows: Record<string, JsonValue>[] = [];
+  // A whole result comes over as arrays in one call (half the time of an object per row, measured
+  // on the graph cut's reads); a result cut at the limit row by row, so the rest stays unread.
+  const all = count === result.length ? result.rows() : undefined;
   for (let i = 0; i < count; i++) {
-    const row = result.get(i);
     const plain = Object.create(null) as Record<string, JsonValue>;
-    for (const column of result.columns) plain[column] = grafeoToJson(row[column]);
+    if (all !== undefined) {
+      const row = all[i] ?? [];
+      for (let c = 0; c < columns.length; c++) plain[columns[c] as string] = grafeoToJson(row[c]);
+    } else {
+      const row = result.get(i);
+      for (const column of columns) plain[column] = grafeoToJson(row[column]);
+    }
     rows.push(plain);
   }
   return { rows, truncated: result.length > limit };

@@ -48,7 +48,8 @@ export function neo4jToJson(value: unknown): JsonValue {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return integerToJson(value);
-  if (neo4j.isInt(value)) return integerToJson(BigInt(value.toString()));
+  // As integerToJson(BigInt(value.toString())) gives, without the string and the BigInt.
+  if (neo4j.isInt(value)) return value.inSafeRange() ? value.toNumber() : value.toString();
   if (neo4j.isNode(value)) return nodeToJson(value);
   if (neo4j.isRelationship(value)) return relationshipToJson(value);
   if (neo4j.isPath(value)) return pathToJson(value);
