@@ -29,14 +29,24 @@ import {
  */
 const BATCH = 10_000;
 
+/** Keys above which a read goes as two batches or more, so that the store and we work at once. */
+const SPLIT = 2_000;
+
 export interface GraphCutOptions {
   depth: number;
   layers: readonly Layer[];
   limit: number;
+  /** Keys per statement at most (default 10,000); tests make it small to read in many batches. */
+  batch?: number | undefined;
 }
 
-/** What the view does not read of a version. */
-const UNREAD: Omit<VersionNode, 'key' | 'trust' | 'reach'> = {
+/** A version as the view reads it: its key and stored scores; nothing else of it is read. */
+const versionNode = (
+  key: string,
+  trust: number | undefined,
+  reach: number | undefined,
+): VersionNode => ({
+  key,
   version: undefined,
   publishedAt: undefined,
   hasInstallScripts: undefined,
@@ -49,7 +59,9 @@ const UNREAD: Omit<VersionNode, 'key' | 'trust' | 'reach'> = {
   trustedPublisher: undefined,
   tagged: undefined,
   project: false,
-};
+  trust,
+  reach,
+});
 
 const str = (v: JsonValue | undefined): string | undefined =>
   typeof v === 'string' ? v : undefined;
@@ -57,22 +69,33 @@ const str = (v: JsonValue | undefined): string | undefined =>
 /** The items of a returned list (an absent or non-list value has none). */
 const items = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
 
-/** A returned map's entries (anything else has none). */
-const entries = (v: JsonValue): Record<string, JsonValue> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
-
-/** Runs a `read/graph-cut-*` statement (named in full, so the Cypher files' test sees it) over `keys` in batches. */
+/**
+ * Runs a `read/graph-cut-*` statement (named in full, so the Cypher files' test sees it) over `keys`
+ * in batches, all sent at once and their rows taken in order: the store works on a batch while the
+ * rows of the one before are taken. A list of more than `SPLIT` keys goes as two batches at least.
+ */
 async function readKeys(
   store: GraphStore,
   name: string,
   keys: readonly string[],
   each: (row: Row, key: string) => void,
+  batch = BATCH,
 ): Promise<void> {
-  for (let i = 0; i < keys.length; i += BATCH) {
-    for (const row of await store.read(name, { keys: keys.slice(i, i + BATCH) })) {
-      const key = str(row.key);
-      if (key !== undefined) each(row, key);
+  const size = Math.min(batch, Math.max(SPLIT, Math.ceil(keys.length / 2)));
+  const batches: Promise<Row[]>[] = [];
+  for (let i = 0; i < keys.length; i += size)
+    batches.push(store.read(name, { keys: keys.slice(i, i + size) }));
+  // Every batch is awaited, so none fails unobserved when one before it fails.
+  const settled = Promise.allSettled(batches);
+  try {
+    for (const batch of batches) {
+      for (const row of await batch) {
+        const key = str(row.key);
+        if (key !== undefined) each(row, key);
+      }
     }
+  } finally {
+    await settled;
   }
 }
 
@@ -97,10 +120,30 @@ export async function resolveGraphRoot(store: GraphStore, spec: string): Promise
   return candidates[rootIndex(candidates, spec)] as string;
 }
 
+/** A returned list's strings, sorted by key and distinct: the order the view walks them in. */
+function sortedKeys(v: JsonValue | undefined): string[] {
+  const keys: string[] = [];
+  for (const item of items(v)) if (typeof item === 'string') keys.push(item);
+  keys.sort(byKey);
+  let kept = 0;
+  for (let i = 0; i < keys.length; i++)
+    if (i === 0 || keys[i] !== keys[kept - 1]) keys[kept++] = keys[i] as string;
+  keys.length = kept;
+  return keys;
+}
+
+/** Appends `value` to `key`'s list unless it holds it already. */
+function pushNew(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
 /**
  * The trust graph `graphView` needs for `root`, read from the store from the root down, and the
- * view with its versions laid out: the versions it shows are the ones whose scores and layers are
- * read, so one pass over the levels serves both.
+ * view with its versions laid out: the versions it shows are the ones whose layers are read, so
+ * one pass over the levels serves both. A level's read gives its versions' scores, packages and
+ * (with the people layer) publishers with their children, so a version is read once.
  */
 export async function cutGraph(
   store: GraphStore,
@@ -108,6 +151,89 @@ export async function cutGraph(
   options: GraphCutOptions,
 ): Promise<{ graph: TrustGraph; flagSeverity: Map<string, FlagSeverity>; view: VersionsView }> {
   const graph = emptyTrustGraph();
+  const flagSeverity = new Map<string, FlagSeverity>();
+  const people = options.layers.includes('people');
+  const person = (item: JsonValue): string | undefined => {
+    // [key, trust, name], as the cut's statements return a person.
+    if (!Array.isArray(item)) return undefined;
+    const [key, trust, name] = item;
+    if (typeof key !== 'string') return undefined;
+    graph.persons.add(key);
+    if (typeof trust === 'number') graph.storedTrust.set(key, trust);
+    if (
+      typeof name === 'string' &&
+      (key.startsWith(KEY_PREFIX.gitAuthor) || key.startsWith(KEY_PREFIX.pypiNamedPerson))
+    )
+      graph.personNames.set(key, name);
+    return key;
+  };
+  /** Keeps a version row's scores, flag, package and publishers. */
+  const version = (row: Row, key: string): void => {
+    graph.versions.set(
+      key,
+      versionNode(
+        key,
+        typeof row.trust === 'number' ? row.trust : undefined,
+        typeof row.reach === 'number' ? row.reach : undefined,
+      ),
+    );
+    const severity = flagSeverityOf(row.flagSeverity);
+    if (severity !== null) flagSeverity.set(key, severity);
+    for (const pkg of items(row.packages))
+      if (typeof pkg === 'string') graph.packageOf.set(key, pkg);
+    for (const item of items(row.publishers)) {
+      const who = person(item);
+      if (who !== undefined) pushNew(graph.publishers, key, who);
+    }
+  };
+  /** Keeps a package row's maintainers, repositories, their owners and scopes. */
+  const packageRow = (row: Row, key: string): void => {
+    if (people)
+      for (const item of items(row.maintainers)) {
+        const who = person(item);
+        if (who !== undefined) pushNew(graph.maintainers, key, who);
+      }
+    for (const repo of items(row.repos))
+      if (typeof repo === 'string') graph.hostedAt.set(key, repo);
+    for (const item of items(row.owners)) {
+      const [repo, owner, trust] = Array.isArray(item) ? item : [];
+      if (typeof repo !== 'string' || typeof owner !== 'string') continue;
+      graph.ownedBy.set(repo, owner);
+      if (typeof trust === 'number') graph.storedTrust.set(owner, trust);
+    }
+    const scopes = new Set<string>();
+    for (const item of items(row.scopes)) {
+      const [org, trust] = Array.isArray(item) ? item : [];
+      if (typeof org !== 'string' || scopes.has(org)) continue;
+      scopes.add(org);
+      graph.inScope.push({ pkg: key, org });
+      if (typeof trust === 'number') graph.storedTrust.set(org, trust);
+    }
+  };
+  const read = (name: string, keys: readonly string[], each: (row: Row, key: string) => void) =>
+    readKeys(store, name, keys, each, options.batch);
+  const versionsStatement = people ? 'read/graph-cut-versions-people' : 'read/graph-cut-versions';
+  // Every layer but the dependencies reads the packages. They are read a level at a time, while
+  // the store reads the next level: the packages of the last level read may be of versions the
+  // view does not show, which costs a read and changes nothing (the view looks only at the
+  // packages of the versions it shows, and a package's row is the same whoever asks).
+  const wantPackages = options.layers.some((l) => l !== 'deps');
+  const packagesAsked = new Set<string>();
+  const packageReads: Promise<void>[] = [];
+  const readPackages = (versionKeys: readonly string[]): void => {
+    if (!wantPackages) return;
+    const fresh: string[] = [];
+    for (const key of versionKeys) {
+      const pkg = graph.packageOf.get(key);
+      if (pkg === undefined || packagesAsked.has(pkg)) continue;
+      packagesAsked.add(pkg);
+      fresh.push(pkg);
+    }
+    if (fresh.length === 0) return;
+    const reading = read('read/graph-cut-packages', fresh, packageRow);
+    reading.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    packageReads.push(reading);
+  };
   const seen = new Set<string>([root]);
   const children = new Map<string, string[]>();
   const versions: string[] = [root];
@@ -117,12 +243,11 @@ export async function cutGraph(
   for (let depth = 0; depth < options.depth && frontier.length > 0; depth++) {
     if (versions.length - frontier.length >= options.limit) break;
     const next: string[] = [];
-    await readKeys(store, 'read/graph-cut-children', frontier, (row, key) => {
+    await read(versionsStatement, frontier, (row, key) => {
+      version(row, key);
       // The view reads a version's children, distinct and sorted (childrenOf), not the edges.
-      const list = [...new Set(items(row.children))].filter(
-        (c): c is string => typeof c === 'string',
-      );
-      children.set(key, list.sort(byKey));
+      const list = sortedKeys(row.children);
+      children.set(key, list);
       for (const child of list) {
         if (!seen.has(child)) {
           seen.add(child);
@@ -131,78 +256,24 @@ export async function cutGraph(
         }
       }
     });
+    readPackages(frontier);
     frontier = next;
   }
-  // The versions the view shows (laid out over the levels read, scores not yet known): theirs are read.
+  // The versions the view shows (laid out over the levels read); those of the last level
+  // reached, whose children were not read, are read now, and then their packages.
   const view = viewVersions(graph, root, options, children);
   const shown = view.versions;
-  const flagSeverity = new Map<string, FlagSeverity>();
-  const person = (row: Row): string | undefined => {
-    const key = str(row.person);
-    if (key === undefined) return undefined;
-    graph.persons.add(key);
-    if (typeof row.trust === 'number') graph.storedTrust.set(key, row.trust);
-    const name = str(row.name);
-    if (
-      name !== undefined &&
-      (key.startsWith(KEY_PREFIX.gitAuthor) || key.startsWith(KEY_PREFIX.pypiNamedPerson))
-    )
-      graph.personNames.set(key, name);
-    return key;
-  };
-  const push = (map: Map<string, string[]>, key: string, value: string): void => {
-    const list = map.get(key);
-    if (list === undefined) map.set(key, [value]);
-    else if (!list.includes(value)) list.push(value);
-  };
-  await readKeys(store, 'read/graph-cut-versions', shown, (row, key) => {
-    graph.versions.set(key, {
-      ...UNREAD,
-      key,
-      trust: typeof row.trust === 'number' ? row.trust : undefined,
-      reach: typeof row.reach === 'number' ? row.reach : undefined,
-    });
-    const severity = flagSeverityOf(row.flagSeverity);
-    if (severity !== null) flagSeverity.set(key, severity);
-    for (const pkg of items(row.packages))
-      if (typeof pkg === 'string') graph.packageOf.set(key, pkg);
-  });
-  const packages = [...new Set(graph.packageOf.values())];
-  if (options.layers.includes('people')) {
-    await readKeys(store, 'read/graph-cut-publishers', shown, (row, key) => {
-      const who = person(row);
-      if (who !== undefined) push(graph.publishers, key, who);
-    });
-    await readKeys(store, 'read/graph-cut-maintainers', packages, (row, key) => {
-      const who = person(row);
-      if (who !== undefined) push(graph.maintainers, key, who);
-    });
-  }
-  const wantRepos = options.layers.some(
-    (l) => l === 'repos' || l === 'orgs' || l === 'contributors',
+  await read(
+    versionsStatement,
+    shown.filter((key) => !children.has(key)),
+    version,
   );
-  if (wantRepos)
-    await readKeys(store, 'read/graph-cut-packages', packages, (row, key) => {
-      for (const repo of items(row.repos))
-        if (typeof repo === 'string') graph.hostedAt.set(key, repo);
-      for (const item of items(row.owners)) {
-        const { repo, owner, trust } = entries(item);
-        if (typeof repo !== 'string' || typeof owner !== 'string') continue;
-        graph.ownedBy.set(repo, owner);
-        if (typeof trust === 'number') graph.storedTrust.set(owner, trust);
-      }
-    });
-  if (options.layers.includes('orgs'))
-    await readKeys(store, 'read/graph-cut-scopes', packages, (row, key) => {
-      const org = str(row.org);
-      if (org === undefined) return;
-      graph.inScope.push({ pkg: key, org });
-      if (typeof row.trust === 'number') graph.storedTrust.set(org, row.trust);
-    });
+  readPackages(shown);
+  await Promise.all(packageReads);
   if (options.layers.includes('contributors')) {
     const repos = [...new Set(graph.hostedAt.values())];
-    await readKeys(store, 'read/graph-cut-contributors', repos, (row, key) => {
-      const who = person(row);
+    await read('read/graph-cut-contributors', repos, (row, key) => {
+      const who = person([row.person ?? null, row.trust ?? null, row.name ?? null]);
       if (who === undefined) return;
       const list = graph.contributors.get(key) ?? [];
       const contribution = row.contribution;

@@ -10,6 +10,7 @@ import { largeGraphRoots, writeLargeGraph, type LargeGraphShape } from '../../be
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
 import { Neo4jStore } from '../../graph/neo4j/neo4j-store.js';
 import type { GraphStore } from '../../graph/store.js';
+import { graphFromRoot } from '../../server/graph-cut.js';
 import { graphView, type Layer } from '../../server/graph-view.js';
 import type { SerializedGraph } from '../../shared/wire-types.js';
 import { loadTrustGraph } from '../../trust/load.js';
@@ -107,6 +108,40 @@ function suite(
       expect(cut).toEqual(expected);
       expect(cut.nodes.length).toBeGreaterThan(Math.min(limit, 5) - 1);
     });
+
+    it.each([
+      ['every layer', ALL, 50_000],
+      ['the default layers, cut at 300 nodes', ['deps', 'people', 'repos', 'orgs'], 300],
+      ['dependencies only', ['deps'], 50_000],
+    ] as const)(
+      'gives the same view read in batches of 7 keys, several at once: %s',
+      async (_what, layers, limit) => {
+        const whole = await loadTrustGraph(store);
+        const options = { depth: 50, layers, limit };
+        const expected = graphView(whole, closureRoot, {
+          ...options,
+          flagSeverity: await readFlagSeverities(store),
+        });
+        let reads = 0;
+        let inFlight = 0;
+        let most = 0;
+        const counted: GraphStore = Object.create(store) as GraphStore;
+        counted.read = async (name, params) => {
+          reads++;
+          most = Math.max(most, ++inFlight);
+          try {
+            return await store.read(name, params);
+          } finally {
+            inFlight--;
+          }
+        };
+        expect(await graphFromRoot(counted, closureRoot, { ...options, batch: 7 })).toEqual(
+          expected,
+        );
+        expect(reads).toBeGreaterThan(20);
+        expect(most).toBeGreaterThan(1);
+      },
+    );
 
     it('holds every version reachable from the root and none other', async () => {
       const whole = await loadTrustGraph(store);
