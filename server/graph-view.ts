@@ -38,6 +38,21 @@ export interface VersionsView {
 
 type Attributes = Record<string, string | number | boolean | null>;
 
+const EDGE_ATTRIBUTES = new Map<string, Readonly<{ type: string }>>();
+
+/**
+ * An edge's attributes, one frozen object per type shared by every edge of the type: a 50k-node
+ * view has 277,000 edges, and the answer is serialized, never changed.
+ */
+function edgeAttributes(type: string): { type: string } {
+  let attributes = EDGE_ATTRIBUTES.get(type);
+  if (attributes === undefined) {
+    attributes = Object.freeze({ type });
+    EDGE_ATTRIBUTES.set(type, attributes);
+  }
+  return attributes;
+}
+
 function adder(view: VersionsView, graph: TrustGraph, limit: number) {
   const { out, seen, perDepth } = view;
   const addNode = (key: string, kind: string, depth: number, extra: Attributes = {}): boolean => {
@@ -63,7 +78,12 @@ function adder(view: VersionsView, graph: TrustGraph, limit: number) {
   };
   const addEdge = (source: string, target: string, type: string): void => {
     if (seen.has(source) && seen.has(target))
-      out.edges.push({ key: `e${out.edges.length}`, source, target, attributes: { type } });
+      out.edges.push({
+        key: `e${out.edges.length}`,
+        source,
+        target,
+        attributes: edgeAttributes(type),
+      });
   };
   return { addNode, addEdge };
 }
