@@ -272,6 +272,11 @@ export interface ServeOptions {
   attestations?: readonly Buffer[];
   /** Each version's own attestations document, by '<name>@<version>' (bench/sigstore-pki.ts). */
   attestationsByVersion?: ReadonlyMap<string, Buffer>;
+  /**
+   * Milliseconds each answer waits before it is sent (default 0): a registry across a network,
+   * as registry.npmjs.org is to an ingest, instead of one on loopback that answers at once.
+   */
+  latencyMs?: number;
 }
 
 /**
@@ -279,6 +284,7 @@ export interface ServeOptions {
  * Given `attestations` (bodies of `/-/npm/v1/attestations/...`), every version names
  * attestations and each such request gets the next body, round robin (bench/provenance-ingest.ts).
  * Given `attestationsByVersion`, every version names attestations and gets its own (404 if none).
+ * Given `latencyMs`, every answer is that much later.
  */
 export async function serveGeneratedRegistry(
   registry: GeneratedRegistry,
@@ -291,7 +297,8 @@ export async function serveGeneratedRegistry(
   const bodies = new Map<number, Buffer>();
   let requests = 0;
   let url = '';
-  const server = http.createServer((request, response) => {
+  const latency = options.latencyMs ?? 0;
+  const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     let name: string;
     try {
       name = decodeURIComponent((request.url ?? '/').slice(1).split('?')[0] ?? '');
@@ -329,6 +336,13 @@ export async function serveGeneratedRegistry(
     response
       .writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
       .end(body);
+  };
+  const server = http.createServer((request, response) => {
+    if (latency > 0)
+      setTimeout(() => {
+        answer(request, response);
+      }, latency);
+    else answer(request, response);
   });
   const listening = await listenOnLoopback(server);
   url = listening.url;

@@ -20,7 +20,10 @@
  * It runs the compiled ingest (`npm run build` first), as `trustmap ingest` does: verification runs
  * on its pool of worker threads (TRUSTMAP_VERIFY_THREADS; 0 verifies on the ingest's thread).
  *
- *   npm run build && TRUSTMAP_VERIFY_THREADS=1 npx tsx bench/provenance-ingest.ts [--packages 1000] [--real jest@29] [--repeat 2]
+ * With `--latency <ms>` (generated closures only), the registry answers each request that much
+ * later, as a registry across a network does; 0 (the default) answers at once, on loopback.
+ *
+ *   npm run build && TRUSTMAP_VERIFY_THREADS=1 npx tsx bench/provenance-ingest.ts [--packages 1000] [--latency 20] [--real jest@29] [--repeat 2]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -157,6 +160,7 @@ const { values } = parseArgs({
     packages: { type: 'string', default: '1000' },
     repeat: { type: 'string', default: '2' },
     real: { type: 'string' },
+    latency: { type: 'string', default: '0' },
   },
 });
 const repeat = Number(values.repeat);
@@ -168,9 +172,10 @@ let upstream: string | undefined;
 if (values.real === undefined) {
   const registry = generateRegistry(Number(values.packages));
   root = registry.root;
-  serve = (options) => serveGeneratedRegistry(registry, options);
+  const latencyMs = Number(values.latency);
+  serve = (options) => serveGeneratedRegistry(registry, { ...options, latencyMs });
   console.log(
-    `generated closure: ${registry.packages.length} packages, ${registry.versions} versions`,
+    `generated closure: ${registry.packages.length} packages, ${registry.versions} versions; every answer ${latencyMs} ms late`,
   );
 } else {
   root = values.real;

@@ -105,6 +105,26 @@ export async function provenanceRecords(
   return records;
 }
 
+/**
+ * Starts what `provenanceRecords` verifies for `version`, without waiting and keeping no records:
+ * the tree's placement pass calls it as it places a version, so the verification threads work
+ * while the pass still waits for the registry, and the recording job that comes later finds the
+ * facts in the cache (by digest, as ever). Its failures are the recording job's to see. It starts
+ * nothing once half the cache is taken: on a closure larger than the cache, what it started would
+ * be evicted before the job asks for it and be verified twice.
+ */
+export function startProvenance(
+  client: RegistryClient,
+  packument: Packument,
+  version: string,
+  remembered?: RememberedFacts,
+): void {
+  if (packument.versions.get(version)?.attested !== true) return;
+  const cache = cacheFor(client);
+  if (cache.size >= cache.maxEntries / 2) return;
+  provenanceRecords(client, packument, version, remembered).catch(() => undefined);
+}
+
 type Stored = () => Promise<Map<string, RememberedFact>>;
 
 /** The stored facts of these versions, read once when first asked for (a read that fails: none). */

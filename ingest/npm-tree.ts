@@ -62,10 +62,10 @@ export interface TreeOptions {
   /** Placements before the pass gives up (a guard against a hostile cycle of replacements). */
   maxSteps?: number;
   /**
-   * Told of each package a version of which is placed, as it is placed (a version may still be
+   * Told of each version placed (with its package), as it is placed (a version may still be
    * replaced later, by one of the same package; a dropped subtree's package may not be in the end).
    */
-  onPlaced?: (packument: Packument) => void;
+  onPlaced?: (packument: Packument, version: string) => void;
 }
 
 /** The tree npm would build for `name@spec` alone, read as its closure. */

@@ -34,6 +34,7 @@ import { DEFAULT_ENVIRONMENT, type PythonEnvironment } from './sources/pypi/requ
 import type { Progress } from '../shared/domain.js';
 import { LIMIT_DEFAULTS, loadConfig } from '../core/config.js';
 import { rememberedIn } from './provenance-memory.js';
+import { startProvenance } from './npm-provenance.js';
 
 export interface IngestOptions {
   roots: RootSpec[];
@@ -226,10 +227,12 @@ function addNpmRoot(run: IngestRun, root: Extract<RootSpec, { kind: 'npm' }>): v
   void run.queue.add(async () => {
     if (run.fatal !== undefined) return;
     try {
-      // Each package is written as soon as a version of it is placed: the store works while the
-      // pass waits for the registry, instead of after it.
+      // Each package is written, and each version's attestations verified, as soon as a version
+      // is placed: the store and the verification threads work while the pass waits for the
+      // registry, instead of after it.
       const writes: Promise<void>[] = [];
-      const onPlaced = (packument: Packument): void => {
+      const onPlaced = (packument: Packument, version: string): void => {
+        startProvenance(run.client, packument, version, run.context.remembered);
         writes.push(
           recordPackument(packument.name, run.context).then(
             (recorded) => {

@@ -319,7 +319,7 @@ export class TreeBuilder {
     dep.parent = target;
     dep.peerSource = from;
     this.index(dep);
-    if (dep.packument !== undefined) this.options.onPlaced?.(dep.packument);
+    if (dep.packument !== undefined) this.options.onPlaced?.(dep.packument, dep.version);
     const placed = [dep];
     const requeue = new Set<TreeNode>();
     if (old !== undefined && old !== dep) {

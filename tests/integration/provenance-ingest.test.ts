@@ -388,3 +388,49 @@ describe('facts kept across runs', () => {
     }
   });
 });
+
+describe('verification starts as the tree is placed', () => {
+  it("fetches a version's attestations once, while the placement pass still reads packuments", async () => {
+    const own = await startFixtureRegistry();
+    addAttestedPackuments(own);
+    // A tree a few levels deep below the attested root (its integrity, so its bundles, unchanged).
+    const sigstore = own.overrides.get('sigstore') as {
+      versions: Record<string, { dependencies: Record<string, string> }>;
+    };
+    const root = sigstore.versions['1.0.0'];
+    if (root === undefined) throw new Error('no sigstore@1.0.0');
+    root.dependencies = { ...root.dependencies, rimraf: '^3.0.0', cliui: '^7.0.0' };
+    const temp = tempDir('trustmap-provenance-placed-');
+    const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    try {
+      const summary = await ingest({
+        roots: [parseRootSpec('npm:sigstore@1.0.0', temp.dir)],
+        store,
+        registry: own.url,
+      });
+      expect(summary.failures).toEqual([]);
+      // First requests in order: the root's attestations come before the packuments of the
+      // levels below it, so verification ran beside the placement pass, not after it.
+      const order = [...own.requests.keys()];
+      const attestations = order.indexOf('-/npm/v1/attestations/sigstore@1.0.0');
+      const packuments = order.filter((p) => !p.startsWith('-/'));
+      expect(attestations).toBeGreaterThan(0);
+      expect(attestations).toBeLessThan(order.indexOf(packuments.at(-1) ?? ''));
+      // Started at placement, taken by the recording job: fetched (and verified) once.
+      expect(own.requests.get('-/npm/v1/attestations/sigstore@1.0.0')).toBe(1);
+      const stored = (await store.node('pkg:npm/sigstore@1.0.0'))?.properties ?? {};
+      const fact = (p: Record<string, JsonValue> | undefined) => ({
+        provenance: p?.provenance,
+        source: p?.provenanceSource,
+        commit: p?.provenanceCommit,
+        workflow: p?.provenanceWorkflow,
+      });
+      expect(stored.provenance).toBe(true);
+      expect(fact(stored)).toEqual(fact(cleanProps.get('pkg:npm/sigstore@1.0.0')));
+    } finally {
+      await store.close();
+      await own.close();
+      temp.cleanup();
+    }
+  });
+});
