@@ -18,7 +18,9 @@
  * GitHub repository attested by the bench PKI (the others name no attestations' worth: 404).
  *
  * It runs the compiled ingest (`npm run build` first), as `trustmap ingest` does: verification runs
- * on its pool of worker threads (TRUSTMAP_VERIFY_THREADS; 0 verifies on the ingest's thread).
+ * on its pool of worker threads (TRUSTMAP_VERIFY_THREADS; 0 verifies on the ingest's thread). The
+ * registry answers from a process of its own (bench/registry-process.ts), as a registry does: its
+ * work is not counted as the ingest's CPU, nor does it hold the ingest's event loop.
  *
  * With `--latency <ms>` (generated closures only), the registry answers each request that much
  * later, as a registry across a network does; 0 (the default) answers at once, on loopback.
@@ -32,14 +34,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { verifyThreads } from '../ingest/provenance/verify-pool.js';
-import { serveAttestedMirror } from './attested-mirror.js';
 import { attestedVersion, signAll } from './attested-registry.js';
-import {
-  generateRegistry,
-  serveGeneratedRegistry,
-  type ServeOptions,
-  type ServedRegistry,
-} from './generated-registry.js';
+import { generateRegistry } from './generated-registry.js';
+import { startRegistryProcess, type RegistryProcess } from './registry-process.js';
 import { createBenchPki, type AttestedVersion } from './sigstore-pki.js';
 
 /** The compiled module of a source path, typed as the source. */
@@ -69,26 +66,24 @@ interface Measured {
   verified: number;
 }
 
-type Serve = (options: ServeOptions) => Promise<ServedRegistry>;
-
 /**
  * One ingest into a new store, and, with `again`, a second one into the same store (a later run:
  * the facts stored by the first are taken, not verified again).
  */
 async function run(
   root: string,
-  serve: Serve,
+  registry: RegistryProcess,
   documents: ReadonlyMap<string, Buffer> | undefined,
   again = false,
 ): Promise<{ measured: Measured[]; resolved: string[] }> {
-  const served = await serve(documents === undefined ? {} : { attestationsByVersion: documents });
+  const served = await registry.serve(documents);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-bench-provenance-'));
   const store = await EmbeddedStore.open(path.join(dir, 'graph.grafeo'));
   const measured: Measured[] = [];
   let resolved: string[] = [];
   try {
     for (let i = 0; i < (again ? 2 : 1); i++) {
-      const fetchedBefore = served.attestations();
+      const fetchedBefore = (await served.counts()).attestations;
       const cpu = process.cpuUsage();
       const started = performance.now();
       const summary = await ingest({
@@ -106,7 +101,7 @@ async function run(
       measured.push({
         ms,
         versions: summary.resolved.length,
-        attestations: served.attestations() - fetchedBefore,
+        attestations: (await served.counts()).attestations - fetchedBefore,
         cpuMs: (used.user + used.system) / 1000,
         verified,
       });
@@ -126,8 +121,11 @@ function nameAndVersion(key: string): [string, string] | undefined {
 }
 
 /** The resolved versions of a closure that can carry bench attestations (a GitHub repository). */
-async function realVersions(serve: Serve, resolved: readonly string[]): Promise<AttestedVersion[]> {
-  const served = await serve({});
+async function realVersions(
+  registry: RegistryProcess,
+  resolved: readonly string[],
+): Promise<AttestedVersion[]> {
+  const served = await registry.serve();
   const packuments = new Map<string, Promise<Record<string, unknown>>>();
   const out: AttestedVersion[] = [];
   try {
@@ -167,28 +165,28 @@ const repeat = Number(values.repeat);
 const pki = await createBenchPki();
 useVerificationTrust(pki.trust);
 let root: string;
-let serve: Serve;
+let registry: RegistryProcess;
 let upstream: string | undefined;
 if (values.real === undefined) {
-  const registry = generateRegistry(Number(values.packages));
-  root = registry.root;
+  const packages = Number(values.packages);
+  const generated = generateRegistry(packages);
+  root = generated.root;
   const latencyMs = Number(values.latency);
-  serve = (options) => serveGeneratedRegistry(registry, { ...options, latencyMs });
+  registry = startRegistryProcess({ kind: 'generated', packages, latencyMs });
   console.log(
-    `generated closure: ${registry.packages.length} packages, ${registry.versions} versions; every answer ${latencyMs} ms late`,
+    `generated closure: ${generated.packages.length} packages, ${generated.versions} versions; every answer ${latencyMs} ms late`,
   );
 } else {
   root = values.real;
   upstream = loadConfig().npmRegistry;
-  const from = upstream;
-  serve = (options) => serveAttestedMirror(from, options);
+  registry = startRegistryProcess({ kind: 'mirror', upstream });
 }
 // Untimed: a first ingest (for a real closure, it fetches every packument once) says which
 // versions the closure resolves, and only those are signed (a verified version's compared
 // releases are not fetched).
-const warm = await run(root, serve, undefined);
+const warm = await run(root, registry, undefined);
 const signing = performance.now();
-const versions = await realVersions(serve, warm.resolved);
+const versions = await realVersions(registry, warm.resolved);
 const documents = await signAll(pki, versions);
 console.log(
   `${upstream === undefined ? 'generated' : `real (${upstream})`} closure of ${root}: ${warm.resolved.length} versions resolved, ${versions.length} with a GitHub repository attested`,
@@ -200,8 +198,8 @@ console.log(`verification threads: ${verifyThreads()}; node ${process.version}; 
 const kinds = ['none attested', 'every version attested', 'attested, again (same store)'] as const;
 const rows = new Map<(typeof kinds)[number], Measured[]>(kinds.map((k) => [k, []]));
 for (let i = 0; i < repeat; i++) {
-  const none = (await run(root, serve, undefined)).measured[0];
-  const [first, again] = (await run(root, serve, documents, true)).measured;
+  const none = (await run(root, registry, undefined)).measured[0];
+  const [first, again] = (await run(root, registry, documents, true)).measured;
   const got: [(typeof kinds)[number], Measured | undefined][] = [
     [kinds[0], none],
     [kinds[1], first],
@@ -230,3 +228,4 @@ for (const kind of kinds.slice(1))
 console.log(
   `${((best(kinds[1], 'cpuMs') - base.cpuMs) / Math.max(1, fetched)).toFixed(2)} ms CPU per attestations document verified (${fetched} documents, two bundles each); load ${load()}`,
 );
+await registry.exit();
