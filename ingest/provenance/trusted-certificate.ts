@@ -51,9 +51,24 @@ export class TrustedCertificate extends X509Certificate {
 }
 
 /**
- * A bundle's signing certificate, for one verification: its DER computed once for every comparison
- * and for the clone the SCT check takes, its public key once, and its signature checked (once, as
- * the library does) with the trusted issuer's kept key object.
+ * The TBS part of a certificate's DER as the library encodes it: `root.toDER()` is the SEQUENCE's
+ * tag and length, then the DER of its elements (TBS, algorithm, signature) one after the other,
+ * so the TBS is what lies between the header and the elements after it.
+ */
+export function tbsOf(certificate: X509Certificate): Buffer {
+  const encoded = der(certificate);
+  const lengthByte = encoded[1] ?? 0;
+  const header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
+  let tail = 0;
+  for (const element of certificate.root.subs.slice(1)) tail += element.toDER().length;
+  return encoded.subarray(header, encoded.length - tail);
+}
+
+/**
+ * A bundle's signing certificate, for one verification: its DER computed once, for every
+ * comparison, for the clone the SCT check takes and for the TBS its signature is checked over; its
+ * public key once; its signature checked (once, as the library does) with the trusted issuer's
+ * kept key object.
  */
 export class LeafCertificate extends X509Certificate {
   #publicKey: Buffer | undefined;
@@ -74,7 +89,7 @@ export class LeafCertificate extends X509Certificate {
   override verify(issuer?: X509Certificate): boolean {
     if (!(issuer instanceof TrustedCertificate)) return super.verify(issuer);
     return crypto.verify(
-      this.tbsCertificate.toDER(),
+      tbsOf(this),
       issuer.keyObject,
       this.signatureValue,
       this.signatureAlgorithm,

@@ -10,6 +10,7 @@ import {
 import {
   LeafCertificate,
   TrustedCertificate,
+  tbsOf,
 } from '../../ingest/provenance/trusted-certificate.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
@@ -73,6 +74,13 @@ describe('a leaf certificate keeps its DER for one verification', () => {
     expect(mine.equals(X509Certificate.parse(fulcioCertificates()[0] ?? Buffer.alloc(0)))).toBe(
       false,
     );
+  });
+
+  it("takes the TBS it checks from its DER: the library's re-encoding of it, byte for byte", () => {
+    for (const der of [realLeaf(), ...fulcioCertificates()]) {
+      const certificate = X509Certificate.parse(der);
+      expect(tbsOf(certificate).equals(certificate.tbsCertificate.toDER())).toBe(true);
+    }
   });
 
   it('refuses a leaf whose signature was altered, asked again and again', () => {
