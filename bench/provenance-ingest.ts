@@ -50,6 +50,9 @@ const { EmbeddedStore } = await compiled<typeof import('../graph/embedded/embedd
 );
 const { ingest } = await compiled<typeof import('../ingest/run-ingest.js')>('ingest/run-ingest.ts');
 const { parseRootSpec } = await compiled<typeof import('../ingest/spec.js')>('ingest/spec.ts');
+const { verificationThreads } = await compiled<
+  typeof import('../ingest/provenance/verify-pool.js')
+>('ingest/provenance/verify-pool.ts');
 const { useVerificationTrust } = await compiled<typeof import('../ingest/verification-trust.js')>(
   'ingest/verification-trust.ts',
 );
@@ -64,6 +67,29 @@ interface Measured {
   attestations: number;
   /** Resolved versions stored with provenance = true. */
   verified: number;
+  /** When the verification threads had answered half and all of this ingest's documents (ms). */
+  answeredAt: { half: number; all: number } | undefined;
+}
+
+/**
+ * When the pool's threads had answered half and all of `expected` verifications, sampled every
+ * 10 ms from now: whether verification kept up with the walk or was what the ingest waited for.
+ */
+function watchAnswers(expected: number): () => Measured['answeredAt'] {
+  const started = performance.now();
+  const base = verificationThreads().answered;
+  let half: number | undefined;
+  let all: number | undefined;
+  const timer = setInterval(() => {
+    const answered = verificationThreads().answered - base;
+    const now = performance.now() - started;
+    if (half === undefined && answered * 2 >= expected) half = now;
+    if (all === undefined && answered >= expected) all = now;
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    return expected === 0 || half === undefined || all === undefined ? undefined : { half, all };
+  };
 }
 
 /**
@@ -85,6 +111,7 @@ async function run(
     for (let i = 0; i < (again ? 2 : 1); i++) {
       const fetchedBefore = (await served.counts()).attestations;
       const cpu = process.cpuUsage();
+      const answered = watchAnswers(i === 0 ? (documents?.size ?? 0) : 0);
       const started = performance.now();
       const summary = await ingest({
         roots: [parseRootSpec(`npm:${root}`, process.cwd())],
@@ -93,6 +120,7 @@ async function run(
       });
       const ms = performance.now() - started;
       const used = process.cpuUsage(cpu);
+      const answeredAt = answered();
       if (summary.failures.length > 0) throw new Error(`${summary.failures.length} failures`);
       resolved = summary.resolved;
       let verified = 0;
@@ -104,6 +132,7 @@ async function run(
         attestations: (await served.counts()).attestations - fetchedBefore,
         cpuMs: (used.user + used.system) / 1000,
         verified,
+        answeredAt,
       });
     }
     return { measured, resolved };
@@ -209,7 +238,7 @@ for (let i = 0; i < repeat; i++) {
     if (m === undefined) continue;
     rows.get(kind)?.push(m);
     console.log(
-      `${kind.padEnd(30)}: ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${m.versions} versions resolved, ${m.attestations} attestation documents fetched, ${m.verified} stored with provenance = true; load ${load()}`,
+      `${kind.padEnd(30)}: ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${m.versions} versions resolved, ${m.attestations} attestation documents fetched, ${m.verified} stored with provenance = true${m.answeredAt === undefined ? '' : `; threads answered half by ${(m.answeredAt.half / 1000).toFixed(2)} s, all by ${(m.answeredAt.all / 1000).toFixed(2)} s`}; load ${load()}`,
     );
   }
   if (first !== undefined && first.verified !== versions.length)
