@@ -146,6 +146,8 @@ function runChild(spec: RegistrySpec): void {
         process.exit(0);
     }
   };
+  // The parent gone (it crashed, or never said exit): so is this registry.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (request: Request) => {
     handle(request).then(reply, (error: unknown) => {
       reply({ op: 'error', message: error instanceof Error ? error.message : String(error) });

@@ -14,7 +14,7 @@ import type { RegistryKey, SigstoreOptions } from './types.js';
 import { isRecord } from '../untrusted.js';
 
 /**
- * The growth step of @sigstore/core's ASN.1 encoder (decision 015). It grows a buffer by 1 KiB,
+ * The growth step of @sigstore/core's ASN.1 encoder (decision 012). It grows a buffer by 1 KiB,
  * zeroed and then copied, and re-encodes a certificate with two buffers per ASN.1 node: a third of
  * a verification's CPU (bench/provenance.ts). The step is a private static it reads on each
  * growth; 64 bytes hold most nodes, and a longer value still takes one growth. It changes what is
