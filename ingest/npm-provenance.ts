@@ -22,7 +22,13 @@ import { parseRepository } from './sources/repository-url.js';
 import { factProps, repositoryKeyOf } from './provenance-props.js';
 import { checkedDigest, type RememberedFact, type RememberedFacts } from './provenance-memory.js';
 
-const cacheFor = cachesByOwner<ProvenanceFact | Unknown>();
+/** A check's outcome, and whether it was a fact an earlier run stored (then it is not written again). */
+interface Checked {
+  fact: ProvenanceFact | Unknown;
+  fromStore: boolean;
+}
+
+const cacheFor = cachesByOwner<Checked>();
 
 /** The package's highest release below `version` (semver order), which the trust engine compares it with. */
 export function previousRelease(packument: Packument, version: string): string | undefined {
@@ -87,17 +93,19 @@ export function settledRelease(packument: Packument, version: string): string | 
  * when it has no verified provenance, for the releases it is compared with (the one before it in
  * version order, which own trust compares, and the settled one by time, which the flag does).
  * A fact an earlier run stored for the same digest and trust (`remembered`) is taken as it is.
+ * `started`: called by `startProvenance`, whose records are dropped.
  */
 export async function provenanceRecords(
   client: RegistryClient,
   packument: Packument,
   version: string,
   remembered?: RememberedFacts,
+  started = false,
 ): Promise<GraphRecords> {
   const records = new GraphRecords();
   const compared = [previousRelease(packument, version), settledRelease(packument, version)];
   const stored = storedOnce(remembered, packument, [version, ...compared]);
-  const verify = (v: string) => verifiedFact(client, packument, v, records, stored);
+  const verify = (v: string) => verifiedFact(client, packument, v, records, stored, started);
   const fact = await verify(version);
   if (fact?.verified === true) return records;
   // Only a release without verified provenance can have dropped it.
@@ -109,7 +117,8 @@ export async function provenanceRecords(
  * Starts what `provenanceRecords` verifies for `version`, without waiting and keeping no records:
  * the tree's placement pass calls it as it places a version, so the verification threads work
  * while the pass still waits for the registry, and the recording job that comes later finds the
- * facts in the cache (by digest, as ever). Its failures are the recording job's to see. It starts
+ * facts in the cache (by digest, as ever). Its failures are the recording job's to see (it never
+ * rejects; the run awaits it, so nothing outlives the run). It starts
  * nothing once half the cache is taken: on a closure larger than the cache, what it started would
  * be evicted before the job asks for it and be verified twice.
  */
@@ -118,11 +127,14 @@ export function startProvenance(
   packument: Packument,
   version: string,
   remembered?: RememberedFacts,
-): void {
-  if (packument.versions.get(version)?.attested !== true) return;
+): Promise<void> {
+  if (packument.versions.get(version)?.attested !== true) return Promise.resolve();
   const cache = cacheFor(client);
-  if (cache.size >= cache.maxEntries / 2) return;
-  provenanceRecords(client, packument, version, remembered).catch(() => undefined);
+  if (cache.size >= cache.maxEntries / 2) return Promise.resolve();
+  return provenanceRecords(client, packument, version, remembered, true).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 type Stored = () => Promise<Map<string, RememberedFact>>;
@@ -155,6 +167,7 @@ async function verifiedFact(
   version: string,
   records: GraphRecords,
   stored: Stored,
+  started: boolean,
 ): Promise<ProvenanceFact | undefined> {
   const manifest = packument.versions.get(version);
   if (manifest?.attested !== true) return undefined;
@@ -164,22 +177,23 @@ async function verifiedFact(
   const digest = checkedDigest(manifest.integrity ?? '', trust);
   // The tarball's digest, with the name and version its subject must carry as well.
   const key = `${packument.name}@${version} ${manifest.integrity ?? ''}`;
-  const kept = { fromStore: false };
-  const fact = await cache.verify(key, async () => {
+  const { fact, fromStore } = await cache.verify(key, async () => {
     const remembered = (await stored()).get(versionKey);
-    if (remembered !== undefined && remembered.digest === digest) {
-      kept.fromStore = true;
-      return remembered.fact;
-    }
-    return check(client, packument.name, version, manifest.integrity, trust);
+    if (remembered !== undefined && remembered.digest === digest)
+      return { fact: remembered.fact, fromStore: true };
+    return {
+      fact: await check(client, packument.name, version, manifest.integrity, trust),
+      fromStore: false,
+    };
   });
   if ('unknown' in fact) {
-    cache.delete(key); // asked again by the next run
+    // Asked again by the next run; one started at placement is left for its recording job.
+    if (!started) cache.delete(key);
     records.node('Version', versionKey, { provenanceUnknown: fact.unknown });
     return undefined;
   }
   // A fact taken from the store is there already; an unknown a run under other trust left is not.
-  if (kept.fromStore) records.node('Version', versionKey, { provenanceUnknown: null });
+  if (fromStore) records.node('Version', versionKey, { provenanceUnknown: null });
   // Only a verified fact is kept for later runs: a failure may come from what a registry served
   // (an error body, a mirror without the provenance bundle), and is checked again next time.
   else

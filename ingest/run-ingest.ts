@@ -232,7 +232,8 @@ function addNpmRoot(run: IngestRun, root: Extract<RootSpec, { kind: 'npm' }>): v
       // registry, instead of after it.
       const writes: Promise<void>[] = [];
       const onPlaced = (packument: Packument, version: string): void => {
-        startProvenance(run.client, packument, version, run.context.remembered);
+        if (run.fatal === undefined)
+          writes.push(startProvenance(run.client, packument, version, run.context.remembered));
         writes.push(
           recordPackument(packument.name, run.context).then(
             (recorded) => {

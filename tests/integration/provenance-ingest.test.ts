@@ -390,16 +390,20 @@ describe('facts kept across runs', () => {
 });
 
 describe('verification starts as the tree is placed', () => {
-  it("fetches a version's attestations once, while the placement pass still reads packuments", async () => {
-    const own = await startFixtureRegistry();
-    addAttestedPackuments(own);
-    // A tree a few levels deep below the attested root (its integrity, so its bundles, unchanged).
+  /** A tree a few levels deep below the attested root (its integrity, so its bundles, unchanged). */
+  function deepen(own: FixtureRegistry): void {
     const sigstore = own.overrides.get('sigstore') as {
       versions: Record<string, { dependencies: Record<string, string> }>;
     };
     const root = sigstore.versions['1.0.0'];
     if (root === undefined) throw new Error('no sigstore@1.0.0');
     root.dependencies = { ...root.dependencies, rimraf: '^3.0.0', cliui: '^7.0.0' };
+  }
+
+  it("fetches a version's attestations once, while the placement pass still reads packuments", async () => {
+    const own = await startFixtureRegistry();
+    addAttestedPackuments(own);
+    deepen(own);
     const temp = tempDir('trustmap-provenance-placed-');
     const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
     try {
@@ -427,6 +431,29 @@ describe('verification starts as the tree is placed', () => {
       });
       expect(stored.provenance).toBe(true);
       expect(fact(stored)).toEqual(fact(cleanProps.get('pkg:npm/sigstore@1.0.0')));
+    } finally {
+      await store.close();
+      await own.close();
+      temp.cleanup();
+    }
+  });
+  it('asks a registry that serves no attestations once, and records why nothing is known', async () => {
+    const own = await startFixtureRegistry();
+    addAttestedPackuments(own);
+    own.overrides.delete('-/npm/v1/attestations/sigstore@1.0.0'); // a mirror that passes none
+    deepen(own);
+    const temp = tempDir('trustmap-provenance-missing-');
+    const store = await EmbeddedStore.open(path.join(temp.dir, 'graph.grafeo'));
+    try {
+      const summary = await ingest({
+        roots: [parseRootSpec('npm:sigstore@1.0.0', temp.dir)],
+        store,
+        registry: own.url,
+      });
+      expect(summary.failures).toEqual([]);
+      expect(own.requests.get('-/npm/v1/attestations/sigstore@1.0.0')).toBe(1);
+      const stored = (await store.node('pkg:npm/sigstore@1.0.0'))?.properties ?? {};
+      expect(stored.provenanceUnknown).toEqual(expect.stringContaining('(404)'));
     } finally {
       await store.close();
       await own.close();
