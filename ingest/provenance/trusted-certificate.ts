@@ -20,24 +20,28 @@ function der(certificate: X509Certificate): Buffer {
   return encoded;
 }
 
-/** A certificate of the trusted root: its signature checks among the root's certificates kept too. */
-export class TrustedCertificate extends X509Certificate {
+/** A certificate whose DER (for every comparison) and public key are computed once. */
+class KeptCertificate extends X509Certificate {
   #publicKey: Buffer | undefined;
-  #keyObject: KeyObject | undefined;
-  /** Whether this certificate's signature verifies under an issuer (itself when undefined). */
-  readonly #signedBy = new Map<X509Certificate | undefined, boolean>();
 
   override get publicKey(): Buffer {
     return (this.#publicKey ??= super.publicKey);
   }
 
+  override equals(other: X509Certificate): boolean {
+    return der(this).equals(der(other));
+  }
+}
+
+/** A certificate of the trusted root: its signature checks among the root's certificates kept too. */
+export class TrustedCertificate extends KeptCertificate {
+  #keyObject: KeyObject | undefined;
+  /** Whether this certificate's signature verifies under an issuer (itself when undefined). */
+  readonly #signedBy = new Map<X509Certificate | undefined, boolean>();
+
   /** The public key as the library makes it to check a signature (`crypto.createPublicKey`). */
   get keyObject(): KeyObject {
     return (this.#keyObject ??= crypto.createPublicKey(this.publicKey));
-  }
-
-  override equals(other: X509Certificate): boolean {
-    return der(this).equals(der(other));
   }
 
   override verify(issuer?: X509Certificate): boolean {
@@ -70,17 +74,7 @@ export function tbsOf(certificate: X509Certificate): Buffer {
  * public key once; its signature checked (once, as the library does) with the trusted issuer's
  * kept key object.
  */
-export class LeafCertificate extends X509Certificate {
-  #publicKey: Buffer | undefined;
-
-  override get publicKey(): Buffer {
-    return (this.#publicKey ??= super.publicKey);
-  }
-
-  override equals(other: X509Certificate): boolean {
-    return der(this).equals(der(other));
-  }
-
+export class LeafCertificate extends KeptCertificate {
   /** As the library's clone: a certificate parsed from a copy of this one's DER. */
   override clone(): X509Certificate {
     return X509Certificate.parse(Buffer.from(der(this)));
