@@ -43,3 +43,16 @@ export function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
+
+/**
+ * The first `max` items of a hostile array, as a plain array, or undefined when it is not one. An
+ * array read from JSON may carry an own `constructor` key, which `map`, `filter` and `slice` would
+ * follow to build their result; indexing it does not.
+ */
+export function arrayItems(value: unknown, max = Infinity): unknown[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const length = Math.min(value.length, max);
+  const out: unknown[] = [];
+  for (let i = 0; i < length; i++) out.push((value as unknown[])[i]);
+  return out;
+}

@@ -129,6 +129,20 @@ describe('mapPackument', () => {
     expect(({} as Record<string, unknown>).version).toBeUndefined();
     expect(() => mapPackument(packument)).not.toThrow();
   });
+
+  it('reads a list that carries its own `constructor` key (found by the ingest fuzz, seed 836511808)', () => {
+    const maintainers: unknown[] = [{ name: 'a', email: 'a@example.org' }, ''];
+    Object.defineProperty(maintainers, 'constructor', { value: { [Symbol.species]: 1 } });
+    const document = {
+      name: 'x',
+      'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { version: '1.0.0', dist: { signatures: maintainers } } },
+      maintainers,
+    };
+    const packument = readPackument(document, 'x');
+    expect(packument.maintainers?.map((m) => m.name)).toEqual(['a']);
+    expect(() => mapPackument(packument)).not.toThrow();
+  });
 });
 
 describe('dependencies', () => {

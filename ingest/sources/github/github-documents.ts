@@ -4,7 +4,7 @@
  * used to index an object we own (so `__proto__` and friends are plain data). Reading never
  * throws: what cannot be read is absent.
  */
-import { isRecord, own } from '../../untrusted.js';
+import { arrayItems, isRecord, own } from '../../untrusted.js';
 
 /** A login GitHub could have given an account (letters, digits, hyphens; at most 39). */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -106,7 +106,7 @@ export function readContributorStatistics(
     const login = isRecord(author) ? str(own(author, 'login'), 100) : undefined;
     const weeks: { start: number; commits: number }[] = [];
     const rawWeeks = own(entry, 'weeks');
-    for (const week of Array.isArray(rawWeeks) ? (rawWeeks as unknown[]).slice(0, 5000) : []) {
+    for (const week of arrayItems(rawWeeks, 5000) ?? []) {
       if (!isRecord(week)) continue;
       const start = num(own(week, 'w'));
       const commits = num(own(week, 'c'));

@@ -4,7 +4,7 @@
  * index an object we own (so `__proto__` and friends are plain data).
  */
 import { InvalidPackageError } from '../../../core/errors.js';
-import { isRecord, own } from '../../untrusted.js';
+import { arrayItems, isRecord, own } from '../../untrusted.js';
 
 export interface NpmPerson {
   name: string;
@@ -252,7 +252,7 @@ function versionManifest(version: string, value: Record<string, unknown>): Versi
       own(value, 'hasInstallScript') === true ||
       (isRecord(scripts) && INSTALL_SCRIPTS.some((s) => typeof own(scripts, s) === 'string')),
     attested: isRecord(own(dist, 'attestations')),
-    signatures: Array.isArray(signatures) ? signatures.slice(0, MAX_SIGNATURES) : [],
+    signatures: arrayItems(signatures, MAX_SIGNATURES) ?? [],
     integrity: text(own(dist, 'integrity'), 200),
     publisher: person(own(value, '_npmUser')),
     trustedPublisher: trustedPublisher(own(value, '_npmUser')),
@@ -322,9 +322,9 @@ export function readPackument(document: unknown, expectedName: string): Packumen
     times,
     created: times?.get('created'),
     modified: times?.get('modified'),
-    maintainers: Array.isArray(maintainers)
-      ? maintainers.map(person).filter((p): p is NpmPerson => p !== undefined)
-      : undefined,
+    maintainers: arrayItems(maintainers)
+      ?.map(person)
+      .filter((p): p is NpmPerson => p !== undefined),
     repository: repositoryField(own(document, 'repository')),
     description: text(own(document, 'description')),
     license: license(own(document, 'license')),
