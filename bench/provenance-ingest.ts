@@ -210,51 +210,59 @@ if (values.real === undefined) {
   upstream = loadConfig().npmRegistry;
   registry = startRegistryProcess({ kind: 'mirror', upstream });
 }
-// Untimed: a first ingest (for a real closure, it fetches every packument once) says which
-// versions the closure resolves, and only those are signed (a verified version's compared
-// releases are not fetched).
-const warm = await run(root, registry, undefined);
-const signing = performance.now();
-const versions = await realVersions(registry, warm.resolved);
-const documents = await signAll(pki, versions);
-console.log(
-  `${upstream === undefined ? 'generated' : `real (${upstream})`} closure of ${root}: ${warm.resolved.length} versions resolved, ${versions.length} with a GitHub repository attested`,
-);
-console.log(
-  `setup (untimed): ${documents.size} attestation documents signed by the bench PKI in ${((performance.now() - signing) / 1000).toFixed(1)} s`,
-);
-console.log(`verification threads: ${verifyThreads()}; node ${process.version}; load ${load()}`);
-const kinds = ['none attested', 'every version attested', 'attested, again (same store)'] as const;
-const rows = new Map<(typeof kinds)[number], Measured[]>(kinds.map((k) => [k, []]));
-for (let i = 0; i < repeat; i++) {
-  const none = (await run(root, registry, undefined)).measured[0];
-  const [first, again] = (await run(root, registry, documents, true)).measured;
-  const got: [(typeof kinds)[number], Measured | undefined][] = [
-    [kinds[0], none],
-    [kinds[1], first],
-    [kinds[2], again],
-  ];
-  for (const [kind, m] of got) {
-    if (m === undefined) continue;
-    rows.get(kind)?.push(m);
-    console.log(
-      `${kind.padEnd(30)}: ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${m.versions} versions resolved, ${m.attestations} attestation documents fetched, ${m.verified} stored with provenance = true${m.answeredAt === undefined ? '' : `; threads answered half by ${(m.answeredAt.half / 1000).toFixed(2)} s, all by ${(m.answeredAt.all / 1000).toFixed(2)} s`}; load ${load()}`,
-    );
-  }
-  if (first !== undefined && first.verified !== versions.length)
-    throw new Error(
-      `only ${first.verified} of ${versions.length} attested versions verified: void`,
-    );
-}
-const best = (kind: (typeof kinds)[number], key: 'ms' | 'cpuMs'): number =>
-  Math.min(...(rows.get(kind) ?? []).map((r) => r[key]));
-const fetched = Math.max(...(rows.get(kinds[1]) ?? []).map((r) => r.attestations));
-const base = { ms: best(kinds[0], 'ms'), cpuMs: best(kinds[0], 'cpuMs') };
-for (const kind of kinds.slice(1))
+// The registry child is stopped however the bench ends (a failed run included).
+try {
+  // Untimed: a first ingest (for a real closure, it fetches every packument once) says which
+  // versions the closure resolves, and only those are signed (a verified version's compared
+  // releases are not fetched).
+  const warm = await run(root, registry, undefined);
+  const signing = performance.now();
+  const versions = await realVersions(registry, warm.resolved);
+  const documents = await signAll(pki, versions);
   console.log(
-    `${kind}: adds ${((best(kind, 'ms') / base.ms - 1) * 100).toFixed(1)}% wall time and ${((best(kind, 'cpuMs') / base.cpuMs - 1) * 100).toFixed(1)}% CPU (best of ${repeat})`,
+    `${upstream === undefined ? 'generated' : `real (${upstream})`} closure of ${root}: ${warm.resolved.length} versions resolved, ${versions.length} with a GitHub repository attested`,
   );
-console.log(
-  `${((best(kinds[1], 'cpuMs') - base.cpuMs) / Math.max(1, fetched)).toFixed(2)} ms CPU per attestations document verified (${fetched} documents, two bundles each); load ${load()}`,
-);
-await registry.exit();
+  console.log(
+    `setup (untimed): ${documents.size} attestation documents signed by the bench PKI in ${((performance.now() - signing) / 1000).toFixed(1)} s`,
+  );
+  console.log(`verification threads: ${verifyThreads()}; node ${process.version}; load ${load()}`);
+  const kinds = [
+    'none attested',
+    'every version attested',
+    'attested, again (same store)',
+  ] as const;
+  const rows = new Map<(typeof kinds)[number], Measured[]>(kinds.map((k) => [k, []]));
+  for (let i = 0; i < repeat; i++) {
+    const none = (await run(root, registry, undefined)).measured[0];
+    const [first, again] = (await run(root, registry, documents, true)).measured;
+    const got: [(typeof kinds)[number], Measured | undefined][] = [
+      [kinds[0], none],
+      [kinds[1], first],
+      [kinds[2], again],
+    ];
+    for (const [kind, m] of got) {
+      if (m === undefined) continue;
+      rows.get(kind)?.push(m);
+      console.log(
+        `${kind.padEnd(30)}: ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${m.versions} versions resolved, ${m.attestations} attestation documents fetched, ${m.verified} stored with provenance = true${m.answeredAt === undefined ? '' : `; threads answered half by ${(m.answeredAt.half / 1000).toFixed(2)} s, all by ${(m.answeredAt.all / 1000).toFixed(2)} s`}; load ${load()}`,
+      );
+    }
+    if (first !== undefined && first.verified !== versions.length)
+      throw new Error(
+        `only ${first.verified} of ${versions.length} attested versions verified: void`,
+      );
+  }
+  const best = (kind: (typeof kinds)[number], key: 'ms' | 'cpuMs'): number =>
+    Math.min(...(rows.get(kind) ?? []).map((r) => r[key]));
+  const fetched = Math.max(...(rows.get(kinds[1]) ?? []).map((r) => r.attestations));
+  const base = { ms: best(kinds[0], 'ms'), cpuMs: best(kinds[0], 'cpuMs') };
+  for (const kind of kinds.slice(1))
+    console.log(
+      `${kind}: adds ${((best(kind, 'ms') / base.ms - 1) * 100).toFixed(1)}% wall time and ${((best(kind, 'cpuMs') / base.cpuMs - 1) * 100).toFixed(1)}% CPU (best of ${repeat})`,
+    );
+  console.log(
+    `${((best(kinds[1], 'cpuMs') - base.cpuMs) / Math.max(1, fetched)).toFixed(2)} ms CPU per attestations document verified (${fetched} documents, two bundles each); load ${load()}`,
+  );
+} finally {
+  await registry.exit();
+}
