@@ -8,10 +8,12 @@
  * for a root and what-if. Asserts nothing.
  *
  *   npx tsx bench/api.ts [embedded|neo4j|both=both] [requests=1000] [--before]
- *     [--rows=cold,search,node,graph,chokepoints,whatif]
+ *     [--rows=cold,search,node,graph,chokepoints,whatif] [--test-memory]
  *
  * `--rows` runs only the rows named (all of them without it), so a run need not take 26 minutes.
  * `--before` also times what the server did before the cut (the whole graph loaded, then viewed).
+ * Neo4j runs as docs/operations.md sizes a server (a 4 GiB heap, a 2 GiB page cache: more than the
+ * store's size on disk, G1); `--test-memory` runs it as the tests do (768 MiB, 128 MiB, serial).
  * Each row is printed as soon as it is measured, with the load average beside it.
  */
 import os from 'node:os';
@@ -21,7 +23,7 @@ import { graphView } from '../server/graph-view.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { readFlagSeverities } from '../trust/stored-scores.js';
 import { listenApi } from '../tests/helpers/api-server.js';
-import { buildNeo4jLauncher, startNeo4j } from '../tests/helpers/neo4j.js';
+import { buildNeo4jLauncher, startNeo4j, type Neo4jMemory } from '../tests/helpers/neo4j.js';
 import {
   DEFAULT_LARGE_FILE,
   openLargeEmbedded,
@@ -33,6 +35,7 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const which = args[0] ?? 'both';
 const requests = Number(args[1] ?? 1000);
 const timeBefore = process.argv.includes('--before');
+const testMemory = process.argv.includes('--test-memory');
 const ROWS = ['cold', 'search', 'node', 'graph', 'chokepoints', 'whatif'] as const;
 const rowsArg = process.argv.find((a) => a.startsWith('--rows='));
 const rows = new Set<string>(
@@ -175,8 +178,14 @@ if (which === 'embedded' || which === 'both') {
 if (which === 'neo4j' || which === 'both') {
   const launcher = await buildNeo4jLauncher();
   if (launcher.kind !== 'built') throw new Error(`no Neo4j: ${launcher.reason}`);
-  const server = await startNeo4j(launcher);
-  console.log(`\nNeo4j ${server.version} started in ${(server.startMs / 1000).toFixed(1)} s`);
+  const memory: Neo4jMemory = testMemory
+    ? { heapMiB: 768, pageCacheMiB: 128, serialGC: true }
+    : { heapMiB: 4096, pageCacheMiB: 2048, serialGC: false };
+  const server = await startNeo4j(launcher, memory);
+  console.log(
+    `\nNeo4j ${server.version} started in ${(server.startMs / 1000).toFixed(1)} s: heap ${memory.heapMiB} MiB, ` +
+      `page cache ${memory.pageCacheMiB} MiB, ${memory.serialGC ? 'serial' : 'G1'} collector`,
+  );
   const store = await Neo4jStore.open(server.config);
   try {
     await store.applySchema();

@@ -36,11 +36,29 @@ import picocli.CommandLine;
  *
  * It shuts down, and deletes the directory, when its stdin closes or on SIGTERM/SIGINT. It sends
  * nothing off the machine: Bolt on loopback only, no HTTP connector, no usage reports.
+ *
+ * <p>The page cache is 128 MiB, enough for the tests' graphs; NEO4J_PAGECACHE_MIB sets another
+ * size (the benches size it as docs/operations.md says a server should be: the store's size).
  */
 public final class Launcher {
   private static final String READY = "TRUSTMAP_NEO4J_READY";
 
   private Launcher() {}
+
+  /** The page cache's size in MiB: NEO4J_PAGECACHE_MIB, or 128. */
+  private static long pageCacheMiB() {
+    String value = System.getenv("NEO4J_PAGECACHE_MIB");
+    if (value == null || value.isEmpty()) return 128;
+    try {
+      long mib = Long.parseLong(value);
+      if (mib >= 8) return mib;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    System.err.println("NEO4J_PAGECACHE_MIB: not a size in MiB of at least 8: " + value);
+    System.exit(2);
+    return 0;
+  }
 
   public static void main(String[] args) throws Exception {
     String password = args.length > 0 ? args[0] : System.getenv("NEO4J_TEST_PASSWORD");
@@ -76,7 +94,7 @@ public final class Launcher {
             .setConfig(GraphDatabaseSettings.auth_enabled, true)
             // No usage reports: a test sends nothing off this machine.
             .setConfig(GraphDatabaseSettings.udc_enabled, false)
-            .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
+            .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB()))
             // As docker-compose.yml runs it: no files for LOAD CSV, only the listed procedures.
             .setConfig(GraphDatabaseSettings.allow_file_urls, false)
             .setConfig(
