@@ -155,7 +155,11 @@ export interface SerializedGraph {
   attributes: { root: string; truncated: boolean };
   options: { type: 'directed'; multi: true; allowSelfLoops: false };
   nodes: { key: string; attributes: Record<string, string | number | boolean | null> }[];
-  edges: { key: string; source: string; target: string; attributes: { type: string } }[];
+  /**
+   * `/api/graph` sends no edge keys: graphology's `import` gives a keyless edge one (the graph is a
+   * multigraph). The console's graph keys each relationship by its id, to show it once.
+   */
+  edges: { key?: string; source: string; target: string; attributes: { type: string } }[];
 }
 
 /** An advisory covering a version: its id, severity (when given) and whether it is malicious. */
