@@ -78,7 +78,7 @@ function adder(view: VersionsView, graph: TrustGraph, limit: number) {
   };
   const addEdge = (source: string, target: string, type: string): void => {
     // No key: graphology's import gives a keyless edge one of its own, and a key made here was a
-    // string per edge (277,000 in a 50k-node view) and an eighth of the answer's bytes.
+    // string per edge (277,000 in a 50k-node view) and a tenth of the answer's bytes.
     if (seen.has(source) && seen.has(target))
       out.edges.push({ source, target, attributes: edgeAttributes(type) });
   };

@@ -156,8 +156,8 @@ export interface SerializedGraph {
   options: { type: 'directed'; multi: true; allowSelfLoops: false };
   nodes: { key: string; attributes: Record<string, string | number | boolean | null> }[];
   /**
-   * `/api/graph` sends no edge keys: graphology's `import` gives a keyless edge one (the graph is a
-   * multigraph). The console's graph keys each relationship by its id, to show it once.
+   * `/api/graph` sends no edge keys: graphology's `import` gives a keyless edge one of its own. The
+   * console's graph keys each relationship by its id, to show it once.
    */
   edges: { key?: string; source: string; target: string; attributes: { type: string } }[];
 }

@@ -12,12 +12,28 @@ type Attributes = Record<string, unknown>;
 /** Attributes the view derives; an export carries the data only. */
 const VIEW_ONLY = new Set(['color', 'size', 'shape']);
 
-/** The graph's data without the view-only attributes. */
+/** graphology's prefix for the key it gives an edge imported without one (as /api/graph's are). */
+const GENERATED_EDGE_KEY = 'geid_';
+
+/**
+ * The graph's data without the view-only attributes. An edge graphology keyed itself is named
+ * `e<n>`, its place in the graph, so that two exports of one view are the same file (its own key
+ * holds a random number per page load).
+ */
 function exportable(graph: Graph): Graph {
-  const copy = graph.copy();
-  copy.updateEachNodeAttributes((_key, a) =>
-    Object.fromEntries(Object.entries(a).filter(([name]) => !VIEW_ONLY.has(name))),
-  );
+  const copy = graph.nullCopy();
+  graph.forEachNode((key, a) => {
+    copy.addNode(key, Object.fromEntries(Object.entries(a).filter(([n]) => !VIEW_ONLY.has(n))));
+  });
+  let n = 0;
+  graph.forEachEdge((key, a, source, target) => {
+    let name = key;
+    if (key.startsWith(GENERATED_EDGE_KEY)) {
+      do name = `e${n++}`;
+      while (graph.hasEdge(name) || copy.hasEdge(name));
+    }
+    copy.addDirectedEdgeWithKey(name, source, target, { ...a });
+  });
   return copy;
 }
 

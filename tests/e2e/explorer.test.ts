@@ -346,7 +346,14 @@ describe('the explorer', () => {
     expect(gexf).toContain('<gexf');
     expect(gexf.match(/<node /g)?.length).toBe(size.nodes.length);
     expect(gexf.match(/<edge /g)?.length).toBe(size.edges.length);
+    // Edges are named by their place (the API sends none, and graphology's own keys are random).
+    const edgeIds = (xml: string): string[] =>
+      [...xml.matchAll(/<edge [^>]*?\bid="([^"]*)"/g)].map((m) => m[1] ?? '');
+    const expectedIds = size.edges.map((_edge, i) => `e${i}`);
+    expect(edgeIds(gexf)).toEqual(expectedIds);
     const graphml = await save('GraphML');
+    expect(edgeIds(graphml)).toEqual(expectedIds);
+    expect(await save('GEXF')).toBe(gexf);
     expect(graphml).toContain('<graphml xmlns="http://graphml.graphdrawing.org/xmlns"');
     expect(graphml.match(/<node /g)?.length).toBe(size.nodes.length);
     expect(graphml).toContain('id="pkg:npm/cliui@7.0.2"');

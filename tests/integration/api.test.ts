@@ -260,6 +260,8 @@ describe('the API', () => {
     ).toBe(true);
     const keys = new Set(nodes.map((n) => n.key));
     expect(edges.every((e) => keys.has(e.source) && keys.has(e.target))).toBe(true);
+    // No edge keys on the wire: graphology's import gives each edge its own.
+    expect(edges.some((e) => 'key' in e)).toBe(false);
     expect(edges).toContainEqual(
       expect.objectContaining({ source: 'pkg:npm/yargs@16.1.0', target: 'pkg:npm/cliui@7.0.2' }),
     );
