@@ -12,8 +12,9 @@
  *
  * `--rows` runs only the rows named (all of them without it), so a run need not take 26 minutes.
  * `--before` also times what the server did before the cut (the whole graph loaded, then viewed).
- * Neo4j runs as docs/operations.md sizes a server (a 4 GiB heap, a 2 GiB page cache: more than the
- * store's size on disk, G1); `--test-memory` runs it as the tests do (768 MiB, 128 MiB, serial).
+ * Neo4j runs sized as docs/operations.md sizes a server, scaled to this graph and machine (a 4 GiB
+ * heap, a 2 GiB page cache: more than the store on disk, the G1 collector); `--test-memory` runs it
+ * as the tests do (768 MiB, 128 MiB, serial).
  * Each row is printed as soon as it is measured, with the load average beside it.
  */
 import os from 'node:os';

@@ -97,6 +97,9 @@ export function startRegistryProcess(spec: RegistrySpec): RegistryProcess {
       };
     },
     exit: async () => {
+      // Gone already (it failed, or its parent's error came from it): nothing to stop, and a send
+      // on its closed channel would throw over the error the bench is reporting.
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
       const exited = new Promise<void>((resolve) => {
         child.once('exit', () => {
           resolve();

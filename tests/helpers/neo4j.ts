@@ -146,7 +146,8 @@ function assertLoopback(uri: string): void {
 /**
  * The JVM's and the page cache's sizes. The tests' (the default) fit their small graphs beside the
  * rest of a run on 2 cores; a bench of a large graph sizes Neo4j as docs/operations.md says a server
- * should be (a heap of gigabytes, the page cache at the store's size, the JVM's default collector).
+ * should be, scaled to its graph (a heap of gigabytes, the page cache at least the store's size, the
+ * JVM's default collector).
  */
 export interface Neo4jMemory {
   heapMiB: number;

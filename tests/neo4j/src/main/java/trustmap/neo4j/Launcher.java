@@ -67,6 +67,8 @@ public final class Launcher {
           "usage: Launcher <password> (or NEO4J_TEST_PASSWORD): a password of at least 8 characters");
       System.exit(2);
     }
+    // Checked before the directory is made: a bad size exits with nothing left behind.
+    long pageCache = pageCacheMiB();
     long started = System.nanoTime();
     Path home = Files.createTempDirectory("trustmap-neo4j-");
     // The password, written before the DBMS first starts as `neo4j-admin dbms set-initial-password`
@@ -94,7 +96,7 @@ public final class Launcher {
             .setConfig(GraphDatabaseSettings.auth_enabled, true)
             // No usage reports: a test sends nothing off this machine.
             .setConfig(GraphDatabaseSettings.udc_enabled, false)
-            .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB()))
+            .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCache))
             // As docker-compose.yml runs it: no files for LOAD CSV, only the listed procedures.
             .setConfig(GraphDatabaseSettings.allow_file_urls, false)
             .setConfig(
