@@ -38,7 +38,15 @@ export interface GraphCutOptions {
   limit: number;
   /** Keys per statement at most (default 10,000); tests make it small to read in many batches. */
   batch?: number | undefined;
+  /**
+   * On Neo4j, read the closure in one statement first (default true); false walks the levels, as
+   * the embedded store always does.
+   */
+  closure?: boolean | undefined;
 }
+
+/** The depth `read/graph-cut-closure` reaches: the API's deepest view. */
+const CLOSURE_DEPTH = 50;
 
 /** A version as the view reads it: its key and stored scores; nothing else of it is read. */
 const versionNode = (
@@ -244,6 +252,25 @@ export async function cutGraph(
   // The view adds nodes in breadth-first order and expands only those it added (at most `limit`),
   // so a level is read only while fewer than `limit` nodes lie above it.
   let frontier = [root];
+  // On Neo4j the closure comes in one statement when it is no larger than the view's limit (then
+  // the levels' reads would have read all of it too); a larger one, or none, is walked by level.
+  if (
+    people &&
+    store.kind === 'neo4j' &&
+    options.closure !== false &&
+    options.depth <= CLOSURE_DEPTH
+  ) {
+    const rows = await store.read('read/graph-cut-closure', { root, cap: options.limit + 1 });
+    if (rows.length > 0 && rows.length <= options.limit) {
+      for (const row of rows) {
+        const key = str(row.key);
+        if (key === undefined) continue;
+        version(row, key);
+        children.set(key, sortedKeys(row.children));
+      }
+      frontier = [];
+    }
+  }
   for (let depth = 0; depth < options.depth && frontier.length > 0; depth++) {
     if (versions.length - frontier.length >= options.limit) break;
     const next: string[] = [];

@@ -135,13 +135,43 @@ function suite(
             inFlight--;
           }
         };
-        expect(await graphFromRoot(counted, closureRoot, { ...options, batch: 7 })).toEqual(
-          expected,
-        );
+        // The levels walked (on Neo4j the closure would come in one statement, as tested below).
+        expect(
+          await graphFromRoot(counted, closureRoot, { ...options, batch: 7, closure: false }),
+        ).toEqual(expected);
         expect(reads).toBeGreaterThan(20);
         expect(most).toBeGreaterThan(1);
       },
     );
+
+    it(`reads the closure ${name === 'neo4j' ? 'in one statement when it fits the limit, else by level' : 'by level'}`, async () => {
+      const whole = await loadTrustGraph(store);
+      const names: string[] = [];
+      const counted: GraphStore = Object.create(store) as GraphStore;
+      counted.read = async (statement, params) => {
+        names.push(statement);
+        return store.read(statement, params);
+      };
+      const levels = (n: string[]) => n.filter((s) => s.startsWith('read/graph-cut-versions'));
+      // The last case's limit is below the closure's size: the levels are walked after all.
+      expect(reachable(whole.resolves.values(), closureRoot, 50).size).toBeGreaterThan(40);
+      for (const [depth, limit] of [
+        [50, 50_000],
+        [4, 50_000],
+        [50, 40],
+      ] as const) {
+        names.length = 0;
+        const options = { depth, layers: ALL, limit };
+        const expected = graphView(whole, closureRoot, {
+          ...options,
+          flagSeverity: await readFlagSeverities(store),
+        });
+        expect(await graphFromRoot(counted, closureRoot, options)).toEqual(expected);
+        const fits = reachable(whole.resolves.values(), closureRoot, 50).size <= limit;
+        expect(names.includes('read/graph-cut-closure')).toBe(name === 'neo4j');
+        expect(levels(names).length > 0).toBe(name !== 'neo4j' || !fits);
+      }
+    });
 
     it('holds every version reachable from the root and none other', async () => {
       const whole = await loadTrustGraph(store);

@@ -144,7 +144,8 @@ describe.skipIf(skip !== undefined)('the pipeline on Neo4j and on the embedded s
       loader.names('read', 'embedded').filter((n) => !n.startsWith('read/max-')),
     );
     // Statements whose parameters are not the shared ones.
-    const ownParams: Record<string, Record<string, string>> = {
+    const ownParams: Record<string, Record<string, string | number>> = {
+      'read/graph-cut-closure': { root: 'pkg:npm/yargs@16.1.0', cap: 1000 },
       'read/graph-cut-root-key': { key: 'pkg:npm/yargs@16.1.0' },
       'read/graph-cut-root-versions': { package: 'pkg:npm/yargs' },
     };
