@@ -468,8 +468,9 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
         types: [...RELATIONSHIP_TYPES],
       };
       // Statements whose parameters are not the shared ones: the graph cut's root.
-      const own: Record<string, Record<string, string>> = {
+      const own: Record<string, Record<string, string | number>> = {
         'read/graph-cut-root-key': { key: 'Version:a' },
+        'read/graph-cut-closure': { root: 'Version:a', cap: 10 },
         'read/graph-cut-root-versions': { package: 'Package:a' },
       };
       for (const name of reads) {
