@@ -82,7 +82,8 @@ public final class Launcher {
                         System.err,
                         System.err,
                         new DefaultFileSystemAbstraction())))
-            .execute(password);
+            // `--` ends the options: a password starting with '-' (base64url has it) is not one.
+            .execute("--", password);
     if (status != 0) {
       System.err.println("could not set the initial password (status " + status + ")");
       System.exit(1);
