@@ -18,6 +18,7 @@ import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../core/log.js';
 import { diffTrees } from '../gate/diff.js';
 import { readTree, treePaths } from '../gate/tree.js';
+import { compactGraph } from '../shared/graph-wire.js';
 import { findRoot } from '../trust/closure.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { answerLimits, chokepoints, compromise } from '../trust/report.js';
@@ -227,18 +228,18 @@ export function createApp(deps: AppDeps): Express {
             .transform((l) => l.split(',').map((x) => x.trim()))
             .pipe(z.array(z.enum(['deps', 'people', 'repos', 'orgs', 'contributors']))),
           limit: limit(50_000, 5000),
+          format: z.enum(['graphology', 'compact']).default('graphology'),
         }),
         request.query,
         'query',
       );
       // Cut by the store from the root (server/graph-cut.ts), not from the whole graph loaded.
-      response.json(
-        await graphFromRoot(store, query.root, {
-          depth: query.depth,
-          layers: query.layers,
-          limit: query.limit,
-        }),
-      );
+      const graph = await graphFromRoot(store, query.root, {
+        depth: query.depth,
+        layers: query.layers,
+        limit: query.limit,
+      });
+      response.json(query.format === 'compact' ? compactGraph(graph) : graph);
     }),
   );
 

@@ -181,9 +181,16 @@ export function openApi(version: string): Record<string, unknown> {
               in: 'query',
               schema: { type: 'integer', minimum: 1, maximum: 50000, default: 5000 },
             },
+            {
+              name: 'format',
+              in: 'query',
+              description:
+                "graphology (graph.import() takes it) or compact: the same nodes, and each edge as three numbers in edges (its source's and target's positions in nodes, its type's in edgeTypes)",
+              schema: { type: 'string', enum: ['graphology', 'compact'], default: 'graphology' },
+            },
           ],
           responses: {
-            '200': { description: 'graphology JSON' },
+            '200': { description: 'graphology JSON, or its compact form' },
             '404': { description: 'root not ingested' },
             ...errors,
           },

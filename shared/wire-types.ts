@@ -162,6 +162,20 @@ export interface SerializedGraph {
   edges: { key?: string; source: string; target: string; attributes: { type: string } }[];
 }
 
+/**
+ * `GET /api/graph?format=compact` (shared/graph-wire.ts): the graphology answer with each edge as
+ * three numbers in `edges`: its source's and its target's positions in `nodes`, and its type's in
+ * `edgeTypes`.
+ */
+export interface CompactGraph {
+  format: 'compact';
+  attributes: SerializedGraph['attributes'];
+  options: SerializedGraph['options'];
+  nodes: SerializedGraph['nodes'];
+  edgeTypes: string[];
+  edges: number[];
+}
+
 /** An advisory covering a version: its id, severity (when given) and whether it is malicious. */
 export interface AdvisoryRef {
   id: string;

@@ -13,9 +13,11 @@ export class ApiError extends Error {
   }
 }
 
+import { expandGraph } from '../../shared/graph-wire.js';
 import type {
   ChokepointRow,
   ChokepointsAnswer,
+  CompactGraph,
   JsonValue,
   Neighbour,
   PackageTimelineAnswer,
@@ -141,8 +143,17 @@ export const api = {
   node: (key: string) => request<NodeDetails>(`/api/nodes/${encodeURIComponent(key)}`),
   timeline: (pkg: string) =>
     request<PackageTimelineAnswer>(`/api/packages/${encodeURIComponent(pkg)}/timeline`),
-  graph: (root: string, layers: readonly string[], limit = 50_000) =>
-    request<SerializedGraph>(`/api/graph?${query({ root, layers: layers.join(','), limit })}`),
+  /** Asked for compact (a third of the bytes for a large view), given back as graphology's. */
+  graph: async (
+    root: string,
+    layers: readonly string[],
+    limit = 50_000,
+  ): Promise<SerializedGraph> =>
+    expandGraph(
+      await request<CompactGraph>(
+        `/api/graph?${query({ root, layers: layers.join(','), limit, format: 'compact' })}`,
+      ),
+    ),
   chokepoints: (root: string | undefined, limit = 50) =>
     request<ChokepointsAnswer>(`/api/chokepoints?${query({ root, limit })}`),
   /** At most `limit` reached versions: the panel lists no more than that. */

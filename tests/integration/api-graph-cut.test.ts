@@ -12,7 +12,8 @@ import { Neo4jStore } from '../../graph/neo4j/neo4j-store.js';
 import type { GraphStore } from '../../graph/store.js';
 import { graphFromRoot } from '../../server/graph-cut.js';
 import { graphView, type Layer } from '../../server/graph-view.js';
-import type { SerializedGraph } from '../../shared/wire-types.js';
+import { expandGraph } from '../../shared/graph-wire.js';
+import type { CompactGraph, SerializedGraph } from '../../shared/wire-types.js';
 import { loadTrustGraph } from '../../trust/load.js';
 import { rootIndex } from '../../trust/report.js';
 import { readFlagSeverities } from '../../trust/stored-scores.js';
@@ -185,6 +186,20 @@ function suite(
       // The generated graph has packages before the root's, which it cannot reach.
       expect(whole.versions.size).toBeGreaterThan(want.size + 100);
       expect(cut.attributes.truncated).toBe(false);
+    });
+
+    it('sends the explorer the same view compact, in under half the bytes', async () => {
+      const query = `root=${closureRoot}&depth=50&layers=${ALL.join(',')}&limit=50000`;
+      const graphology = await (await fetch(`${api.base}/api/graph?${query}`)).text();
+      const response = await fetch(`${api.base}/api/graph?${query}&format=compact`);
+      expect(response.status).toBe(200);
+      const compact = await response.text();
+      const expanded = expandGraph(JSON.parse(compact) as CompactGraph);
+      expect(expanded).toEqual(JSON.parse(graphology));
+      expect(expanded.edges.length).toBeGreaterThan(500);
+      expect(compact.length).toBeLessThan(graphology.length / 2);
+      const refused = await fetch(`${api.base}/api/graph?${query}&format=csv`);
+      expect(refused.status).toBe(400);
     });
 
     it('picks the root from a spec as the whole graph did, and 404s an unknown one', async () => {
