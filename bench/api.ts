@@ -9,9 +9,14 @@
  *
  *   npx tsx bench/api.ts [embedded|neo4j|both=both] [requests=1000] [--before]
  *     [--rows=cold,search,node,graph,chokepoints,whatif] [--test-memory] [--format=compact|graphology]
+ *     [--api-in-process]
  *
  * `--rows` runs only the rows named (all of them without it), so a run need not take 26 minutes.
  * `--before` also times what the server did before the cut (the whole graph loaded, then viewed).
+ * On Neo4j the API is `trustmap serve` in a process of its own (run `npm run build` first), as users
+ * run it; `--api-in-process` serves it from this process, whose heap holds the graph it wrote and
+ * scored (what the bench did before 2026-12-03). The embedded store's API is served in-process:
+ * the store's file has one owner, and this process holds nothing else when the file is cached.
  * `--format` is the cold request's (default compact, what the explorer asks for; the other format
  * is then fetched once, warm, for comparison). A cold time counts the fetch and the parse.
  * Neo4j runs sized as docs/operations.md sizes a server, scaled to this graph and machine (a 4 GiB
@@ -27,7 +32,10 @@ import { expandGraph } from '../shared/graph-wire.js';
 import type { CompactGraph, SerializedGraph } from '../shared/wire-types.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { readFlagSeverities } from '../trust/stored-scores.js';
-import { listenApi } from '../tests/helpers/api-server.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Neo4jConfig } from '../core/config.js';
+import { listenApi, type TestApi } from '../tests/helpers/api-server.js';
 import { buildNeo4jLauncher, startNeo4j, type Neo4jMemory } from '../tests/helpers/neo4j.js';
 import {
   DEFAULT_LARGE_FILE,
@@ -40,6 +48,7 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const which = args[0] ?? 'both';
 const requests = Number(args[1] ?? 1000);
 const timeBefore = process.argv.includes('--before');
+const apiProcess = !process.argv.includes('--api-in-process');
 const testMemory = process.argv.includes('--test-memory');
 const formatArg = process.argv.find((a) => a.startsWith('--format='))?.slice('--format='.length);
 const format = formatArg ?? 'compact';
@@ -94,8 +103,11 @@ async function measure(row: string, name: string, urls: (i: number) => string): 
 }
 
 /** The answer as graphology's format, parsed: a compact one expanded, as the explorer does. */
-function parseGraph(body: string): SerializedGraph {
+function parseGraph(body: string, expected: string): SerializedGraph {
   const parsed = JSON.parse(body) as SerializedGraph | CompactGraph;
+  // A server built before format=compact ignores it: say so, not time the other format.
+  if ('format' in parsed !== (expected === 'compact'))
+    throw new Error(`asked for ${expected}, got another format (is dist/ built from this tree?)`);
   return 'format' in parsed ? expandGraph(parsed) : parsed;
 }
 
@@ -103,15 +115,17 @@ async function cold(big: string, store: GraphStore, graph: LargeGraph): Promise<
   const url = (f: string) => (f === 'graphology' ? big : `${big}&format=${f}`);
   let start = performance.now();
   const answer = await get(url(format));
-  const shown = parseGraph(answer.body);
+  if (answer.status !== 200)
+    throw new Error(`${url(format)}: ${answer.status} ${answer.body.slice(0, 300)}`);
+  const shown = parseGraph(answer.body, format);
   const coldMs = ms(start);
   start = performance.now();
-  parseGraph((await get(url(format))).body);
+  parseGraph((await get(url(format))).body, format);
   const warmMs = ms(start);
   const other = format === 'compact' ? 'graphology' : 'compact';
   start = performance.now();
   const otherAnswer = await get(url(other));
-  const otherShown = parseGraph(otherAnswer.body);
+  const otherShown = parseGraph(otherAnswer.body, other);
   const otherMs = ms(start);
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   console.log(
@@ -137,7 +151,66 @@ async function cold(big: string, store: GraphStore, graph: LargeGraph): Promise<
   }
 }
 
-async function bench(label: string, store: GraphStore, graph: LargeGraph): Promise<void> {
+/**
+ * `trustmap serve` (the build in dist/) in a process of its own over the Neo4j `config` names, as
+ * users run it: the API's heap holds the API's work only, not this process's graph and scores.
+ */
+async function serveProcess(config: Neo4jConfig): Promise<TestApi> {
+  const env = { ...process.env };
+  delete env.TRUSTMAP_PUBLIC_URL;
+  delete env.TRUSTMAP_TOKEN;
+  const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
+    env: {
+      // Neither a public address (another line printed) nor a token (every request a 401).
+      ...env,
+      NEO4J_URI: config.uri,
+      NEO4J_USER: config.user,
+      NEO4J_PASSWORD: config.password,
+      NEO4J_DATABASE: config.database,
+      TRUSTMAP_HOST: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('trustmap serve did not listen within 60 s'));
+    }, 60_000);
+    child.once('error', reject);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (found?.[1] === undefined) return;
+      clearTimeout(timer);
+      resolve(found[1]);
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`trustmap serve exited before it listened: ${out}`));
+    });
+  });
+  return {
+    base,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function bench(
+  label: string,
+  store: GraphStore,
+  graph: LargeGraph,
+  neo4jConfig?: Neo4jConfig,
+): Promise<void> {
   const counts = await store.counts();
   const nodes = Object.values(counts.nodes).reduce((a, b) => a + b, 0);
   const relationships = Object.values(counts.relationships).reduce((a, b) => a + b, 0);
@@ -145,7 +218,10 @@ async function bench(label: string, store: GraphStore, graph: LargeGraph): Promi
     `\n## ${label}: ${nodes.toLocaleString('en')} nodes, ${relationships.toLocaleString('en')} relationships` +
       ` (written in ${(graph.writeMs / 1000).toFixed(1)} s, scored in ${(graph.scoreMs / 1000).toFixed(1)} s)`,
   );
-  const api = await listenApi(store, { queryRowLimit: 1000, queryTimeoutMs: 60_000 });
+  const api =
+    neo4jConfig !== undefined && apiProcess
+      ? await serveProcess(neo4jConfig)
+      : await listenApi(store, { queryRowLimit: 1000, queryTimeoutMs: 60_000 });
   try {
     const root = encodeURIComponent(graph.closureRoot);
     const big = `${api.base}/api/graph?root=${root}&depth=50&limit=50000`;
@@ -216,7 +292,7 @@ if (which === 'neo4j' || which === 'both') {
     const graph = await writeLargeGraph(store, undefined, (line) => {
       console.error(line);
     });
-    await bench(`Neo4j ${server.version}`, store, graph);
+    await bench(`Neo4j ${server.version}`, store, graph, server.config);
   } finally {
     await store.close();
     await server.stop();

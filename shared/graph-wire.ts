@@ -16,6 +16,8 @@ export function compactGraph(graph: SerializedGraph): CompactGraph {
   const edges = new Array<number>(graph.edges.length * 3);
   let at = 0;
   for (const edge of graph.edges) {
+    // The compact form carries no edge key: the view's edges have none (the console's do).
+    if (edge.key !== undefined) throw new Error(`a view's edge has a key (${edge.key})`);
     const source = index.get(edge.source);
     const target = index.get(edge.target);
     if (source === undefined || target === undefined)
@@ -53,15 +55,38 @@ function position(value: number | undefined, length: number, what: string, edge:
 /** The graphology answer `compactGraph` was given: each edge a fresh object, as JSON would give. */
 export function expandGraph(compact: CompactGraph): SerializedGraph {
   const { nodes, edgeTypes, edges } = compact;
+  // Parsed JSON, whatever its type says: a graphology answer, or anything else, is refused.
+  const shape = compact as {
+    format?: unknown;
+    nodes?: unknown;
+    edges?: unknown;
+    edgeTypes?: unknown;
+  };
+  if (
+    shape.format !== 'compact' ||
+    !Array.isArray(shape.nodes) ||
+    !Array.isArray(shape.edges) ||
+    !Array.isArray(shape.edgeTypes)
+  )
+    throw new Error("/api/graph's answer is not in the compact format");
+  for (const type of edgeTypes)
+    if (typeof type !== 'string')
+      throw new Error(
+        `/api/graph's compact answer: an edge type is not a string (${String(type)})`,
+      );
   if (edges.length % 3 !== 0)
     throw new Error(
       `/api/graph's compact answer: ${edges.length} edge numbers, not three per edge`,
     );
-  // `position` has checked the index: the node and the type are there.
-  const keyAt = (n: number | undefined, i: number): string =>
-    (nodes[position(n, nodes.length, 'node', i)] as { key: string }).key;
+  const keyAt = (n: number | undefined, i: number): string => {
+    const key: unknown = nodes[position(n, nodes.length, 'node', i)]?.key;
+    if (typeof key !== 'string')
+      throw new Error(`/api/graph's compact answer: edge ${i} names a node without a key`);
+    return key;
+  };
   const expanded = new Array<SerializedGraph['edges'][number]>(edges.length / 3);
   for (let i = 0; i < expanded.length; i++) {
+    // `position` has checked the index, and every type is a string.
     const type = edgeTypes[position(edges[3 * i + 2], edgeTypes.length, 'edge type', i)];
     expanded[i] = {
       source: keyAt(edges[3 * i], i),

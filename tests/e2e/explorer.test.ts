@@ -333,12 +333,14 @@ describe('the explorer', () => {
   it('exports the view as GEXF and GraphML with every node, and tables as CSV', async () => {
     // The explorer asks for the compact answer; the files hold what the graphology answer holds.
     const asked: URL[] = [];
-    page.on('request', (request) => {
+    const listen = (request: { url: () => string }): void => {
       const url = new URL(request.url());
       if (url.pathname === '/api/graph') asked.push(url);
-    });
+    };
+    page.on('request', listen);
     await openExplorer();
     await page.waitForFunction(() => document.body.dataset.graph === 'laid-out');
+    page.off('request', listen);
     expect(asked.length).toBeGreaterThan(0);
     for (const url of asked) expect(url.searchParams.get('format')).toBe('compact');
     const size = (await (

@@ -57,9 +57,14 @@ describe("/api/graph's compact format", () => {
     expect(() => expandGraph(broken([0, 1, 0, 1, 0, 9]))).toThrow('edge 1 names edge type 9');
     expect(() => expandGraph(broken([0, 1.5, 0]))).toThrow('edge 0 names node 1.5');
     expect(() => expandGraph(broken([0, 1]))).toThrow('2 edge numbers, not three per edge');
+    expect(() => expandGraph({ ...compact, edgeTypes: [7] as unknown as string[] })).toThrow(
+      'an edge type is not a string',
+    );
+    const graphology = JSON.parse(JSON.stringify(view())) as unknown as CompactGraph;
+    expect(() => expandGraph(graphology)).toThrow('not in the compact format');
   });
 
-  it('refuses a view with an edge to a node it does not hold', () => {
+  it('refuses a view with an edge to a node it does not hold, or with an edge key', () => {
     const graph = view();
     graph.edges.push({
       source: 'pkg:npm/a@1.0.0',
@@ -67,5 +72,8 @@ describe("/api/graph's compact format", () => {
       attributes: { type: 'X' },
     });
     expect(() => compactGraph(graph)).toThrow('pkg:npm/a@1.0.0 -> npm:nobody');
+    const keyed = view();
+    keyed.edges[0] = { ...(keyed.edges[0] as (typeof keyed.edges)[number]), key: 'rel:1' };
+    expect(() => compactGraph(keyed)).toThrow("a view's edge has a key (rel:1)");
   });
 });
