@@ -252,8 +252,10 @@ export async function cutGraph(
   // The view adds nodes in breadth-first order and expands only those it added (at most `limit`),
   // so a level is read only while fewer than `limit` nodes lie above it.
   let frontier = [root];
-  // On Neo4j the closure comes in one statement when it is no larger than the view's limit (then
-  // the levels' reads would have read all of it too); a larger one, or none, is walked by level.
+  // On Neo4j the closure comes in one statement, at most limit + 1 versions of it. When that is all
+  // of it, no level is read. When the closure is larger, the levels are walked, and a version the
+  // statement gave is not read again: its children, scores, package and publishers are the rows a
+  // level's read gives (read/graph-cut-versions-people), so the view is the same either way.
   if (
     people &&
     store.kind === 'neo4j' &&
@@ -261,24 +263,18 @@ export async function cutGraph(
     options.depth <= CLOSURE_DEPTH
   ) {
     const rows = await store.read('read/graph-cut-closure', { root, cap: options.limit + 1 });
-    if (rows.length > 0 && rows.length <= options.limit) {
-      for (const row of rows) {
-        const key = str(row.key);
-        if (key === undefined) continue;
-        version(row, key);
-        children.set(key, sortedKeys(row.children));
-      }
-      frontier = [];
+    for (const row of rows) {
+      const key = str(row.key);
+      if (key === undefined) continue;
+      version(row, key);
+      children.set(key, sortedKeys(row.children));
     }
+    if (rows.length > 0 && rows.length <= options.limit) frontier = [];
   }
   for (let depth = 0; depth < options.depth && frontier.length > 0; depth++) {
     if (versions.length - frontier.length >= options.limit) break;
     const next: string[] = [];
-    await read(versionsStatement, frontier, (row, key) => {
-      version(row, key);
-      // The view reads a version's children, distinct and sorted (childrenOf), not the edges.
-      const list = sortedKeys(row.children);
-      children.set(key, list);
+    const expand = (list: readonly string[]): void => {
       for (const child of list) {
         if (!seen.has(child)) {
           seen.add(child);
@@ -286,6 +282,19 @@ export async function cutGraph(
           versions.push(child);
         }
       }
+    };
+    const unread: string[] = [];
+    for (const key of frontier) {
+      const list = children.get(key);
+      if (list === undefined) unread.push(key);
+      else expand(list);
+    }
+    await read(versionsStatement, unread, (row, key) => {
+      version(row, key);
+      // The view reads a version's children, distinct and sorted (childrenOf), not the edges.
+      const list = sortedKeys(row.children);
+      children.set(key, list);
+      expand(list);
     });
     readPackages(frontier, false);
     frontier = next;
