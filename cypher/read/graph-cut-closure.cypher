@@ -3,7 +3,8 @@
 // a version. Neo4j walks it breadth first with pruning (VarLengthExpand(Pruning,BFS)), one
 // statement instead of a read per level; at most $cap rows. For a closure larger than the view's
 // limit the cut walks the levels, reading only the versions these rows did not give. The cut lays
-// out the depth asked from the children. Not used on the embedded store, whose variable-length match follows paths.
+// out the depth asked from the children. Not used on the embedded store, whose variable-length
+// match follows paths.
 MATCH (root:Version {key: $root})-[:RESOLVES_TO*0..50]->(v:Version)
 WITH DISTINCT v
 LIMIT $cap
