@@ -32,10 +32,9 @@ import { expandGraph } from '../shared/graph-wire.js';
 import type { CompactGraph, SerializedGraph } from '../shared/wire-types.js';
 import { loadTrustGraph } from '../trust/load.js';
 import { readFlagSeverities } from '../trust/stored-scores.js';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Neo4jConfig } from '../core/config.js';
 import { listenApi, type TestApi } from '../tests/helpers/api-server.js';
+import { serveCli } from '../tests/helpers/cli.js';
 import { buildNeo4jLauncher, startNeo4j, type Neo4jMemory } from '../tests/helpers/neo4j.js';
 import {
   DEFAULT_LARGE_FILE,
@@ -156,51 +155,20 @@ async function cold(big: string, store: GraphStore, graph: LargeGraph): Promise<
  * users run it: the API's heap holds the API's work only, not this process's graph and scores.
  */
 async function serveProcess(config: Neo4jConfig): Promise<TestApi> {
-  const env = { ...process.env };
-  delete env.TRUSTMAP_PUBLIC_URL;
-  delete env.TRUSTMAP_TOKEN;
-  const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
-    env: {
-      // Neither a public address (another line printed) nor a token (every request a 401).
-      ...env,
+  const served = await serveCli(
+    process.cwd(),
+    {
       NEO4J_URI: config.uri,
       NEO4J_USER: config.user,
       NEO4J_PASSWORD: config.password,
       NEO4J_DATABASE: config.database,
-      TRUSTMAP_HOST: '127.0.0.1',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      resolve();
-    }),
+    { timeoutMs: 0 },
   );
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('trustmap serve did not listen within 60 s'));
-    }, 60_000);
-    child.once('error', reject);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (found?.[1] === undefined) return;
-      clearTimeout(timer);
-      resolve(found[1]);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`trustmap serve exited before it listened: ${out}`));
-    });
-  });
   return {
-    base,
+    base: served.base,
     close: async () => {
-      child.kill('SIGTERM');
-      await exited;
+      await served.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../graph/embedded/embedded-store.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { runCli, serveCli } from '../helpers/cli.js';
 import { startFixtureOsv, type FixtureOsv } from '../helpers/fixture-osv.js';
 import { startFixtureRegistry, type FixtureRegistry } from '../helpers/fixture-registry.js';
 import { makeBareRepository } from '../helpers/git-repo.js';
@@ -63,20 +63,9 @@ interface Done {
 
 /** `trustmap serve` on a free loopback port, one ingest posted to it and followed to its end. */
 async function ingestThroughApi(work: string, extra: Record<string, string>): Promise<Done> {
-  const server = spawnCli(['serve', '--port', '0'], work, env(extra));
-  const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+  const server = await serveCli(work, env(extra));
+  const { base } = server;
   try {
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString('utf8');
-        const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-        if (match !== null) resolve(match[0]);
-      });
-      void exited.then((code) => {
-        reject(new Error(`trustmap serve exited (${String(code)}) before listening`));
-      });
-    });
     const started = await fetch(`${base}/api/ingest`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -89,8 +78,7 @@ async function ingestThroughApi(work: string, extra: Record<string, string>): Pr
     expect(last?.[1]).toBe('done');
     return JSON.parse(last?.[2] ?? 'null') as Done;
   } finally {
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
   }
 }
 
