@@ -69,9 +69,25 @@ function libraryReason(error: unknown): string {
   return `the Sigstore bundle does not verify (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'})`;
 }
 
+/**
+ * `run()` with no stack traces taken. @sigstore/core parses every OCTET STRING as if it held
+ * ASN.1 and catches the error when it does not (most of a certificate's extensions), and taking
+ * each error's stack was a twelfth of a verification (bench/provenance.ts). Nothing reads those
+ * stacks; an error that leaves `run` keeps its message, which is all a reason uses.
+ */
+function withoutStacks<T>(run: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The bundle as @sigstore/verify checks it, its signing certificate one that keeps its DER. */
 function signedEntity(bundle: Bundle): SignedEntity {
-  const entity = toSignedEntity(bundle);
+  const entity = withoutStacks(() => toSignedEntity(bundle));
   if (entity.key.$case !== 'certificate') return entity;
   const certificate = new LeafCertificate(entity.key.certificate.root);
   return { ...entity, key: { $case: 'certificate', certificate } };

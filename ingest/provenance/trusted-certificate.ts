@@ -10,13 +10,14 @@
  */
 import { X509Certificate, crypto } from '@sigstore/core';
 import type { KeyObject } from 'node:crypto';
+import { copyTree, encodeDer } from './der.js';
 
 const derOf = new WeakMap<X509Certificate, Buffer>();
 
-/** `certificate.root.toDER()`, computed once per certificate. */
+/** `certificate.root.toDER()`'s bytes, computed once per certificate. */
 function der(certificate: X509Certificate): Buffer {
   let encoded = derOf.get(certificate);
-  if (encoded === undefined) derOf.set(certificate, (encoded = certificate.root.toDER()));
+  if (encoded === undefined) derOf.set(certificate, (encoded = encodeDer(certificate.root)));
   return encoded;
 }
 
@@ -64,7 +65,7 @@ export function tbsOf(certificate: X509Certificate): Buffer {
   const lengthByte = encoded[1] ?? 0;
   const header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
   let tail = 0;
-  for (const element of certificate.root.subs.slice(1)) tail += element.toDER().length;
+  for (const element of certificate.root.subs.slice(1)) tail += encodeDer(element).length;
   return encoded.subarray(header, encoded.length - tail);
 }
 
@@ -75,9 +76,13 @@ export function tbsOf(certificate: X509Certificate): Buffer {
  * kept key object.
  */
 export class LeafCertificate extends KeptCertificate {
-  /** As the library's clone: a certificate parsed from a copy of this one's DER. */
+  /**
+   * As the library's clone (a certificate parsed from a copy of this one's DER), without the
+   * encoding and the parse: the same tree, with arrays of its own, whose TBS the SCT check then
+   * encodes with `encodeDer`.
+   */
   override clone(): X509Certificate {
-    return X509Certificate.parse(Buffer.from(der(this)));
+    return new X509Certificate(copyTree(this.root));
   }
 
   override verify(issuer?: X509Certificate): boolean {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ByteStream, X509Certificate } from '@sigstore/core';
+import { ASN1Obj, ByteStream, X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { describe, expect, it } from 'vitest';
+import { copyTree, encodeDer } from '../../ingest/provenance/der.js';
+import { verifySignedStatement } from '../../ingest/provenance/signed-statement.js';
 import {
   ENCODER_BLOCK_BYTES,
   SHIPPED_TRUSTED_ROOT,
@@ -52,6 +54,41 @@ describe("the ASN.1 encoder's growth step (decision 012)", () => {
   });
 });
 
+describe('the one-pass DER encoder', () => {
+  it("writes every certificate of the trusted root and a real leaf as the library's encoder does", () => {
+    for (const der of [...fulcioCertificates(), realLeaf()]) {
+      const root = X509Certificate.parse(der).root;
+      expect(encodeDer(root).equals(root.toDER())).toBe(true);
+      expect(encodeDer(root).equals(der)).toBe(true);
+    }
+  });
+
+  it('encodes lengths at every boundary of the long form as the library does', () => {
+    const octets = ASN1Obj.parseBuffer(Buffer.from([0x04, 0x00])).tag;
+    const sequence = X509Certificate.parse(realLeaf()).root.tag;
+    for (const size of [0, 1, 127, 128, 129, 255, 256, 257, 65535, 65536, 70000]) {
+      const leaf = new ASN1Obj(octets, Buffer.alloc(size, size & 0xff), []);
+      const nested = new ASN1Obj(sequence, Buffer.alloc(0), [leaf, leaf]);
+      expect(encodeDer(leaf).equals(leaf.toDER()), `${size} bytes`).toBe(true);
+      expect(encodeDer(nested).equals(nested.toDER()), `two of ${size} bytes`).toBe(true);
+    }
+  });
+
+  it("copies a tree that encodes the same, and whose arrays are its own (the SCT check's clone)", () => {
+    const original = X509Certificate.parse(realLeaf());
+    const before = original.root.toDER();
+    const copy = new X509Certificate(copyTree(original.root));
+    expect(copy.root.toDER().equals(before)).toBe(true);
+    expect(copy.tbsCertificate.toDER().equals(original.tbsCertificate.toDER())).toBe(true);
+    const count = original.extensions.length;
+    copy.extensions.splice(0, 1);
+    expect(copy.extensions).toHaveLength(count - 1);
+    expect(original.extensions).toHaveLength(count);
+    expect(original.root.toDER().equals(before)).toBe(true);
+    expect(copy.root.toDER().equals(before)).toBe(false);
+  });
+});
+
 describe('a leaf certificate keeps its DER for one verification', () => {
   const leaf = (): LeafCertificate => new LeafCertificate(X509Certificate.parse(realLeaf()).root);
   const issuers = (): TrustedCertificate[] =>
@@ -89,5 +126,40 @@ describe('a leaf certificate keeps its DER for one verification', () => {
     const altered = new LeafCertificate(X509Certificate.parse(der).root);
     for (let round = 0; round < 2; round++)
       expect(issuers().some((issuer) => altered.verify(issuer))).toBe(false);
+  });
+});
+
+describe('errors while a bundle is read', () => {
+  type Attested = {
+    attestations: {
+      bundle: {
+        verificationMaterial: { x509CertificateChain: { certificates: { rawBytes: string }[] } };
+      };
+    }[];
+  };
+  const bundle = (): Attested['attestations'][number]['bundle'] => {
+    const document = JSON.parse(
+      fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.json'), 'utf8'),
+    ) as Attested;
+    const first = document.attestations[0];
+    if (first === undefined) throw new Error('the fixture has no bundle');
+    return first.bundle;
+  };
+
+  it('keep their stack traces outside, and a certificate that does not parse still gets its reason', () => {
+    const limit = Error.stackTraceLimit;
+    expect(verifySignedStatement(bundle(), {})).toHaveProperty('statement');
+    expect(Error.stackTraceLimit).toBe(limit);
+    const broken = bundle();
+    const certificate = broken.verificationMaterial.x509CertificateChain.certificates[0];
+    if (certificate === undefined) throw new Error('the fixture has no leaf');
+    // A SEQUENCE whose length says more than there is.
+    certificate.rawBytes = Buffer.from([0x30, 0x82, 0x05, 0x00, 0x02, 0x01]).toString('base64');
+    const refused = verifySignedStatement(broken, {});
+    expect(refused).toEqual({
+      reason: expect.stringMatching(/^the Sigstore bundle does not verify \(.+\)$/),
+    });
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('here').stack).toContain('provenance-encoder.test.ts');
   });
 });
