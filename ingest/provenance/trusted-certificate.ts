@@ -70,10 +70,10 @@ export function tbsOf(certificate: X509Certificate): Buffer {
 }
 
 /**
- * A bundle's signing certificate, for one verification: its DER computed once, for every
- * comparison, for the clone the SCT check takes and for the TBS its signature is checked over; its
- * public key once; its signature checked (once, as the library does) with the trusted issuer's
- * kept key object.
+ * A bundle's signing certificate, for one verification: its DER computed once (in one pass,
+ * `encodeDer`), for every comparison and for the TBS its signature is checked over; its public key
+ * once; its signature checked (once, as the library does) with the trusted issuer's kept key
+ * object; and the clone the SCT check takes copied, not encoded and parsed again.
  */
 export class LeafCertificate extends KeptCertificate {
   /**
