@@ -156,9 +156,10 @@ describe('errors while a bundle is read', () => {
     // A SEQUENCE whose length says more than there is.
     certificate.rawBytes = Buffer.from([0x30, 0x82, 0x05, 0x00, 0x02, 0x01]).toString('base64');
     const refused = verifySignedStatement(broken, {});
-    expect(refused).toEqual({
-      reason: expect.stringMatching(/^the Sigstore bundle does not verify \(.+\)$/),
-    });
+    expect(Object.keys(refused)).toEqual(['reason']);
+    expect('reason' in refused ? refused.reason : '').toMatch(
+      /^the Sigstore bundle does not verify \(.+\)$/,
+    );
     expect(Error.stackTraceLimit).toBe(limit);
     expect(new Error('here').stack).toContain('provenance-encoder.test.ts');
   });
