@@ -63,8 +63,12 @@ class EncodedObj extends ASN1Obj {
 
 /**
  * A copy of an ASN.1 tree with arrays of its own (what the SCT check splices), sharing the tags
- * and values, which nothing changes: what `X509Certificate.clone()` gives without encoding the
- * certificate and parsing it again. Its nodes encode with `encodeDer`.
+ * and values, which nothing in the libraries writes to. Its nodes encode with `encodeDer`. It
+ * stands for `X509Certificate.clone()` (the certificate encoded and parsed again) without the
+ * encode and the parse: the same structure and the same DER. A constructed node's raw `value`
+ * is the bytes as sent, where the library's clone has them re-encoded; the two differ only for
+ * DER that is not canonical, and such a leaf fails the chain, whose signature check is over the
+ * re-encoded TBS.
  */
 export function copyTree(node: ASN1Obj): ASN1Obj {
   return new EncodedObj(node.tag, node.value, node.subs.map(copyTree));

@@ -77,9 +77,9 @@ export function tbsOf(certificate: X509Certificate): Buffer {
  */
 export class LeafCertificate extends KeptCertificate {
   /**
-   * As the library's clone (a certificate parsed from a copy of this one's DER), without the
-   * encoding and the parse: the same tree, with arrays of its own, whose TBS the SCT check then
-   * encodes with `encodeDer`.
+   * For the library's clone (a certificate parsed from a copy of this one's DER), without the
+   * encode and the parse: the same structure and DER, with arrays of its own (`copyTree`), whose
+   * TBS the SCT check then encodes with `encodeDer`.
    */
   override clone(): X509Certificate {
     return new X509Certificate(copyTree(this.root));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ASN1Obj, ByteStream, X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { copyTree, encodeDer } from '../../ingest/provenance/der.js';
 import { verifySignedStatement } from '../../ingest/provenance/signed-statement.js';
 import {
@@ -66,7 +66,7 @@ describe('the one-pass DER encoder', () => {
   it('encodes lengths at every boundary of the long form as the library does', () => {
     const octets = ASN1Obj.parseBuffer(Buffer.from([0x04, 0x00])).tag;
     const sequence = X509Certificate.parse(realLeaf()).root.tag;
-    for (const size of [0, 1, 127, 128, 129, 255, 256, 257, 65535, 65536, 70000]) {
+    for (const size of [0, 1, 127, 128, 129, 255, 256, 257, 65535, 65536, 2 ** 24 - 1, 2 ** 24]) {
       const leaf = new ASN1Obj(octets, Buffer.alloc(size, size & 0xff), []);
       const nested = new ASN1Obj(sequence, Buffer.alloc(0), [leaf, leaf]);
       expect(encodeDer(leaf).equals(leaf.toDER()), `${size} bytes`).toBe(true);
@@ -113,6 +113,18 @@ describe('a leaf certificate keeps its DER for one verification', () => {
     );
   });
 
+  it('gives the SCT check a clone of its own: removing an extension from it leaves the leaf whole', () => {
+    const mine = leaf();
+    const before = mine.root.toDER();
+    const count = mine.extensions.length;
+    const clone = mine.clone();
+    expect(clone.root.toDER().equals(before)).toBe(true);
+    clone.extensions.splice(0, 1);
+    expect(clone.extensions).toHaveLength(count - 1);
+    expect(mine.extensions).toHaveLength(count);
+    expect(mine.root.toDER().equals(before)).toBe(true);
+  });
+
   it("takes the TBS it checks from its DER: the library's re-encoding of it, byte for byte", () => {
     for (const der of [realLeaf(), ...fulcioCertificates()]) {
       const certificate = X509Certificate.parse(der);
@@ -145,6 +157,23 @@ describe('errors while a bundle is read', () => {
     if (first === undefined) throw new Error('the fixture has no bundle');
     return first.bundle;
   };
+
+  it('take no stack trace while the certificate is parsed', () => {
+    // Verified once first, so the trusted root's certificates are parsed before the spy is set.
+    expect(verifySignedStatement(bundle(), {})).toHaveProperty('statement');
+    const limits: number[] = [];
+    const parse = X509Certificate.parse.bind(X509Certificate);
+    const spy = vi.spyOn(X509Certificate, 'parse').mockImplementation((der) => {
+      limits.push(Error.stackTraceLimit);
+      return parse(der);
+    });
+    try {
+      expect(verifySignedStatement(bundle(), {})).toHaveProperty('statement');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(limits).toEqual([0]);
+  });
 
   it('keep their stack traces outside, and a certificate that does not parse still gets its reason', () => {
     const limit = Error.stackTraceLimit;
