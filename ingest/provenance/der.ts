@@ -54,6 +54,11 @@ export function encodeDer(node: ASN1Obj): Buffer {
   return out;
 }
 
+/** How many bytes `encodeDer(node)` gives, without writing them. */
+export function derLength(node: ASN1Obj): number {
+  return measure(node, []);
+}
+
 /** A node whose DER is written by `encodeDer`. */
 class EncodedObj extends ASN1Obj {
   override toDER(): Buffer {

@@ -10,7 +10,7 @@
  */
 import { X509Certificate, crypto } from '@sigstore/core';
 import type { KeyObject } from 'node:crypto';
-import { copyTree, encodeDer } from './der.js';
+import { copyTree, derLength, encodeDer } from './der.js';
 
 const derOf = new WeakMap<X509Certificate, Buffer>();
 
@@ -65,7 +65,7 @@ export function tbsOf(certificate: X509Certificate): Buffer {
   const lengthByte = encoded[1] ?? 0;
   const header = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
   let tail = 0;
-  for (const element of certificate.root.subs.slice(1)) tail += encodeDer(element).length;
+  for (const element of certificate.root.subs.slice(1)) tail += derLength(element);
   return encoded.subarray(header, encoded.length - tail);
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ASN1Obj, ByteStream, X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { describe, expect, it, vi } from 'vitest';
-import { copyTree, encodeDer } from '../../ingest/provenance/der.js';
+import { copyTree, derLength, encodeDer } from '../../ingest/provenance/der.js';
 import { verifySignedStatement } from '../../ingest/provenance/signed-statement.js';
 import {
   ENCODER_BLOCK_BYTES,
@@ -71,6 +71,7 @@ describe('the one-pass DER encoder', () => {
       const nested = new ASN1Obj(sequence, Buffer.alloc(0), [leaf, leaf]);
       expect(encodeDer(leaf).equals(leaf.toDER()), `${size} bytes`).toBe(true);
       expect(encodeDer(nested).equals(nested.toDER()), `two of ${size} bytes`).toBe(true);
+      expect(derLength(nested)).toBe(nested.toDER().length);
     }
   });
 
