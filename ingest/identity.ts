@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
 import { InvalidInputError } from '../core/errors.js';
-import { normaliseName } from './sources/pypi/requirement.js';
+import { assertProjectName, normaliseName } from './sources/pypi/requirement.js';
 
 /** `@babel/core` -> namespace `@babel`, name `core`. */
 export function splitNpmName(name: string): { namespace: string | undefined; name: string } {
@@ -69,11 +69,11 @@ export function emailHash(email: string): string {
 
 /** `pkg:pypi/<name>`, the name normalised as PEP 503 says. */
 export function pypiPackageKey(name: string): string {
-  return `pkg:pypi/${normaliseName(name)}`;
+  return `pkg:pypi/${normaliseName(assertProjectName(name))}`;
 }
 
 export function pypiVersionKey(name: string, version: string): string {
-  return `pkg:pypi/${normaliseName(name)}@${encodeURIComponent(version)}`;
+  return `pkg:pypi/${normaliseName(assertProjectName(name))}@${encodeURIComponent(version)}`;
 }
 
 /** A PyPI account with a role on a project. */

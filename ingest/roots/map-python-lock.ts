@@ -4,7 +4,7 @@
  * ones DEPENDS_ON {range, kind}, and each wanted release a PyPI root to fetch and map, not follow.
  * Pure: no file, client or writer.
  */
-import { MAX_KEY_LENGTH } from '../../graph/values.js';
+import { MAX_KEY_LENGTH, MAX_NAME_LENGTH } from '../../graph/values.js';
 import type { Failure } from '../npm-closure.js';
 import type { PyPiRoot } from '../pypi-closure.js';
 import { GraphRecords } from '../records.js';
@@ -30,7 +30,7 @@ export function mapPythonLock(
   // An entry no key can hold (a hostile 5 MB name or version) is refused as that package's
   // failure: written, the store would refuse the whole batch, and with it the rest of the file.
   const fits = (p: { name: string; version: string }): boolean =>
-    pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH;
+    p.name.length <= MAX_NAME_LENGTH && pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH;
   const refused: Failure[] = lock.packages
     .filter((p) => (options.dev || !p.dev) && !fits(p))
     .map((p) => ({

@@ -54,4 +54,21 @@ describe('PyPI release history', () => {
     expect(deps.every((d) => d.length <= 300)).toBe(true);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
+
+  it('leaves out, counted as invalid, a line too long to parse and a name no key can hold', () => {
+    // The property test's counterexample (tests/integration/fuzz-pypi.test.ts): a 1 MiB name,
+    // valid PEP 508, whose DEPENDS_ON row the store refused with the whole release.
+    const mapped = mapRelease(
+      'x',
+      '1.0',
+      { info: { requires_dist: ['x'.repeat(2 ** 20), 'y'.repeat(1500), 'six (>=1.10)'] } },
+      undefined,
+    );
+    expect(() => mapped.records.check()).not.toThrow();
+    expect(mapped.records.relationshipRows('DEPENDS_ON').map((r) => r.to)).toEqual([
+      'pkg:pypi/six',
+    ]);
+    expect(mapped.invalid).toEqual(['x'.repeat(200), 'y'.repeat(200)]);
+    expect(mapped.records.nodeRows('Version')[0]?.props.dependencies).toEqual(['six@>=1.10']);
+  });
 });

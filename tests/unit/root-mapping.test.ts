@@ -236,7 +236,11 @@ describe('mapPythonLock', () => {
   it("refuses a 5 MB name or version as that package's failure and keeps the rest", () => {
     const dir = folder('huge-pipenv', {
       'Pipfile.lock': JSON.stringify({
-        default: { ok: { version: '==1.0' }, big: { version: `==${'1'.repeat(5 * 2 ** 20)}` } },
+        default: {
+          ok: { version: '==1.0' },
+          big: { version: `==${'1'.repeat(5 * 2 ** 20)}` },
+          [`long${'x'.repeat(5 * 2 ** 20)}`]: { version: '==1.0' },
+        },
       }),
     });
     const file = path.join(dir, 'Pipfile.lock');
@@ -246,7 +250,10 @@ describe('mapPythonLock', () => {
       dev: false,
     });
     records.check();
-    expect(refused.map((f) => [f.name, f.code])).toEqual([['big', 'PACKAGE_INVALID']]);
+    expect(refused.map((f) => [f.name, f.code])).toEqual([
+      ['big', 'PACKAGE_INVALID'],
+      [`long${'x'.repeat(96)}`, 'PACKAGE_INVALID'],
+    ]);
     // The rest of the lockfile is kept.
     expect(pypiRoots.map((r) => r.requirement.name)).toEqual(['ok']);
     expect(records.relationshipRows('DEPENDS_ON').map((r) => r.to)).toEqual(['pkg:pypi/ok']);
@@ -355,6 +362,40 @@ describe('mapRequirements', () => {
       'project:constructor-requirements -> pkg:pypi/constructor',
     ]);
     expect(prototypePolluted()).toBe(false);
+  });
+
+  it('refuses, naming the file, a line or a file too long to parse and a name no key can hold', () => {
+    /** The error reading it, the file named from its folder on. */
+    const refusal = (name: string, text: string): unknown => {
+      const dir = folder(name, { 'requirements.txt': text });
+      try {
+        readRequirements(path.join(dir, 'requirements.txt'));
+      } catch (error) {
+        if (!(error instanceof Error)) return error;
+        return { name: error.name, message: error.message.replace(`${dir}${path.sep}`, '') };
+      }
+      return undefined;
+    };
+    // Refused before the parser sees it (a 4 MiB file ran a process out of memory).
+    expect(refusal('huge-line', `six==1.11.0\n${'x'.repeat(3000)}==1.0\n`)).toMatchObject({
+      name: 'InvalidInputError',
+      message: 'requirements.txt: line 2 is over 2000 characters, longer than a requirement is',
+    });
+    const many = Array.from({ length: 20_000 }, (_, i) => `package-${i}==1.0`).join('\n');
+    expect(refusal('huge-file', many)).toMatchObject({
+      name: 'InvalidInputError',
+      message: `requirements.txt is over ${256 * 2 ** 10} bytes`,
+    });
+    // A name PEP 508 allows, longer than the store keeps of a name.
+    expect(refusal('long-name', `six==1.11.0\n${'x'.repeat(1500)}==1.0\n`)).toMatchObject({
+      name: 'InvalidInputError',
+      message: `requirements.txt: "${'x'.repeat(100)}…" is not a project name: it is longer than 1000 characters`,
+    });
+    // Just under every limit: read.
+    const fits = folder('fits', { 'requirements.txt': `${'x'.repeat(1000)}==1.0\n` });
+    expect(
+      readRequirements(path.join(fits, 'requirements.txt')).requirements.map((r) => r.name),
+    ).toEqual(['x'.repeat(1000)]);
   });
 });
 

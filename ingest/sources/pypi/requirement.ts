@@ -4,8 +4,13 @@
  * comparison for version variables, string comparison otherwise).
  */
 import { compare as pep440Compare, satisfies, valid } from '@renovatebot/pep440';
-import { parsePipRequirementsLine, type EnvironmentMarker } from 'pip-requirements-js';
+import {
+  parsePipRequirementsLine,
+  type EnvironmentMarker,
+  type ProjectNameRequirement,
+} from 'pip-requirements-js';
 import { InvalidInputError } from '../../../core/errors.js';
+import { MAX_NAME_LENGTH } from '../../../graph/values.js';
 
 export interface PythonEnvironment {
   python_version: string;
@@ -49,8 +54,42 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
+/**
+ * PEP 508 sets no length on a name, and PyPI holds names of 200 characters; a longer one than the
+ * store keeps of a name (`MAX_NAME_LENGTH`) is refused, so no key is built that the store would
+ * refuse with the rest of its batch.
+ */
+export function assertProjectName(name: string): string {
+  if (name.length > MAX_NAME_LENGTH)
+    throw new InvalidInputError(
+      `"${name.slice(0, 100)}…" is not a project name: it is longer than ${MAX_NAME_LENGTH} characters`,
+    );
+  return name;
+}
+
+/** A parsed requirement on a project by name, its name and extras normalised. */
+export function projectRequirement(parsed: ProjectNameRequirement): Requirement {
+  return {
+    name: normaliseName(assertProjectName(parsed.name)),
+    extras: (parsed.extras ?? []).map(normaliseName),
+    specifier: (parsed.versionSpec ?? []).map((s) => `${s.operator}${s.version}`).join(','),
+    marker: parsed.environmentMarkerTree,
+  };
+}
+
+/**
+ * The longest requirement line read. The parser (pip-requirements-js) takes about 10 us and 1.6 KiB
+ * of memory a character (a 1 MiB line: 7.5 s, 1.6 GiB), and real lines are under a few hundred
+ * characters; a longer one is refused before it is parsed.
+ */
+export const MAX_REQUIREMENT_LINE = 2000;
+
 /** One PEP 508 requirement; undefined for URL requirements (not followed). */
 export function parseRequirement(line: string): Requirement | undefined {
+  if (line.length > MAX_REQUIREMENT_LINE)
+    throw new InvalidInputError(
+      `"${line.slice(0, 100)}…" is not read: a requirement is at most ${MAX_REQUIREMENT_LINE} characters`,
+    );
   let parsed;
   try {
     parsed = parsePipRequirementsLine(line);
@@ -60,12 +99,7 @@ export function parseRequirement(line: string): Requirement | undefined {
     });
   }
   if (parsed === null || parsed.type !== 'ProjectName') return undefined;
-  return {
-    name: normaliseName(parsed.name),
-    extras: (parsed.extras ?? []).map(normaliseName),
-    specifier: (parsed.versionSpec ?? []).map((s) => `${s.operator}${s.version}`).join(','),
-    marker: parsed.environmentMarkerTree,
-  };
+  return projectRequirement(parsed);
 }
 
 const VERSION_VARIABLES = new Set([
