@@ -4,7 +4,6 @@
  * registry keys for its publish attestations, and the @sigstore/verify Verifier built over them.
  * Building it parses the root's keys and certificates, so the result is kept per root object.
  */
-import { ByteStream } from '@sigstore/core';
 import { PublicKeyDetails, TrustedRoot, type PublicKey } from '@sigstore/protobuf-specs';
 import { Verifier, toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { TrustedCertificate } from './trusted-certificate.js';
@@ -12,17 +11,6 @@ import shippedRoot from './trusted-root.json' with { type: 'json' };
 import { PINNED_REGISTRY_KEYS } from './registry-keys.js';
 import type { RegistryKey, SigstoreOptions } from './types.js';
 import { isRecord } from '../untrusted.js';
-
-/**
- * The growth step of @sigstore/core's ASN.1 encoder (decision 012). It grows a buffer by 1 KiB,
- * zeroed and then copied, and re-encodes a certificate with two buffers per ASN.1 node: a third of
- * a verification's CPU (bench/provenance.ts). The step is a private static it reads on each
- * growth; 64 bytes hold most nodes, and a longer value still takes one growth. It changes what is
- * allocated, not a byte encoded; tests/unit/provenance-encoder.test.ts fails if it is gone.
- */
-export const ENCODER_BLOCK_BYTES = 64;
-if (typeof Reflect.get(ByteStream, 'BLOCK_SIZE') === 'number')
-  Reflect.set(ByteStream, 'BLOCK_SIZE', ENCODER_BLOCK_BYTES);
 
 export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
 
