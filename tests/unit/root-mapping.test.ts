@@ -363,40 +363,6 @@ describe('mapRequirements', () => {
     ]);
     expect(prototypePolluted()).toBe(false);
   });
-
-  it('refuses, naming the file, a line or a file too long to parse and a name no key can hold', () => {
-    /** The error reading it, the file named from its folder on. */
-    const refusal = (name: string, text: string): unknown => {
-      const dir = folder(name, { 'requirements.txt': text });
-      try {
-        readRequirements(path.join(dir, 'requirements.txt'));
-      } catch (error) {
-        if (!(error instanceof Error)) return error;
-        return { name: error.name, message: error.message.replace(`${dir}${path.sep}`, '') };
-      }
-      return undefined;
-    };
-    // Refused before the parser sees it (a 4 MiB file ran a process out of memory).
-    expect(refusal('huge-line', `six==1.11.0\n${'x'.repeat(3000)}==1.0\n`)).toMatchObject({
-      name: 'InvalidInputError',
-      message: 'requirements.txt: line 2 is over 2000 characters, longer than a requirement is',
-    });
-    const many = Array.from({ length: 20_000 }, (_, i) => `package-${i}==1.0`).join('\n');
-    expect(refusal('huge-file', many)).toMatchObject({
-      name: 'InvalidInputError',
-      message: `requirements.txt is over ${256 * 2 ** 10} bytes`,
-    });
-    // A name PEP 508 allows, longer than the store keeps of a name.
-    expect(refusal('long-name', `six==1.11.0\n${'x'.repeat(1500)}==1.0\n`)).toMatchObject({
-      name: 'InvalidInputError',
-      message: `requirements.txt: "${'x'.repeat(100)}…" is not a project name: it is longer than 1000 characters`,
-    });
-    // Just under every limit: read.
-    const fits = folder('fits', { 'requirements.txt': `${'x'.repeat(1000)}==1.0\n` });
-    expect(
-      readRequirements(path.join(fits, 'requirements.txt')).requirements.map((r) => r.name),
-    ).toEqual(['x'.repeat(1000)]);
-  });
 });
 
 describe('lockfileRecords', () => {
