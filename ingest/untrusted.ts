@@ -56,3 +56,11 @@ export function arrayItems(value: unknown, max = Infinity): unknown[] | undefine
   for (let i = 0; i < length; i++) out.push((value as unknown[])[i]);
   return out;
 }
+
+/**
+ * Text from a document as a message or a log repeats it: a URL's credentials (`//user:token@`)
+ * left out, then cut to `max` characters (masked first, so a cut never keeps part of a token).
+ */
+export function shownText(text: string, max = 200): string {
+  return text.replace(/\/\/[^/\s]*@/g, '//…@').slice(0, max);
+}

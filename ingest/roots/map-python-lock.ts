@@ -29,8 +29,14 @@ export function mapPythonLock(
 ): MappedPythonRoot {
   // An entry no key can hold (a hostile 5 MB name or version) is refused as that package's
   // failure: written, the store would refuse the whole batch, and with it the rest of the file.
-  const fits = (p: { name: string; version: string }): boolean =>
-    p.name.length <= MAX_NAME_LENGTH && pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH;
+  const fits = (p: { name: string; version: string }): boolean => {
+    if (p.name.length > MAX_NAME_LENGTH) return false;
+    try {
+      return pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH;
+    } catch {
+      return false; // a version no URL can hold (a lone surrogate)
+    }
+  };
   const refused: Failure[] = lock.packages
     .filter((p) => (options.dev || !p.dev) && !fits(p))
     .map((p) => ({
@@ -38,7 +44,7 @@ export function mapPythonLock(
       spec: `==${p.version.slice(0, 100)}`,
       parent: project,
       code: 'PACKAGE_INVALID',
-      reason: `the lockfile's entry is longer than a key can hold (${MAX_KEY_LENGTH} characters)`,
+      reason: `the lockfile's entry cannot be a key: a name over ${MAX_NAME_LENGTH} characters, a version that is not text, or a key over ${MAX_KEY_LENGTH}`,
       optional: false,
     }));
   const wanted = new Map(

@@ -11,6 +11,7 @@
  * whitespace, not as a shell would (no quotes); long options are not matched by a prefix.
  */
 import { InvalidInputError } from '../../core/errors.js';
+import { shownText } from '../untrusted.js';
 
 /** A logical line: the number of its first physical line, and its text without the comment. */
 export interface PipLine {
@@ -21,15 +22,20 @@ export interface PipLine {
 /** Python's `str.splitlines` boundaries. */
 // eslint-disable-next-line no-control-regex -- they are line breaks to Python, so to pip
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
-/** pip's COMMENT_RE, which `join_lines` matches at the start of a line and the rest replaces. */
-const COMMENT = /(^|\s+)#.*$/;
+/**
+ * Where pip's COMMENT_RE (`(^|\s+)#.*$`) starts a comment: at `#` at the start or after whitespace.
+ * Found by a search in one pass (pip's pattern backtracks over a long run of spaces), and the same
+ * once the line is trimmed.
+ */
+const COMMENT = /(?:^|\s)#/;
 const COMMENT_LINE = /^\s*#/;
 
 /** The file's logical lines, continuations joined and comments and blank lines left out. */
 export function logicalLines(content: string): PipLine[] {
   const out: PipLine[] = [];
   const emit = (line: number, text: string): void => {
-    const kept = text.replace(COMMENT, '').trim();
+    const comment = COMMENT.exec(text);
+    const kept = (comment === null ? text : text.slice(0, comment.index)).trim();
     if (kept !== '') out.push({ line, text: kept });
   };
   let pending: string[] = [];
@@ -47,11 +53,20 @@ export function logicalLines(content: string): PipLine[] {
       }
     } else {
       if (pending.length === 0) first = index + 1;
-      pending.push(raw.replace(/^\\+|\\+$/g, '')); // pip's line.strip("\\")
+      pending.push(stripBackslashes(raw));
     }
   });
   if (pending.length > 0) emit(first, pending.join(''));
   return out;
+}
+
+/** pip's `line.strip("\\")`: the backslashes at both ends off (a loop: a pattern backtracks). */
+function stripBackslashes(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && line[start] === '\\') start++;
+  while (end > start && line[end - 1] === '\\') end--;
+  return line.slice(start, end);
 }
 
 /** An option as written: its name (`-r`, `--hash`) and value (undefined for a flag). */
@@ -60,7 +75,7 @@ export interface PipOption {
   value: string | undefined;
 }
 
-/** The options pip takes in a requirements file: whether each takes a value. */
+/** The options pip takes in a requirements file (pip 26), and whether each takes a value. */
 const OPTIONS = new Map<string, boolean>([
   ['-r', true],
   ['--requirement', true],
@@ -71,6 +86,7 @@ const OPTIONS = new Map<string, boolean>([
   ['-i', true],
   ['--index-url', true],
   ['--extra-index-url', true],
+  ['--pypi-url', true],
   ['--no-index', false],
   ['-f', true],
   ['--find-links', true],
@@ -78,11 +94,15 @@ const OPTIONS = new Map<string, boolean>([
   ['--only-binary', true],
   ['--prefer-binary', false],
   ['--require-hashes', false],
+  ['--no-require-hashes', false],
   ['--pre', false],
+  ['--all-releases', true],
+  ['--only-final', true],
   ['--trusted-host', true],
   ['--use-feature', true],
-  // Options of one requirement.
+  // Options of one requirement (`--global-option` until pip 25.3, still read).
   ['--hash', true],
+  ['-C', true],
   ['--config-settings', true],
   ['--global-option', true],
 ]);
@@ -93,6 +113,8 @@ const LONG = new Map([
   ['-e', '--editable'],
   ['-i', '--index-url'],
   ['-f', '--find-links'],
+  ['-C', '--config-settings'],
+  ['--pypi-url', '--index-url'],
 ]);
 
 /**
@@ -113,13 +135,13 @@ export function splitLine(
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
     if (!word.startsWith('-'))
-      throw new InvalidInputError(`${where}: "${word.slice(0, 100)}" follows the options`);
+      throw new InvalidInputError(`${where}: "${shownText(word, 100)}" follows the options`);
     const long = word.startsWith('--');
     const equals = long ? word.indexOf('=') : -1;
     const name = long ? (equals < 0 ? word : word.slice(0, equals)) : word.slice(0, 2);
     const takesValue = OPTIONS.get(name);
     if (takesValue === undefined)
-      throw new InvalidInputError(`${where}: pip has no option ${name.slice(0, 100)}`);
+      throw new InvalidInputError(`${where}: pip has no option ${shownText(name, 100)}`);
     let value: string | undefined;
     if (takesValue) {
       const attached = long ? (equals < 0 ? '' : word.slice(equals + 1)) : word.slice(2);

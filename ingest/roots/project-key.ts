@@ -39,7 +39,13 @@ export function projectKey(lockfile: Lockfile, file: string): string {
 
 /** The key of the project a Python lockfile locks. */
 export function pythonProjectKey(lock: PythonLock, file: string): string {
-  return lock.project.name === undefined
-    ? folderProjectKey(file)
-    : pypiVersionKey(lock.project.name, lock.project.version ?? '0.0.0');
+  const { name, version = '0.0.0' } = lock.project;
+  if (name !== undefined && version.length <= 256) {
+    try {
+      return pypiVersionKey(name, version);
+    } catch {
+      // a name no key can hold, or a version no URL can (a lone surrogate): named by its folder
+    }
+  }
+  return folderProjectKey(file);
 }

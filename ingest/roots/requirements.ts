@@ -9,7 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError } from '../../core/errors.js';
-import { parseRequirement, type Requirement } from '../sources/pypi/requirement.js';
+import {
+  MAX_REQUIREMENT_LINE,
+  parseRequirement,
+  type Requirement,
+} from '../sources/pypi/requirement.js';
+import { shownText } from '../untrusted.js';
 import { logicalLines, splitLine } from './pip-lines.js';
 
 /**
@@ -20,9 +25,9 @@ import { logicalLines, splitLine } from './pip-lines.js';
  */
 const MAX_BYTES = 4 * 2 ** 20;
 const MAX_LINES = 10_000;
+/** The most requirement text a file gives the parser: about 2 s of it at worst. */
+const MAX_REQUIREMENT_TEXT = 256 * 2 ** 10;
 
-/** The options of one requirement: they choose its files, not its release. */
-const REQUIREMENT_OPTIONS = new Set(['--hash', '--config-settings', '--global-option']);
 /** Options that would change where pip looks or which release it takes, reported as not applied. */
 const NOT_APPLIED = new Set([
   '--index-url',
@@ -30,6 +35,8 @@ const NOT_APPLIED = new Set([
   '--no-index',
   '--find-links',
   '--pre',
+  '--all-releases',
+  '--only-final',
   '--prefer-binary',
   '--only-binary',
   '--no-binary',
@@ -70,50 +77,67 @@ export function readRequirements(
   const lines = logicalLines(fs.readFileSync(real, 'utf8'));
   if (lines.length > MAX_LINES)
     throw new InvalidInputError(`${shown} has over ${MAX_LINES} requirements and options`);
-  for (const { line, text } of lines) {
-    const where = `${shown}:${line}`;
-    const { requirement, options } = splitLine(where, text);
+  const split = lines.map(({ line, text }) => ({
+    where: `${shown}:${line}`,
+    ...splitLine(`${shown}:${line}`, text),
+  }));
+  // What the PEP 508 parser will be given, measured before it is given any.
+  const parsed = split.reduce((sum, { requirement }) => sum + requirement.length, 0);
+  if (parsed > MAX_REQUIREMENT_TEXT)
+    throw new InvalidInputError(
+      `${shown} has over ${MAX_REQUIREMENT_TEXT} characters of requirements`,
+    );
+  for (const { where, requirement, options } of split) {
+    // On a requirement's line, only its own options (--hash, ...) count, as in pip; they choose
+    // its files, not its release.
     if (requirement !== '') {
       const followed = readRequirement(where, requirement);
       if (followed === undefined) out.skipped.push(shownText(requirement));
       else out.requirements.push(followed);
-      const global = options.find((o) => !REQUIREMENT_OPTIONS.has(o.name));
-      if (global !== undefined)
-        throw new InvalidInputError(`${where}: ${global.name} is not an option of a requirement`);
       continue;
     }
-    for (const { name, value = '' } of options) {
-      if (name === '--requirement') {
-        const included = readRequirements(path.resolve(path.dirname(real), value), seen, confine);
+    const value = (name: string): string | undefined => options.find((o) => o.name === name)?.value;
+    // pip includes one file a line: the first -r, or else the first -c.
+    const include = value('--requirement');
+    if (include !== undefined) {
+      if (URL_SCHEME.test(include)) out.skipped.push(`-r ${shownText(include)}`);
+      else {
+        const included = readRequirements(path.resolve(path.dirname(real), include), seen, confine);
         out.requirements.push(...included.requirements);
         out.skipped.push(...included.skipped);
         out.files.push(...included.files);
-      } else if (name === '--constraint') out.skipped.push(`-c ${shownText(value)}`);
-      else if (name === '--editable') out.skipped.push(`-e ${shownText(value)}`);
-      // Where pip would look, or which releases it would take: not what trustmap reads. The
-      // value is not repeated (an index URL may hold a token).
-      else if (NOT_APPLIED.has(name)) out.skipped.push(`${name} (not applied)`);
-    }
+      }
+    } else if (value('--constraint') !== undefined)
+      out.skipped.push(`-c ${shownText(value('--constraint') ?? '')}`);
+    const editable = value('--editable');
+    if (editable !== undefined) out.skipped.push(`-e ${shownText(editable)}`);
+    // Where pip would look, or which releases it would take: not what trustmap reads. The value
+    // is not repeated (an index URL may hold a token).
+    for (const { name } of options)
+      if (NOT_APPLIED.has(name)) out.skipped.push(`${name} (not applied)`);
   }
   return out;
 }
 
 /**
  * A requirement line's requirement, or undefined for one that is not followed: a URL requirement
- * (`name @ url`), or an archive or project named by a URL or a path (`./dist/x.whl`).
+ * (`name @ url`), or an archive or project named by a URL or a path (`./dist/x.whl`, `.`).
  */
 function readRequirement(where: string, text: string): Requirement | undefined {
   try {
     return parseRequirement(text);
   } catch (error) {
-    if (ARCHIVE_OR_PATH.test(text)) return undefined;
+    if (
+      text.length <= MAX_REQUIREMENT_LINE &&
+      (ARCHIVE_OR_PATH.test(text) || URL_REQUIREMENT.test(text))
+    )
+      return undefined;
     throw new InvalidInputError(`${where}: ${(error as Error).message}`, { cause: error });
   }
 }
+/** pip's SCHEME_RE, and any other scheme (trustmap fetches no file a requirements file names). */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const ARCHIVE_OR_PATH =
-  /^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|~)|\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i;
-
-/** Text of the file as a message shows it: capped, and a URL's credentials left out. */
-function shownText(text: string): string {
-  return text.slice(0, 200).replace(/\/\/[^/@\s]*@/g, '//…@');
-}
+  /^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|\.{1,2}$|~)|\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i;
+/** `name @ url`, `name[extra] @ url ; marker`: a PEP 508 URL requirement the parser did not take. */
+const URL_REQUIREMENT = /^[a-z0-9][a-z0-9._-]*(?:\[[^\]]*\])? ?@ ?[a-z][a-z0-9+.-]*:/i;

@@ -240,6 +240,7 @@ describe('mapPythonLock', () => {
           ok: { version: '==1.0' },
           big: { version: `==${'1'.repeat(5 * 2 ** 20)}` },
           [`long${'x'.repeat(5 * 2 ** 20)}`]: { version: '==1.0' },
+          surrogate: { version: '==1.0\ud800' },
         },
       }),
     });
@@ -253,10 +254,25 @@ describe('mapPythonLock', () => {
     expect(refused.map((f) => [f.name, f.code])).toEqual([
       ['big', 'PACKAGE_INVALID'],
       [`long${'x'.repeat(96)}`, 'PACKAGE_INVALID'],
+      ['surrogate', 'PACKAGE_INVALID'],
     ]);
     // The rest of the lockfile is kept.
     expect(pypiRoots.map((r) => r.requirement.name)).toEqual(['ok']);
     expect(records.relationshipRows('DEPENDS_ON').map((r) => r.to)).toEqual(['pkg:pypi/ok']);
+  });
+
+  it('names a project by its folder when its name or version cannot be a key', () => {
+    const file = path.join(LOCKS, 'poetry/poetry.lock');
+    const lock = readPythonLockfile(file);
+    const named = (project: { name: string; version: string }): string =>
+      pythonProjectKey({ ...lock, project }, file);
+    expect(named({ name: 'demo', version: '1.0' })).toBe('pkg:pypi/demo@1.0');
+    for (const project of [
+      { name: 'x'.repeat(1500), version: '1.0' },
+      { name: 'demo', version: '1'.repeat(5 * 2 ** 20) },
+      { name: 'demo', version: '1.0\ud800' },
+    ])
+      expect(named(project)).toBe('project:poetry');
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from 'pip-requirements-js';
 import { InvalidInputError } from '../../../core/errors.js';
 import { MAX_NAME_LENGTH } from '../../../graph/values.js';
+import { shownText } from '../../untrusted.js';
 
 export interface PythonEnvironment {
   python_version: string;
@@ -88,13 +89,13 @@ export const MAX_REQUIREMENT_LINE = 2000;
 export function parseRequirement(line: string): Requirement | undefined {
   if (line.length > MAX_REQUIREMENT_LINE)
     throw new InvalidInputError(
-      `"${line.slice(0, 100)}…" is not read: a requirement is at most ${MAX_REQUIREMENT_LINE} characters`,
+      `"${shownText(line, 100)}…" is not read: a requirement is at most ${MAX_REQUIREMENT_LINE} characters`,
     );
   let parsed;
   try {
     parsed = parsePipRequirementsLine(line);
   } catch (error) {
-    throw new InvalidInputError(`"${line.slice(0, 200)}" is not a PEP 508 requirement`, {
+    throw new InvalidInputError(`"${shownText(line)}" is not a PEP 508 requirement`, {
       cause: error,
     });
   }
