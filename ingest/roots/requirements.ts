@@ -26,7 +26,7 @@ import { logicalLines, splitLine } from './pip-lines.js';
 const MAX_BYTES = 4 * 2 ** 20;
 const MAX_LINES = 10_000;
 /** The most requirement text a file gives the parser: about 2 s of it at worst. */
-const MAX_REQUIREMENT_TEXT = 256 * 2 ** 10;
+const MAX_REQUIREMENT_TEXT = 512 * 2 ** 10;
 
 /** Options that would change where pip looks or which release it takes, reported as not applied. */
 const NOT_APPLIED = new Set([
