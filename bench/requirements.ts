@@ -30,6 +30,10 @@ const FILES: [string, string][] = [
     '260 requirements of 2,000 characters (about the 512 KiB text limit)',
     lines(260, (i) => `p${i}${'x'.repeat(990)}==${'1'.repeat(1000 - String(i).length)}`),
   ],
+  [
+    'crafted: 2,551 markers in 90 nested parentheses (about the 512 KiB text limit)',
+    lines(2551, (i) => `p${i};${'('.repeat(90)}os_name=="nt"${')'.repeat(90)}`),
+  ],
 ];
 
 function lines(count: number, line: (i: number) => string): string {

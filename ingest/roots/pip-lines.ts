@@ -30,8 +30,11 @@ const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 const COMMENT = /(?:^|\s)#/;
 const COMMENT_LINE = /^\s*#/;
 
-/** The file's logical lines, continuations joined and comments and blank lines left out. */
-export function logicalLines(content: string): PipLine[] {
+/**
+ * The file's logical lines, continuations joined and comments and blank lines left out; at most
+ * `max` + 1 of them (the caller refuses more, and need not wait for them all).
+ */
+export function logicalLines(content: string, max = Infinity): PipLine[] {
   const out: PipLine[] = [];
   const emit = (line: number, text: string): void => {
     const comment = COMMENT.exec(text);
@@ -40,7 +43,10 @@ export function logicalLines(content: string): PipLine[] {
   };
   let pending: string[] = [];
   let first = 0;
-  content.split(LINE_BREAK).forEach((raw, index) => {
+  let index = -1;
+  for (const raw of physicalLines(content)) {
+    index++;
+    if (out.length > max) break;
     const comment = COMMENT_LINE.test(raw);
     if (!raw.endsWith('\\') || comment) {
       // A comment ends a continuation, and stays a comment (pip puts a space before it).
@@ -55,9 +61,20 @@ export function logicalLines(content: string): PipLine[] {
       if (pending.length === 0) first = index + 1;
       pending.push(stripBackslashes(raw));
     }
-  });
+  }
   if (pending.length > 0) emit(first, pending.join(''));
   return out;
+}
+
+/** The physical lines one at a time, as `str.splitlines` cuts them (no array of them all). */
+function* physicalLines(content: string): Generator<string> {
+  const lineBreak = new RegExp(LINE_BREAK.source, 'g');
+  let start = 0;
+  for (let found = lineBreak.exec(content); found !== null; found = lineBreak.exec(content)) {
+    yield content.slice(start, found.index);
+    start = found.index + found[0].length;
+  }
+  yield content.slice(start);
 }
 
 /** pip's `line.strip("\\")`: the backslashes at both ends off (a loop: a pattern backtracks). */
@@ -134,8 +151,7 @@ export function splitLine(
   const options: PipOption[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
-    if (!word.startsWith('-'))
-      throw new InvalidInputError(`${where}: "${shownText(word, 100)}" follows the options`);
+    if (!word.startsWith('-')) continue; // optparse's leftover arguments, which pip throws away
     const long = word.startsWith('--');
     const equals = long ? word.indexOf('=') : -1;
     const name = long ? (equals < 0 ? word : word.slice(0, equals)) : word.slice(0, 2);

@@ -3,6 +3,7 @@
  * file (or the manifest beside it) names one, else `project:<folder>`. Pure: names in, key out.
  */
 import path from 'node:path';
+import { MAX_KEY_LENGTH } from '../../graph/values.js';
 import { assertNpmName, npmVersionKey } from '../identity.js';
 import { pypiVersionKey } from '../sources/pypi/map-release.js';
 import type { Lockfile } from './lockfile.js';
@@ -29,7 +30,9 @@ export function projectKey(lockfile: Lockfile, file: string): string {
   const version = lockfile.project.version ?? '0.0.0-unversioned';
   if (validName(name) && version.length <= 256) {
     try {
-      return npmVersionKey(name, version);
+      const key = npmVersionKey(name, version);
+      // A version of 256 characters can encode to more than a key holds (9 a CJK character).
+      if (key.length <= MAX_KEY_LENGTH) return key;
     } catch {
       // a version no package URL can hold (a lone surrogate): named by its folder instead
     }
@@ -42,7 +45,8 @@ export function pythonProjectKey(lock: PythonLock, file: string): string {
   const { name, version = '0.0.0' } = lock.project;
   if (name !== undefined && version.length <= 256) {
     try {
-      return pypiVersionKey(name, version);
+      const key = pypiVersionKey(name, version);
+      if (key.length <= MAX_KEY_LENGTH) return key;
     } catch {
       // a name no key can hold, or a version no URL can (a lone surrogate): named by its folder
     }

@@ -25,7 +25,10 @@ import { logicalLines, splitLine } from './pip-lines.js';
  */
 const MAX_BYTES = 4 * 2 ** 20;
 const MAX_LINES = 10_000;
-/** The most requirement text a file gives the parser: about 2 s of it at worst. */
+/**
+ * The most requirement text a file gives the parser: 1.3-1.9 s of it for requirements as real files
+ * have them, and 4.4 s for markers crafted in 90 nested parentheses (bench/requirements.ts).
+ */
 const MAX_REQUIREMENT_TEXT = 512 * 2 ** 10;
 
 /** Options that would change where pip looks or which release it takes, reported as not applied. */
@@ -74,7 +77,7 @@ export function readRequirements(
   if (fs.statSync(real).size > MAX_BYTES)
     throw new InvalidInputError(`${shown} is over ${MAX_BYTES} bytes`);
   out.files.push(real);
-  const lines = logicalLines(fs.readFileSync(real, 'utf8'));
+  const lines = logicalLines(decode(fs.readFileSync(real)), MAX_LINES);
   if (lines.length > MAX_LINES)
     throw new InvalidInputError(`${shown} has over ${MAX_LINES} requirements and options`);
   const split = lines.map(({ line, text }) => ({
@@ -97,6 +100,12 @@ export function readRequirements(
       continue;
     }
     const value = (name: string): string | undefined => options.find((o) => o.name === name)?.value;
+    // An editable is a requirement's line to pip: its other options are not read.
+    const editable = value('--editable');
+    if (editable !== undefined) {
+      out.skipped.push(`-e ${shownText(editable)}`);
+      continue;
+    }
     // pip includes one file a line: the first -r, or else the first -c.
     const include = value('--requirement');
     if (include !== undefined) {
@@ -109,8 +118,6 @@ export function readRequirements(
       }
     } else if (value('--constraint') !== undefined)
       out.skipped.push(`-c ${shownText(value('--constraint') ?? '')}`);
-    const editable = value('--editable');
-    if (editable !== undefined) out.skipped.push(`-e ${shownText(editable)}`);
     // Where pip would look, or which releases it would take: not what trustmap reads. The value
     // is not repeated (an index URL may hold a token).
     for (const { name } of options)
@@ -121,23 +128,38 @@ export function readRequirements(
 
 /**
  * A requirement line's requirement, or undefined for one that is not followed: a URL requirement
- * (`name @ url`), or an archive or project named by a URL or a path (`./dist/x.whl`, `.`).
+ * (`name @ url`), or what pip takes for an archive or a project named by a URL or a path
+ * (`./dist/x.whl`, `.`, `libs/mylib`, `foo-1.0.tar.gz`), which it tells before it reads a name.
  */
 function readRequirement(where: string, text: string): Requirement | undefined {
+  if (text.length <= MAX_REQUIREMENT_LINE && pathOrUrl(text)) return undefined;
   try {
     return parseRequirement(text);
   } catch (error) {
-    if (
-      text.length <= MAX_REQUIREMENT_LINE &&
-      (ARCHIVE_OR_PATH.test(text) || URL_REQUIREMENT.test(text))
-    )
-      return undefined;
+    if (text.length <= MAX_REQUIREMENT_LINE && URL_REQUIREMENT.test(text)) return undefined;
     throw new InvalidInputError(`${where}: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/**
+ * pip's `parse_req_from_line`: the markers off (after `; ` for a URL, `;` otherwise), a URL or a
+ * path (a separator in it, or a leading `.`), or an archive's name not followed by a specifier.
+ */
+function pathOrUrl(text: string): boolean {
+  const url = URL_SCHEME.test(text);
+  const head = text.split(url ? '; ' : ';')[0]?.trim() ?? '';
+  return url || PATH.test(head) || (ARCHIVE.test(head) && !head.includes('='));
+}
 /** pip's SCHEME_RE, and any other scheme (trustmap fetches no file a requirements file names). */
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-const ARCHIVE_OR_PATH =
-  /^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|\.{1,2}$|~)|\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i;
+const PATH = /[\\/]|^[.~]/;
+const ARCHIVE = /\.(?:whl|zip|tar|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
 /** `name @ url`, `name[extra] @ url ; marker`: a PEP 508 URL requirement the parser did not take. */
 const URL_REQUIREMENT = /^[a-z0-9][a-z0-9._-]*(?:\[[^\]]*\])? ?@ ?[a-z][a-z0-9+.-]*:/i;
+
+/** A file's text: UTF-8 (a BOM dropped), or UTF-16 when it starts with that BOM, as pip reads it. */
+function decode(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
+}

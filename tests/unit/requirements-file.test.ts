@@ -190,17 +190,44 @@ describe('a requirements file read as pip reads it', () => {
         'cffi==1.17.1 -C build=fast',
         // pip ignores an option that is not a requirement's own on a requirement's line.
         'six==1.16.0 --pre',
+        // Words after the options are optparse's leftovers, which pip throws away.
+        '--trusted-host a.example.org b.example.org',
+        'attrs==23.2.0 --hash=sha256:00 extra',
+        '-r base.txt other.txt',
+        // An editable's line is a requirement's: its include is not followed (it does not exist).
+        '-e . -r missing.txt',
+        // Paths, URLs and archives, as pip tells them from names.
         '.',
+        'subdir/',
+        'libs/mylib',
+        'file:../foo',
+        'foo-1.0.tar.xz',
         'thing[extra] @ https://example.org/thing-1.0.tar.gz ; python_version >= "3"',
       ].join('\n'),
+      'base.txt': 'colorama\n',
     });
-    expect(file.requirements.map((r) => r.name)).toEqual(['cffi', 'six']);
+    expect(file.requirements.map((r) => r.name)).toEqual(['cffi', 'six', 'attrs', 'colorama']);
     expect(file.skipped).toEqual([
       '--index-url (not applied)',
       '--only-final (not applied)',
+      '-e .',
       '.',
+      'subdir/',
+      'libs/mylib',
+      'file:../foo',
+      'foo-1.0.tar.xz',
       'thing[extra] @ https://example.org/thing-1.0.tar.gz ; python_version >= "3"',
     ]);
+  });
+
+  it('reads a UTF-16 file, as PowerShell writes `pip freeze > requirements.txt`', () => {
+    const text = '\ufeffsix==1.16.0\r\nattrs==23.2.0\r\n';
+    const dir = path.join(temp.dir, 'utf16');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), Buffer.from(text, 'utf16le'));
+    expect(
+      readRequirements(path.join(dir, 'requirements.txt')).requirements.map((r) => r.name),
+    ).toEqual(['six', 'attrs']);
   });
 
   it('repeats no URL’s credentials, in what it lists or in an error, however long the token', () => {
@@ -219,12 +246,14 @@ describe('a requirements file read as pip reads it', () => {
     ]);
     expect(JSON.stringify(file)).not.toMatch(/tttt|pass|word@/);
     const message = refusal('secret-error', {
-      'requirements.txt': `--extra-index-url https://a.example.org https://u:${token}@b.example.org\n`,
+      'requirements.txt': `six==1.0;https://u:${token}@b.example.org\n`,
     });
-    expect(message).toBe('requirements.txt:1: "https://…@b.example.org" follows the options');
+    expect(message).toBe(
+      'requirements.txt:1: "six==1.0;https://…@b.example.org" is not a PEP 508 requirement',
+    );
   });
 
-  it('refuses a requirement, a file or a file’s requirements too long to parse, before parsing', () => {
+  it('refuses a requirement, a file or a file’s requirements over the limits, naming the limit', () => {
     // The PEP 508 parser takes about 10 us and 1.6 KiB a character: a 4 MB file of requirements
     // once ran a process out of memory, when it was parsed whole.
     expect(refusal('long-line', { 'requirements.txt': `six\n${'x'.repeat(3000)}==1.0\n` })).toBe(
@@ -250,14 +279,16 @@ describe('a requirements file read as pip reads it', () => {
     expect(read('longest', { 'requirements.txt': longest }).requirements).toEqual([
       expect.objectContaining({ name: 'x'.repeat(1000) }),
     ]);
-    // 10,000 requirements as long as real ones are within the limit of requirement text too.
-    const lines = Array.from({ length: 10_000 }, (_, i) => `package-name-${i}>=1.0.0,<2`).join(
-      '\n',
-    );
+    // 10,000 lines (the line limit) of 50 characters: 500 KB of the 512 KiB of text.
+    const lines = Array.from(
+      { length: 10_000 },
+      (_, i) => `package-name-${String(i).padStart(5, '0')}>=1.0.0,<2,!=1.5.0,!=1.6.0,!=1.7`,
+    ).join('\n');
+    expect(lines.length).toBeGreaterThan(500_000);
     expect(read('lines', { 'requirements.txt': lines }).requirements).toHaveLength(10_000);
-    // 3 MiB: spaces with no comment after them, then a run of backslashes that pip strips off a
-    // continuation's ends (leaving `x`).
-    const spaces = `${' '.repeat(2 * 2 ** 20)}six\n${'\\'.repeat(2 ** 20)}x\\\n`;
+    // Just under 4 MiB: spaces with no comment after them, then a run of backslashes that pip
+    // strips off a continuation's ends (leaving `x`).
+    const spaces = `${' '.repeat(3 * 2 ** 20)}six\n${'\\'.repeat(2 ** 20 - 100)}x\\\n`;
     expect(read('stall', { 'requirements.txt': spaces }).requirements.map((r) => r.name)).toEqual([
       'six',
       'x',

@@ -271,6 +271,8 @@ describe('mapPythonLock', () => {
       { name: 'x'.repeat(1500), version: '1.0' },
       { name: 'demo', version: '1'.repeat(5 * 2 ** 20) },
       { name: 'demo', version: '1.0\ud800' },
+      // 256 characters, which encode to 2,304.
+      { name: 'demo', version: '中'.repeat(256) },
     ])
       expect(named(project)).toBe('project:poetry');
   });
@@ -399,6 +401,9 @@ describe('lockfileRecords', () => {
     const locked = readLockfile(file);
     const project = projectKey(locked, file);
     expect(project).toBe(`pkg:npm/${lock.name}@${lock.version}`);
+    // A version of 256 characters that encodes to more than a key holds: named by its folder.
+    const wide = { ...locked, project: { ...locked.project, version: '中'.repeat(256) } };
+    expect(projectKey(wide, file)).toBe(folderProjectKey(file));
     const { records, jobs } = lockfileRecords(locked, project, true);
     expect(records.nodeRows('Version')).toEqual([
       {
