@@ -151,7 +151,9 @@ export function splitLine(
   const options: PipOption[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
-    if (!word.startsWith('-')) continue; // optparse's leftover arguments, which pip throws away
+    if (word === '--') break; // optparse: the rest are arguments
+    // optparse's leftover arguments (`-` is one), which pip throws away
+    if (!word.startsWith('-') || word === '-') continue;
     const long = word.startsWith('--');
     const equals = long ? word.indexOf('=') : -1;
     const name = long ? (equals < 0 ? word : word.slice(0, equals)) : word.slice(0, 2);

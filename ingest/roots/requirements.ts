@@ -77,7 +77,7 @@ export function readRequirements(
   if (fs.statSync(real).size > MAX_BYTES)
     throw new InvalidInputError(`${shown} is over ${MAX_BYTES} bytes`);
   out.files.push(real);
-  const lines = logicalLines(decode(fs.readFileSync(real)), MAX_LINES);
+  const lines = logicalLines(decode(fs.readFileSync(real), shown), MAX_LINES);
   if (lines.length > MAX_LINES)
     throw new InvalidInputError(`${shown} has over ${MAX_LINES} requirements and options`);
   const split = lines.map(({ line, text }) => ({
@@ -143,23 +143,35 @@ function readRequirement(where: string, text: string): Requirement | undefined {
 
 /**
  * pip's `parse_req_from_line`: the markers off (after `; ` for a URL, `;` otherwise), a URL or a
- * path (a separator in it, or a leading `.`), or an archive's name not followed by a specifier.
+ * path (a separator in it, or a leading `.`), or an archive's name (its extras off) unless the part
+ * before an `@` is not a path (a URL requirement, `name @ url`).
  */
 function pathOrUrl(text: string): boolean {
   const url = URL_SCHEME.test(text);
   const head = text.split(url ? '; ' : ';')[0]?.trim() ?? '';
-  return url || PATH.test(head) || (ARCHIVE.test(head) && !head.includes('='));
+  if (url || PATH.test(head)) return true;
+  const at = head.indexOf('@');
+  return ARCHIVE.test(head.replace(EXTRAS, '')) && (at < 0 || PATH.test(head.slice(0, at)));
 }
 /** pip's SCHEME_RE, and any other scheme (trustmap fetches no file a requirements file names). */
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-const PATH = /[\\/]|^[.~]/;
-const ARCHIVE = /\.(?:whl|zip|tar|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
+const PATH = /[\\/]|^\./;
+const EXTRAS = /\[[^\]]*\]$/;
+/** pip's archive extensions, as its `splitext` takes them (`.tar.zip` is none). */
+const ARCHIVE = /(?<!\.tar)\.(?:whl|zip|tar|tgz|tbz|txz|tlz)$|\.tar\.(?:gz|bz2|xz|lz|lzma)$/i;
 /** `name @ url`, `name[extra] @ url ; marker`: a PEP 508 URL requirement the parser did not take. */
 const URL_REQUIREMENT = /^[a-z0-9][a-z0-9._-]*(?:\[[^\]]*\])? ?@ ?[a-z][a-z0-9+.-]*:/i;
 
-/** A file's text: UTF-8 (a BOM dropped), or UTF-16 when it starts with that BOM, as pip reads it. */
-function decode(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
+/**
+ * A file's text as pip reads it: UTF-16 when it starts with that BOM, else UTF-8 (a BOM dropped).
+ * Decoded by Buffer, not TextDecoder, whose UTF-16BE needs a Node built with full ICU.
+ */
+function decode(bytes: Buffer, shown: string): string {
+  const bom = (...start: number[]): boolean => start.every((byte, i) => bytes[i] === byte);
+  if (bom(0xff, 0xfe, 0, 0) || bom(0, 0, 0xfe, 0xff))
+    throw new InvalidInputError(`${shown} is UTF-32, which is not read: save it as UTF-8`);
+  const even = (from: number): Buffer => bytes.subarray(from, from + ((bytes.length - from) & ~1));
+  if (bom(0xff, 0xfe)) return even(2).toString('utf16le');
+  if (bom(0xfe, 0xff)) return Buffer.from(even(2)).swap16().toString('utf16le');
+  return bytes.subarray(bom(0xef, 0xbb, 0xbf) ? 3 : 0).toString('utf8');
 }

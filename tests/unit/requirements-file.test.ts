@@ -202,11 +202,30 @@ describe('a requirements file read as pip reads it', () => {
         'libs/mylib',
         'file:../foo',
         'foo-1.0.tar.xz',
+        'bar-1.0.tar.gz[extra]',
+        'baz===1.0.zip',
         'thing[extra] @ https://example.org/thing-1.0.tar.gz ; python_version >= "3"',
+        // Names, though they end as archives do or their markers hold a separator.
+        'backports.zip==1.0',
+        'foo.tar.zip',
+        'pluggy; platform_release == "5.0/x"',
+        'zope.interface; os_name == "a.zip"',
+        // `--` ends the options, and `-` is an argument: both thrown away.
+        '--pre -- --no-such-option',
+        '--trusted-host - a.example.org',
       ].join('\n'),
       'base.txt': 'colorama\n',
     });
-    expect(file.requirements.map((r) => r.name)).toEqual(['cffi', 'six', 'attrs', 'colorama']);
+    expect(file.requirements.map((r) => r.name)).toEqual([
+      'cffi',
+      'six',
+      'attrs',
+      'colorama',
+      'backports-zip',
+      'foo-tar-zip',
+      'pluggy',
+      'zope-interface',
+    ]);
     expect(file.skipped).toEqual([
       '--index-url (not applied)',
       '--only-final (not applied)',
@@ -216,18 +235,37 @@ describe('a requirements file read as pip reads it', () => {
       'libs/mylib',
       'file:../foo',
       'foo-1.0.tar.xz',
+      'bar-1.0.tar.gz[extra]',
+      'baz===1.0.zip',
       'thing[extra] @ https://example.org/thing-1.0.tar.gz ; python_version >= "3"',
+      '--pre (not applied)',
     ]);
   });
 
-  it('reads a UTF-16 file, as PowerShell writes `pip freeze > requirements.txt`', () => {
+  it('reads UTF-16 (as PowerShell writes `pip freeze > requirements.txt`) and UTF-8 with a BOM', () => {
     const text = '\ufeffsix==1.16.0\r\nattrs==23.2.0\r\n';
-    const dir = path.join(temp.dir, 'utf16');
+    const little = Buffer.from(text, 'utf16le');
+    const big = Buffer.from(little).swap16();
+    const files = { le: little, be: big, utf8: Buffer.from(text, 'utf8') };
+    for (const [name, bytes] of Object.entries(files)) {
+      const dir = path.join(temp.dir, `bom-${name}`);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), bytes);
+      const read = readRequirements(path.join(dir, 'requirements.txt'));
+      expect(read.requirements.map((r) => [r.name, r.specifier])).toEqual([
+        ['six', '==1.16.0'],
+        ['attrs', '==23.2.0'],
+      ]);
+    }
+    const dir = path.join(temp.dir, 'bom-utf32');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'requirements.txt'), Buffer.from(text, 'utf16le'));
-    expect(
-      readRequirements(path.join(dir, 'requirements.txt')).requirements.map((r) => r.name),
-    ).toEqual(['six', 'attrs']);
+    fs.writeFileSync(
+      path.join(dir, 'requirements.txt'),
+      Buffer.from([0xff, 0xfe, 0, 0, 0x73, 0, 0, 0]),
+    );
+    expect(() => readRequirements(path.join(dir, 'requirements.txt'))).toThrow(
+      /is UTF-32, which is not read: save it as UTF-8$/,
+    );
   });
 
   it('repeats no URL’s credentials, in what it lists or in an error, however long the token', () => {
