@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
 import { InvalidInputError } from '../core/errors.js';
+import { MAX_KEY_LENGTH } from '../graph/values.js';
 import { assertProjectName, normaliseName } from './sources/pypi/requirement.js';
 
 /** `@babel/core` -> namespace `@babel`, name `core`. */
@@ -65,6 +66,20 @@ export function forgeOrgKey(forge: string, owner: string): string {
 /** Emails are never stored: only this hash, so identities can be linked without exposing them. */
 export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+/**
+ * The key `build` makes from a document's name and version, or undefined when they cannot be one:
+ * the builder refuses them (a name too long, a version no URL holds: a lone surrogate), or the key
+ * is longer than the store keeps (`MAX_KEY_LENGTH`), which would fail the batch it is written in.
+ */
+export function keyThatFits(build: () => string): string | undefined {
+  try {
+    const key = build();
+    return key.length <= MAX_KEY_LENGTH ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `pkg:pypi/<name>`, the name normalised as PEP 503 says. */

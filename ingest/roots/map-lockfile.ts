@@ -4,8 +4,7 @@
  * installed), and its edges become RESOLVES_TO {root} between the exact versions, the project's
  * own DEPENDS_ON {range, kind}. Pure: read-lockfile.ts reads the file.
  */
-import { MAX_KEY_LENGTH } from '../../graph/values.js';
-import { npmPackageKey, npmVersionKey } from '../identity.js';
+import { keyThatFits, npmPackageKey, npmVersionKey } from '../identity.js';
 import type { VisitJob } from '../npm-closure.js';
 import { GraphRecords } from '../records.js';
 import type { Lockfile } from './lockfile.js';
@@ -18,14 +17,8 @@ export function lockfileRecords(
   const records = new GraphRecords();
   // Entries are the lockfile's: one whose name or version cannot be a key gets no edge here (its
   // job fails as that package's), and long text is cut to what the store keeps.
-  const keyOf = (p: { name: string; version: string }): string | undefined => {
-    try {
-      const key = npmVersionKey(p.name, p.version);
-      return key.length <= MAX_KEY_LENGTH ? key : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const keyOf = (p: { name: string; version: string }): string | undefined =>
+    keyThatFits(() => npmVersionKey(p.name, p.version));
   records.node('Version', project, {
     version: lockfile.project.version?.slice(0, 256) ?? null,
     project: true,

@@ -7,6 +7,7 @@
 import { MAX_KEY_LENGTH, MAX_NAME_LENGTH } from '../../graph/values.js';
 import type { Failure } from '../npm-closure.js';
 import type { PyPiRoot } from '../pypi-closure.js';
+import { keyThatFits } from '../identity.js';
 import { GraphRecords } from '../records.js';
 import { pypiPackageKey, pypiVersionKey } from '../sources/pypi/map-release.js';
 import type { PythonLock } from './python-lockfile.js';
@@ -29,14 +30,8 @@ export function mapPythonLock(
 ): MappedPythonRoot {
   // An entry no key can hold (a hostile 5 MB name or version) is refused as that package's
   // failure: written, the store would refuse the whole batch, and with it the rest of the file.
-  const fits = (p: { name: string; version: string }): boolean => {
-    if (p.name.length > MAX_NAME_LENGTH) return false;
-    try {
-      return pypiVersionKey(p.name, p.version).length <= MAX_KEY_LENGTH;
-    } catch {
-      return false; // a version no URL can hold (a lone surrogate)
-    }
-  };
+  const fits = (p: { name: string; version: string }): boolean =>
+    keyThatFits(() => pypiVersionKey(p.name, p.version)) !== undefined;
   const refused: Failure[] = lock.packages
     .filter((p) => (options.dev || !p.dev) && !fits(p))
     .map((p) => ({

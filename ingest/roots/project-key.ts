@@ -3,8 +3,7 @@
  * file (or the manifest beside it) names one, else `project:<folder>`. Pure: names in, key out.
  */
 import path from 'node:path';
-import { MAX_KEY_LENGTH } from '../../graph/values.js';
-import { assertNpmName, npmVersionKey } from '../identity.js';
+import { assertNpmName, keyThatFits, npmVersionKey } from '../identity.js';
 import { pypiVersionKey } from '../sources/pypi/map-release.js';
 import type { Lockfile } from './lockfile.js';
 import type { PythonLock } from './python-lockfile.js';
@@ -28,28 +27,21 @@ function validName(name: string | undefined): name is string {
 export function projectKey(lockfile: Lockfile, file: string): string {
   const name = lockfile.project.name;
   const version = lockfile.project.version ?? '0.0.0-unversioned';
-  if (validName(name) && version.length <= 256) {
-    try {
-      const key = npmVersionKey(name, version);
-      // A version of 256 characters can encode to more than a key holds (9 a CJK character).
-      if (key.length <= MAX_KEY_LENGTH) return key;
-    } catch {
-      // a version no package URL can hold (a lone surrogate): named by its folder instead
-    }
-  }
-  return folderProjectKey(file);
+  // A name or version no key can hold (a lone surrogate; 256 CJK characters encode to 2,304):
+  // the project is named by its folder instead.
+  const key =
+    validName(name) && version.length <= 256
+      ? keyThatFits(() => npmVersionKey(name, version))
+      : undefined;
+  return key ?? folderProjectKey(file);
 }
 
 /** The key of the project a Python lockfile locks. */
 export function pythonProjectKey(lock: PythonLock, file: string): string {
   const { name, version = '0.0.0' } = lock.project;
-  if (name !== undefined && version.length <= 256) {
-    try {
-      const key = pypiVersionKey(name, version);
-      if (key.length <= MAX_KEY_LENGTH) return key;
-    } catch {
-      // a name no key can hold, or a version no URL can (a lone surrogate): named by its folder
-    }
-  }
-  return folderProjectKey(file);
+  const key =
+    name !== undefined && version.length <= 256
+      ? keyThatFits(() => pypiVersionKey(name, version))
+      : undefined;
+  return key ?? folderProjectKey(file);
 }

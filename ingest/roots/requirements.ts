@@ -80,10 +80,10 @@ export function readRequirements(
   const lines = logicalLines(decode(fs.readFileSync(real), shown), MAX_LINES);
   if (lines.length > MAX_LINES)
     throw new InvalidInputError(`${shown} has over ${MAX_LINES} requirements and options`);
-  const split = lines.map(({ line, text }) => ({
-    where: `${shown}:${line}`,
-    ...splitLine(`${shown}:${line}`, text),
-  }));
+  const split = lines.map(({ line, text }) => {
+    const where = `${shown}:${line}`;
+    return { where, ...splitLine(where, text) };
+  });
   // What the PEP 508 parser will be given, measured before it is given any.
   const parsed = split.reduce((sum, { requirement }) => sum + requirement.length, 0);
   if (parsed > MAX_REQUIREMENT_TEXT)
@@ -116,8 +116,10 @@ export function readRequirements(
         out.skipped.push(...included.skipped);
         out.files.push(...included.files);
       }
-    } else if (value('--constraint') !== undefined)
-      out.skipped.push(`-c ${shownText(value('--constraint') ?? '')}`);
+    } else {
+      const constraint = value('--constraint');
+      if (constraint !== undefined) out.skipped.push(`-c ${shownText(constraint)}`);
+    }
     // Where pip would look, or which releases it would take: not what trustmap reads. The value
     // is not repeated (an index URL may hold a token).
     for (const { name } of options)

@@ -69,7 +69,7 @@ export function assertProjectName(name: string): string {
 }
 
 /** A parsed requirement on a project by name, its name and extras normalised. */
-export function projectRequirement(parsed: ProjectNameRequirement): Requirement {
+function projectRequirement(parsed: ProjectNameRequirement): Requirement {
   return {
     name: normaliseName(assertProjectName(parsed.name)),
     extras: (parsed.extras ?? []).map(normaliseName),
