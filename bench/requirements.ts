@@ -2,7 +2,8 @@
  * What reading a requirements file costs (decision 016): `readRequirements` on generated files,
  * each in a child process of its own so that its peak memory is its own, against
  * pip-requirements-js's whole-file parser on the same text (what trustmap ran before; it refuses a
- * file with hashes or options). Usage: npx tsx bench/requirements.ts
+ * file with hashes or options). Also the longest the reading held its thread without letting a
+ * timer run (for an upload, the API server's thread). Usage: npx tsx bench/requirements.ts
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,16 +51,27 @@ fs.writeFileSync(
 import { parsePipRequirementsFile } from ${JSON.stringify(path.join(root, 'node_modules/pip-requirements-js/dist/index.js'))};
 import { readRequirements } from ${JSON.stringify(path.join(root, 'ingest/roots/requirements.ts'))};
 const [how, file] = process.argv.slice(2);
+// A timer every 2 ms: the longest gap between its runs is the longest the reading held the thread.
+let last = performance.now();
+let held = 0;
+const timer = setInterval(() => {
+  const now = performance.now();
+  held = Math.max(held, now - last);
+  last = now;
+}, 2);
 const start = performance.now();
 let result = '';
 try {
   result = how === 'lines'
-    ? String(readRequirements(file).requirements.length) + ' requirements'
+    ? String((await readRequirements(file)).requirements.length) + ' requirements'
     : String(parsePipRequirementsFile(fs.readFileSync(file, 'utf8')).length) + ' entries';
 } catch (error) {
   result = 'refused: ' + String(error instanceof Error ? error.message : error).slice(0, 60);
 }
-console.log(JSON.stringify({ ms: performance.now() - start, result }));
+const ms = performance.now() - start;
+held = Math.max(held, performance.now() - last);
+clearInterval(timer);
+console.log(JSON.stringify({ ms, held, result }));
 `,
 );
 
@@ -79,9 +91,9 @@ function measure(how: 'lines' | 'whole', file: string): string {
       ],
       { cwd: root, encoding: 'utf8' },
     );
-    const { ms, result } = JSON.parse(out) as { ms: number; result: string };
+    const { ms, held, result } = JSON.parse(out) as { ms: number; held: number; result: string };
     const kib = Number(fs.readFileSync(stderr, 'utf8').trim().split('\n').pop());
-    return `${ms.toFixed(0)} ms, ${(kib / 1024).toFixed(0)} MiB peak (${result})`;
+    return `${ms.toFixed(0)} ms, ${(kib / 1024).toFixed(0)} MiB peak, thread held ${held.toFixed(0)} ms at most (${result})`;
   } catch (error) {
     return `failed: ${String(error instanceof Error ? error.message : error).slice(0, 80)}`;
   }

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InvalidInputError } from '../../core/errors.js';
 import {
   MAX_REQUIREMENT_LINE,
@@ -30,6 +31,11 @@ const MAX_LINES = 10_000;
  * have them, and 4.4 s for markers crafted in 90 nested parentheses (bench/requirements.ts).
  */
 const MAX_REQUIREMENT_TEXT = 512 * 2 ** 10;
+/**
+ * How long the parser holds the thread before other work runs: an uploaded file is read in the
+ * API server's process, which goes on answering while it reads one (seconds at the limits).
+ */
+const SLICE_MS = 20;
 
 /** Options that would change where pip looks or which release it takes, reported as not applied. */
 const NOT_APPLIED = new Set([
@@ -53,14 +59,15 @@ export interface RequirementsFile {
 }
 
 /**
- * Reads a requirements file and its includes. With `confine`, an include outside that folder is
- * refused (an uploaded file must not make the server read its other files).
+ * Reads a requirements file and its includes, letting other work run every SLICE_MS. With
+ * `confine`, an include outside that folder is refused (an uploaded file must not make the server
+ * read its other files).
  */
-export function readRequirements(
+export async function readRequirements(
   file: string,
   seen = new Set<string>(),
   confine?: string,
-): RequirementsFile {
+): Promise<RequirementsFile> {
   const out: RequirementsFile = { requirements: [], skipped: [], files: [] };
   const real = path.resolve(file);
   // Inside an upload, files are named relative to it: never the server's own folders.
@@ -90,7 +97,12 @@ export function readRequirements(
     throw new InvalidInputError(
       `${shown} has over ${MAX_REQUIREMENT_TEXT} characters of requirements`,
     );
+  let slice = performance.now();
   for (const { where, requirement, options } of split) {
+    if (performance.now() - slice > SLICE_MS) {
+      await nextTurn();
+      slice = performance.now();
+    }
     // On a requirement's line, only its own options (--hash, ...) count, as in pip; they choose
     // its files, not its release.
     if (requirement !== '') {
@@ -111,7 +123,11 @@ export function readRequirements(
     if (include !== undefined) {
       if (URL_SCHEME.test(include)) out.skipped.push(`-r ${shownText(include)}`);
       else {
-        const included = readRequirements(path.resolve(path.dirname(real), include), seen, confine);
+        const included = await readRequirements(
+          path.resolve(path.dirname(real), include),
+          seen,
+          confine,
+        );
         out.requirements.push(...included.requirements);
         out.skipped.push(...included.skipped);
         out.files.push(...included.files);

@@ -27,9 +27,9 @@ function read(name: string, files: Record<string, string>): ReturnType<typeof re
 }
 
 /** The message reading them fails with, the folder left out. */
-function refusal(name: string, files: Record<string, string>): string {
+async function refusal(name: string, files: Record<string, string>): Promise<string> {
   try {
-    read(name, files);
+    await read(name, files);
   } catch (error) {
     expect(error).toMatchObject({ name: 'InvalidInputError' });
     return (error as Error).message.replace(`${path.join(temp.dir, name)}${path.sep}`, '');
@@ -66,8 +66,8 @@ const COMPILED = [
 ].join('\n');
 
 describe('a requirements file read as pip reads it', () => {
-  it('reads what pip-compile writes: each requirement once, its hashes and comments not in the way', () => {
-    const file = read('compiled', { 'requirements.txt': COMPILED });
+  it('reads what pip-compile writes: each requirement once, its hashes and comments not in the way', async () => {
+    const file = await read('compiled', { 'requirements.txt': COMPILED });
     expect(file.requirements.map((r) => [r.name, r.specifier])).toEqual([
       ['attrs', '==23.2.0'],
       ['python-dateutil', '==2.9.0.post0'],
@@ -102,8 +102,8 @@ describe('a requirements file read as pip reads it', () => {
     ]);
   });
 
-  it('follows an include in each of its spellings, each file once', () => {
-    const file = read('includes', {
+  it('follows an include in each of its spellings, each file once', async () => {
+    const file = await read('includes', {
       'requirements.txt': [
         '-r a.txt',
         '-rb.txt',
@@ -126,8 +126,8 @@ describe('a requirements file read as pip reads it', () => {
     ]);
   });
 
-  it('lists what it does not follow, a URL’s credentials left out', () => {
-    const file = read('not-followed', {
+  it('lists what it does not follow, a URL’s credentials left out', async () => {
+    const file = await read('not-followed', {
       'requirements.txt': [
         '-c constraints.txt',
         '-e git+https://github.com/pallets/click.git#egg=click',
@@ -159,30 +159,30 @@ describe('a requirements file read as pip reads it', () => {
     expect(JSON.stringify(file)).not.toContain('pw@');
   });
 
-  it('refuses what pip would refuse, naming the file and the line', () => {
-    expect(refusal('unknown', { 'requirements.txt': 'six==1.16.0\n--upgrade-everything\n' })).toBe(
-      'requirements.txt:2: pip has no option --upgrade-everything',
-    );
-    expect(refusal('no-value', { 'requirements.txt': '\n\nsix==1.16.0 \\\n  --hash\n' })).toBe(
-      'requirements.txt:3: --hash needs a value',
-    );
-    expect(refusal('flag-value', { 'requirements.txt': '--pre=yes\n' })).toBe(
+  it('refuses what pip would refuse, naming the file and the line', async () => {
+    expect(
+      await refusal('unknown', { 'requirements.txt': 'six==1.16.0\n--upgrade-everything\n' }),
+    ).toBe('requirements.txt:2: pip has no option --upgrade-everything');
+    expect(
+      await refusal('no-value', { 'requirements.txt': '\n\nsix==1.16.0 \\\n  --hash\n' }),
+    ).toBe('requirements.txt:3: --hash needs a value');
+    expect(await refusal('flag-value', { 'requirements.txt': '--pre=yes\n' })).toBe(
       'requirements.txt:1: --pre takes no value',
     );
-    expect(refusal('not-pep-508', { 'requirements.txt': 'six===\n' })).toBe(
+    expect(await refusal('not-pep-508', { 'requirements.txt': 'six===\n' })).toBe(
       'requirements.txt:1: "six===" is not a PEP 508 requirement',
     );
     // An environment variable is not expanded (an upload must not read the server's environment).
-    expect(refusal('variable', { 'requirements.txt': 'six==${SIX_VERSION}\n' })).toBe(
+    expect(await refusal('variable', { 'requirements.txt': 'six==${SIX_VERSION}\n' })).toBe(
       'requirements.txt:1: "six==${SIX_VERSION}" is not a PEP 508 requirement',
     );
-    expect(refusal('missing-include', { 'requirements.txt': '-r nowhere.txt\n' })).toBe(
+    expect(await refusal('missing-include', { 'requirements.txt': '-r nowhere.txt\n' })).toBe(
       'nowhere.txt: no such file',
     );
   });
 
-  it('reads as pip does what pip reads: its short and new options, another option on a requirement', () => {
-    const file = read('pip-options', {
+  it('reads as pip does what pip reads: its short and new options, another option on a requirement', async () => {
+    const file = await read('pip-options', {
       'requirements.txt': [
         '--pypi-url https://pypi.example.org/simple',
         '--only-final :all:',
@@ -242,7 +242,7 @@ describe('a requirements file read as pip reads it', () => {
     ]);
   });
 
-  it('reads UTF-16 (as PowerShell writes `pip freeze > requirements.txt`) and UTF-8 with a BOM', () => {
+  it('reads UTF-16 (as PowerShell writes `pip freeze > requirements.txt`) and UTF-8 with a BOM', async () => {
     const text = '\ufeffsix==1.16.0\r\nattrs==23.2.0\r\n';
     const little = Buffer.from(text, 'utf16le');
     const big = Buffer.from(little).swap16();
@@ -251,7 +251,7 @@ describe('a requirements file read as pip reads it', () => {
       const dir = path.join(temp.dir, `bom-${name}`);
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'requirements.txt'), bytes);
-      const read = readRequirements(path.join(dir, 'requirements.txt'));
+      const read = await readRequirements(path.join(dir, 'requirements.txt'));
       expect(read.requirements.map((r) => [r.name, r.specifier])).toEqual([
         ['six', '==1.16.0'],
         ['attrs', '==23.2.0'],
@@ -263,14 +263,14 @@ describe('a requirements file read as pip reads it', () => {
       path.join(dir, 'requirements.txt'),
       Buffer.from([0xff, 0xfe, 0, 0, 0x73, 0, 0, 0]),
     );
-    expect(() => readRequirements(path.join(dir, 'requirements.txt'))).toThrow(
+    await expect(readRequirements(path.join(dir, 'requirements.txt'))).rejects.toThrow(
       /is UTF-32, which is not read: save it as UTF-8$/,
     );
   });
 
-  it('repeats no URL’s credentials, in what it lists or in an error, however long the token', () => {
+  it('repeats no URL’s credentials, in what it lists or in an error, however long the token', async () => {
     const token = 't'.repeat(300);
-    const file = read('secrets', {
+    const file = await read('secrets', {
       'requirements.txt': [
         `-e git+https://aws:${token}@git.example.org/x.git#egg=x`,
         '-r https://user:pass@word@files.example.org/base.txt',
@@ -283,7 +283,7 @@ describe('a requirements file read as pip reads it', () => {
       'thing @ https://…@example.org/thing.tar.gz ; python_version > "3"',
     ]);
     expect(JSON.stringify(file)).not.toMatch(/tttt|pass|word@/);
-    const message = refusal('secret-error', {
+    const message = await refusal('secret-error', {
       'requirements.txt': `six==1.0;https://u:${token}@b.example.org\n`,
     });
     expect(message).toBe(
@@ -291,30 +291,32 @@ describe('a requirements file read as pip reads it', () => {
     );
   });
 
-  it('refuses a requirement, a file or a file’s requirements over the limits, naming the limit', () => {
+  it('refuses a requirement, a file or a file’s requirements over the limits, naming the limit', async () => {
     // The PEP 508 parser takes about 10 us and 1.6 KiB a character: a 4 MB file of requirements
     // once ran a process out of memory, when it was parsed whole.
-    expect(refusal('long-line', { 'requirements.txt': `six\n${'x'.repeat(3000)}==1.0\n` })).toBe(
+    expect(
+      await refusal('long-line', { 'requirements.txt': `six\n${'x'.repeat(3000)}==1.0\n` }),
+    ).toBe(
       `requirements.txt:2: "${'x'.repeat(100)}…" is not read: a requirement is at most 2000 characters`,
     );
-    expect(refusal('big', { 'requirements.txt': `#${'x'.repeat(4 * 2 ** 20)}\n` })).toBe(
+    expect(await refusal('big', { 'requirements.txt': `#${'x'.repeat(4 * 2 ** 20)}\n` })).toBe(
       `requirements.txt is over ${4 * 2 ** 20} bytes`,
     );
     const many = Array.from({ length: 10_001 }, (_, i) => `p${i}`).join('\n');
-    expect(refusal('many', { 'requirements.txt': many })).toBe(
+    expect(await refusal('many', { 'requirements.txt': many })).toBe(
       'requirements.txt has over 10000 requirements and options',
     );
     const text = Array.from({ length: 400 }, (_, i) => `p${i}${'x'.repeat(1400)}`).join('\n');
-    expect(refusal('much', { 'requirements.txt': text })).toBe(
+    expect(await refusal('much', { 'requirements.txt': text })).toBe(
       `requirements.txt has over ${512 * 2 ** 10} characters of requirements`,
     );
   });
 
-  it('reads a file just under each limit, and one whose lines a backtracking pattern would stall on', () => {
+  it('reads a file just under each limit, and one whose lines a backtracking pattern would stall on', async () => {
     // A requirement of 2,000 characters (a 1,000-character name) and 10,000 lines.
     const longest = `${'x'.repeat(1000)}==${'1'.repeat(998)}`;
     expect(longest).toHaveLength(2000);
-    expect(read('longest', { 'requirements.txt': longest }).requirements).toEqual([
+    expect((await read('longest', { 'requirements.txt': longest })).requirements).toEqual([
       expect.objectContaining({ name: 'x'.repeat(1000) }),
     ]);
     // 10,000 lines (the line limit) of 50 characters: 500 KB of the 512 KiB of text.
@@ -323,14 +325,13 @@ describe('a requirements file read as pip reads it', () => {
       (_, i) => `package-name-${String(i).padStart(5, '0')}>=1.0.0,<2,!=1.5.0,!=1.6.0,!=1.7`,
     ).join('\n');
     expect(lines.length).toBeGreaterThan(500_000);
-    expect(read('lines', { 'requirements.txt': lines }).requirements).toHaveLength(10_000);
+    expect((await read('lines', { 'requirements.txt': lines })).requirements).toHaveLength(10_000);
     // Just under 4 MiB: spaces with no comment after them, then a run of backslashes that pip
     // strips off a continuation's ends (leaving `x`).
     const spaces = `${' '.repeat(3 * 2 ** 20)}six\n${'\\'.repeat(2 ** 20 - 100)}x\\\n`;
-    expect(read('stall', { 'requirements.txt': spaces }).requirements.map((r) => r.name)).toEqual([
-      'six',
-      'x',
-    ]);
+    expect(
+      (await read('stall', { 'requirements.txt': spaces })).requirements.map((r) => r.name),
+    ).toEqual(['six', 'x']);
     // A compiled file is mostly hashes, which the parser never sees.
     const hashes = Array.from({ length: 300 }, (_, i) =>
       [`package-${i}==1.0.${i} \\`, ...Array.from({ length: 30 }, () => `    ${HASH('f')} \\`)]
@@ -338,11 +339,41 @@ describe('a requirements file read as pip reads it', () => {
         .replace(/ \\$/, ''),
     ).join('\n');
     expect(hashes.length).toBeGreaterThan(512 * 2 ** 10);
-    expect(read('hashes', { 'requirements.txt': hashes }).requirements).toHaveLength(300);
+    expect((await read('hashes', { 'requirements.txt': hashes })).requirements).toHaveLength(300);
   });
 
-  it('refuses a name longer than the store keeps of a name, which PEP 508 allows', () => {
-    expect(refusal('long-name', { 'requirements.txt': `six\n${'x'.repeat(1500)}==1.0\n` })).toBe(
+  it('lets other work run while it reads a large file (an upload is read in the API server)', async () => {
+    // 10,000 requirements: one or two seconds of parsing, which once held the thread throughout.
+    const lines = Array.from({ length: 10_000 }, (_, i) => `package-${i}>=1.0,<2`).join('\n');
+    let reading = true;
+    let ranWhileReading = 0;
+    let last = performance.now();
+    let held = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      held = Math.max(held, now - last);
+      last = now;
+      if (reading) ranWhileReading += 1;
+    }, 5);
+    const started = performance.now();
+    try {
+      expect((await read('responsive', { 'requirements.txt': lines })).requirements).toHaveLength(
+        10_000,
+      );
+    } finally {
+      reading = false;
+      clearInterval(timer);
+    }
+    const took = performance.now() - started;
+    expect(ranWhileReading).toBeGreaterThan(5);
+    // Held in slices of about 20 ms: far less than the read, however slow the machine.
+    expect(held).toBeLessThan(took / 4);
+  });
+
+  it('refuses a name longer than the store keeps of a name, which PEP 508 allows', async () => {
+    expect(
+      await refusal('long-name', { 'requirements.txt': `six\n${'x'.repeat(1500)}==1.0\n` }),
+    ).toBe(
       `requirements.txt:2: "${'x'.repeat(100)}…" is not a project name: it is longer than 1000 characters`,
     );
   });

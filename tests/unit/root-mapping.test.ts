@@ -299,9 +299,9 @@ describe('mapRequirements', () => {
     return path.join(dir, 'requirements.txt');
   }
 
-  it('gives the project DEPENDS_ON every requirement, ranges as written, kinds by marker', () => {
+  it('gives the project DEPENDS_ON every requirement, ranges as written, kinds by marker', async () => {
     const file = requirementsProject();
-    const read = readRequirements(file);
+    const read = await readRequirements(file);
     const project = folderProjectKey(file);
     expect(project).toBe('project:mixed');
     const { records } = mapRequirements(read, project, {
@@ -331,9 +331,9 @@ describe('mapRequirements', () => {
     ]);
   });
 
-  it('follows a marker that holds, keeps the edge of one that does not but follows it not', () => {
+  it('follows a marker that holds, keeps the edge of one that does not but follows it not', async () => {
     const file = requirementsProject();
-    const read = readRequirements(file);
+    const read = await readRequirements(file);
     const project = folderProjectKey(file);
     const linux = mapRequirements(read, project, { input: file, environment: DEFAULT_ENVIRONMENT });
     expect(linux.pypiRoots.map((r) => r.requirement.name).sort()).toEqual([
@@ -362,9 +362,9 @@ describe('mapRequirements', () => {
     expect(edges(every.records, 'DEPENDS_ON')).toEqual(edges(linux.records, 'DEPENDS_ON'));
   });
 
-  it('refuses a `__proto__` requirement as pip would, naming the file, and pollutes nothing', () => {
+  it('refuses a `__proto__` requirement as pip would, naming the file, and pollutes nothing', async () => {
     const dir = folder('hostile-requirements', { 'requirements.txt': '__proto__==1.0\n' });
-    expect(() => readRequirements(path.join(dir, 'requirements.txt'))).toThrow(
+    await expect(readRequirements(path.join(dir, 'requirements.txt'))).rejects.toThrow(
       expect.objectContaining({
         name: 'InvalidInputError',
         message: expect.stringContaining('requirements.txt') as string,
@@ -372,7 +372,7 @@ describe('mapRequirements', () => {
     );
     const ok = folder('constructor-requirements', { 'requirements.txt': 'constructor==1.0\n' });
     const file = path.join(ok, 'requirements.txt');
-    const { records } = mapRequirements(readRequirements(file), folderProjectKey(file), {
+    const { records } = mapRequirements(await readRequirements(file), folderProjectKey(file), {
       input: file,
       environment: DEFAULT_ENVIRONMENT,
     });
