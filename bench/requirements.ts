@@ -32,6 +32,10 @@ const FILES: [string, string][] = [
     lines(260, (i) => `p${i}${'x'.repeat(990)}==${'1'.repeat(1000 - String(i).length)}`),
   ],
   [
+    'options only: 9,990 lines of 66 --pre flags each (about the 4 MiB file limit)',
+    lines(9990, () => Array.from({ length: 66 }, () => '--pre').join(' ')),
+  ],
+  [
     'crafted: 2,551 markers in 90 nested parentheses (about the 512 KiB text limit)',
     lines(2551, (i) => `p${i};${'('.repeat(90)}os_name=="nt"${')'.repeat(90)}`),
   ],

@@ -87,22 +87,21 @@ export async function readRequirements(
   const lines = logicalLines(decode(fs.readFileSync(real), shown), MAX_LINES);
   if (lines.length > MAX_LINES)
     throw new InvalidInputError(`${shown} has over ${MAX_LINES} requirements and options`);
-  const split = lines.map(({ line, text }) => {
+  const pause = slices();
+  const split: ({ where: string } & ReturnType<typeof splitLine>)[] = [];
+  for (const { line, text } of lines) {
+    await pause();
     const where = `${shown}:${line}`;
-    return { where, ...splitLine(where, text) };
-  });
+    split.push({ where, ...splitLine(where, text) });
+  }
   // What the PEP 508 parser will be given, measured before it is given any.
   const parsed = split.reduce((sum, { requirement }) => sum + requirement.length, 0);
   if (parsed > MAX_REQUIREMENT_TEXT)
     throw new InvalidInputError(
       `${shown} has over ${MAX_REQUIREMENT_TEXT} characters of requirements`,
     );
-  let slice = performance.now();
   for (const { where, requirement, options } of split) {
-    if (performance.now() - slice > SLICE_MS) {
-      await nextTurn();
-      slice = performance.now();
-    }
+    await pause();
     // On a requirement's line, only its own options (--hash, ...) count, as in pip; they choose
     // its files, not its release.
     if (requirement !== '') {
@@ -142,6 +141,16 @@ export async function readRequirements(
       if (NOT_APPLIED.has(name)) out.skipped.push(`${name} (not applied)`);
   }
   return out;
+}
+
+/** Resolves at once, or on the next turn of the event loop once SLICE_MS have passed since the last. */
+function slices(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since <= SLICE_MS) return;
+    await nextTurn();
+    since = performance.now();
+  };
 }
 
 /**
