@@ -286,7 +286,7 @@ async function addRequirements(
   run: IngestRun,
   root: Extract<RootSpec, { kind: 'requirements' }>,
 ): Promise<void> {
-  const file = await readRequirements(root.path, new Set(), root.confine);
+  const file = await readRequirements(root.path, root.confine);
   const project = folderProjectKey(root.path);
   run.roots.push({ spec: root.input, resolved: project });
   const { environment } = run;

@@ -134,15 +134,18 @@ const LONG = new Map([
   ['--pypi-url', '--index-url'],
 ]);
 
+/** A logical line's requirement ('' when it has none) and its options. */
+export interface SplitLine {
+  requirement: string;
+  options: PipOption[];
+}
+
 /**
  * A logical line split as pip splits it: the requirement is every space-separated token before the
  * first that starts with `-`, and the rest are options, read as optparse would (`--name=value`,
  * `--name value`, `-rvalue`, `-r value`), each by its long name.
  */
-export function splitLine(
-  where: string,
-  text: string,
-): { requirement: string; options: PipOption[] } {
+export function splitLine(where: string, text: string): SplitLine {
   const tokens = text.split(' ');
   const first = tokens.findIndex((token) => token.startsWith('-'));
   const requirement = (first < 0 ? tokens : tokens.slice(0, first)).join(' ').trim();

@@ -16,7 +16,7 @@ import {
   type Requirement,
 } from '../sources/pypi/requirement.js';
 import { shownText } from '../untrusted.js';
-import { logicalLines, splitLine } from './pip-lines.js';
+import { logicalLines, splitLine, type SplitLine } from './pip-lines.js';
 
 /**
  * The largest requirements file read (a pip-compile file with hashes is mostly hashes), and the
@@ -32,8 +32,9 @@ const MAX_LINES = 10_000;
  */
 const MAX_REQUIREMENT_TEXT = 512 * 2 ** 10;
 /**
- * How long the parser holds the thread before other work runs: an uploaded file is read in the
- * API server's process, which goes on answering while it reads one (seconds at the limits).
+ * How long reading a file (splitting its lines, parsing its requirements) holds the thread before
+ * other work runs: an uploaded file is read in the API server's process, which goes on answering
+ * while it reads one (seconds at the limits).
  */
 const SLICE_MS = 20;
 
@@ -63,10 +64,16 @@ export interface RequirementsFile {
  * `confine`, an include outside that folder is refused (an uploaded file must not make the server
  * read its other files).
  */
-export async function readRequirements(
+export function readRequirements(file: string, confine?: string): Promise<RequirementsFile> {
+  return readFile(file, new Set(), confine, slices());
+}
+
+/** One file of `readRequirements`, its includes read in turn; `pause` is the whole read's clock. */
+async function readFile(
   file: string,
-  seen = new Set<string>(),
-  confine?: string,
+  seen: Set<string>,
+  confine: string | undefined,
+  pause: () => Promise<void>,
 ): Promise<RequirementsFile> {
   const out: RequirementsFile = { requirements: [], skipped: [], files: [] };
   const real = path.resolve(file);
@@ -87,8 +94,7 @@ export async function readRequirements(
   const lines = logicalLines(decode(fs.readFileSync(real), shown), MAX_LINES);
   if (lines.length > MAX_LINES)
     throw new InvalidInputError(`${shown} has over ${MAX_LINES} requirements and options`);
-  const pause = slices();
-  const split: ({ where: string } & ReturnType<typeof splitLine>)[] = [];
+  const split: ({ where: string } & SplitLine)[] = [];
   for (const { line, text } of lines) {
     await pause();
     const where = `${shown}:${line}`;
@@ -122,10 +128,12 @@ export async function readRequirements(
     if (include !== undefined) {
       if (URL_SCHEME.test(include)) out.skipped.push(`-r ${shownText(include)}`);
       else {
-        const included = await readRequirements(
+        await pause();
+        const included = await readFile(
           path.resolve(path.dirname(real), include),
           seen,
           confine,
+          pause,
         );
         out.requirements.push(...included.requirements);
         out.skipped.push(...included.skipped);
@@ -143,7 +151,7 @@ export async function readRequirements(
   return out;
 }
 
-/** Resolves at once, or on the next turn of the event loop once SLICE_MS have passed since the last. */
+/** Resolves at once, or on the event loop's next turn once SLICE_MS have passed since the last. */
 function slices(): () => Promise<void> {
   let since = performance.now();
   return async () => {
