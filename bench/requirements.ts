@@ -54,15 +54,10 @@ fs.writeFileSync(
   `import fs from 'node:fs';
 import { parsePipRequirementsFile } from ${JSON.stringify(path.join(root, 'node_modules/pip-requirements-js/dist/index.js'))};
 import { readRequirements } from ${JSON.stringify(path.join(root, 'ingest/roots/requirements.ts'))};
+import { watchThread } from ${JSON.stringify(path.join(root, 'tests/helpers/thread-held.ts'))};
 const [how, file] = process.argv.slice(2);
 // A timer every 2 ms: the longest gap between its runs is the longest the reading held the thread.
-let last = performance.now();
-let held = 0;
-const timer = setInterval(() => {
-  const now = performance.now();
-  held = Math.max(held, now - last);
-  last = now;
-}, 2);
+const watch = watchThread(2);
 const start = performance.now();
 let result = '';
 try {
@@ -73,8 +68,7 @@ try {
   result = 'refused: ' + String(error instanceof Error ? error.message : error).slice(0, 60);
 }
 const ms = performance.now() - start;
-held = Math.max(held, performance.now() - last);
-clearInterval(timer);
+const { held } = watch.stop();
 console.log(JSON.stringify({ ms, held, result }));
 `,
 );

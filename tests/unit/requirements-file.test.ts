@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logicalLines } from '../../ingest/roots/pip-lines.js';
 import { readRequirements } from '../../ingest/roots/requirements.js';
+import { watchThread } from '../helpers/thread-held.js';
 import { tempDir } from '../helpers/temp.js';
 
 let temp: { dir: string; cleanup: () => void };
@@ -352,23 +353,13 @@ describe('a requirements file read as pip reads it', () => {
       const dir = path.join(temp.dir, name);
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'requirements.txt'), text);
-      let reading = true;
-      let ran = 0;
-      let last = performance.now();
-      let held = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        held = Math.max(held, now - last);
-        last = now;
-        if (reading) ran += 1;
-      }, 5);
+      const watch = watchThread(5);
       const started = performance.now();
       try {
         const file = await readRequirements(path.join(dir, 'requirements.txt'));
-        return { file, ran, held, took: performance.now() - started };
+        return { file, took: performance.now() - started, ...watch.stop() };
       } finally {
-        reading = false;
-        clearInterval(timer);
+        watch.stop();
       }
     };
     // 10,000 requirements: one or two seconds of parsing, which once held the thread throughout.
