@@ -28,13 +28,13 @@ const MAX_BYTES = 4 * 2 ** 20;
 const MAX_LINES = 10_000;
 /**
  * The most requirement text a file gives the parser: 1.3-1.9 s of it for requirements as real files
- * have them, and 4.4 s for markers crafted in 90 nested parentheses (bench/requirements.ts).
+ * have them, and 4.2-5.9 s for markers crafted in 90 nested parentheses (bench/requirements.ts).
  */
 const MAX_REQUIREMENT_TEXT = 512 * 2 ** 10;
 /**
- * How long reading a file (splitting its lines, parsing its requirements) holds the thread before
- * other work runs: an uploaded file is read in the API server's process, which goes on answering
- * while it reads one (seconds at the limits).
+ * The time after which reading a file (splitting its lines, parsing its requirements) lets other
+ * work run, at the next line: an uploaded file is read in the API server's process, which goes on
+ * answering while it reads one (seconds at the limits).
  */
 const SLICE_MS = 20;
 
@@ -65,11 +65,11 @@ export interface RequirementsFile {
  * read its other files).
  */
 export function readRequirements(file: string, confine?: string): Promise<RequirementsFile> {
-  return readFile(file, new Set(), confine, slices());
+  return readOne(file, new Set(), confine, slices());
 }
 
 /** One file of `readRequirements`, its includes read in turn; `pause` is the whole read's clock. */
-async function readFile(
+async function readOne(
   file: string,
   seen: Set<string>,
   confine: string | undefined,
@@ -128,8 +128,7 @@ async function readFile(
     if (include !== undefined) {
       if (URL_SCHEME.test(include)) out.skipped.push(`-r ${shownText(include)}`);
       else {
-        await pause();
-        const included = await readFile(
+        const included = await readOne(
           path.resolve(path.dirname(real), include),
           seen,
           confine,

@@ -18,6 +18,8 @@ export function watchThread(everyMs: number): ThreadWatch {
     last = now;
     ran += 1;
   }, everyMs);
+  // A watch left running (a caller that threw) does not keep the process alive.
+  timer.unref();
   return {
     stop: () => {
       clearInterval(timer);

@@ -372,11 +372,11 @@ describe('a requirements file read as pip reads it', () => {
     // Held in slices of about 20 ms: far less than the read, however slow the machine.
     expect(parsed.held).toBeLessThan(parsed.took / 4);
     // Almost 4 MiB of options and no requirement: the lines' splitting, which was once not sliced
-    // and held the thread for 67-97% of the read. The file's read and the joining of its lines
+    // and held the thread for two thirds of the read or more. The file's read and the joining of its lines
     // are not sliced, so at best about a fifth; the best of three reads, against one stall.
     const flags = Array.from({ length: 60 }, () => '--require-hashes').join(' ');
     const options = Array.from({ length: 3_800 }, () => flags).join('\n');
-    const reads = [];
+    const reads: Awaited<ReturnType<typeof whileReading>>[] = [];
     for (const n of [1, 2, 3]) reads.push(await whileReading(`responsive-split-${n}`, options));
     for (const { file } of reads) expect(file).toMatchObject({ requirements: [], skipped: [] });
     expect(Math.min(...reads.map(({ held, took }) => held / took))).toBeLessThan(0.5);
