@@ -9,7 +9,8 @@
  * before it (a random recursive tree, so the root reaches all of them within about ln(n) levels),
  * and a package has on average two more dependencies on packages after it, drawn towards the end
  * of the list (the small utilities that many packages use), so it is a DAG with a few very popular
- * leaves. A package has 1 to 12 versions over a few majors; a dependent mostly asks for the
+ * leaves. A package has 1 to 12 versions over a few majors (or, with shape `real`, as many as
+ * packages of real closures have: a median of 25); a dependent mostly asks for the
  * latest major (`^M.m.0`, `~M.m.p`, `>=M.0.0 <M+1.0.0`, an exact version) and sometimes for an
  * older one, so some packages are placed at two versions, as in real trees.
  */
@@ -79,9 +80,57 @@ function packageName(i: number, random: () => number): string {
   return `gen-${word}-${i}`;
 }
 
-/** 1.0.0, then mostly patch and minor bumps, sometimes a major: 1 to 12 versions. */
-function versionList(random: () => number): string[] {
-  const count = 1 + Math.floor(random() * random() * 12);
+/**
+ * How many versions a packument has, in the real closures of jest@29 and react-scripts@5 (1,099
+ * distinct packuments of registry.npmjs.org, 2026-12-03): the count at every 5th percentile, then
+ * at the 98th, 99th and 100th. Their mean is 62.9, their median 25.
+ */
+const REAL_VERSION_COUNTS: readonly (readonly [number, number])[] = [
+  [0, 1],
+  [0.05, 3],
+  [0.1, 5],
+  [0.15, 6],
+  [0.2, 8],
+  [0.25, 10],
+  [0.3, 12],
+  [0.35, 14],
+  [0.4, 17],
+  [0.45, 21],
+  [0.5, 25],
+  [0.55, 29],
+  [0.6, 33],
+  [0.65, 38],
+  [0.7, 45],
+  [0.75, 57],
+  [0.8, 72],
+  [0.85, 87],
+  [0.9, 122],
+  [0.95, 204],
+  [0.98, 352],
+  [0.99, 653],
+  [1, 3478],
+];
+
+/**
+ * The packuments' size: `small`, 1 to 12 versions (mean about 4; the scale benches' graphs and
+ * figures), or `real`, drawn from the version counts of real closures (REAL_VERSION_COUNTS).
+ */
+export type RegistryShape = 'small' | 'real';
+
+/** A version count drawn from REAL_VERSION_COUNTS (linear between its percentiles). */
+function realCount(random: () => number): number {
+  const p = random();
+  for (let i = 1; i < REAL_VERSION_COUNTS.length; i += 1) {
+    const [p1, c1] = REAL_VERSION_COUNTS[i] as readonly [number, number];
+    const [p0, c0] = REAL_VERSION_COUNTS[i - 1] as readonly [number, number];
+    if (p <= p1) return Math.max(1, Math.round(c0 + ((p - p0) / (p1 - p0)) * (c1 - c0)));
+  }
+  return 1;
+}
+
+/** 1.0.0, then mostly patch and minor bumps, sometimes a major. */
+function versionList(random: () => number, shape: RegistryShape): string[] {
+  const count = shape === 'real' ? realCount(random) : 1 + Math.floor(random() * random() * 12);
   let [major, minor, patch] = [1, 0, 0];
   const out = ['1.0.0'];
   while (out.length < count) {
@@ -112,7 +161,11 @@ function rangeFor(versions: string[], random: () => number): string {
   return `${major}.${minor ?? '0'}.${patch ?? '0'}`;
 }
 
-export function generateRegistry(n: number, seed = 15): GeneratedRegistry {
+export function generateRegistry(
+  n: number,
+  seed = 15,
+  shape: RegistryShape = 'small',
+): GeneratedRegistry {
   if (!Number.isInteger(n) || n < 2) throw new Error(`--packages must be an integer >= 2: ${n}`);
   const random = prng(seed);
   const base = Date.UTC(2015, 0, 1);
@@ -123,7 +176,7 @@ export function generateRegistry(n: number, seed = 15): GeneratedRegistry {
       maintainers.push(Math.floor(random() * Math.max(3, n / 6)));
     packages.push({
       name: packageName(i, random),
-      versions: versionList(random),
+      versions: versionList(random, shape),
       maintainers: [...new Set(maintainers)],
       dependencies: [],
       devDependencies: [],
@@ -277,6 +330,11 @@ export interface ServeOptions {
    * as registry.npmjs.org is to an ingest, instead of one on loopback that answers at once.
    */
   latencyMs?: number;
+  /**
+   * Every packument encoded before the server is handed out (default: each on its first request),
+   * so that an answer waits for `latencyMs` only, as from a registry's cache, not for its making.
+   */
+  prepared?: boolean;
 }
 
 /**
@@ -284,7 +342,7 @@ export interface ServeOptions {
  * Given `attestations` (bodies of `/-/npm/v1/attestations/...`), every version names
  * attestations and each such request gets the next body, round robin (bench/provenance-ingest.ts).
  * Given `attestationsByVersion`, every version names attestations and gets its own (404 if none).
- * Given `latencyMs`, every answer is that much later.
+ * Given `latencyMs`, every answer is that much later. Given `prepared`, every body is made first.
  */
 export async function serveGeneratedRegistry(
   registry: GeneratedRegistry,
@@ -298,6 +356,16 @@ export async function serveGeneratedRegistry(
   let requests = 0;
   let url = '';
   const latency = options.latencyMs ?? 0;
+  const bodyOf = (index: number): Buffer => {
+    let body = bodies.get(index);
+    if (body === undefined) {
+      const document = packument(registry, index, url);
+      if (attested.length > 0 || byVersion !== undefined) nameAttestations(document, url);
+      body = Buffer.from(JSON.stringify(document));
+      bodies.set(index, body);
+    }
+    return body;
+  };
   const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     let name: string;
     try {
@@ -325,13 +393,7 @@ export async function serveGeneratedRegistry(
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
       return;
     }
-    let body = bodies.get(index);
-    if (body === undefined) {
-      const document = packument(registry, index, url);
-      if (attested.length > 0 || byVersion !== undefined) nameAttestations(document, url);
-      body = Buffer.from(JSON.stringify(document));
-      bodies.set(index, body);
-    }
+    const body = bodyOf(index);
     requests += 1;
     response
       .writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
@@ -346,6 +408,7 @@ export async function serveGeneratedRegistry(
   });
   const listening = await listenOnLoopback(server);
   url = listening.url;
+  if (options.prepared === true) registry.packages.forEach((_, index) => bodyOf(index));
   return {
     url,
     requests: () => requests,

@@ -24,8 +24,11 @@
  *
  * With `--latency <ms>` (generated closures only), the registry answers each request that much
  * later, as a registry across a network does; 0 (the default) answers at once, on loopback.
+ * `--shape real` (the default) gives the generated packuments as many versions as the packuments
+ * of real closures have (a median of 25, bench/generated-registry.ts); `--shape small` gives them
+ * 1 to 12, the shape of the scale benches, whose ingest takes a tenth of the time a version.
  *
- *   npm run build && TRUSTMAP_VERIFY_THREADS=1 npx tsx bench/provenance-ingest.ts [--packages 1000] [--latency 20] [--real jest@29] [--repeat 2]
+ *   npm run build && TRUSTMAP_VERIFY_THREADS=1 npx tsx bench/provenance-ingest.ts [--packages 1000] [--latency 20] [--shape real|small] [--real jest@29] [--repeat 2]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,7 +38,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { verifyThreads } from '../ingest/provenance/verify-pool.js';
 import { attestedVersion, signAll } from './attested-registry.js';
-import { generateRegistry } from './generated-registry.js';
+import { generateRegistry, type RegistryShape } from './generated-registry.js';
 import { startRegistryProcess, type RegistryProcess } from './registry-process.js';
 import { createBenchPki, type AttestedVersion } from './sigstore-pki.js';
 
@@ -67,6 +70,8 @@ interface Measured {
   attestations: number;
   /** Resolved versions stored with provenance = true. */
   verified: number;
+  /** The first few of the others, with what the store says of them (an attested run's). */
+  unverified: string[];
   /** When the verification threads had answered half and all of this ingest's documents (ms). */
   answeredAt: { half: number; all: number } | undefined;
 }
@@ -124,14 +129,22 @@ async function run(
       if (summary.failures.length > 0) throw new Error(`${summary.failures.length} failures`);
       resolved = summary.resolved;
       let verified = 0;
-      for (const key of summary.resolved)
-        if ((await store.node(key))?.properties.provenance === true) verified += 1;
+      const unverified: string[] = [];
+      for (const key of summary.resolved) {
+        const properties = (await store.node(key))?.properties;
+        if (properties?.provenance === true) verified += 1;
+        else if (documents !== undefined && i === 0 && unverified.length < 5)
+          unverified.push(
+            `${key}: ${JSON.stringify(properties?.provenanceUnknown ?? properties?.provenanceReason ?? 'no fact')}`,
+          );
+      }
       measured.push({
         ms,
         versions: summary.resolved.length,
         attestations: (await served.counts()).attestations - fetchedBefore,
         cpuMs: (used.user + used.system) / 1000,
         verified,
+        unverified,
         answeredAt,
       });
     }
@@ -188,8 +201,12 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '2' },
     real: { type: 'string' },
     latency: { type: 'string', default: '0' },
+    shape: { type: 'string', default: 'real' },
   },
 });
+if (values.shape !== 'real' && values.shape !== 'small')
+  throw new Error(`--shape is real or small, not ${values.shape}`);
+const shape: RegistryShape = values.shape;
 const repeat = Number(values.repeat);
 const pki = await createBenchPki();
 useVerificationTrust(pki.trust);
@@ -198,12 +215,12 @@ let registry: RegistryProcess;
 let upstream: string | undefined;
 if (values.real === undefined) {
   const packages = Number(values.packages);
-  const generated = generateRegistry(packages);
+  const generated = generateRegistry(packages, undefined, shape);
   root = generated.root;
   const latencyMs = Number(values.latency);
-  registry = startRegistryProcess({ kind: 'generated', packages, latencyMs });
+  registry = startRegistryProcess({ kind: 'generated', packages, latencyMs, shape });
   console.log(
-    `generated closure: ${generated.packages.length} packages, ${generated.versions} versions; every answer ${latencyMs} ms late`,
+    `generated registry (shape ${shape}): ${generated.packages.length} packages, ${generated.versions} versions; every answer ${latencyMs} ms late`,
   );
 } else {
   root = values.real;
@@ -249,7 +266,7 @@ try {
     }
     if (first !== undefined && first.verified !== versions.length)
       throw new Error(
-        `only ${first.verified} of ${versions.length} attested versions verified: void`,
+        `only ${first.verified} of ${versions.length} attested versions verified: void (${first.unverified.join('; ')})`,
       );
   }
   const best = (kind: (typeof kinds)[number], key: 'ms' | 'cpuMs'): number =>

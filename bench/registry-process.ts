@@ -15,11 +15,13 @@ import {
   generateRegistry,
   serveGeneratedRegistry,
   type GeneratedRegistry,
+  type RegistryShape,
   type ServedRegistry,
 } from './generated-registry.js';
 
 export type RegistrySpec =
-  { kind: 'generated'; packages: number; latencyMs: number } | { kind: 'mirror'; upstream: string };
+  | { kind: 'generated'; packages: number; latencyMs: number; shape?: RegistryShape }
+  | { kind: 'mirror'; upstream: string };
 
 type Request =
   | { op: 'serve'; documents: [string, string][] | undefined }
@@ -114,7 +116,7 @@ export function startRegistryProcess(spec: RegistrySpec): RegistryProcess {
 /** The child: serves `spec` on each request of its parent, one server at a time. */
 function runChild(spec: RegistrySpec): void {
   const generated: GeneratedRegistry | undefined =
-    spec.kind === 'generated' ? generateRegistry(spec.packages) : undefined;
+    spec.kind === 'generated' ? generateRegistry(spec.packages, undefined, spec.shape) : undefined;
   let served: ServedRegistry | undefined;
   const reply = (message: Reply): void => {
     process.send?.(message);
@@ -130,7 +132,11 @@ function runChild(spec: RegistrySpec): void {
         const options = documents === undefined ? {} : { attestationsByVersion: documents };
         served =
           generated !== undefined && spec.kind === 'generated'
-            ? await serveGeneratedRegistry(generated, { ...options, latencyMs: spec.latencyMs })
+            ? await serveGeneratedRegistry(generated, {
+                ...options,
+                latencyMs: spec.latencyMs,
+                prepared: true,
+              })
             : await serveAttestedMirror(spec.kind === 'mirror' ? spec.upstream : '', options);
         return { op: 'served', url: served.url };
       }
