@@ -4,7 +4,8 @@
  * in memory, so every run after the first is served the same bytes at loopback speed. With
  * `attestations`, every version's `dist` names attestations at this server, and each request for
  * them gets the next of the given bodies (round robin), as serveGeneratedRegistry does; with
- * `attestationsByVersion`, each version gets its own (404 for one without).
+ * `attestationsByVersion`, each version gets its own (404 for one without). With `prepared`, the
+ * packuments fetched so far are rewritten before the server is handed out, not on request.
  */
 import http from 'node:http';
 import { listenOnLoopback, type ServeOptions, type ServedRegistry } from './generated-registry.js';
@@ -92,6 +93,10 @@ export async function serveAttestedMirror(
   });
   const listening = await listenOnLoopback(server);
   url = listening.url;
+  // What the run will ask for is what an earlier run fetched: rewritten before the run, not in it.
+  if (options.prepared === true && attesting)
+    for (const [path, { status, body }] of upstreamBodies)
+      if (status === 200) rewritten.set(`/${path}`, attest(body, url));
   return {
     url,
     requests: () => requests,

@@ -83,7 +83,8 @@ function packageName(i: number, random: () => number): string {
 /**
  * How many versions a packument has, in the real closures of jest@29 and react-scripts@5 (1,099
  * distinct packuments of registry.npmjs.org, 2026-12-03): the count at every 5th percentile, then
- * at the 98th, 99th and 100th. Their mean is 62.9, their median 25.
+ * at the 98th, 99th, 99.5th, 99.9th and 100th. Their mean is 62.9 (drawn from the table: about
+ * 62.4), their median 25.
  */
 const REAL_VERSION_COUNTS: readonly (readonly [number, number])[] = [
   [0, 1],
@@ -108,6 +109,8 @@ const REAL_VERSION_COUNTS: readonly (readonly [number, number])[] = [
   [0.95, 204],
   [0.98, 352],
   [0.99, 653],
+  [0.995, 893],
+  [0.999, 2350],
   [1, 3478],
 ];
 
@@ -128,15 +131,22 @@ function realCount(random: () => number): number {
   return 1;
 }
 
-/** 1.0.0, then mostly patch and minor bumps, sometimes a major. */
+/**
+ * 1.0.0, then mostly patch and minor bumps, sometimes a major: one bump in ten (small), or, for the
+ * real shape, one in 2 * sqrt(count), so that a package has about as many majors as real ones of
+ * its size (react-scripts@5's packuments, medians: 1 major up to 10 versions, 3 at 11-30, 4 at
+ * 31-100, 7 at 101-300, 6 above).
+ */
 function versionList(random: () => number, shape: RegistryShape): string[] {
   const count = shape === 'real' ? realCount(random) : 1 + Math.floor(random() * random() * 12);
+  const majorShare = shape === 'real' ? 0.5 / Math.sqrt(count) : 0.1;
   let [major, minor, patch] = [1, 0, 0];
   const out = ['1.0.0'];
   while (out.length < count) {
+    // Of the other bumps, two in three are patches (small: 60%, 30%, 10%, in this order of old).
     const roll = random();
-    if (roll < 0.6) patch += 1;
-    else if (roll < 0.9) [minor, patch] = [minor + 1, 0];
+    if (roll < ((1 - majorShare) * 2) / 3) patch += 1;
+    else if (roll < 1 - majorShare) [minor, patch] = [minor + 1, 0];
     else [major, minor, patch] = [major + 1, 0, 0];
     out.push(`${major}.${minor}.${patch}`);
   }

@@ -133,7 +133,7 @@ async function run(
       for (const key of summary.resolved) {
         const properties = (await store.node(key))?.properties;
         if (properties?.provenance === true) verified += 1;
-        else if (documents !== undefined && i === 0 && unverified.length < 5)
+        else if (i === 0 && unverified.length < 5 && documents?.has(documentKey(key)) === true)
           unverified.push(
             `${key}: ${JSON.stringify(properties?.provenanceUnknown ?? properties?.provenanceReason ?? 'no fact')}`,
           );
@@ -154,6 +154,12 @@ async function run(
     await served.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** 'pkg:npm/%40s/n@1.0.0' -> '@s/n@1.0.0', as the signed documents are named. */
+function documentKey(key: string): string {
+  const parsed = nameAndVersion(key);
+  return parsed === undefined ? key : `${decodeURIComponent(parsed[0])}@${parsed[1]}`;
 }
 
 /** 'pkg:npm/@s/n@1.0.0' -> ['@s/n', '1.0.0']. */

@@ -137,7 +137,10 @@ function runChild(spec: RegistrySpec): void {
                 latencyMs: spec.latencyMs,
                 prepared: true,
               })
-            : await serveAttestedMirror(spec.kind === 'mirror' ? spec.upstream : '', options);
+            : await serveAttestedMirror(spec.kind === 'mirror' ? spec.upstream : '', {
+                ...options,
+                prepared: true,
+              });
         return { op: 'served', url: served.url };
       }
       case 'counts':

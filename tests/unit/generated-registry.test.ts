@@ -1,6 +1,7 @@
 /**
  * The generated registry's shapes (bench/generated-registry.ts): `small` packuments have 1 to 12
- * versions, `real` ones as many as the packuments of real closures (a median of 25, a mean of 63),
+ * versions, `real` ones as many as the packuments of real closures (a median of 25, a mean of 63,
+ * a few majors),
  * and in either shape every range a dependent writes matches a version of its dependency, so the
  * benches' closures resolve.
  */
@@ -15,10 +16,12 @@ function counts(shape: RegistryShape): number[] {
 }
 
 describe('the generated registry', () => {
-  it('gives small packuments 1 to 12 versions', () => {
+  it('gives small packuments 1 to 12 versions, as the scale benches recorded them', () => {
     const small = counts('small');
     expect(small[0]).toBe(1);
     expect(small.at(-1)).toBeLessThanOrEqual(12);
+    // The registry of bench/RESULTS.md's scale figures: 1,000 packages, 3,627 versions.
+    expect(generateRegistry(1000, 15).versions).toBe(3627);
   });
 
   it('gives real-shaped packuments the version counts of real closures', () => {
@@ -27,10 +30,21 @@ describe('the generated registry', () => {
     const mean = real.reduce((sum, n) => sum + n, 0) / real.length;
     expect(median).toBeGreaterThanOrEqual(20);
     expect(median).toBeLessThanOrEqual(30);
-    expect(mean).toBeGreaterThan(45);
-    expect(mean).toBeLessThan(85);
+    expect(mean).toBeGreaterThan(50);
+    expect(mean).toBeLessThan(75);
     // The long tail too: some packages with hundreds of versions.
     expect(real.filter((n) => n >= 300).length).toBeGreaterThan(5);
+  });
+
+  it('gives a real-shaped package of hundreds of versions a few majors, not dozens', () => {
+    const majors = generateRegistry(1000, 15, 'real')
+      .packages.filter((pkg) => pkg.versions.length > 100)
+      .map((pkg) => new Set(pkg.versions.map((v) => v.split('.')[0])).size)
+      .sort((a, b) => a - b);
+    expect(majors.length).toBeGreaterThan(50);
+    // react-scripts@5's packuments of over 100 versions: a median of 6 to 7 majors.
+    expect(majors[majors.length >> 1]).toBeGreaterThanOrEqual(4);
+    expect(majors[majors.length >> 1]).toBeLessThanOrEqual(12);
   });
 
   it.each(['small', 'real'] as const)(
