@@ -26,7 +26,7 @@
  * later, as a registry across a network does; 0 (the default) answers at once, on loopback.
  * `--shape real` (the default) gives the generated packuments as many versions as the packuments
  * of real closures have (a median of 25, bench/generated-registry.ts); `--shape small` gives them
- * 1 to 12, the shape of the scale benches, whose ingest takes a tenth of the time a version.
+ * 1 to 12, the shape of the scale benches, whose ingest takes a sixth to an eighth of the time a version.
  *
  *   npm run build && TRUSTMAP_VERIFY_THREADS=1 npx tsx bench/provenance-ingest.ts [--packages 1000] [--latency 20] [--shape real|small] [--real jest@29] [--repeat 2]
  */
