@@ -126,9 +126,9 @@ function realCount(random: () => number): number {
   for (let i = 1; i < REAL_VERSION_COUNTS.length; i += 1) {
     const [p1, c1] = REAL_VERSION_COUNTS[i] as readonly [number, number];
     const [p0, c0] = REAL_VERSION_COUNTS[i - 1] as readonly [number, number];
-    if (p <= p1) return Math.max(1, Math.round(c0 + ((p - p0) / (p1 - p0)) * (c1 - c0)));
+    if (p <= p1) return Math.round(c0 + ((p - p0) / (p1 - p0)) * (c1 - c0));
   }
-  return 1;
+  return REAL_VERSION_COUNTS[REAL_VERSION_COUNTS.length - 1]?.[1] ?? 1; // p < 1: not reached
 }
 
 /**
