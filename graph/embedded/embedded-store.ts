@@ -17,8 +17,10 @@ import {
   type WriteOutcome,
 } from '../cypher-store.js';
 import type { GraphBatch, GraphFilter, QueryOptions, QueryResult, Row } from '../store.js';
+import type { JsonValue } from '../values.js';
 import { forkHost } from './fork-host.js';
 import type {
+  ReadResult,
   FromHost,
   HostRequest,
   ScanResult,
@@ -49,6 +51,23 @@ interface Pending {
 }
 
 const MAX_RESENDS = 2;
+
+/**
+ * A read's rows as objects, from their values (ReadResult). Our statements name their columns;
+ * one named `__proto__` would set a row's prototype, so it is refused, not built.
+ */
+function rowsOf(statement: string, columns: readonly string[], values: JsonValue[][]): Row[] {
+  if (columns.includes('__proto__'))
+    throw new StoreError(`a statement returns a column named __proto__: ${statement.slice(0, 80)}`);
+  const rows = new Array<Row>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] ?? [];
+    const row: Row = {};
+    for (let c = 0; c < columns.length; c++) row[columns[c] as string] = value[c] ?? null;
+    rows[i] = row;
+  }
+  return rows;
+}
 
 export class EmbeddedStore extends CypherStore {
   readonly kind = 'embedded' as const;
@@ -261,12 +280,12 @@ export class EmbeddedStore extends CypherStore {
   }
 
   protected async runRead(statement: string, params: Params): Promise<Row[]> {
-    const result = await this.call<StatementResult>({
+    const { columns, values } = await this.call<ReadResult>({
       op: 'read',
       statement,
       params: { ...params },
     });
-    return result.rows;
+    return rowsOf(statement, columns, values);
   }
 
   protected async runQuery(

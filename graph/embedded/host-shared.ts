@@ -33,6 +33,19 @@ export function rowsOf(
   return { rows, truncated: result.length > limit };
 }
 
+/** Every row of a result as its values, in the columns' order (ReadResult). */
+export function valuesOf(result: QueryResult): JsonValue[][] {
+  const rows = result.rows();
+  const values = new Array<JsonValue[]>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] ?? [];
+    const plain = new Array<JsonValue>(row.length);
+    for (let c = 0; c < row.length; c++) plain[c] = grafeoToJson(row[c]);
+    values[i] = plain;
+  }
+  return values;
+}
+
 export function countersOf(result: QueryResult): Counters {
   const c = result.counters;
   return {

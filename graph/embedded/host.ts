@@ -14,10 +14,11 @@ import grafeo from '@grafeo-db/js';
 import { StoreError } from '../../core/errors.js';
 import { grafeoToJson, type JsonValue } from '../values.js';
 import { openError, statementError } from './grafeo-errors.js';
-import { countersOf, rowsOf, serialize } from './host-shared.js';
+import { countersOf, rowsOf, serialize, valuesOf } from './host-shared.js';
 import type {
   FromHost,
   HostRequest,
+  ReadResult,
   ScanResult,
   Snapshot,
   StatementResult,
@@ -68,14 +69,10 @@ async function read(
   db: Database,
   statement: string,
   params: Record<string, JsonValue>,
-): Promise<StatementResult> {
+): Promise<ReadResult> {
   try {
     const result = await db.executeCypher(statement, params);
-    return {
-      columns: result.columns,
-      ...rowsOf(result, Number.MAX_SAFE_INTEGER),
-      counters: countersOf(result),
-    };
+    return { columns: result.columns, values: valuesOf(result) };
   } catch (error) {
     throw statementError(error, false);
   }

@@ -32,6 +32,16 @@ export interface StatementResult {
   counters: Counters;
 }
 
+/**
+ * What one of our own reads answers: each row as its values in the columns' order. A row as an
+ * object would send every column's name again with each row, and the host would build the object
+ * only to have it copied: the graph cut reads 39,092 versions of seven columns for a 50k view.
+ */
+export interface ReadResult {
+  columns: string[];
+  values: JsonValue[][];
+}
+
 export interface ScanResult<T> {
   items: T[];
   /** The id to continue from. */
