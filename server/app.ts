@@ -18,7 +18,7 @@ import type { JsonValue } from '../graph/values.js';
 import type { Logger } from '../core/log.js';
 import { diffTrees } from '../gate/diff.js';
 import { readTree, treePaths } from '../gate/tree.js';
-import { compactGraph } from '../shared/graph-wire.js';
+import { expandGraph } from '../shared/graph-wire.js';
 import { findRoot } from '../trust/closure.js';
 import { describeExplanation, type VersionExplanation } from '../trust/explain.js';
 import { answerLimits, chokepoints, compromise } from '../trust/report.js';
@@ -239,7 +239,7 @@ export function createApp(deps: AppDeps): Express {
         layers: query.layers,
         limit: query.limit,
       });
-      response.json(query.format === 'compact' ? compactGraph(graph) : graph);
+      response.json(query.format === 'compact' ? graph : expandGraph(graph));
     }),
   );
 

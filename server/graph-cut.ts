@@ -9,7 +9,7 @@
 import type { GraphStore, Row } from '../graph/store.js';
 import type { JsonValue } from '../graph/values.js';
 import { KEY_PREFIX, npmPackageKey } from '../ingest/identity.js';
-import type { FlagSeverity } from '../shared/wire-types.js';
+import type { CompactGraph, FlagSeverity } from '../shared/wire-types.js';
 import { rootIndex } from '../trust/report.js';
 import { emptyTrustGraph, type TrustGraph, type VersionNode } from '../trust/load.js';
 import { flagSeverityOf } from '../trust/stored-scores.js';
@@ -19,7 +19,6 @@ import {
   viewLayers,
   viewVersions,
   type Layer,
-  type SerializedGraph,
   type VersionsView,
 } from './graph-view.js';
 
@@ -328,12 +327,15 @@ export async function cutGraph(
   return { graph, flagSeverity, view };
 }
 
-/** `/api/graph`'s answer for a root spec, cut by the store. */
+/**
+ * `/api/graph`'s answer for a root spec, cut by the store, in the compact form (`expandGraph` gives
+ * graphology's).
+ */
 export async function graphFromRoot(
   store: GraphStore,
   spec: string,
   options: GraphCutOptions,
-): Promise<SerializedGraph> {
+): Promise<CompactGraph> {
   const root = await resolveGraphRoot(store, spec);
   const { graph, flagSeverity, view } = await cutGraph(store, root, options);
   scoreVersions(view, graph, flagSeverity);

@@ -1,13 +1,15 @@
 /**
- * A root's supply chain as graphology's serialization format (what `graph.import()` takes): the
- * resolved versions down to a depth, and the layers asked for (people, repositories,
- * organisations, and each repository's top contributors), with starting positions laid out by
- * depth so the client can draw at once.
+ * A root's supply chain as `/api/graph` answers it: the resolved versions down to a depth, and the
+ * layers asked for (people, repositories, organisations, and each repository's top contributors),
+ * with starting positions laid out by depth so the client can draw at once. The view is made in
+ * the compact form (shared/graph-wire.ts: each edge three numbers), which `expandGraph` turns into
+ * graphology's serialization format (what `graph.import()` takes) for those who ask for it.
  */
 import { append } from '../core/collections.js';
 import type { TrustGraph } from '../trust/load.js';
+import { expandGraph } from '../shared/graph-wire.js';
 import { displayName } from '../shared/names.js';
-import type { FlagSeverity, SerializedGraph } from '../shared/wire-types.js';
+import type { CompactGraph, FlagSeverity, SerializedGraph } from '../shared/wire-types.js';
 
 export type Layer = 'deps' | 'people' | 'repos' | 'orgs' | 'contributors';
 
@@ -29,74 +31,83 @@ interface ViewOptions {
  * The graph cut reads the layers of just `versions`, the ones shown, so one view serves both.
  */
 export interface VersionsView {
-  readonly out: SerializedGraph;
+  readonly out: CompactGraph;
   /** The versions shown, in the order they were added (breadth first). */
   readonly versions: readonly string[];
+  /** Each node's position in `out.nodes`, by key. */
   readonly seen: Map<string, number>;
+  /** Each node's depth, by position. */
+  readonly depths: number[];
   readonly perDepth: Map<number, number>;
 }
 
 type Attributes = Record<string, string | number | boolean | null>;
 
-const EDGE_ATTRIBUTES = new Map<string, Readonly<{ type: string }>>();
+type NodeKind = 'version' | 'person' | 'repository' | 'organisation';
+
+const NONE: readonly string[] = [];
 
 /**
- * An edge's attributes, one frozen object per type shared by every edge of the type: a 50k-node
- * view has 277,000 edges, and the answer is serialized, never changed.
+ * The view's node and edge makers. A node's attributes are made in one literal for its kind (a
+ * version's scores and worst flag, a person's or an organisation's stored trust, a repository's
+ * nothing more), in the order the answer has always had; an edge is the positions of its ends and
+ * of its type.
  */
-function edgeAttributes(type: string): { type: string } {
-  let attributes = EDGE_ATTRIBUTES.get(type);
-  if (attributes === undefined) {
-    attributes = Object.freeze({ type });
-    EDGE_ATTRIBUTES.set(type, attributes);
-  }
-  return attributes;
-}
-
-function adder(view: VersionsView, graph: TrustGraph, limit: number) {
-  const { out, seen, perDepth } = view;
-  const addNode = (key: string, kind: string, depth: number, extra: Attributes = {}): boolean => {
-    if (seen.has(key)) return true;
-    if (out.nodes.length >= limit) {
+function adder(
+  view: VersionsView,
+  graph: TrustGraph,
+  limit: number,
+  flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
+) {
+  const { out, seen, depths, perDepth } = view;
+  const types = new Map(out.edgeTypes.map((type, i) => [type, i]));
+  const typeIndex = (type: string): number => {
+    let index = types.get(type);
+    if (index === undefined) {
+      index = out.edgeTypes.length;
+      out.edgeTypes.push(type);
+      types.set(type, index);
+    }
+    return index;
+  };
+  /** The node's position, added if it is new; -1 if it is new and the view is full. */
+  const addNode = (key: string, kind: NodeKind, depth: number): number => {
+    const shown = seen.get(key);
+    if (shown !== undefined) return shown;
+    const at = out.nodes.length;
+    if (at >= limit) {
       out.attributes.truncated = true;
-      return false;
+      return -1;
     }
     const row = perDepth.get(depth) ?? 0;
     perDepth.set(depth, row + 1);
-    seen.set(key, depth);
-    out.nodes.push({
-      key,
-      attributes: {
-        label: graph.personNames.get(key) ?? displayName(key),
+    seen.set(key, at);
+    depths.push(depth);
+    const label = graph.personNames.get(key) ?? displayName(key);
+    const x = depth * 200;
+    const y = row * 40 - depth * 7;
+    let attributes: Attributes;
+    if (kind === 'version') {
+      const v = graph.versions.get(key);
+      attributes = {
+        label,
         kind,
-        x: depth * 200,
-        y: row * 40 - depth * 7,
-        ...extra,
-      },
-    });
-    return true;
+        x,
+        y,
+        trust: v?.trust ?? null,
+        reach: v?.reach ?? null,
+        flagSeverity: flagSeverity?.get(key) ?? null,
+      };
+    } else if (kind === 'repository') attributes = { label, kind, x, y };
+    else attributes = { label, kind, x, y, trust: graph.storedTrust.get(key) ?? null };
+    out.nodes.push({ key, attributes });
+    return at;
   };
-  const addEdge = (source: string, target: string, type: string): void => {
-    // No key: graphology's import gives a keyless edge one of its own, and a key made here was a
-    // string per edge (277,000 in a 50k-node view) and a tenth of the answer's bytes.
-    if (seen.has(source) && seen.has(target))
-      out.edges.push({ source, target, attributes: edgeAttributes(type) });
+  /** Adds an edge between two shown nodes, by their positions. */
+  const link = (from: number, to: number, type: string): void => {
+    out.edges.push(from, to, typeIndex(type));
   };
-  return { addNode, addEdge };
-}
-
-/** A version's node attributes: its stored scores and worst flag. */
-function versionAttributes(
-  graph: TrustGraph,
-  key: string,
-  flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
-): Attributes {
-  const v = graph.versions.get(key);
-  return {
-    trust: v?.trust ?? null,
-    reach: v?.reach ?? null,
-    flagSeverity: flagSeverity?.get(key) ?? null,
-  };
+  return { addNode, link };
 }
 
 /** Orders keys by code unit, as the whole-graph view always has. */
@@ -122,32 +133,35 @@ export function viewVersions(
 ): VersionsView {
   const view: VersionsView = {
     out: {
+      format: 'compact',
       attributes: { root, truncated: false },
       options: { type: 'directed', multi: true, allowSelfLoops: false },
       nodes: [],
+      edgeTypes: [],
       edges: [],
     },
     versions: [root],
     seen: new Map(),
+    depths: [],
     perDepth: new Map(),
   };
-  const { addNode, addEdge } = adder(view, graph, options.limit);
+  const { addNode, link } = adder(view, graph, options.limit, options.flagSeverity);
+  const { seen, depths } = view;
+  // The versions are the view's first nodes, in the order they are queued: a version's position
+  // in `versions` is its node's, and it is expanded in that order (breadth first).
   const versions = view.versions as string[];
-  const version = (key: string): Attributes => versionAttributes(graph, key, options.flagSeverity);
-  addNode(root, 'version', 0, version(root));
-  const queue: [string, number][] = [[root, 0]];
-  for (let head = 0; head < queue.length; head++) {
-    const [key, depth] = queue[head] as [string, number];
+  addNode(root, 'version', 0);
+  for (let head = 0; head < versions.length; head++) {
+    const depth = depths[head] ?? 0;
     if (depth >= options.depth) continue;
-    for (const child of children.get(key) ?? []) {
-      const known = view.seen.has(child);
-      // A node seen already keeps its attributes: only a new one needs its scores looked up.
-      if (!known && !addNode(child, 'version', depth + 1, version(child))) break;
-      addEdge(key, child, 'RESOLVES_TO');
-      if (!known) {
-        queue.push([child, depth + 1]);
+    for (const child of children.get(versions[head] as string) ?? NONE) {
+      let at = seen.get(child);
+      if (at === undefined) {
+        at = addNode(child, 'version', depth + 1);
+        if (at < 0) break;
         versions.push(child);
       }
+      link(head, at, 'RESOLVES_TO');
     }
   }
   return view;
@@ -162,8 +176,13 @@ export function scoreVersions(
   graph: TrustGraph,
   flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
 ): void {
-  for (const node of view.out.nodes)
-    Object.assign(node.attributes, versionAttributes(graph, node.key, flagSeverity));
+  for (const node of view.out.nodes) {
+    const { attributes } = node;
+    const v = graph.versions.get(node.key);
+    attributes.trust = v?.trust ?? null;
+    attributes.reach = v?.reach ?? null;
+    attributes.flagSeverity = flagSeverity?.get(node.key) ?? null;
+  }
 }
 
 /**
@@ -188,56 +207,65 @@ export function viewLayers(
   graph: TrustGraph,
   view: VersionsView,
   options: ViewOptions,
-): SerializedGraph {
-  const { addNode, addEdge } = adder(view, graph, options.limit);
-  const { seen } = view;
-  // A node shown already is not added again, so its stored trust is looked up only when it is new.
-  const addStored = (key: string, kind: string, depth: number): boolean =>
-    seen.has(key) || addNode(key, kind, depth, { trust: graph.storedTrust.get(key) ?? null });
+): CompactGraph {
+  const { addNode, link } = adder(view, graph, options.limit, options.flagSeverity);
+  const { depths } = view;
   const scopes = new Map<string, string[]>();
   for (const scope of graph.inScope) append(scopes, scope.pkg, scope.org);
+  for (const list of scopes.values()) list.sort(byKey);
   const withContributors = new Set<string>();
   const withPeople = options.layers.includes('people');
-  for (const key of view.versions) {
-    const depth = seen.get(key) ?? 0;
+  const withRepos = options.layers.includes('repos');
+  const withTop = options.layers.includes('contributors');
+  const withOrgs = options.layers.includes('orgs');
+  // The versions are the view's first nodes: a version's position in `versions` is its node's.
+  const { versions } = view;
+  for (let at = 0; at < versions.length; at++) {
+    const key = versions[at] as string;
+    const depth = depths[at] ?? 0;
     const pkg = graph.packageOf.get(key);
     if (pkg === undefined) continue;
     if (withPeople) {
-      for (const person of peopleOf(graph.maintainers.get(pkg), graph.publishers.get(key)))
-        if (addStored(person, 'person', depth + 0.5)) addEdge(person, key, 'MAINTAINS');
+      for (const person of peopleOf(graph.maintainers.get(pkg), graph.publishers.get(key))) {
+        const who = addNode(person, 'person', depth + 0.5);
+        if (who >= 0) link(who, at, 'MAINTAINS');
+      }
     }
     const repo = graph.hostedAt.get(pkg);
-    if (
-      options.layers.includes('repos') &&
-      repo !== undefined &&
-      addNode(repo, 'repository', depth + 0.5)
-    )
-      addEdge(key, repo, 'HOSTED_AT');
-    if (
-      options.layers.includes('contributors') &&
-      repo !== undefined &&
-      seen.has(repo) &&
-      !withContributors.has(repo)
-    ) {
+    const repoAt =
+      repo === undefined
+        ? -1
+        : withRepos
+          ? addNode(repo, 'repository', depth + 0.5)
+          : (view.seen.get(repo) ?? -1);
+    if (withRepos && repoAt >= 0) link(at, repoAt, 'HOSTED_AT');
+    if (withTop && repo !== undefined && repoAt >= 0 && !withContributors.has(repo)) {
       withContributors.add(repo);
       const top = [...(graph.contributors.get(repo) ?? [])]
         .sort((a, b) => b.commits - a.commits || a.person.localeCompare(b.person))
         .slice(0, TOP_CONTRIBUTORS);
-      for (const { person } of top)
-        if (addStored(person, 'person', depth + 0.75)) addEdge(person, repo, 'CONTRIBUTES_TO');
+      for (const { person } of top) {
+        const who = addNode(person, 'person', depth + 0.75);
+        if (who >= 0) link(who, repoAt, 'CONTRIBUTES_TO');
+      }
     }
-    if (options.layers.includes('orgs')) {
+    if (withOrgs) {
       const owner = repo === undefined ? undefined : graph.ownedBy.get(repo);
-      if (owner !== undefined && addStored(owner, 'organisation', depth + 0.75))
-        addEdge(repo ?? key, owner, 'OWNED_BY');
-      for (const org of (scopes.get(pkg) ?? []).sort(byKey)) {
-        if (addStored(org, 'organisation', depth + 0.75)) addEdge(key, org, 'IN_SCOPE');
+      if (owner !== undefined) {
+        const ownerAt = addNode(owner, 'organisation', depth + 0.75);
+        // The owner's edge is the repository's, and a repository not shown has none.
+        if (ownerAt >= 0 && repoAt >= 0) link(repoAt, ownerAt, 'OWNED_BY');
+      }
+      for (const org of scopes.get(pkg) ?? NONE) {
+        const orgAt = addNode(org, 'organisation', depth + 0.75);
+        if (orgAt >= 0) link(at, orgAt, 'IN_SCOPE');
       }
     }
   }
   return view.out;
 }
 
+/** The view of the whole loaded graph, in graphology's serialization format. */
 export function graphView(graph: TrustGraph, root: string, options: ViewOptions): SerializedGraph {
-  return viewLayers(graph, viewVersions(graph, root, options), options);
+  return expandGraph(viewLayers(graph, viewVersions(graph, root, options), options));
 }

@@ -1,47 +1,13 @@
 /**
  * `/api/graph?format=compact`: the graphology answer with its edges as numbers, what the explorer
- * asks for. A 50k-node view has 277,000 edges, and as graphology objects (two keys and a type
- * each) they are four fifths of a 37 MiB answer; as three numbers each (the source's and the
- * target's positions in `nodes`, the type's in `edgeTypes`) they are about 4 MiB. The nodes are
- * graphology's as they are. `expandGraph` gives back the graphology answer exactly, in order.
+ * asks for and what the server's view is made as (server/graph-view.ts). A 50k-node view has
+ * 277,000 edges, and as graphology objects (two keys and a type each) they are four fifths of a
+ * 37 MiB answer; as three numbers each (the source's and the target's positions in `nodes`, the
+ * type's in `edgeTypes`) they are about 4 MiB. The nodes are graphology's as they are.
+ * `expandGraph` gives the graphology answer, edge for edge and in order.
  * No imports but types: the client's build reads this file too.
  */
 import type { CompactGraph, SerializedGraph } from './wire-types.js';
-
-/** The compact form of a view whose edges join nodes it holds (as every view's do). */
-export function compactGraph(graph: SerializedGraph): CompactGraph {
-  const index = new Map<string, number>();
-  graph.nodes.forEach((node, i) => index.set(node.key, i));
-  const types = new Map<string, number>();
-  const edges = new Array<number>(graph.edges.length * 3);
-  let at = 0;
-  for (const edge of graph.edges) {
-    // The compact form carries no edge key: the view's edges have none (the console's do).
-    if (edge.key !== undefined) throw new Error(`a view's edge has a key (${edge.key})`);
-    const source = index.get(edge.source);
-    const target = index.get(edge.target);
-    if (source === undefined || target === undefined)
-      throw new Error(
-        `an edge of the view joins a node it does not hold: ${edge.source} -> ${edge.target}`,
-      );
-    let type = types.get(edge.attributes.type);
-    if (type === undefined) {
-      type = types.size;
-      types.set(edge.attributes.type, type);
-    }
-    edges[at++] = source;
-    edges[at++] = target;
-    edges[at++] = type;
-  }
-  return {
-    format: 'compact',
-    attributes: graph.attributes,
-    options: graph.options,
-    nodes: graph.nodes,
-    edgeTypes: [...types.keys()],
-    edges,
-  };
-}
 
 /** An index into a list of `length` items, or a clear error for anything else. */
 function position(value: number | undefined, length: number, what: string, edge: number): number {
@@ -52,7 +18,7 @@ function position(value: number | undefined, length: number, what: string, edge:
   return value;
 }
 
-/** The graphology answer `compactGraph` was given: each edge a fresh object, as JSON would give. */
+/** The graphology answer: each edge a fresh object, as JSON would give. */
 export function expandGraph(compact: CompactGraph): SerializedGraph {
   const { nodes, edgeTypes, edges } = compact;
   // Parsed JSON, whatever its type says: a graphology answer, or anything else, is refused.
