@@ -47,6 +47,19 @@ type NodeKind = 'version' | 'person' | 'repository' | 'organisation';
 
 const NONE: readonly string[] = [];
 
+/** Sets a version node's stored scores and worst flag, as `graph` and `flagSeverity` have them. */
+function setScores(
+  attributes: Attributes,
+  graph: TrustGraph,
+  key: string,
+  flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
+): void {
+  const v = graph.versions.get(key);
+  attributes.trust = v?.trust ?? null;
+  attributes.reach = v?.reach ?? null;
+  attributes.flagSeverity = flagSeverity?.get(key) ?? null;
+}
+
 /**
  * The view's node and edge makers. A node's attributes are made in one literal for its kind (a
  * version's scores and worst flag, a person's or an organisation's stored trust, a repository's
@@ -88,16 +101,8 @@ function adder(
     const y = row * 40 - depth * 7;
     let attributes: Attributes;
     if (kind === 'version') {
-      const v = graph.versions.get(key);
-      attributes = {
-        label,
-        kind,
-        x,
-        y,
-        trust: v?.trust ?? null,
-        reach: v?.reach ?? null,
-        flagSeverity: flagSeverity?.get(key) ?? null,
-      };
+      attributes = { label, kind, x, y, trust: null, reach: null, flagSeverity: null };
+      setScores(attributes, graph, key, flagSeverity);
     } else if (kind === 'repository') attributes = { label, kind, x, y };
     else attributes = { label, kind, x, y, trust: graph.storedTrust.get(key) ?? null };
     out.nodes.push({ key, attributes });
@@ -176,13 +181,7 @@ export function scoreVersions(
   graph: TrustGraph,
   flagSeverity: ReadonlyMap<string, FlagSeverity> | undefined,
 ): void {
-  for (const node of view.out.nodes) {
-    const { attributes } = node;
-    const v = graph.versions.get(node.key);
-    attributes.trust = v?.trust ?? null;
-    attributes.reach = v?.reach ?? null;
-    attributes.flagSeverity = flagSeverity?.get(node.key) ?? null;
-  }
+  for (const node of view.out.nodes) setScores(node.attributes, graph, node.key, flagSeverity);
 }
 
 /**
