@@ -86,6 +86,14 @@ export abstract class CypherStore implements GraphStore {
   protected abstract runWrite(statement: string, params: Params): Promise<WriteOutcome>;
   /** Runs one of our own read statements. */
   protected abstract runRead(statement: string, params: Params): Promise<Row[]>;
+  /** Runs one of our own read statements, each row to `each` as it comes (`GraphStore.readEach`). */
+  protected async runReadEach(
+    statement: string,
+    params: Params,
+    each: (row: Row) => void,
+  ): Promise<void> {
+    for (const row of await this.runRead(statement, params)) each(row);
+  }
   /** Runs a user's query read-only within its limits. The lexical guard has already passed. */
   protected abstract runQuery(
     cypher: string,
@@ -139,6 +147,11 @@ export abstract class CypherStore implements GraphStore {
   async read(name: string, params: Params = {}): Promise<Row[]> {
     const qualified = name.includes('/') ? name : `read/${name}`;
     return this.runRead(this.statement(qualified), checkParams(params));
+  }
+
+  async readEach(name: string, params: Params, each: (row: Row) => void): Promise<void> {
+    const qualified = name.includes('/') ? name : `read/${name}`;
+    await this.runReadEach(this.statement(qualified), checkParams(params), each);
   }
 
   async node(key: string): Promise<StreamedNode | undefined> {

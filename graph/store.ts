@@ -147,6 +147,18 @@ export interface GraphStore {
    */
   read(name: string, params?: Readonly<Record<string, JsonValue>>): Promise<Row[]>;
 
+  /**
+   * As `read`, each row handed to `each` in order as it comes: on Neo4j while the statement still
+   * runs, so that the caller works on the first rows while the database makes the rest. Resolves
+   * once every row is handed over; rejects, with no row handed over after, when the statement
+   * fails or `each` throws.
+   */
+  readEach(
+    name: string,
+    params: Readonly<Record<string, JsonValue>>,
+    each: (row: Row) => void,
+  ): Promise<void>;
+
   /** One node by key, or undefined. */
   node(key: string): Promise<StreamedNode | undefined>;
 

@@ -127,6 +127,47 @@ export class Neo4jStore extends CypherStore {
     }
   }
 
+  /**
+   * The rows as the driver decodes them, while Neo4j still makes the rest: one auto-commit read,
+   * not a managed transaction, whose retry would hand the rows over twice.
+   */
+  protected override async runReadEach(
+    statement: string,
+    params: Params,
+    each: (row: Row) => void,
+  ): Promise<void> {
+    const session = this.driver.session({
+      database: this.config.database,
+      defaultAccessMode: neo4j.session.READ,
+      fetchSize: FETCH_ALL,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let failed = false;
+        session.run(statement, readParams(params)).subscribe({
+          onNext: (record) => {
+            if (failed) return;
+            try {
+              each(recordToRow(record));
+            } catch (error) {
+              failed = true;
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          },
+          onCompleted: () => {
+            resolve();
+          },
+          onError: (error) => {
+            failed = true;
+            reject(neo4jError(error, { userQuery: false }));
+          },
+        });
+      });
+    } finally {
+      await session.close();
+    }
+  }
+
   protected async runQuery(
     cypher: string,
     params: Params,

@@ -15,6 +15,7 @@ import {
 import type {
   GraphBatch,
   GraphStore,
+  Row,
   StreamedNode,
   StreamedRelationship,
 } from '../../graph/store.js';
@@ -312,6 +313,39 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
         code: 'STATEMENT_UNKNOWN',
       });
       await expect(store.read('../../etc/passwd')).rejects.toMatchObject({
+        name: 'UnknownStatementError',
+      });
+    });
+
+    it("hands a read's rows over one at a time, as read gives them; a handler that throws, or an unknown name, rejects", async () => {
+      const keys = Array.from({ length: 40 }, (_, i) => `pkg:npm/each-${i}@1.0.0`);
+      await store.upsertNodes(
+        'Version',
+        keys.map((key, i) => ({ key, props: { version: '1.0.0', trust: i / 40 } })),
+      );
+      await store.upsertRelationships(
+        'RESOLVES_TO',
+        keys.slice(1).map((to, i) => ({
+          from: keys[i] as string,
+          to,
+          props: { root: 'pkg:npm/each-0@1.0.0' },
+        })),
+      );
+      const params = { keys: [...keys].reverse() };
+      const handed: Row[] = [];
+      await store.readEach('graph-cut-versions', params, (row) => handed.push(row));
+      const rows = await store.read('graph-cut-versions', params);
+      expect(rows).toHaveLength(40);
+      expect(handed).toEqual(rows);
+      let seen = 0;
+      await expect(
+        store.readEach('graph-cut-versions', params, () => {
+          if (++seen === 3) throw new Error('the handler gave up');
+        }),
+      ).rejects.toThrow('the handler gave up');
+      expect(seen).toBe(3);
+      expect(await store.read('graph-cut-versions', params)).toEqual(rows);
+      await expect(store.readEach('no-such-read', {}, () => undefined)).rejects.toMatchObject({
         name: 'UnknownStatementError',
       });
     });
