@@ -47,6 +47,8 @@ export interface LargeGraph {
   closureRoot: string;
   /** A root version with a small closure (the last packages'). */
   smallRoot: string;
+  /** Another large root: its closure is about 60% of `shape.closure` versions, within that one. */
+  otherRoot: string;
   /** Keys to ask node details for: packages, versions, people. */
   sampleKeys: string[];
   /** People to ask what-if for. */
@@ -91,13 +93,20 @@ async function writeNodes(
 
 export function largeGraphRoots(
   shape: LargeGraphShape,
-): Pick<LargeGraph, 'closureRoot' | 'smallRoot' | 'sampleKeys' | 'samplePeople' | 'samplePhrases'> {
+): Pick<
+  LargeGraph,
+  'closureRoot' | 'smallRoot' | 'otherRoot' | 'sampleKeys' | 'samplePeople' | 'samplePhrases'
+> {
   const start = Math.max(0, shape.packages - Math.ceil(shape.closure / shape.versions));
   const sample = (n: number, of: number): number[] =>
     Array.from({ length: n }, (_, i) => Math.floor(((i * 7919) % n) * (of / n)));
   return {
     closureRoot: versionKey(start, shape.versions - 1),
     smallRoot: versionKey(shape.packages - 50, shape.versions - 1),
+    otherRoot: versionKey(
+      Math.max(0, shape.packages - Math.ceil((0.6 * shape.closure) / shape.versions)),
+      shape.versions - 1,
+    ),
     sampleKeys: sample(200, shape.packages).flatMap((i) => [
       pkgKey(i),
       versionKey(i, i % shape.versions),
