@@ -129,7 +129,9 @@ export class Neo4jStore extends CypherStore {
 
   /**
    * The rows as the driver decodes them, while Neo4j still makes the rest: one auto-commit read,
-   * not a managed transaction, whose retry would hand the rows over twice.
+   * not a managed transaction, which would hand rows over again when it retries. A retryable
+   * failure before the first row (a connection lost, the server busy) is read again as `runRead`
+   * reads, with its retries; after a row has been handed over, a failure is the caller's.
    */
   protected override async runReadEach(
     statement: string,
@@ -141,13 +143,16 @@ export class Neo4jStore extends CypherStore {
       defaultAccessMode: neo4j.session.READ,
       fetchSize: FETCH_ALL,
     });
+    let handed = 0;
+    let outcome: 'read' | 'again';
     try {
-      await new Promise<void>((resolve, reject) => {
+      outcome = await new Promise<'read' | 'again'>((resolve, reject) => {
         let failed = false;
         session.run(statement, readParams(params)).subscribe({
           onNext: (record) => {
             if (failed) return;
             try {
+              handed++;
               each(recordToRow(record));
             } catch (error) {
               failed = true;
@@ -155,17 +160,19 @@ export class Neo4jStore extends CypherStore {
             }
           },
           onCompleted: () => {
-            resolve();
+            resolve('read');
           },
           onError: (error) => {
             failed = true;
-            reject(neo4jError(error, { userQuery: false }));
+            if (handed === 0 && neo4j.isRetryableError(error)) resolve('again');
+            else reject(neo4jError(error, { userQuery: false }));
           },
         });
       });
     } finally {
       await session.close();
     }
+    if (outcome === 'again') for (const row of await this.runRead(statement, params)) each(row);
   }
 
   protected async runQuery(
