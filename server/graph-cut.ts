@@ -251,78 +251,90 @@ export async function cutGraph(
     for (const key of versionKeys) askPackage(key);
     if (last || pending.length >= SPLIT) flushPackages();
   };
-  const seen = new Set<string>([root]);
-  const children = new Map<string, string[]>();
-  const versions: string[] = [root];
-  // The view adds nodes in breadth-first order and expands only those it added (at most `limit`),
-  // so a level is read only while fewer than `limit` nodes lie above it.
-  let frontier = [root];
-  // On Neo4j the closure comes in one statement, at most limit + 1 versions of it. When that is all
-  // of it, no level is read. When the closure is larger, the levels are walked, and a version the
-  // statement gave is not read again: its children, scores, package and publishers are the rows a
-  // level's read gives (read/graph-cut-versions-people), so the view is the same either way.
-  // Its rows are taken as Neo4j makes them, and their packages read SPLIT at a time while the
-  // closure still comes: Neo4j reads them on another core meanwhile (a fifth off the 50k cut).
-  if (
-    people &&
-    store.kind === 'neo4j' &&
-    options.closure !== false &&
-    options.depth <= CLOSURE_DEPTH
-  ) {
-    let rows = 0;
-    const step = Math.min(SPLIT, options.batch ?? BATCH);
-    await store.readEach('read/graph-cut-closure', { root, cap: options.limit + 1 }, (row) => {
-      rows++;
-      const key = str(row.key);
-      if (key === undefined) return;
-      version(row, key);
-      children.set(key, sortedKeys(row.children));
-      if (wantPackages) {
-        askPackage(key);
-        if (pending.length >= step) flushPackages();
-      }
-    });
-    if (rows > 0 && rows <= options.limit) frontier = [];
-  }
-  for (let depth = 0; depth < options.depth && frontier.length > 0; depth++) {
-    if (versions.length - frontier.length >= options.limit) break;
-    const next: string[] = [];
-    const expand = (list: readonly string[]): void => {
-      for (const child of list) {
-        if (!seen.has(child)) {
-          seen.add(child);
-          next.push(child);
-          versions.push(child);
+  /** Walks the closure and the levels, reading the packages as it goes; the view's versions. */
+  const walk = async (): Promise<VersionsView> => {
+    const seen = new Set<string>([root]);
+    const children = new Map<string, string[]>();
+    const versions: string[] = [root];
+    // The view adds nodes in breadth-first order and expands only those it added (at most
+    // `limit`), so a level is read only while fewer than `limit` nodes lie above it.
+    let frontier = [root];
+    // On Neo4j the closure comes in one statement, at most limit + 1 versions of it. When that is
+    // all of it, no level is read. When the closure is larger, the levels are walked, and a
+    // version the statement gave is not read again: its children, scores, package and publishers
+    // are the rows a level's read gives (read/graph-cut-versions-people), so the view is the same
+    // either way. Its rows are taken as Neo4j makes them, and their packages read SPLIT at a time
+    // while the closure still comes: Neo4j reads them on another core meanwhile (a fifth off the
+    // 50k cut).
+    if (
+      people &&
+      store.kind === 'neo4j' &&
+      options.closure !== false &&
+      options.depth <= CLOSURE_DEPTH
+    ) {
+      let rows = 0;
+      const step = Math.min(SPLIT, options.batch ?? BATCH);
+      await store.readEach('read/graph-cut-closure', { root, cap: options.limit + 1 }, (row) => {
+        rows++;
+        const key = str(row.key);
+        if (key === undefined) return;
+        version(row, key);
+        children.set(key, sortedKeys(row.children));
+        if (wantPackages) {
+          askPackage(key);
+          if (pending.length >= step) flushPackages();
         }
-      }
-    };
-    const unread: string[] = [];
-    for (const key of frontier) {
-      const list = children.get(key);
-      if (list === undefined) unread.push(key);
-      else expand(list);
+      });
+      if (rows > 0 && rows <= options.limit) frontier = [];
     }
-    await read(versionsStatement, unread, (row, key) => {
-      version(row, key);
-      // The view reads a version's children, distinct and sorted (childrenOf), not the edges.
-      const list = sortedKeys(row.children);
-      children.set(key, list);
-      expand(list);
-    });
-    readPackages(frontier, false);
-    frontier = next;
+    for (let depth = 0; depth < options.depth && frontier.length > 0; depth++) {
+      if (versions.length - frontier.length >= options.limit) break;
+      const next: string[] = [];
+      const expand = (list: readonly string[]): void => {
+        for (const child of list) {
+          if (!seen.has(child)) {
+            seen.add(child);
+            next.push(child);
+            versions.push(child);
+          }
+        }
+      };
+      const unread: string[] = [];
+      for (const key of frontier) {
+        const list = children.get(key);
+        if (list === undefined) unread.push(key);
+        else expand(list);
+      }
+      await read(versionsStatement, unread, (row, key) => {
+        version(row, key);
+        // The view reads a version's children, distinct and sorted (childrenOf), not the edges.
+        const list = sortedKeys(row.children);
+        children.set(key, list);
+        expand(list);
+      });
+      readPackages(frontier, false);
+      frontier = next;
+    }
+    // The versions the view shows (laid out over the levels read); those of the last level
+    // reached, whose children were not read, are read now, and then their packages.
+    const view = viewVersions(graph, root, options, children);
+    const shown = view.versions;
+    await read(
+      versionsStatement,
+      shown.filter((key) => !children.has(key)),
+      version,
+    );
+    readPackages(shown, true);
+    return view;
+  };
+  let view: VersionsView;
+  try {
+    view = await walk();
+    await Promise.all(packageReads);
+  } finally {
+    // Every package read is over before the cut answers or fails: none is left running.
+    await Promise.allSettled(packageReads);
   }
-  // The versions the view shows (laid out over the levels read); those of the last level
-  // reached, whose children were not read, are read now, and then their packages.
-  const view = viewVersions(graph, root, options, children);
-  const shown = view.versions;
-  await read(
-    versionsStatement,
-    shown.filter((key) => !children.has(key)),
-    version,
-  );
-  readPackages(shown, true);
-  await Promise.all(packageReads);
   if (options.layers.includes('contributors')) {
     const repos = [...new Set(graph.hostedAt.values())];
     await read('read/graph-cut-contributors', repos, (row, key) => {
