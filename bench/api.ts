@@ -21,7 +21,8 @@
  * On Neo4j, a server that has been up has run the cut's statements before; so, first, another
  * `trustmap serve` asks for another large root's view (`otherRoot`, printed as "the first view on
  * this Neo4j"), and the cold row is the new serve's first request on that Neo4j. `--fresh-neo4j`
- * leaves that out: the cold row is then the first cut a fresh Neo4j runs.
+ * leaves that out: the cold row is then the first cut a fresh Neo4j runs. (With `--api-in-process`
+ * both views are served by this process, so the cold row's API is not new.)
  * `--format` is the cold request's (default compact, what the explorer asks for; the other format
  * is then fetched once, warm, for comparison). A cold time counts the fetch and the parse.
  * Neo4j runs sized as docs/operations.md sizes a server, scaled to this graph and machine (a 4 GiB
@@ -43,7 +44,6 @@ import { serveCli } from '../tests/helpers/cli.js';
 import { buildNeo4jLauncher, startNeo4j, type Neo4jMemory } from '../tests/helpers/neo4j.js';
 import {
   DEFAULT_LARGE_FILE,
-  largeGraphRoots,
   openLargeEmbedded,
   writeLargeGraph,
   type LargeGraph,
@@ -186,7 +186,7 @@ async function serveProcess(config: Neo4jConfig): Promise<TestApi> {
  * The cold row then asks a new `trustmap serve` for the 50k root.
  */
 async function firstView(config: Neo4jConfig, store: GraphStore, graph: LargeGraph): Promise<void> {
-  const { otherRoot } = largeGraphRoots(graph.shape);
+  const { otherRoot } = graph;
   const api = apiProcess
     ? await serveProcess(config)
     : await listenApi(store, { queryRowLimit: 1000, queryTimeoutMs: 60_000 });

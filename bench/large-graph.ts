@@ -291,13 +291,16 @@ export async function openLargeEmbedded(
   const writtenFile = `${file}.written.json`;
   if (fs.existsSync(done)) {
     const store = await EmbeddedStore.open(file);
-    return { store, graph: JSON.parse(fs.readFileSync(done, 'utf8')) as LargeGraph };
+    const graph = JSON.parse(fs.readFileSync(done, 'utf8')) as LargeGraph;
+    // A file cached before a root was added to LargeGraph: the roots follow from the shape.
+    return { store, graph: { ...graph, ...largeGraphRoots(graph.shape) } };
   }
   let written: Omit<LargeGraph, 'scoreMs'>;
   let store: EmbeddedStore;
   if (fs.existsSync(writtenFile)) {
     store = await EmbeddedStore.open(file);
     written = JSON.parse(fs.readFileSync(writtenFile, 'utf8')) as Omit<LargeGraph, 'scoreMs'>;
+    written = { ...written, ...largeGraphRoots(written.shape) };
   } else {
     fs.rmSync(file, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(file), { recursive: true });

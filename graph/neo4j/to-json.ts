@@ -43,6 +43,10 @@ function pathToJson(path: Path): JsonValue {
   };
 }
 
+/**
+ * A value the driver decoded, as plain JSON. Lists are converted in place: give it the driver's
+ * own values only, each once (a record's, which is not read after).
+ */
 export function neo4jToJson(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
