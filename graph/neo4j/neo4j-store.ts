@@ -27,8 +27,13 @@ export interface Neo4jStoreOptions extends CypherStoreOptions {
   logger?: Logger;
 }
 
+/**
+ * A record as a row. A plain object keeps V8's fast properties: a null-prototype one is a
+ * dictionary, three times as slow to build (53,000 rows a 50k graph cut). A column named
+ * `__proto__`, which would set a plain object's prototype, gets a row without one.
+ */
 function recordToRow(record: Neo4jRecord): Row {
-  const row = Object.create(null) as Row;
+  const row: Row = record.keys.includes('__proto__') ? (Object.create(null) as Row) : {};
   for (const key of record.keys) row[String(key)] = neo4jToJson(record.get(key));
   return row;
 }

@@ -610,6 +610,14 @@ export function graphStoreContract(name: string, open: () => Promise<StoreFixtur
       expect(relCount).toBe(0);
     });
 
+    it("gives a user's query column named __proto__ back as data, not as the row's prototype", async () => {
+      const result = await store.query('RETURN 1 AS `__proto__`, 2 AS x', {}, QUICK);
+      expect(result.columns).toEqual(['__proto__', 'x']);
+      const [row] = result.rows;
+      expect(Object.keys(row ?? {})).toEqual(['__proto__', 'x']);
+      expect(JSON.stringify(result.rows)).toBe('[{"__proto__":1,"x":2}]');
+    });
+
     it('runs a read-only query with parameters and returns plain JSON for nodes, relationships and paths', async () => {
       await store.upsertNodes('Package', [express]);
       await store.upsertNodes('Version', [expressVersion]);
