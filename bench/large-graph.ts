@@ -299,8 +299,8 @@ export async function openLargeEmbedded(
   let store: EmbeddedStore;
   if (fs.existsSync(writtenFile)) {
     store = await EmbeddedStore.open(file);
-    written = JSON.parse(fs.readFileSync(writtenFile, 'utf8')) as Omit<LargeGraph, 'scoreMs'>;
-    written = { ...written, ...largeGraphRoots(written.shape) };
+    const cached = JSON.parse(fs.readFileSync(writtenFile, 'utf8')) as Omit<LargeGraph, 'scoreMs'>;
+    written = { ...cached, ...largeGraphRoots(cached.shape) };
   } else {
     fs.rmSync(file, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(file), { recursive: true });

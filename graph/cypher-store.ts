@@ -144,14 +144,17 @@ export abstract class CypherStore implements GraphStore {
     return this.writeBatches(statementNames.upsertRelationships(type), checked);
   }
 
+  /** A read's statement: `read/<name>`, or another folder's when the name has one. */
+  private readStatement(name: string): string {
+    return this.statement(name.includes('/') ? name : `read/${name}`);
+  }
+
   async read(name: string, params: Params = {}): Promise<Row[]> {
-    const qualified = name.includes('/') ? name : `read/${name}`;
-    return this.runRead(this.statement(qualified), checkParams(params));
+    return this.runRead(this.readStatement(name), checkParams(params));
   }
 
   async readEach(name: string, params: Params, each: (row: Row) => void): Promise<void> {
-    const qualified = name.includes('/') ? name : `read/${name}`;
-    await this.runReadEach(this.statement(qualified), checkParams(params), each);
+    await this.runReadEach(this.readStatement(name), checkParams(params), each);
   }
 
   async node(key: string): Promise<StreamedNode | undefined> {

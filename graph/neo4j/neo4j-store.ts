@@ -177,7 +177,7 @@ export class Neo4jStore extends CypherStore {
     } finally {
       await session.close();
     }
-    if (outcome === 'again') for (const row of await this.runRead(statement, params)) each(row);
+    if (outcome === 'again') await super.runReadEach(statement, params, each);
   }
 
   protected async runQuery(
