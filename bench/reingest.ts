@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmbeddedStore } from '../graph/embedded/embedded-store.js';
 import { Neo4jStore } from '../graph/neo4j/neo4j-store.js';
-import type { GraphStore } from '../graph/store.js';
+import type { GraphCounts, GraphStore } from '../graph/store.js';
 import { ingest } from '../ingest/run-ingest.js';
 import { parseRootSpec } from '../ingest/spec.js';
 import { buildNeo4jLauncher, startNeo4j } from '../tests/helpers/neo4j.js';
@@ -44,12 +44,13 @@ const seed = Number(args.seed);
 if (!Number.isInteger(seed)) throw new Error(`--seed: not a whole number: ${args.seed}`);
 
 /** What a round stored, by label and by type, keys sorted: a re-run must store the same. */
-function stored(counts: {
-  nodes: Record<string, number>;
-  relationships: Record<string, number>;
-}): string {
+function stored(counts: GraphCounts): string {
   const sorted = (record: Record<string, number>) =>
-    Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, record[key]]),
+    );
   return JSON.stringify({
     nodes: sorted(counts.nodes),
     relationships: sorted(counts.relationships),
