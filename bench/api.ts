@@ -21,10 +21,11 @@
  * On Neo4j, a server that has been up has run the cut's statements before; so, first, another
  * `trustmap serve` asks for another large root's view (`otherRoot`, printed as "the first view on
  * this Neo4j"), and the cold row is the new serve's first request on that Neo4j. `--neo4j-views=N`
- * has that serve ask for it N times, as a Neo4j that has served views for a while has run the
- * cut's statements many times (its JVM has compiled them: docs/operations.md). `--fresh-neo4j`
- * leaves that out: the cold row is then the first cut a fresh Neo4j runs. (With `--api-in-process`
- * both views are served by this process, so the cold row's API is not new.)
+ * has that serve ask for it N times ("the first N views on this Neo4j"), as a Neo4j that has served
+ * views for a while has run the cut's statements many times (its JVM has compiled them:
+ * docs/operations.md). `--fresh-neo4j` leaves that out: the cold row is then the first cut a fresh
+ * Neo4j runs. (With `--api-in-process` all those views and the cold row are served by this
+ * process, so the cold row's API is not new.)
  * `--format` is the cold request's (default compact, what the explorer asks for; the other format
  * is then fetched once, warm, for comparison). A cold time counts the fetch and the parse.
  * Neo4j runs sized as docs/operations.md sizes a server, scaled to this graph and machine (a 4 GiB
@@ -58,12 +59,12 @@ const timeBefore = process.argv.includes('--before');
 const apiProcess = !process.argv.includes('--api-in-process');
 const testMemory = process.argv.includes('--test-memory');
 const freshNeo4j = process.argv.includes('--fresh-neo4j');
-const viewsArg = process.argv.find((a) => a.startsWith('--neo4j-views='));
-const neo4jViews = viewsArg === undefined ? 1 : Number(viewsArg.slice('--neo4j-views='.length));
+const viewsArg = process.argv
+  .find((a) => a.startsWith('--neo4j-views='))
+  ?.slice('--neo4j-views='.length);
+const neo4jViews = viewsArg === undefined ? 1 : Number(viewsArg);
 if (!Number.isInteger(neo4jViews) || neo4jViews < 1)
   throw new Error(`--neo4j-views: "${viewsArg ?? ''}" is not a count of at least 1`);
-if (freshNeo4j && viewsArg !== undefined)
-  throw new Error('--fresh-neo4j asks for no view before the cold row; --neo4j-views for some');
 const formatArg = process.argv.find((a) => a.startsWith('--format='))?.slice('--format='.length);
 const format = formatArg ?? 'compact';
 if (format !== 'compact' && format !== 'graphology')
@@ -76,6 +77,15 @@ const rows = new Set<string>(
 for (const row of rows) {
   if (!(ROWS as readonly string[]).includes(row))
     throw new Error(`--rows: unknown row "${row}" (rows: ${ROWS.join(', ')})`);
+}
+// Views before the cold row are Neo4j's alone: the flag would change nothing otherwise.
+if (viewsArg !== undefined) {
+  if (freshNeo4j)
+    throw new Error('--fresh-neo4j asks for no view before the cold row; --neo4j-views for some');
+  if (which === 'embedded' || !rows.has('cold'))
+    throw new Error(
+      '--neo4j-views counts the views Neo4j serves before the cold row: it needs neo4j (or both) and the cold row',
+    );
 }
 const load = (): string =>
   os
